@@ -1,0 +1,210 @@
+//! Checking one agreement: read, parse, derive, run the rules, locate.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::agreement::{self, Agreement, Span};
+use crate::derived::Derived;
+use crate::diagnostic::{Code, Diagnostic, LineIndex, Severity};
+use crate::program::Program;
+use crate::rules::{self, signatures::SshVerifier};
+
+/// A place in a file, resolved for display.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// The text of that line.
+    pub source_line: String,
+    /// Byte range of the span within `source_line`.
+    pub line_span: Span,
+}
+
+/// A diagnostic with its place resolved to line and column, and the source line kept for display.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The problem.
+    pub diagnostic: Diagnostic,
+    /// Where it is.
+    pub position: Position,
+}
+
+/// Everything known about one checked file.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The path as given.
+    pub path: PathBuf,
+    /// The agreement id: `id` or the file stem.
+    pub id: String,
+    /// Where `id` was written, if it was.
+    pub id_position: Option<Position>,
+    /// The model (absent when the text could not be read as an agreement).
+    pub agreement: Option<Agreement>,
+    /// Derived values (absent with the model).
+    pub derived: Option<Derived>,
+    /// Canonical terms bytes.
+    pub terms: Option<String>,
+    /// Problems, in file order.
+    pub diagnostics: Vec<Located>,
+    /// The program that governs the file.
+    pub program: Arc<Program>,
+}
+
+impl Checked {
+    /// Number of problems with a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.diagnostic.severity == severity).count()
+    }
+}
+
+/// Settings shared by every file of a run.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// "Today".
+    pub today: NaiveDate,
+    /// Rule options.
+    pub options: rules::Options,
+    /// SSH verifier for programs with method = "ssh".
+    pub ssh: Option<&'a dyn SshVerifier>,
+}
+
+/// Decodes file bytes as UTF-8 text, or reports (located) where it stops being UTF-8.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Located> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let d =
+            Diagnostic::new(Code::TomlSyntax, at..at, "the file is not UTF-8 text").with_help("save the file as UTF-8");
+        locate(valid, vec![d]).remove(0)
+    })
+}
+
+/// Checks agreement text. `path` names the file in reports and gives the default id.
+pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Settings<'_>) -> Checked {
+    let parsed = agreement::parse(text);
+    let mut diags = parsed.diagnostics;
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let (id, id_span) = match parsed.agreement.as_ref().and_then(|a| a.id.as_ref()) {
+        Some(id) => (id.value.clone(), Some(id.span.clone())),
+        None => (stem, None),
+    };
+    let mut derived = None;
+    if let (Some(a), Some(terms)) = (&parsed.agreement, &parsed.terms) {
+        let digest = crate::terms::digest(terms);
+        let der = Derived::compute(a, &program, Some(&digest), settings.today);
+        let ssh =
+            if program.rules.signatures.method == crate::program::SignatureMethod::Ssh { settings.ssh } else { None };
+        let ctx = rules::Context {
+            agreement: a,
+            program: &program,
+            derived: &der,
+            terms,
+            today: settings.today,
+            options: settings.options,
+            ssh,
+        };
+        rules::check(&ctx, &mut diags);
+        derived = Some(der);
+    }
+    rules::apply_levels(&program, &mut diags);
+    let index = LineIndex::new(text);
+    let id_position = id_span.map(|span| position(text, &index, &span));
+    let diagnostics = locate_with(text, &index, diags);
+    Checked {
+        path: path.to_path_buf(),
+        id,
+        id_position,
+        agreement: parsed.agreement,
+        derived,
+        terms: parsed.terms,
+        diagnostics,
+        program,
+    }
+}
+
+/// Checks a file on disk.
+pub fn check_file(path: &Path, program: Arc<Program>, settings: &Settings<'_>) -> std::io::Result<Checked> {
+    let bytes = std::fs::read(path)?;
+    Ok(match decode(bytes) {
+        Ok(text) => check_text(path, &text, program, settings),
+        Err(located) => {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            Checked {
+                path: path.to_path_buf(),
+                id: stem,
+                id_position: None,
+                agreement: None,
+                derived: None,
+                terms: None,
+                diagnostics: vec![located],
+                program,
+            }
+        }
+    })
+}
+
+/// Resolves spans to lines and columns, sorted by place then code.
+pub fn locate(text: &str, diags: Vec<Diagnostic>) -> Vec<Located> {
+    locate_with(text, &LineIndex::new(text), diags)
+}
+
+fn locate_with(text: &str, index: &LineIndex, mut diags: Vec<Diagnostic>) -> Vec<Located> {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.span.as_ref().map_or(0, |s| s.start);
+        key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
+    });
+    diags.dedup();
+    diags
+        .into_iter()
+        .map(|d| Located { position: position(text, index, &d.span.clone().unwrap_or(0..0)), diagnostic: d })
+        .collect()
+}
+
+/// Line, column and line text of a span.
+pub fn position(text: &str, index: &LineIndex, span: &Span) -> Position {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let (line, column) = index.line_col(text, start);
+    let range = index.line_range(text, line);
+    let end = floor_char_boundary(text, span.end.clamp(start, range.end.max(start)));
+    let line_span = (start - range.start)..(end.max(start) - range.start);
+    Position { line, column, source_line: text[range].to_string(), line_span }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Adds `duplicate-id` to every file whose id an earlier file (in the given order) already has.
+pub fn mark_duplicate_ids(files: &mut [Checked]) {
+    let mut first: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    for f in files.iter_mut() {
+        if f.agreement.is_none() {
+            continue;
+        }
+        match first.get(&f.id) {
+            None => {
+                first.insert(f.id.clone(), f.path.clone());
+            }
+            Some(other) => {
+                let Some(severity) = f.program.severity(Code::DuplicateId) else { continue };
+                let mut diagnostic = Diagnostic::new(
+                    Code::DuplicateId,
+                    None,
+                    format!("id `{}` is also the id of {}", f.id, other.display()),
+                )
+                .with_help("give one of them another `id`, or rename the file");
+                diagnostic.severity = severity;
+                let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
+                f.diagnostics.push(Located { diagnostic, position });
+                f.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
+            }
+        }
+    }
+}

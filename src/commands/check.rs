@@ -1,0 +1,52 @@
+//! `mentor-agree check`: validate agreement files.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::checker::{self, Checked, Settings};
+use crate::cli::{CheckArgs, Global};
+use crate::diagnostic::report::{self, Format, Totals};
+use crate::rules;
+use crate::workspace;
+
+/// Checks every file of a run in parallel, in a deterministic order, with duplicate ids marked.
+pub fn check_paths(paths: &[PathBuf], global: &Global, options: rules::Options) -> anyhow::Result<Vec<Checked>> {
+    let files = workspace::collect(paths, global.program.as_deref())?;
+    let resolver = workspace::resolver(global.program.as_deref())?;
+    let settings = Settings { today: super::today(global), options, ssh: None };
+    let mut checked = files
+        .par_iter()
+        .map(|path| -> anyhow::Result<Checked> {
+            let program = resolver.for_path(path)?;
+            checker::check_file(path, program, &settings)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    checker::mark_duplicate_ids(&mut checked);
+    Ok(checked)
+}
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
+    let options = rules::Options { require_signed: args.require_signed };
+    let files = check_paths(&args.paths, global, options)?;
+    let totals = Totals::of(&files);
+    let text = match args.format {
+        Format::Human => {
+            let color = super::use_color(global);
+            let mut s: String = files.par_iter().map(|f| report::human_file(f, color)).collect();
+            s.push_str(&report::summary(&totals));
+            s.push('\n');
+            s
+        }
+        Format::Json => report::json(&files),
+        Format::Github => report::github(&files),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    let failed = totals.errors > 0 || (args.deny_warnings && totals.warnings > 0);
+    Ok(if failed { super::EXIT_PROBLEMS } else { super::EXIT_OK })
+}

@@ -1,0 +1,22 @@
+//! mentor-agree: mentoring agreements as checked, signed TOML files.
+//!
+//! The library behind the `mentor-agree` command. [`agreement`] reads a file
+//! into a model with source spans, [`program`] holds the rules, [`rules`]
+//! checks one against the other, [`checker`] ties them together per file, and
+//! [`commands`] implements each subcommand.
+
+pub mod agreement;
+pub mod checker;
+pub mod cli;
+pub mod commands;
+pub mod derived;
+pub mod diagnostic;
+pub mod program;
+pub mod rules;
+pub mod suggest;
+pub mod terms;
+pub mod timeline;
+pub mod workspace;
+
+/// `--version` text: the tool's version and the agreement format it reads.
+pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (agreement format 1)");

@@ -1,0 +1,20 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use mentor_agree::cli::{Cli, Command};
+use mentor_agree::commands::{self, EXIT_FAILURE};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args, &cli.global),
+        Command::Terms(args) => commands::terms::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}

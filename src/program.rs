@@ -1,0 +1,575 @@
+//! Program rules: `program.toml`, its built-in defaults, and finding it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Code, Severity};
+use crate::timeline::Frequency;
+
+/// The file name every command looks for, walking up from the path it is given.
+pub const PROGRAM_FILE: &str = "program.toml";
+
+/// Why a program file could not be used. Any of these stops the run (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ProgramError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The program file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid, with a located message.
+    #[error("{path}: invalid program file\n{message}")]
+    Invalid {
+        /// The program file.
+        path: PathBuf,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+}
+
+/// The `[program]` table.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProgramInfo {
+    /// The program's name.
+    pub name: String,
+    /// Who runs it, as named in agreements.
+    pub team: String,
+    /// How to reach the team.
+    pub contact: Option<String>,
+    /// Folder of agreement files, relative to program.toml.
+    pub agreements: String,
+    /// The lead offered by `new`.
+    pub lead: Option<Contact>,
+}
+
+impl Default for ProgramInfo {
+    fn default() -> Self {
+        ProgramInfo {
+            name: "Micro-Mentoring Program".into(),
+            team: "Micro-Mentoring Program Team".into(),
+            contact: None,
+            agreements: "agreements".into(),
+            lead: None,
+        }
+    }
+}
+
+/// A person's name and optional email.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    pub email: Option<String>,
+}
+
+/// `[rules.goals]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GoalRules {
+    /// Fewest goals an agreement may have.
+    pub min: u32,
+    /// Most goals an agreement may have.
+    pub max: u32,
+    /// Every goal needs a `measure`.
+    pub require_measure: bool,
+    /// Every goal needs a `due` date.
+    pub require_due: bool,
+    /// Every goal needs a `why`.
+    pub require_why: bool,
+    /// Sessions needed from the start up to a goal's due date.
+    pub min_sessions_before_due: u32,
+}
+
+impl Default for GoalRules {
+    fn default() -> Self {
+        GoalRules {
+            min: 1,
+            max: 5,
+            require_measure: true,
+            require_due: true,
+            require_why: false,
+            min_sessions_before_due: 2,
+        }
+    }
+}
+
+/// `[rules.schedule]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScheduleRules {
+    /// Allowed frequencies; empty allows any valid one.
+    pub frequencies: Vec<String>,
+    /// Fewest sessions a month.
+    pub min_sessions_per_month: f64,
+    /// Shortest session.
+    pub min_session_minutes: u32,
+    /// Longest session.
+    pub max_session_minutes: u32,
+    /// Allowed modes; empty allows any.
+    pub modes: Vec<String>,
+}
+
+impl Default for ScheduleRules {
+    fn default() -> Self {
+        ScheduleRules {
+            frequencies: Vec::new(),
+            min_sessions_per_month: 1.0,
+            min_session_minutes: 15,
+            max_session_minutes: 120,
+            modes: Vec::new(),
+        }
+    }
+}
+
+/// `[rules.term]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TermRules {
+    /// Shortest term.
+    pub min_months: u32,
+    /// Longest term as first agreed.
+    pub max_months: u32,
+    /// Longest term including extensions.
+    pub max_total_months: u32,
+}
+
+impl Default for TermRules {
+    fn default() -> Self {
+        TermRules { min_months: 1, max_months: 12, max_total_months: 18 }
+    }
+}
+
+/// `[rules.reviews]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewRules {
+    /// Agreements must plan review checkpoints.
+    pub required: bool,
+    /// Longest gap between start, checkpoints and end.
+    pub max_gap_months: u32,
+}
+
+impl Default for ReviewRules {
+    fn default() -> Self {
+        ReviewRules { required: true, max_gap_months: 3 }
+    }
+}
+
+/// How signatures are made.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureMethod {
+    /// A typed name, a date and the terms digest.
+    #[default]
+    Name,
+    /// Additionally an OpenSSH signature over the terms.
+    Ssh,
+}
+
+/// `[rules.signatures]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SignatureRules {
+    /// Roles whose signatures make the agreement effective.
+    pub roles: Vec<Role>,
+    /// All required signatures within this many days of the first.
+    pub window_days: u32,
+    /// Name or SSH signatures.
+    pub method: SignatureMethod,
+    /// OpenSSH allowed_signers file, relative to program.toml.
+    pub allowed_signers: String,
+}
+
+impl Default for SignatureRules {
+    fn default() -> Self {
+        SignatureRules {
+            roles: vec![Role::Mentor, Role::Mentee, Role::Lead],
+            window_days: 30,
+            method: SignatureMethod::Name,
+            allowed_signers: "allowed_signers".into(),
+        }
+    }
+}
+
+/// `[rules.checkins]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckinRules {
+    /// Active pairs silent longer than this get a warning.
+    pub max_gap_days: u32,
+}
+
+impl Default for CheckinRules {
+    fn default() -> Self {
+        CheckinRules { max_gap_days: 45 }
+    }
+}
+
+/// `[rules]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rules {
+    /// Goal rules.
+    pub goals: GoalRules,
+    /// Schedule rules.
+    pub schedule: ScheduleRules,
+    /// Term rules.
+    pub term: TermRules,
+    /// Review rules.
+    pub reviews: ReviewRules,
+    /// Signature rules.
+    pub signatures: SignatureRules,
+    /// Check-in rules.
+    pub checkins: CheckinRules,
+}
+
+/// A party to an agreement, as signatures name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The mentor.
+    Mentor,
+    /// The mentee.
+    Mentee,
+    /// The initiative lead.
+    Lead,
+}
+
+impl Role {
+    /// All signing roles.
+    pub const ALL: [Role; 3] = [Role::Mentor, Role::Mentee, Role::Lead];
+
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Mentor => "mentor",
+            Role::Mentee => "mentee",
+            Role::Lead => "lead",
+        }
+    }
+
+    /// Parses a lowercase role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A severity override in `[levels]`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Report as an error.
+    Error,
+    /// Report as a warning.
+    Warning,
+    /// Do not report.
+    Off,
+}
+
+/// `[clauses]`: the program's standard text.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Clauses {
+    /// What the mentee can expect of the mentor.
+    pub mentor_expectations: Vec<String>,
+    /// What the mentor can expect of the mentee.
+    pub mentee_expectations: Vec<String>,
+    /// The mentor's duties.
+    pub mentor_duties: Vec<String>,
+    /// The mentee's duties.
+    pub mentee_duties: Vec<String>,
+    /// The program team's duties.
+    pub team_duties: Vec<String>,
+    /// The confidentiality clause.
+    pub confidentiality: String,
+    /// Ending the agreement by written notice.
+    pub termination: String,
+    /// The program team's right to intervene.
+    pub intervention: String,
+    /// Not a legal document.
+    pub disclaimer: String,
+}
+
+/// The built-in clause text (TOML), also the base a program's `[clauses]` overrides.
+pub const DEFAULT_CLAUSES: &str = include_str!("defaults/clauses.toml");
+
+impl Default for Clauses {
+    fn default() -> Self {
+        toml::from_str(DEFAULT_CLAUSES).expect("built-in clauses are valid")
+    }
+}
+
+/// Partial `[clauses]` as written in program.toml: every key optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClauseOverrides {
+    mentor_expectations: Option<Vec<String>>,
+    mentee_expectations: Option<Vec<String>>,
+    mentor_duties: Option<Vec<String>>,
+    mentee_duties: Option<Vec<String>>,
+    team_duties: Option<Vec<String>>,
+    confidentiality: Option<String>,
+    termination: Option<String>,
+    intervention: Option<String>,
+    disclaimer: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgramFile {
+    #[serde(default)]
+    program: ProgramInfo,
+    #[serde(default)]
+    rules: Rules,
+    #[serde(default)]
+    levels: BTreeMap<String, Level>,
+    #[serde(default)]
+    clauses: ClauseOverrides,
+}
+
+/// A loaded program: its settings plus where it lives.
+#[derive(Debug, Clone, Serialize)]
+pub struct Program {
+    /// `[program]`.
+    pub program: ProgramInfo,
+    /// `[rules]`.
+    pub rules: Rules,
+    /// `[clauses]`, defaults filled in.
+    pub clauses: Clauses,
+    /// Per-code severity overrides.
+    #[serde(skip)]
+    pub levels: HashMap<Code, Level>,
+    /// Allowed frequencies, parsed.
+    #[serde(skip)]
+    pub frequencies: Vec<Frequency>,
+    /// The program.toml this came from; `None` for the built-in default program.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+impl Default for Program {
+    fn default() -> Self {
+        Program {
+            program: ProgramInfo::default(),
+            rules: Rules::default(),
+            clauses: Clauses::default(),
+            levels: HashMap::new(),
+            frequencies: Vec::new(),
+            path: None,
+        }
+    }
+}
+
+impl Program {
+    /// The built-in default program (the Micro-Mentoring Program's rules).
+    pub fn builtin() -> Program {
+        Program::default()
+    }
+
+    /// Parses program.toml text; `path` is used for messages and relative folders.
+    pub fn parse(text: &str, path: &Path) -> Result<Program, ProgramError> {
+        let invalid = |message: String| ProgramError::Invalid { path: path.to_path_buf(), message };
+        let file: ProgramFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut levels = HashMap::new();
+        for (name, level) in file.levels {
+            let code = Code::from_name(&name).ok_or_else(|| {
+                let hint = crate::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                invalid(format!("[levels]: unknown diagnostic code `{name}`{hint}"))
+            })?;
+            levels.insert(code, level);
+        }
+        let frequencies = file
+            .rules
+            .schedule
+            .frequencies
+            .iter()
+            .map(|f| Frequency::parse(f).map_err(|e| invalid(format!("rules.schedule.frequencies: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let r = &file.rules;
+        let checks = [
+            (r.goals.min > r.goals.max, "rules.goals.min is larger than rules.goals.max"),
+            (
+                r.schedule.min_session_minutes > r.schedule.max_session_minutes,
+                "rules.schedule.min_session_minutes is larger than max_session_minutes",
+            ),
+            (r.term.min_months > r.term.max_months, "rules.term.min_months is larger than rules.term.max_months"),
+            (
+                r.term.max_months > r.term.max_total_months,
+                "rules.term.max_months is larger than rules.term.max_total_months",
+            ),
+            (r.reviews.max_gap_months == 0, "rules.reviews.max_gap_months must be at least 1"),
+        ];
+        if let Some((_, msg)) = checks.iter().find(|(bad, _)| *bad) {
+            return Err(invalid((*msg).to_string()));
+        }
+        let mut clauses = Clauses::default();
+        let o = file.clauses;
+        macro_rules! apply {
+            ($($f:ident),*) => { $( if let Some(v) = o.$f { clauses.$f = v; } )* };
+        }
+        apply!(
+            mentor_expectations,
+            mentee_expectations,
+            mentor_duties,
+            mentee_duties,
+            team_duties,
+            confidentiality,
+            termination,
+            intervention,
+            disclaimer
+        );
+        Ok(Program {
+            program: file.program,
+            rules: file.rules,
+            clauses,
+            levels,
+            frequencies,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// Reads and parses a program.toml.
+    pub fn load(path: &Path) -> Result<Program, ProgramError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ProgramError::Read { path: path.to_path_buf(), source })?;
+        Program::parse(&text, path)
+    }
+
+    /// The folder holding program.toml (the current folder for the built-in program).
+    pub fn root(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() })
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// The agreements folder.
+    pub fn agreements_dir(&self) -> PathBuf {
+        self.root().join(&self.program.agreements)
+    }
+
+    /// The allowed_signers file for SSH signatures.
+    pub fn allowed_signers_path(&self) -> PathBuf {
+        self.root().join(&self.rules.signatures.allowed_signers)
+    }
+
+    /// The severity a code is reported with, or `None` when turned off.
+    pub fn severity(&self, code: Code) -> Option<Severity> {
+        match self.levels.get(&code) {
+            None => Some(code.default_severity()),
+            Some(Level::Error) => Some(Severity::Error),
+            Some(Level::Warning) => Some(Severity::Warning),
+            Some(Level::Off) => None,
+        }
+    }
+}
+
+/// Finds the program.toml governing `path`, walking up from it.
+pub fn find_program_file(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let start = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
+    start.ancestors().map(|dir| dir.join(PROGRAM_FILE)).find(|p| p.is_file())
+}
+
+/// Resolves the program for each path, loading each program.toml once.
+#[derive(Debug, Default)]
+pub struct ProgramResolver {
+    fixed: Option<Arc<Program>>,
+    by_dir: Mutex<HashMap<PathBuf, Arc<Program>>>,
+    builtin: Arc<Program>,
+}
+
+impl ProgramResolver {
+    /// With `--program FILE` every path gets that program; else discovery.
+    pub fn new(program_override: Option<&Path>) -> Result<Self, ProgramError> {
+        let fixed = program_override.map(Program::load).transpose()?.map(Arc::new);
+        Ok(ProgramResolver { fixed, by_dir: Mutex::default(), builtin: Arc::new(Program::builtin()) })
+    }
+
+    /// The program for `path`.
+    pub fn for_path(&self, path: &Path) -> Result<Arc<Program>, ProgramError> {
+        if let Some(p) = &self.fixed {
+            return Ok(p.clone());
+        }
+        let Some(file) = find_program_file(path) else {
+            return Ok(self.builtin.clone());
+        };
+        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = cache.get(&file) {
+            return Ok(p.clone());
+        }
+        let program = Arc::new(Program::load(&file)?);
+        cache.insert(file, program.clone());
+        Ok(program)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_program_is_the_builtin_one() {
+        let p = Program::parse("", Path::new("program.toml")).unwrap();
+        assert_eq!(p.rules, Rules::default());
+        assert_eq!(p.clauses, Clauses::default());
+        assert_eq!(p.program.name, "Micro-Mentoring Program");
+        assert_eq!(p.rules.signatures.roles, vec![Role::Mentor, Role::Mentee, Role::Lead]);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_location() {
+        let err = Program::parse("[rules.goals]\nmaxx = 3\n", Path::new("p/program.toml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("maxx"), "{msg}");
+        assert!(msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn levels_are_validated_and_applied() {
+        let p = Program::parse(
+            "[levels]\ngoal-vague-measure = \"off\"\nno-reviews = \"warning\"\n",
+            Path::new("program.toml"),
+        )
+        .unwrap();
+        assert_eq!(p.severity(Code::GoalVagueMeasure), None);
+        assert_eq!(p.severity(Code::NoReviews), Some(Severity::Warning));
+        assert_eq!(p.severity(Code::SamePerson), Some(Severity::Error));
+        let err = Program::parse("[levels]\ngoal-vage-measure = \"off\"\n", Path::new("program.toml")).unwrap_err();
+        assert!(err.to_string().contains("did you mean `goal-vague-measure`"), "{err}");
+    }
+
+    #[test]
+    fn clause_overrides_keep_other_defaults() {
+        let p = Program::parse("[clauses]\nconfidentiality = \"Ours.\"\n", Path::new("program.toml")).unwrap();
+        assert_eq!(p.clauses.confidentiality, "Ours.");
+        assert_eq!(p.clauses.termination, Clauses::default().termination);
+    }
+
+    #[test]
+    fn inconsistent_rules_are_refused() {
+        let err = Program::parse("[rules.goals]\nmin = 6\nmax = 2\n", Path::new("program.toml")).unwrap_err();
+        assert!(err.to_string().contains("rules.goals.min"));
+        let err =
+            Program::parse("[rules.schedule]\nfrequencies = [\"biweekly\"]\n", Path::new("program.toml")).unwrap_err();
+        assert!(err.to_string().contains("ambiguous"));
+    }
+}

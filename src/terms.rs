@@ -1,0 +1,160 @@
+//! The terms a signature covers: canonical bytes and their digest.
+//!
+//! Terms are the agreement's own keys as written (no defaults filled in) minus
+//! `signatures`, `extensions`, `checkins` and `termination`. The canonical form
+//! is JSON with keys sorted by code point, no insignificant whitespace, and TOML
+//! dates as `"YYYY-MM-DD"` strings. Comments, key order, quoting style and table
+//! style do not change it; any change of meaning does.
+
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+use toml::de::{DeTable, DeValue};
+
+/// Top-level keys that are not part of the terms (they record what happens after signing).
+pub const EXCLUDED_KEYS: [&str; 4] = ["signatures", "extensions", "checkins", "termination"];
+
+/// Canonical terms bytes of a parsed document.
+pub fn canonical_from_table(root: &DeTable<'_>) -> String {
+    let mut out = String::with_capacity(1024);
+    write_table(&mut out, root, true);
+    out
+}
+
+/// `sha256:<hex>` of canonical terms bytes.
+pub fn digest(canonical: &str) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(canonical.as_bytes())))
+}
+
+fn write_table(out: &mut String, table: &DeTable<'_>, top: bool) {
+    let mut entries: Vec<_> =
+        table.iter().filter(|(k, _)| !(top && EXCLUDED_KEYS.contains(&k.get_ref().as_ref()))).collect();
+    entries.sort_by(|a, b| a.0.get_ref().cmp(b.0.get_ref()));
+    out.push('{');
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, k.get_ref());
+        out.push(':');
+        write_value(out, v.get_ref());
+    }
+    out.push('}');
+}
+
+fn write_value(out: &mut String, value: &DeValue<'_>) {
+    match value {
+        DeValue::String(s) => write_string(out, s),
+        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Err(_) => write_string(out, i.as_str()),
+        },
+        DeValue::Float(f) => match f.as_str().parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                // serde_json prints the shortest round-trip form, so 1.50 and 1.5 agree.
+                out.push_str(&serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string()));
+            }
+            Ok(x) if x.is_nan() => write_string(out, "nan"),
+            Ok(x) => write_string(out, if x > 0.0 { "inf" } else { "-inf" }),
+            Err(_) => write_string(out, f.as_str()),
+        },
+        DeValue::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
+        DeValue::Datetime(dt) => write_string(out, &dt.to_string()),
+        DeValue::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item.get_ref());
+            }
+            out.push(']');
+        }
+        DeValue::Table(t) => write_table(out, t, false),
+    }
+}
+
+fn write_string(out: &mut String, s: &str) {
+    // serde_json's string escaping is the canonical JSON one (RFC 8259 minimal escapes).
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
+/// Canonical terms of agreement text, or `None` if it is not valid TOML.
+pub fn canonical(text: &str) -> Option<String> {
+    DeTable::parse(text).ok().map(|t| canonical_from_table(t.get_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"format = 1
+topics = ["leadership"]
+[mentor]
+name = "Ada Lovelace"
+email = "ada@example.org"
+[term]
+start = 2026-12-07
+months = 6
+[[goals]]
+goal = "Run retros"
+due = 2027-03-15
+[[signatures]]
+role = "mentor"
+name = "Ada Lovelace"
+date = 2026-11-30
+terms = "sha256:x"
+"#;
+
+    #[test]
+    fn canonical_bytes_are_sorted_compact_json() {
+        assert_eq!(
+            canonical(BASE).unwrap(),
+            r#"{"format":1,"goals":[{"due":"2026-12-07","goal":"Run retros"}],"mentor":{"email":"ada@example.org","name":"Ada Lovelace"},"term":{"months":6,"start":"2026-12-07"},"topics":["leadership"]}"#
+                .replace("\"due\":\"2026-12-07\"", "\"due\":\"2027-03-15\"")
+        );
+    }
+
+    #[test]
+    fn formatting_does_not_change_the_digest() {
+        let reformatted = r#"# our agreement
+topics = [ 'leadership', ]   # one topic
+mentor = { email = "ada@example.org", name = "Ada\u0020Lovelace" }
+format = 0x1
+goals = [ { goal = """Run retros""", due = 2027-03-15 } ]
+
+[term]
+months = +6
+start = 2026-12-07
+
+[[extensions]]
+months = 3
+agreed = 2027-05-01
+by = ["mentor", "mentee"]
+"#;
+        assert_eq!(digest(&canonical(BASE).unwrap()), digest(&canonical(reformatted).unwrap()));
+    }
+
+    #[test]
+    fn any_change_of_meaning_changes_the_digest() {
+        let base = digest(&canonical(BASE).unwrap());
+        for (from, to) in [
+            ("months = 6", "months = 7"),
+            ("Ada Lovelace\"\nemail", "Ada  Lovelace\"\nemail"),
+            ("2027-03-15", "2027-03-16"),
+            ("[\"leadership\"]", "[\"leadership\", \"career\"]"),
+            ("format = 1\n", "format = 1\nid = \"x\"\n"),
+        ] {
+            let changed = BASE.replacen(from, to, 1);
+            assert_ne!(changed, BASE, "replacement {from:?} did not apply");
+            assert_ne!(digest(&canonical(&changed).unwrap()), base, "{from} -> {to}");
+        }
+    }
+
+    #[test]
+    fn digest_is_sha256_hex() {
+        assert_eq!(digest(""), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+}

@@ -1,0 +1,79 @@
+//! Finding agreement files and the program that governs each.
+
+use std::path::{Path, PathBuf};
+
+use crate::program::{PROGRAM_FILE, Program, ProgramResolver, find_program_file};
+
+/// Why the set of files to work on could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// A path given on the command line does not exist or cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No paths were given and the program has no agreements folder.
+    #[error("no agreements folder at {}: pass the files or folders to work on", .0.display())]
+    NoAgreementsFolder(PathBuf),
+    /// A program file is broken.
+    #[error(transparent)]
+    Program(#[from] crate::program::ProgramError),
+}
+
+/// True for files a folder walk picks up: `*.toml`, not program.toml, not hidden.
+fn is_agreement_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+        && path.file_name().is_some_and(|n| n != PROGRAM_FILE && !n.to_string_lossy().starts_with('.'))
+}
+
+/// Expands paths to agreement files: files as given, folders walked recursively
+/// (skipping hidden folders), sorted within each folder. With no paths: the
+/// agreements folder of the program found from the current folder.
+pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec<PathBuf>, WorkspaceError> {
+    let default;
+    let paths = if paths.is_empty() {
+        let program = match program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new("."))) {
+            Some(file) => Program::load(&file)?,
+            None => Program::builtin(),
+        };
+        let dir = program.agreements_dir();
+        if !dir.is_dir() {
+            return Err(WorkspaceError::NoAgreementsFolder(dir));
+        }
+        default = vec![dir];
+        &default[..]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|source| WorkspaceError::Unreadable { path: path.clone(), source })?;
+        if !meta.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let path = e.path().map_or_else(|| path.clone(), Path::to_path_buf);
+                WorkspaceError::Unreadable { path, source: e.into() }
+            })?;
+            if entry.file_type().is_file() && is_agreement_file(entry.path()) {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A resolver for `--program` or discovery.
+pub fn resolver(program_override: Option<&Path>) -> Result<ProgramResolver, WorkspaceError> {
+    Ok(ProgramResolver::new(program_override)?)
+}
