@@ -74,6 +74,20 @@ pub enum Command {
     /// Prints exactly the bytes whose SHA-256 a signature's `terms` holds (no
     /// trailing newline), e.g. to sign them with `ssh-keygen -Y sign`.
     Terms(TermsArgs),
+
+    /// Render an agreement as Markdown or a self-contained HTML page, or a whole site.
+    ///
+    /// The rendered agreement is the full document a person reads and signs: the
+    /// parties, topics, expectations and duties, meetings, term, SMART goals,
+    /// review checkpoints, the program's clauses, check-ins, termination and the
+    /// signature block. A file with check errors still renders, with a banner
+    /// listing them (`--strict` refuses instead). Templates can be replaced per
+    /// program: put `templates/<name>.tera` next to program.toml.
+    ///
+    /// With `--site OUTDIR`, writes OUTDIR/index.html (a sortable table of every
+    /// agreement) and one page per agreement; paths default like `check`.
+    #[command(after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml --format html -o agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict")]
+    Render(RenderArgs),
 }
 
 /// `check`.
@@ -100,4 +114,24 @@ pub struct TermsArgs {
     /// Print the `sha256:` digest instead of the bytes.
     #[arg(long)]
     pub digest: bool,
+}
+
+/// `render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The agreement file; with --site, files or folders (default: the program's agreements folder).
+    #[arg(value_name = "FILE", required_unless_present = "site")]
+    pub paths: Vec<PathBuf>,
+    /// Output format [default: html when OUT ends in .html or .htm, else md].
+    #[arg(long, value_enum, conflicts_with = "site")]
+    pub format: Option<crate::render::Format>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT", conflicts_with = "site")]
+    pub out: Option<PathBuf>,
+    /// Refuse (exit 1) to render when check finds errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write an HTML site into OUTDIR: index.html and one page per agreement.
+    #[arg(long, value_name = "OUTDIR")]
+    pub site: Option<PathBuf>,
 }

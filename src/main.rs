@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Terms(args) => commands::terms::run(args),
+        Command::Render(args) => commands::render::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::cli::{ColorChoice, Global};
 
 pub mod check;
+pub mod render;
 pub mod terms;
 
 /// Exit code: success.
