@@ -763,7 +763,7 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
     let Some(d) = &checked.derived else {
         return DerivedCtx {
             state: AgreementState::Draft.as_str().to_string(),
-            state_label: state_label(AgreementState::Draft).to_string(),
+            state_label: "Not readable".to_string(),
             pair,
             ..DerivedCtx::default()
         };

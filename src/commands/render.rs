@@ -64,7 +64,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
             Some(l) => format!("{}:{}:{}: {}", file.display(), l.position.line, l.position.column, l.diagnostic.message),
             None => format!("{}: not an agreement file", file.display()),
         };
-        bail!("cannot render {reason}");
+        bail!("{reason}\nnothing to render: fix the file first (`mentor-agree check` shows every problem)");
     }
     let (errors, warnings) = (checked.count(Severity::Error), checked.count(Severity::Warning));
     if args.strict && errors > 0 {
