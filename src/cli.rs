@@ -86,7 +86,9 @@ pub enum Command {
     ///
     /// With `--site OUTDIR`, writes OUTDIR/index.html (a sortable table of every
     /// agreement) and one page per agreement; paths default like `check`.
-    #[command(after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml --format html -o agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict")]
+    #[command(
+        after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml --format html -o agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict"
+    )]
     Render(RenderArgs),
 }
 

@@ -657,9 +657,10 @@ impl AgreementContext {
 
         let derived = derived_ctx(a, checked, &signatures);
         let ext_last_days: Vec<Option<NaiveDate>> = match checked.derived.as_ref().and_then(|d| d.base_end) {
-            Some(base) => {
-                derived::extension_steps(a, base).into_iter().map(|(after, _)| after.and_then(|e| e.pred_opt())).collect()
-            }
+            Some(base) => derived::extension_steps(a, base)
+                .into_iter()
+                .map(|(after, _)| after.and_then(|e| e.pred_opt()))
+                .collect(),
             None => vec![None; a.extensions.len()],
         };
 
@@ -679,7 +680,11 @@ impl AgreementContext {
                 .map(|s| ScheduleCtx {
                     frequency: text(&s.frequency),
                     session_minutes: s.session_minutes.as_ref().map(|m| m.value),
-                    modes: s.modes.as_ref().map(|m| m.value.iter().map(|v| v.value.clone()).collect()).unwrap_or_default(),
+                    modes: s
+                        .modes
+                        .as_ref()
+                        .map(|m| m.value.iter().map(|v| v.value.clone()).collect())
+                        .unwrap_or_default(),
                     also_via: s.also_via.iter().map(|v| v.value.clone()).collect(),
                 })
                 .unwrap_or_default(),
@@ -718,7 +723,11 @@ impl AgreementContext {
                         weeks,
                         length: length_words(months, weeks),
                         agreed: date(&e.agreed),
-                        by: e.by.as_ref().map(|b| b.value.iter().map(|v| v.value.clone()).collect()).unwrap_or_default(),
+                        by: e
+                            .by
+                            .as_ref()
+                            .map(|b| b.value.iter().map(|v| v.value.clone()).collect())
+                            .unwrap_or_default(),
                         last_day,
                     }
                 })
@@ -954,8 +963,11 @@ pub fn page_names<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken = std::collections::HashSet::from(["index".to_string()]);
     let mut out = Vec::new();
     for (i, id) in ids.into_iter().enumerate() {
-        let base =
-            if crate::rules::parties::valid_id(id) && id.len() <= 200 { id.to_string() } else { format!("agreement-{}", i + 1) };
+        let base = if crate::rules::parties::valid_id(id) && id.len() <= 200 {
+            id.to_string()
+        } else {
+            format!("agreement-{}", i + 1)
+        };
         let mut stem = base.clone();
         let mut n = 2;
         while !taken.insert(stem.clone()) {

@@ -54,7 +54,9 @@ fn parse_md(src: &str) -> Md {
             }
             Event::End(TagEnd::Heading(_)) => md.headings.push(heading.take().unwrap()),
             Event::Start(Tag::Table(_)) => md.tables.push(Vec::new()),
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => md.tables.last_mut().unwrap().push(Vec::new()),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                md.tables.last_mut().unwrap().push(Vec::new())
+            }
             Event::Start(Tag::TableCell) => cell = Some(String::new()),
             Event::End(TagEnd::TableCell) => {
                 md.tables.last_mut().unwrap().last_mut().unwrap().push(cell.take().unwrap().trim().to_string())
@@ -246,8 +248,10 @@ fn html_is_one_self_contained_page_with_every_section() {
         ]
     );
     assert_eq!(select(&doc, "meta[name=viewport]").len(), 1);
-    let goals: Vec<Vec<String>> =
-        select(&doc, "table.goals tbody tr").iter().map(|r| r.child_elements().map(|c| text_of(&c)).collect()).collect();
+    let goals: Vec<Vec<String>> = select(&doc, "table.goals tbody tr")
+        .iter()
+        .map(|r| r.child_elements().map(|c| text_of(&c)).collect())
+        .collect();
     assert_eq!(goals.len(), 3);
     assert_eq!(goals[1][1], "Give a talk at the department meetup");
     assert_eq!(goals[1][4], "30 April 2027");
@@ -288,7 +292,8 @@ fn html_escapes_user_text_and_shows_a_banner() {
 
 #[test]
 fn strict_refuses_files_with_errors() {
-    let out = cmd().args(["render", "--strict", fixture("render/with-errors.toml").to_str().unwrap()]).output().unwrap();
+    let out =
+        cmd().args(["render", "--strict", fixture("render/with-errors.toml").to_str().unwrap()]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -478,10 +483,17 @@ fn screenshot_of_the_html_page_is_not_blank() {
     assert_eq!((info.width, info.height), (1000, 1400));
     let channels = info.color_type.samples();
     let pixels = &buf[..info.buffer_size()];
-    let luma: Vec<f64> = pixels
-        .chunks(channels)
-        .map(|p| if channels >= 3 { 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64 } else { p[0] as f64 })
-        .collect();
+    let luma: Vec<f64> =
+        pixels
+            .chunks(channels)
+            .map(|p| {
+                if channels >= 3 {
+                    0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
+                } else {
+                    p[0] as f64
+                }
+            })
+            .collect();
     let mean = luma.iter().sum::<f64>() / luma.len() as f64;
     let variance = luma.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / luma.len() as f64;
     let dark = luma.iter().filter(|l| **l < 100.0).count() as f64 / luma.len() as f64;
