@@ -219,3 +219,19 @@ fn sixteen_concurrent_checkins_all_land() {
     assert!(passes_check(&file));
     assert_eq!(listing(dir.path()), ["commented.toml"]);
 }
+
+#[test]
+fn an_existing_error_whose_message_changes_does_not_block_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(FIXTURE, dir.path());
+    // A check-in before the start: its message names the term's last day, which an extension moves.
+    let text =
+        format!("{}\n[[checkins]]\ndate = 2026-10-01\nby = \"mentee\"\n", std::fs::read_to_string(&file).unwrap());
+    std::fs::write(&file, &text).unwrap();
+    let check = cmd().arg("check").arg(&file).output().unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).contains("2027-05-01"));
+    cmd().arg("extend").arg(&file).args(["--months", "1"]).assert().success();
+    let check = cmd().arg("check").arg(&file).output().unwrap();
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(report.contains("checkin-outside-term") && report.contains("2027-06-01"), "{report}");
+}
