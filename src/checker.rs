@@ -73,13 +73,13 @@ pub struct Settings<'a> {
 }
 
 /// Decodes file bytes as UTF-8 text, or reports (located) where it stops being UTF-8.
-pub fn decode(bytes: Vec<u8>) -> Result<String, Located> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, Box<Located>> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
         let d =
             Diagnostic::new(Code::TomlSyntax, at..at, "the file is not UTF-8 text").with_help("save the file as UTF-8");
-        locate(valid, vec![d]).remove(0)
+        Box::new(locate(valid, vec![d]).remove(0))
     })
 }
 
@@ -140,7 +140,7 @@ pub fn check_file(path: &Path, program: Arc<Program>, settings: &Settings<'_>) -
                 agreement: None,
                 derived: None,
                 terms: None,
-                diagnostics: vec![located],
+                diagnostics: vec![*located],
                 program,
             }
         }
