@@ -13,6 +13,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod program;
 pub mod rules;
+pub mod ssh;
 pub mod suggest;
 pub mod terms;
 pub mod timeline;
