@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod derived;
 pub mod diagnostic;
+pub mod edit;
 pub mod program;
 pub mod rules;
 pub mod ssh;
