@@ -33,16 +33,16 @@ pub const NAMESPACE: &str = "mentor-agree";
 #[derive(Debug, thiserror::Error)]
 pub enum SshError {
     /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// An ssh program's allowed_signers file could not be read.
     #[error(
-        "the program {} signs with SSH keys (rules.signatures.method = \"ssh\"), but its allowed_signers file {} cannot be read: {source}",
+        "the program {} signs with SSH keys (rules.signatures.method = \"ssh\"), but its allowed_signers file {} cannot be read: {error}",
         program.display(),
         path.display()
     )]
@@ -52,7 +52,7 @@ pub enum SshError {
         /// The allowed_signers file it names.
         path: PathBuf,
         /// The I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A line of an allowed_signers file is not valid.
     #[error("{}:{line}: {message}", path.display())]
@@ -73,12 +73,12 @@ pub enum SshError {
         message: String,
     },
     /// The key could not make a signature.
-    #[error("cannot sign with {}: {source}", path.display())]
+    #[error("cannot sign with {}: {error}", path.display())]
     Sign {
         /// The key file.
         path: PathBuf,
         /// Why.
-        source: ssh_key::Error,
+        error: ssh_key::Error,
     },
 }
 
@@ -172,7 +172,7 @@ impl AllowedSigners {
     /// Reads and parses an allowed_signers file.
     pub fn load(path: &Path) -> Result<AllowedSigners, SshError> {
         let text =
-            std::fs::read_to_string(path).map_err(|source| SshError::Read { path: path.to_path_buf(), source })?;
+            std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
         AllowedSigners::parse(&text, path)
     }
 
@@ -297,13 +297,68 @@ impl SignersCache {
 pub fn load_for_program(program: &Program) -> Result<AllowedSigners, SshError> {
     let path = program.allowed_signers_path();
     AllowedSigners::load(&path).map_err(|e| match e {
-        SshError::Read { path, source } => SshError::MissingSigners {
+        SshError::Read { path, error } => SshError::MissingSigners {
             program: program.path.clone().unwrap_or_else(|| "(built-in)".into()),
             path,
-            source,
+            error,
         },
         other => other,
     })
+}
+
+/// A key to sign with: a private key file, or a public key file whose private half
+/// ssh-agent holds.
+#[derive(Debug)]
+pub enum SigningKey {
+    /// An OpenSSH private key, read (and decrypted) in-process.
+    File {
+        /// The key file.
+        path: PathBuf,
+        /// The key.
+        key: Box<PrivateKey>,
+    },
+    /// A public key; `ssh-keygen -Y sign -f PATH` signs with the matching ssh-agent identity.
+    Agent {
+        /// The public key file.
+        path: PathBuf,
+        /// The key.
+        key: PublicKey,
+    },
+}
+
+impl SigningKey {
+    /// Opens `path`: a public key (`*.pub`) means "the ssh-agent identity for this key";
+    /// anything else must be an OpenSSH private key. `passphrase` is asked for only when
+    /// the private key is encrypted.
+    pub fn open<E: std::fmt::Display>(
+        path: &Path,
+        passphrase: impl FnOnce() -> Result<String, E>,
+    ) -> Result<SigningKey, SshError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
+        if let Ok(key) = PublicKey::from_openssh(text.trim()) {
+            return Ok(SigningKey::Agent { path: path.to_path_buf(), key });
+        }
+        let key = load_private_key_text(path, &text, passphrase)?;
+        Ok(SigningKey::File { path: path.to_path_buf(), key: Box::new(key) })
+    }
+
+    /// The public key that signatures by this key carry.
+    pub fn public_key(&self) -> &ssh_key::public::KeyData {
+        match self {
+            SigningKey::File { key, .. } => key.public_key().key_data(),
+            SigningKey::Agent { key, .. } => key.key_data(),
+        }
+    }
+
+    /// Signs `message` (canonical terms bytes) with namespace `mentor-agree`, armored as
+    /// `ssh-keygen -Y sign` writes it (SHA-512, lines of 70 characters), ending in a newline.
+    pub fn sign(&self, message: &[u8]) -> Result<String, SshError> {
+        match self {
+            SigningKey::File { path, key } => sign(key, path, message),
+            SigningKey::Agent { path, key } => sign_with_agent(path, key, message),
+        }
+    }
 }
 
 /// Reads an OpenSSH private key file; `passphrase` is asked for only when the key is encrypted.
@@ -311,18 +366,24 @@ pub fn load_private_key<E: std::fmt::Display>(
     path: &Path,
     passphrase: impl FnOnce() -> Result<String, E>,
 ) -> Result<PrivateKey, SshError> {
+    let text = std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
+    load_private_key_text(path, &text, passphrase)
+}
+
+fn load_private_key_text<E: std::fmt::Display>(
+    path: &Path,
+    text: &str,
+    passphrase: impl FnOnce() -> Result<String, E>,
+) -> Result<PrivateKey, SshError> {
     let key_err = |message: String| SshError::Key { path: path.to_path_buf(), message };
-    let text = std::fs::read_to_string(path).map_err(|source| SshError::Read { path: path.to_path_buf(), source })?;
     let key = match PrivateKey::from_openssh(text.trim()) {
         Ok(key) => key,
         Err(e) => {
-            let hint = if PublicKey::from_openssh(text.trim()).is_ok() {
-                "this is a public key; pass the private key file (the same name without .pub)".to_string()
-            } else if text.contains("-----BEGIN") && !text.contains("OPENSSH PRIVATE KEY") {
+            let hint = if text.contains("-----BEGIN") && !text.contains("OPENSSH PRIVATE KEY") {
                 "not in OpenSSH format; convert a copy with `ssh-keygen -p -f COPY`, which rewrites it as an OpenSSH key"
                     .to_string()
             } else {
-                format!("not an OpenSSH private key ({e})")
+                format!("not an OpenSSH private or public key ({e})")
             };
             return Err(key_err(hint));
         }
@@ -337,12 +398,50 @@ pub fn load_private_key<E: std::fmt::Display>(
     })
 }
 
-/// Signs `message` (canonical terms bytes) with namespace `mentor-agree`, armored as
-/// `ssh-keygen -Y sign` writes it (SHA-512, lines of 70 characters, LF).
+/// Signs `message` with namespace `mentor-agree`, armored as `ssh-keygen -Y sign` writes it
+/// (SHA-512, lines of 70 characters, LF, a final newline).
 pub fn sign(key: &PrivateKey, key_path: &Path, message: &[u8]) -> Result<String, SshError> {
-    let sign_err = |source| SshError::Sign { path: key_path.to_path_buf(), source };
+    let sign_err = |error| SshError::Sign { path: key_path.to_path_buf(), error };
     let sig = key.sign(NAMESPACE, HashAlg::Sha512, message).map_err(sign_err)?;
-    sig.to_pem(LineEnding::LF).map_err(sign_err)
+    let pem = sig.to_pem(LineEnding::LF).map_err(sign_err)?;
+    Ok(format!("{}\n", pem.trim_end()))
+}
+
+/// Signs through ssh-agent: `ssh-keygen -Y sign -n mentor-agree -f PUBLIC_KEY` with the
+/// message on stdin, then checks the result in-process.
+fn sign_with_agent(path: &Path, key: &PublicKey, message: &[u8]) -> Result<String, SshError> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let key_err = |message: String| SshError::Key { path: path.to_path_buf(), message };
+    let mut child = Command::new("ssh-keygen")
+        .args(["-Y", "sign", "-n", NAMESPACE, "-f"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            key_err(format!(
+                "a public key means \"sign with ssh-agent\", which runs `ssh-keygen -Y sign`, and it could not be started ({e}); pass the private key file instead"
+            ))
+        })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(message).map_err(|e| key_err(format!("cannot pass the terms to ssh-keygen ({e})")))?;
+    }
+    let out = child.wait_with_output().map_err(|e| key_err(format!("ssh-keygen failed ({e})")))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(key_err(format!(
+            "ssh-keygen -Y sign could not sign with the ssh-agent identity of this public key: {} (is it loaded? see `ssh-add -l`)",
+            stderr.trim()
+        )));
+    }
+    let armored = String::from_utf8_lossy(&out.stdout).into_owned();
+    let sig = SshSig::from_pem(armored.trim())
+        .map_err(|e| key_err(format!("ssh-keygen printed something that is not a signature ({e})")))?;
+    key.verify(NAMESPACE, message, &sig)
+        .map_err(|e| key_err(format!("the signature ssh-agent made does not verify ({e})")))?;
+    Ok(format!("{}\n", armored.trim_end()))
 }
 
 /// The public half of a key in `authorized_keys`/`allowed_signers` form (`ssh-ed25519 AAAA…`), without comment.
