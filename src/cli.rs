@@ -123,12 +123,14 @@ pub enum Command {
     /// file is re-checked before it is written: a signature with another name than
     /// the party's, a date after today, or a key the allowed_signers file does not
     /// list for the signer is refused, and the file is left as it was.
-    #[command(after_help = "Examples:\n  mentor-agree sign agreements/2026-12-ada-lovelace-grace-hopper.toml --role mentor\n  \
+    #[command(
+        after_help = "Examples:\n  mentor-agree sign agreements/2026-12-ada-lovelace-grace-hopper.toml --role mentor\n  \
                       mentor-agree sign FILE --role mentee --date 2026-11-30\n  \
                       mentor-agree sign FILE --role lead --key ~/.ssh/id_ed25519\n  \
                       mentor-agree sign FILE --role mentor --key ~/.ssh/id_ed25519.pub   # the ssh-agent's key\n  \
                       mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --signer grace@example.org --dry-run\n\n\
-                      Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run.")]
+                      Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run."
+    )]
     Sign(SignArgs),
 }
 

@@ -171,8 +171,7 @@ impl AllowedSigners {
 
     /// Reads and parses an allowed_signers file.
     pub fn load(path: &Path) -> Result<AllowedSigners, SshError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
+        let text = std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
         AllowedSigners::parse(&text, path)
     }
 
@@ -334,8 +333,7 @@ impl SigningKey {
         path: &Path,
         passphrase: impl FnOnce() -> Result<String, E>,
     ) -> Result<SigningKey, SshError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
+        let text = std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
         if let Ok(key) = PublicKey::from_openssh(text.trim()) {
             return Ok(SigningKey::Agent { path: path.to_path_buf(), key });
         }
@@ -416,9 +414,7 @@ pub fn sign(key: &PrivateKey, key_path: &Path, message: &[u8]) -> Result<String,
 /// so its own RSA signing always fails.
 fn sign_rsa(key: &ssh_key::private::RsaKeypair, message: &[u8]) -> Result<SshSig, ssh_key::Error> {
     use rsa::signature::{SignatureEncoding as _, Signer as _};
-    let int = |m: &ssh_key::Mpint| {
-        m.as_positive_bytes().map(rsa::BigUint::from_bytes_be).ok_or(ssh_key::Error::Crypto)
-    };
+    let int = |m: &ssh_key::Mpint| m.as_positive_bytes().map(rsa::BigUint::from_bytes_be).ok_or(ssh_key::Error::Crypto);
     let private = rsa::RsaPrivateKey::from_components(
         int(&key.public.n)?,
         int(&key.public.e)?,
@@ -429,8 +425,7 @@ fn sign_rsa(key: &ssh_key::private::RsaKeypair, message: &[u8]) -> Result<SshSig
     let signer = rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha512>::new(private);
     let signed_data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)?;
     let bytes = signer.try_sign(&signed_data).map_err(|_| ssh_key::Error::Crypto)?.to_vec();
-    let signature =
-        ssh_key::Signature::new(ssh_key::Algorithm::Rsa { hash: Some(HashAlg::Sha512) }, bytes)?;
+    let signature = ssh_key::Signature::new(ssh_key::Algorithm::Rsa { hash: Some(HashAlg::Sha512) }, bytes)?;
     let public = ssh_key::public::KeyData::Rsa(key.public.clone());
     SshSig::new(public, NAMESPACE, HashAlg::Sha512, signature)
 }
@@ -645,14 +640,14 @@ mod tests {
     fn bad_lines_are_errors_with_their_line_number() {
         let pk = public_line(&key(1));
         let cases = [
-            (format!("ada@example.org\n"), "allowed_signers:1: `ada@example.org` has no public key"),
-            (format!("\nada@example.org ssh-ed25519 AAAAnotbase64!\n"), "allowed_signers:2: not an OpenSSH public key"),
+            ("ada@example.org\n".to_string(), "allowed_signers:1: `ada@example.org` has no public key"),
+            ("\nada@example.org ssh-ed25519 AAAAnotbase64!\n".to_string(), "allowed_signers:2: not an OpenSSH public key"),
             (format!("ada@example.org expiry-time=\"20270101\" {pk}\n"), "unknown option `expiry-time=\"20270101\"`"),
             (format!("ada@example.org valid-before=20270101 {pk}\n"), "must be in double quotes"),
             (format!("ada@example.org valid-before=\"2027-01-01\" {pk}\n"), "not a time of the form YYYYMMDD"),
             (format!("ada@example.org valid-before=\"20271301\" {pk}\n"), "not a time of the form"),
             (format!("\"ada@example.org {pk}\n"), "allowed_signers:1: a quote that is never closed"),
-            (format!("ada@example.org namespaces=\"git\"\n"), "no public key after the options"),
+            ("ada@example.org namespaces=\"git\"\n".to_string(), "no public key after the options"),
             (format!("ada@example.org namespaces=\"git\",,cert-authority {pk}\n"), "an empty option"),
         ];
         for (text, want) in cases {
@@ -680,17 +675,24 @@ mod tests {
         let armored = sign(&k, Path::new("k"), TERMS).unwrap();
         let s = signers(&format!("ada@example.org {}\n", public_line(&k)));
         let d = day("2026-11-25");
-        assert!(matches!(s.verify("ada@example.org", &armored, br#"{"format":2}"#, d), SshVerdict::Invalid(w) if w.contains("not made over these terms")));
-        assert!(matches!(s.verify("ada@example.org", "hello", TERMS, d), SshVerdict::Invalid(w) if w.contains("not an armored SSH signature")));
+        assert!(
+            matches!(s.verify("ada@example.org", &armored, br#"{"format":2}"#, d), SshVerdict::Invalid(w) if w.contains("not made over these terms"))
+        );
+        assert!(
+            matches!(s.verify("ada@example.org", "hello", TERMS, d), SshVerdict::Invalid(w) if w.contains("not an armored SSH signature"))
+        );
         let other_ns = k.sign("git", HashAlg::Sha512, TERMS).unwrap().to_pem(LineEnding::LF).unwrap();
-        assert!(matches!(s.verify("ada@example.org", &other_ns, TERMS, d), SshVerdict::Invalid(w) if w.contains("namespace \"git\"")));
+        assert!(
+            matches!(s.verify("ada@example.org", &other_ns, TERMS, d), SshVerdict::Invalid(w) if w.contains("namespace \"git\""))
+        );
     }
 
     #[test]
     fn keys_not_listed_for_the_principal_are_untrusted() {
         let (ada, mallory) = (key(1), key(2));
         let armored = sign(&mallory, Path::new("k"), TERMS).unwrap();
-        let s = signers(&format!("ada@example.org {}\nmallory@example.org {}\n", public_line(&ada), public_line(&mallory)));
+        let s =
+            signers(&format!("ada@example.org {}\nmallory@example.org {}\n", public_line(&ada), public_line(&mallory)));
         match s.verify("ada@example.org", &armored, TERMS, day("2026-11-25")) {
             SshVerdict::Untrusted(why) => assert!(why.contains("not one of the keys"), "{why}"),
             other => panic!("{other:?}"),
@@ -702,16 +704,26 @@ mod tests {
         let k = key(1);
         let pk = public_line(&k);
         let armored = sign(&k, Path::new("k"), TERMS).unwrap();
-        let verdict = |opts: &str, date: &str| signers(&format!("ada@example.org {opts} {pk}\n")).verify("ada@example.org", &armored, TERMS, day(date));
+        let verdict = |opts: &str, date: &str| {
+            signers(&format!("ada@example.org {opts} {pk}\n")).verify("ada@example.org", &armored, TERMS, day(date))
+        };
         assert_eq!(verdict("namespaces=\"git,mentor-*\"", "2026-11-25"), SshVerdict::Valid);
-        assert!(matches!(verdict("namespaces=\"git\"", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("allowed_signers:1") && w.contains("namespaces \"git\"")));
+        assert!(
+            matches!(verdict("namespaces=\"git\"", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("allowed_signers:1") && w.contains("namespaces \"git\""))
+        );
         assert_eq!(verdict("valid-after=\"20261125\"", "2026-11-25"), SshVerdict::Valid);
-        assert!(matches!(verdict("valid-after=\"20261126\"", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("valid only from")));
+        assert!(
+            matches!(verdict("valid-after=\"20261126\"", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("valid only from"))
+        );
         assert_eq!(verdict("valid-before=\"20261126\"", "2026-11-25"), SshVerdict::Valid);
         assert_eq!(verdict("valid-before=\"202611251200\"", "2026-11-25"), SshVerdict::Valid);
-        assert!(matches!(verdict("valid-before=\"20261125\"", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("valid only before")));
+        assert!(
+            matches!(verdict("valid-before=\"20261125\"", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("valid only before"))
+        );
         assert!(matches!(verdict("valid-before=\"20260101\"", "2026-11-25"), SshVerdict::Untrusted(_)));
-        assert!(matches!(verdict("cert-authority", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("certificate authority")));
+        assert!(
+            matches!(verdict("cert-authority", "2026-11-25"), SshVerdict::Untrusted(w) if w.contains("certificate authority"))
+        );
     }
 
     #[test]

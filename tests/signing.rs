@@ -38,11 +38,8 @@ impl Work {
     /// `ssh-keygen -t TYPE -N '' -f NAME`; returns the private key path and the public line.
     fn keygen(&self, name: &str, kind: &str) -> (PathBuf, String) {
         let key = self.path(name);
-        let out = Command::new("ssh-keygen")
-            .args(["-q", "-t", kind, "-N", "", "-C", name, "-f"])
-            .arg(&key)
-            .output()
-            .unwrap();
+        let out =
+            Command::new("ssh-keygen").args(["-q", "-t", kind, "-N", "", "-C", name, "-f"]).arg(&key).output().unwrap();
         assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
         let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
         let line = public.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
@@ -58,12 +55,8 @@ impl Work {
         let out = cmd().current_dir(self.dir.path()).args(["check", "--format", "json", file]).output().unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-        let codes = json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap().to_string())
-            .collect();
+        let codes =
+            json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
         (out.status.code().unwrap(), codes)
     }
 
@@ -160,7 +153,9 @@ fn sign_writes_the_digest_of_the_current_terms_and_keeps_the_rest() {
     assert!(!sig.contains_key("sig") && !sig.contains_key("signer"), "no SSH fields without --key");
     assert_eq!(
         &after[before.len()..],
-        format!("\n[[signatures]]\nrole = \"mentor\"\nname = \"Ada Lovelace\"\ndate = 2026-11-25\nterms = \"{expected}\"\n")
+        format!(
+            "\n[[signatures]]\nrole = \"mentor\"\nname = \"Ada Lovelace\"\ndate = 2026-11-25\nterms = \"{expected}\"\n"
+        )
     );
 }
 
@@ -283,12 +278,14 @@ fn sign_key_output_verifies_with_ssh_keygen() {
     );
     w.sign("draft.toml", &["--role", "mentor", "--key", ada.to_str().unwrap()]).success();
     w.sign("draft.toml", &["--role", "mentee", "--key", grace.to_str().unwrap()]).success();
-    w.sign("draft.toml", &["--role", "lead", "--key", alan.to_str().unwrap(), "--signer", "lead@example.org"]).success();
+    w.sign("draft.toml", &["--role", "lead", "--key", alan.to_str().unwrap(), "--signer", "lead@example.org"])
+        .success();
     let text = w.read("draft.toml");
     assert!(text.contains("sig = \"\"\"\n-----BEGIN SSH SIGNATURE-----\n"), "armored multi-line string:\n{text}");
     assert_eq!(w.check("draft.toml"), (0, vec![]));
 
-    for (role, signer) in [("mentor", "ada@example.org"), ("mentee", "grace@example.org"), ("lead", "lead@example.org")] {
+    for (role, signer) in [("mentor", "ada@example.org"), ("mentee", "grace@example.org"), ("lead", "lead@example.org")]
+    {
         let sig = signature_of(&text, role);
         assert_eq!(sig["signer"].as_str(), Some(signer));
         let sigfile = w.path(&format!("{role}.sig"));
@@ -475,11 +472,9 @@ fn an_encrypted_key_without_a_terminal_points_to_ssh_agent() {
     assert!(err.contains("wrong passphrase"), "{err}");
     let signing = open("correct horse").unwrap();
     let armored = signing.sign(b"terms").unwrap();
-    let signers = mentor_agree::ssh::AllowedSigners::parse(
-        &format!("ada@example.org {public}"),
-        Path::new("allowed_signers"),
-    )
-    .unwrap();
+    let signers =
+        mentor_agree::ssh::AllowedSigners::parse(&format!("ada@example.org {public}"), Path::new("allowed_signers"))
+            .unwrap();
     use mentor_agree::rules::signatures::{SshVerdict, SshVerifier};
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     assert_eq!(signers.verify("ada@example.org", &armored, b"terms", today), SshVerdict::Valid);
