@@ -197,16 +197,16 @@ impl Party {
 
 /// `extend`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("length").required(true).args(["months", "weeks"])))]
 pub struct ExtendArgs {
     /// File, date, dry run.
     #[command(flatten)]
     pub edit: EditArgs,
     /// Extend by this many calendar months.
-    #[arg(long, value_name = "N", group = "length", required = true,
-          value_parser = clap::value_parser!(u32).range(1..=120))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
     pub months: Option<u32>,
     /// Extend by this many weeks.
-    #[arg(long, value_name = "N", group = "length", value_parser = clap::value_parser!(u32).range(1..=520))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: Option<u32>,
     /// Who agreed to the extension (comma-separated; both mentor and mentee must).
     #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee")]

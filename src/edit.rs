@@ -121,7 +121,7 @@ where
         Ok(text) => text,
         Err(located) => {
             let mut checked = checker::check_text(req.path, "", req.program.clone(), &req.settings);
-            checked.diagnostics = vec![located];
+            checked.diagnostics = vec![*located];
             return Err(EditError::NotToml(Box::new(checked)));
         }
     };
