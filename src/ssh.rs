@@ -641,7 +641,10 @@ mod tests {
         let pk = public_line(&key(1));
         let cases = [
             ("ada@example.org\n".to_string(), "allowed_signers:1: `ada@example.org` has no public key"),
-            ("\nada@example.org ssh-ed25519 AAAAnotbase64!\n".to_string(), "allowed_signers:2: not an OpenSSH public key"),
+            (
+                "\nada@example.org ssh-ed25519 AAAAnotbase64!\n".to_string(),
+                "allowed_signers:2: not an OpenSSH public key",
+            ),
             (format!("ada@example.org expiry-time=\"20270101\" {pk}\n"), "unknown option `expiry-time=\"20270101\"`"),
             (format!("ada@example.org valid-before=20270101 {pk}\n"), "must be in double quotes"),
             (format!("ada@example.org valid-before=\"2027-01-01\" {pk}\n"), "not a time of the form YYYYMMDD"),
