@@ -112,6 +112,26 @@ pub enum Command {
     #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft\n  \
                       mentor-agree status agreements/ --format json")]
     Status(StatusArgs),
+
+    /// Sign an agreement, or renew a signature after the terms changed.
+    ///
+    /// Adds the role's [[signatures]] entry, or replaces the one it has, with the
+    /// name, the date and the digest of the current terms (what `mentor-agree terms
+    /// FILE` prints). In a program with rules.signatures.method = "ssh", --key signs
+    /// those terms with an SSH key (namespace mentor-agree), as `ssh-keygen -Y sign`
+    /// does; `check` verifies it against the program's allowed_signers file. The
+    /// file is re-checked before it is written: a signature with another name than
+    /// the party's, a date after today, or a key the allowed_signers file does not
+    /// list for the signer is refused, and the file is left as it was.
+    #[command(
+        after_help = "Examples:\n  mentor-agree sign agreements/2026-12-ada-lovelace-grace-hopper.toml --role mentor\n  \
+                      mentor-agree sign FILE --role mentee --date 2026-11-30\n  \
+                      mentor-agree sign FILE --role lead --key ~/.ssh/id_ed25519\n  \
+                      mentor-agree sign FILE --role mentor --key ~/.ssh/id_ed25519.pub   # the ssh-agent's key\n  \
+                      mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --signer grace@example.org --dry-run\n\n\
+                      Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run."
+    )]
+    Sign(SignArgs),
 }
 
 /// `check`.
@@ -303,4 +323,25 @@ fn state_parser() -> impl clap::builder::TypedValueParser<Value = crate::derived
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(State::ALL.map(State::as_str))
         .map(|s| State::ALL.into_iter().find(|x| x.as_str() == s).expect("a listed state"))
+}
+
+/// `sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// File, date, dry run.
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Who signs.
+    #[arg(long, value_enum)]
+    pub role: Party,
+    /// The signer's name (default: the name the agreement gives that party).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Sign the terms with this SSH key: an OpenSSH private key file, or a public
+    /// key file (*.pub) whose private key ssh-agent holds.
+    #[arg(long, value_name = "KEY_FILE")]
+    pub key: Option<PathBuf>,
+    /// The principal the allowed_signers file lists the key under (default: that party's email).
+    #[arg(long, value_name = "PRINCIPAL", requires = "key")]
+    pub signer: Option<String>,
 }

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod program;
 pub mod rules;
+pub mod ssh;
 pub mod suggest;
 pub mod terms;
 pub mod timeline;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Command::Checkin(args) => commands::checkin::run(args, &cli.global),
         Command::Terminate(args) => commands::terminate::run(args, &cli.global),
         Command::Status(args) => commands::status::run(args, &cli.global),
+        Command::Sign(args) => commands::sign::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

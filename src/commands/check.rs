@@ -9,6 +9,8 @@ use crate::checker::{self, Checked, Settings};
 use crate::cli::{CheckArgs, Global};
 use crate::diagnostic::report::{self, Format, Totals};
 use crate::rules;
+use crate::rules::signatures::SshVerifier;
+use crate::ssh::SignersCache;
 use crate::workspace;
 
 /// Checks every file of a run in parallel, in a deterministic order, with duplicate ids marked.
@@ -27,10 +29,13 @@ pub fn check_paths_keeping(
     let files = workspace::collect(paths, global.program.as_deref())?;
     let resolver = workspace::resolver(global.program.as_deref())?;
     let settings = Settings { today: super::today(global), options, ssh: None };
+    let signers = SignersCache::default();
     let mut checked = files
         .par_iter()
         .map(|path| -> anyhow::Result<Checked> {
             let program = resolver.for_path(path)?;
+            let allowed = signers.for_program(&program)?;
+            let settings = Settings { ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier), ..settings };
             let checked = checker::check_file(path, program, &settings)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
             Ok(if keep_model { checked } else { checked.without_model() })

@@ -9,6 +9,7 @@ use crate::cli::{ColorChoice, Global};
 pub mod check;
 pub mod checkin;
 pub mod extend;
+pub mod sign;
 pub mod status;
 pub mod terminate;
 pub mod terms;
