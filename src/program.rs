@@ -16,7 +16,7 @@ pub const PROGRAM_FILE: &str = "program.toml";
 #[derive(Debug, thiserror::Error)]
 pub enum ProgramError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}", path.display())]
     Read {
         /// The program file.
         path: PathBuf,

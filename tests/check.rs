@@ -10,9 +10,6 @@ use common::{cmd, example, fixture};
 use mentor_agree::diagnostic::Code;
 use serde_json::Value;
 
-/// Codes whose fixture lives with the feature that needs it (real SSH keys).
-const FIXTURE_ELSEWHERE: &[&str] = &["signature-untrusted"];
-
 fn json_check(args: &[&str], path: &Path) -> (i32, Value) {
     let out = cmd().arg("check").arg(path).args(args).args(["--format", "json"]).output().unwrap();
     let json: Value = serde_json::from_slice(&out.stdout)
@@ -32,9 +29,6 @@ fn every_code_has_a_fixture_raising_exactly_that_code() {
     let mut failures = Vec::new();
     for code in Code::ALL {
         let name = code.as_str();
-        if FIXTURE_ELSEWHERE.contains(&name) {
-            continue;
-        }
         let dir = fixture(&format!("codes/{name}"));
         assert!(dir.is_dir(), "no fixture folder for `{name}` at {}", dir.display());
         let args: Vec<String> = fs::read_to_string(dir.join("args"))
