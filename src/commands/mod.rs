@@ -9,10 +9,10 @@ use crate::cli::{ColorChoice, Global};
 pub mod check;
 pub mod checkin;
 pub mod extend;
+pub mod render;
 pub mod sign;
 pub mod status;
 pub mod terminate;
-pub mod render;
 pub mod terms;
 
 /// Exit code: success.
