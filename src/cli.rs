@@ -139,8 +139,9 @@ pub enum Command {
     /// parties, topics, expectations and duties, meetings, term, SMART goals,
     /// review checkpoints, the program's clauses, check-ins, termination and the
     /// signature block. A file with check errors still renders, with a banner
-    /// listing them (`--strict` refuses instead). Templates can be replaced per
-    /// program: put `templates/<name>.tera` next to program.toml.
+    /// listing them (`--strict` refuses instead). A program can replace any built-in
+    /// template by putting a file of the same name (e.g. `templates/agreement.html.tera`)
+    /// in a `templates/` folder next to its program.toml.
     ///
     /// With `--site OUTDIR`, writes OUTDIR/index.html (a sortable table of every
     /// agreement) and one page per agreement; paths default like `check`.

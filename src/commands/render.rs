@@ -38,7 +38,11 @@ fn format_of(args: &RenderArgs) -> Format {
 /// "N errors and M warnings".
 fn problems_phrase(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!("{} and {}", plural(errors, "error"), plural(warnings, "warning"))
+    match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    }
 }
 
 /// Prints check reports of files with errors to stderr.
