@@ -6,6 +6,7 @@
 //! [`commands`] implements each subcommand.
 
 pub mod agreement;
+pub mod calendar;
 pub mod checker;
 pub mod cli;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod program;
 pub mod rules;
+pub mod schema;
 pub mod suggest;
 pub mod terms;
 pub mod timeline;

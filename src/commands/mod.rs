@@ -6,7 +6,11 @@ use chrono::NaiveDate;
 
 use crate::cli::{ColorChoice, Global};
 
+pub mod calendar;
 pub mod check;
+pub mod completions;
+pub mod man;
+pub mod schema;
 pub mod terms;
 
 /// Exit code: success.
