@@ -99,11 +99,13 @@ pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -
     let pair = format!("{} & {}", name(&a.mentor), name(&a.mentee));
     let uid = |what: &str| format!("{id}.{what}@{UID_DOMAIN}");
 
-    let mut cal = Calendar::new();
+    let mut cal = Calendar::empty();
+    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
     cal.append_property(icalendar::Property::new(
         "PRODID",
         concat!("-//mentor-agree//mentor-agree ", env!("CARGO_PKG_VERSION"), "//EN"),
     ));
+    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
     cal.name(&format!("Mentoring: {pair}"));
 
     // The recurring sessions.

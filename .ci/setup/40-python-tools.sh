@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Third-party consumers the ecosystem tests validate against:
 #   check-jsonschema  - JSON Schema validator (agreement schema, SARIF schema)
-#   icalendar         - RFC 5545 parser (calendar export)
+#   icalendar         - RFC 5545 parser (calendar export), with dateutil for RRULEs
+#   pre-commit        - validates .pre-commit-hooks.yaml and the documented config
 # Idempotent: installs only what is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -18,4 +19,5 @@ pip_install() {
 }
 
 command -v check-jsonschema >/dev/null 2>&1 || pip_install check-jsonschema
-python3 -c 'import icalendar' 2>/dev/null || pip_install icalendar
+python3 -c "import icalendar, dateutil" 2>/dev/null || pip_install icalendar python-dateutil
+command -v pre-commit >/dev/null 2>&1 || pip_install pre-commit

@@ -19,9 +19,26 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write to {}", dir.display()))?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); the output is an ordinary file.
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => m.permissions(),
+        Err(_) => ordinary_permissions(),
+    };
+    tmp.as_file().set_permissions(permissions)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn ordinary_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn ordinary_permissions() -> std::fs::Permissions {
+    tempfile::tempfile().and_then(|f| f.metadata()).map(|m| m.permissions()).expect("a temporary file")
 }
 
 /// Exports one agreement. A file with errors is refused (exit 1) with its report on stderr.
