@@ -15,7 +15,7 @@ fn bash_completion_mentions_every_subcommand_and_check_flag() {
     let out = cmd().args(["completions", "bash"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let script = String::from_utf8(out.stdout).unwrap();
-    assert!(script.contains("complete -F _mentor-agree"), "a bash completion script");
+    assert!(script.contains("complete -F _mentor__agree"), "a bash completion script");
     let subs = subcommands();
     assert!(subs.len() >= 6);
     for sub in subs {
