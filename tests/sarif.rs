@@ -15,18 +15,17 @@ fn sarif_of(args: &[&str]) -> (Value, String) {
     (serde_json::from_str(&text).expect("SARIF is JSON"), text)
 }
 
-fn mistakes() -> std::path::PathBuf {
-    // `check` takes *.toml files; the example is kept as .toml.example so `check examples/` passes.
-    let dir = std::env::temp_dir().join(format!("mentor-agree-sarif-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("common-mistakes.toml");
+/// The common-mistakes example as a *.toml file (`check` skips *.toml.example), in a temporary folder.
+fn mistakes() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("common-mistakes.toml");
     std::fs::copy(example("common-mistakes.toml.example"), &path).unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
 fn one_rule_per_code_and_located_results() {
-    let m = mistakes();
+    let (_dir, m) = mistakes();
     let (log, _) = sarif_of(&["examples/2026-09-maya-okafor-tomas-rivera.toml", m.to_str().unwrap()]);
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
@@ -100,7 +99,7 @@ fn validates_against_the_official_sarif_schema() {
     }
     let schema = fixture("sarif/sarif-schema-2.1.0.json");
     let dir = tempfile::tempdir().unwrap();
-    let m = mistakes();
+    let (_dir, m) = mistakes();
     let (log, text) = sarif_of(&["examples", m.to_str().unwrap()]);
     let good = dir.path().join("good.sarif.json");
     std::fs::write(&good, &text).unwrap();
