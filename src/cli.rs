@@ -149,6 +149,41 @@ pub enum Command {
         after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml --format html -o agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict"
     )]
     Render(RenderArgs),
+    /// Print the JSON Schema of the agreement format, for editors and validators.
+    ///
+    /// JSON Schema draft 2020-12, generated from the same key lists `check` uses.
+    /// Point Taplo / Even Better TOML at it with a `#:schema ./agreement.schema.json`
+    /// comment on an agreement's first line, or with a `.taplo.toml` rule.
+    #[command(
+        after_help = "Examples:\n  mentor-agree schema -o agreement.schema.json\n  mentor-agree schema | check-jsonschema --schemafile /dev/stdin agreement.json"
+    )]
+    Schema(SchemaArgs),
+
+    /// Print a shell completion script.
+    ///
+    /// Write the output to the place your shell loads completions from.
+    #[command(
+        after_help = "Examples:\n  mentor-agree completions bash > ~/.local/share/bash-completion/completions/mentor-agree\n  mentor-agree completions zsh > \"${fpath[1]}/_mentor-agree\"\n  mentor-agree completions fish > ~/.config/fish/completions/mentor-agree.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), or write one page per command to a folder.
+    #[command(
+        after_help = "Examples:\n  mentor-agree man | man -l -\n  mentor-agree man --out-dir /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
+
+    /// Export an agreement's sessions, reviews and goal due dates as an iCalendar (.ics) file.
+    ///
+    /// The sessions become one recurring event (weekly, fortnightly, every N weeks
+    /// or monthly, until the term's last day); review checkpoints, goal due dates
+    /// and the last day are all-day events. Event UIDs derive from the agreement
+    /// id, so importing an updated file again updates the events instead of
+    /// duplicating them. Sessions are all-day events unless `--time` is given.
+    #[command(
+        after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics"
+    )]
+    Calendar(CalendarArgs),
 }
 
 /// `check`.
@@ -165,6 +200,12 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Explain a diagnostic code (what it checks, why, how to fix, an example) and exit.
+    #[arg(long, value_name = "CODE", conflicts_with = "list_codes")]
+    pub explain: Option<String>,
+    /// List every diagnostic code with its default severity and exit.
+    #[arg(long)]
+    pub list_codes: bool,
 }
 
 /// `terms`.
@@ -381,4 +422,47 @@ pub struct RenderArgs {
     /// Write an HTML site into OUTDIR: index.html and one page per agreement.
     #[arg(long, value_name = "OUTDIR")]
     pub site: Option<PathBuf>,
+}
+
+/// `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write the schema to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write mentor-agree.1 and one mentor-agree-COMMAND.1 per command into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// `calendar`.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The agreement file.
+    pub file: PathBuf,
+    /// Write the calendar to this file instead of stdout.
+    #[arg(short, long, value_name = "OUT.ics")]
+    pub out: Option<PathBuf>,
+    /// Local start time of each session (HH:MM); sessions then last `session_minutes`.
+    #[arg(long, value_name = "HH:MM", value_parser = parse_time)]
+    pub time: Option<chrono::NaiveTime>,
+}
+
+/// Parses HH:MM (24-hour).
+pub fn parse_time(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M")
+        .map_err(|_| format!("`{s}` is not a time of the form HH:MM (24-hour)"))
 }

@@ -6,6 +6,7 @@
 //! [`commands`] implements each subcommand.
 
 pub mod agreement;
+pub mod calendar;
 pub mod checker;
 pub mod cli;
 pub mod commands;
@@ -15,6 +16,7 @@ pub mod edit;
 pub mod program;
 pub mod render;
 pub mod rules;
+pub mod schema;
 pub mod ssh;
 pub mod suggest;
 pub mod terms;

@@ -15,6 +15,10 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
+        Command::Schema(args) => commands::schema::run(args, &cli.global),
+        Command::Completions(args) => commands::completions::run(args, &cli.global),
+        Command::Man(args) => commands::man::run(args, &cli.global),
+        Command::Calendar(args) => commands::calendar::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

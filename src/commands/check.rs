@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::checker::{self, Checked, Settings};
 use crate::cli::{CheckArgs, Global};
 use crate::diagnostic::report::{self, Format, Totals};
+use crate::diagnostic::{Code, explain, sarif};
 use crate::rules;
 use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
@@ -45,8 +46,33 @@ pub fn check_paths_keeping(
     Ok(checked)
 }
 
+/// `check --explain CODE`: prints the code's documentation; exit 2 for an unknown code.
+fn explain(name: &str) -> anyhow::Result<u8> {
+    let Some(code) = Code::from_name(name.trim()) else {
+        let hint = match explain::suggest(name) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => "`mentor-agree check --list-codes` lists them all".to_string(),
+        };
+        eprintln!("error: unknown diagnostic code `{name}`; {hint}");
+        return Ok(super::EXIT_FAILURE);
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(explain::explain(code).as_bytes())?;
+    out.flush()?;
+    Ok(super::EXIT_OK)
+}
+
 /// Runs `check`.
 pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
+    if let Some(name) = &args.explain {
+        return explain(name);
+    }
+    if args.list_codes {
+        let mut out = std::io::stdout().lock();
+        out.write_all(explain::list().as_bytes())?;
+        out.flush()?;
+        return Ok(super::EXIT_OK);
+    }
     let options = rules::Options { require_signed: args.require_signed };
     let files = check_paths_keeping(&args.paths, global, options, false)?;
     let totals = Totals::of(&files);
@@ -60,6 +86,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         }
         Format::Json => report::json(&files),
         Format::Github => report::github(&files),
+        Format::Sarif => sarif::sarif(&files),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

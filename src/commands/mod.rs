@@ -6,10 +6,14 @@ use chrono::NaiveDate;
 
 use crate::cli::{ColorChoice, Global};
 
+pub mod calendar;
 pub mod check;
 pub mod checkin;
+pub mod completions;
 pub mod extend;
+pub mod man;
 pub mod render;
+pub mod schema;
 pub mod sign;
 pub mod status;
 pub mod terminate;

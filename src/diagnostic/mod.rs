@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+pub mod explain;
 pub mod report;
+pub mod sarif;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -38,7 +40,8 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $variant:ident = $name:literal, $sev:ident, $summary:literal, $fix:literal; )*) => {
+    ($( $variant:ident = $name:literal, $sev:ident, $summary:literal, $fix:literal,
+        why: $why:literal, example: $example:literal; )*) => {
         /// Every diagnostic code. Codes are part of the public interface.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $( #[doc = $summary] $variant, )* }
@@ -66,6 +69,16 @@ macro_rules! codes {
             pub fn fix(self) -> &'static str {
                 match self { $( Code::$variant => $fix, )* }
             }
+
+            /// Why the rule exists: what goes wrong for a pair or a program without it.
+            pub fn why(self) -> &'static str {
+                match self { $( Code::$variant => $why, )* }
+            }
+
+            /// A short TOML excerpt that raises the code (as written in the registry, indented).
+            fn example_raw(self) -> &'static str {
+                match self { $( Code::$variant => $example, )* }
+            }
         }
     };
 }
@@ -73,160 +86,524 @@ macro_rules! codes {
 codes! {
     TomlSyntax = "toml-syntax", Error,
         "The file is not valid TOML, or not UTF-8 text.",
-        "Fix the syntax at the marked place; save the file as UTF-8.";
+        "Fix the syntax at the marked place; save the file as UTF-8.",
+        why: "Nothing else can be checked until the file reads as TOML; a half-read agreement would give misleading results.",
+        example: r#"
+            [mentee]
+            name = "Grace Hopper   # the closing quote is missing
+        "#;
     UnknownKey = "unknown-key", Error,
         "A key the agreement format does not have (often a typo).",
-        "Rename the key to the suggested one, or remove it.";
+        "Rename the key to the suggested one, or remove it.",
+        why: "A misspelt key is silently ignored by most TOML readers, so a pair could believe they agreed on something the tool never saw.",
+        example: r#"
+            [schedule]
+            sesion_minutes = 45   # should be session_minutes
+        "#;
     WrongType = "wrong-type", Error,
         "A value of the wrong type, an impossible date, or a value outside its allowed set.",
-        "Write the value as the message says, e.g. dates unquoted as 2026-12-07.";
+        "Write the value as the message says, e.g. dates unquoted as 2026-12-07.",
+        why: "Dates, numbers and lists drive every other rule; a quoted date or a number written as text cannot be compared or counted.",
+        example: r#"
+            [term]
+            start = "2026-12-07"   # a string; write start = 2026-12-07
+        "#;
     MissingKey = "missing-key", Error,
         "A required key or table is absent.",
-        "Add the key named in the message.";
+        "Add the key named in the message.",
+        why: "Without the parties, schedule and term there is no agreement to hold anyone to.",
+        example: r#"
+            [term]
+            months = 6   # no start date
+        "#;
     FormatVersion = "format-version", Error,
         "`format` is missing, or newer than this version of mentor-agree supports.",
-        "Add `format = 1` at the top, or upgrade mentor-agree.";
+        "Add `format = 1` at the top, or upgrade mentor-agree.",
+        why: "The format number tells every tool how to read the file, so old files keep working when the format grows.",
+        example: r#"
+            # no `format = 1` line at the top
+            id = "2026-12-grace-hopper-ada-lovelace"
+        "#;
     BadId = "bad-id", Error,
         "The id is not lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit.",
-        "Use an id like `2026-12-ada-lovelace-grace-hopper`.";
+        "Use an id like `2026-12-ada-lovelace-grace-hopper`.",
+        why: "The id names the agreement in file names, URLs, calendars and reports, so it has to be safe in all of them.",
+        example: r#"
+            id = "Grace & Ada 2026"
+        "#;
     DuplicateId = "duplicate-id", Error,
         "Two files checked together have the same id.",
-        "Give one of them another `id`, or rename the file.";
+        "Give one of them another `id`, or rename the file.",
+        why: "Two agreements with one id would overwrite each other in the published site and be confused in reports.",
+        example: r#"
+            # agreements/a.toml and agreements/b.toml both say:
+            id = "2026-12-grace-hopper-ada-lovelace"
+        "#;
     BadEmail = "bad-email", Error,
         "An email address is not of the form local@domain.tld.",
-        "Correct the address, or remove the key (emails are optional).";
+        "Correct the address, or remove the key (emails are optional).",
+        why: "The program team uses the addresses to reach the pair; a typo there means messages that never arrive.",
+        example: r#"
+            [mentor]
+            name = "Ada Lovelace"
+            email = "ada@example"   # no top-level domain
+        "#;
     EmptyText = "empty-text", Error,
         "A required text is empty or only whitespace.",
-        "Write the text, or remove the entry.";
+        "Write the text, or remove the entry.",
+        why: "An empty name, goal or measure looks filled in but commits nobody to anything.",
+        example: r#"
+            [[goals]]
+            goal = "   "
+        "#;
     SamePerson = "same-person", Error,
         "The mentor and the mentee have the same name or email.",
-        "A pair needs two different people.";
+        "A pair needs two different people.",
+        why: "Mentoring needs two people; the same name or email on both sides is almost always a copy-paste slip.",
+        example: r#"
+            [mentor]
+            name = "Ada Lovelace"
+
+            [mentee]
+            name = "ada lovelace"
+        "#;
     GoalsTooFew = "goals-too-few", Error,
         "Fewer goals than rules.goals.min.",
-        "Add `[[goals]]` entries until the program minimum is met.";
+        "Add `[[goals]]` entries until the program minimum is met.",
+        why: "Goals give the sessions a direction and the reviews something to measure; the program sets how many a pair needs.",
+        example: r#"
+            # no [[goals]] entries at all
+        "#;
     GoalsTooMany = "goals-too-many", Error,
         "More goals than rules.goals.max.",
-        "Merge or drop goals: a short list gets done.";
+        "Merge or drop goals: a short list gets done.",
+        why: "A long goal list spreads a few months of sessions too thin; the program caps it so pairs focus.",
+        example: r#"
+            # six [[goals]] entries where rules.goals.max = 5
+        "#;
     GoalNoMeasure = "goal-no-measure", Error,
         "A goal has no `measure`, and the program requires one.",
-        "Say how both of you will know the goal is met.";
+        "Say how both of you will know the goal is met.",
+        why: "A goal without a measure cannot be reviewed: nobody can tell whether it was met.",
+        example: r#"
+            [[goals]]
+            goal = "Facilitate sprint retrospectives"
+            due = 2027-03-15
+        "#;
     GoalNoDue = "goal-no-due", Error,
         "A goal has no `due` date, and the program requires one.",
-        "Add `due = YYYY-MM-DD` within the term.";
+        "Add `due = YYYY-MM-DD` within the term.",
+        why: "Goals without a date drift; a due date is the time-bound part of a SMART goal.",
+        example: r#"
+            [[goals]]
+            goal = "Facilitate sprint retrospectives"
+            measure = "Run 3 retrospectives"
+        "#;
     GoalNoWhy = "goal-no-why", Error,
         "A goal has no `why`, and the program requires one.",
-        "Add why the goal matters to the mentee.";
+        "Add why the goal matters to the mentee.",
+        why: "Some programs ask for the reason behind each goal so that it stays relevant to the mentee.",
+        example: r#"
+            # with rules.goals.require_why = true
+            [[goals]]
+            goal = "Give a talk at the meetup"
+            measure = "One 20-minute talk"
+            due = 2027-04-30
+        "#;
     GoalDueOutsideTerm = "goal-due-outside-term", Error,
         "A goal is due before the start or after the last day of the term.",
-        "Move the due date into the term, or extend the term.";
+        "Move the due date into the term, or extend the term.",
+        why: "A goal due after the agreement ends cannot be reviewed within it, and one due before the start makes no sense.",
+        example: r#"
+            [term]
+            start = 2026-12-07
+            months = 6
+
+            [[goals]]
+            goal = "Lead a project kickoff"
+            measure = "One kickoff run"
+            due = 2027-09-01   # the term's last day is 2027-06-06
+        "#;
     GoalNotAchievable = "goal-not-achievable", Warning,
         "Too few sessions are held on or before the goal's due date.",
-        "Move the due date later or meet more often.";
+        "Move the due date later or meet more often.",
+        why: "A goal needs some sessions before it is due; with too few, the pair has no time to work on it together.",
+        example: r#"
+            [schedule]
+            frequency = "monthly"
+
+            [term]
+            start = 2026-12-07
+
+            [[goals]]
+            goal = "Prepare a conference talk"
+            measure = "One talk submitted"
+            due = 2026-12-20   # only the first session is held before this
+        "#;
     GoalVagueMeasure = "goal-vague-measure", Warning,
         "A measure has no number or countable outcome.",
-        "Say what will be counted: \"3 retrospectives\", \"one talk given\".";
+        "Say what will be counted: \"3 retrospectives\", \"one talk given\".",
+        why: "A measure with something to count (3 talks, one review) makes the review a fact, not a feeling.",
+        example: r#"
+            [[goals]]
+            goal = "Get better at leadership"
+            measure = "Feel more confident"
+        "#;
     GoalDuplicate = "goal-duplicate", Warning,
         "Two goals have the same text.",
-        "Remove the copy, or make each goal say something different.";
+        "Remove the copy, or make each goal say something different.",
+        why: "The same goal twice usually means one was meant to say something else.",
+        example: r#"
+            [[goals]]
+            goal = "Give a talk"
+            [[goals]]
+            goal = "Give a talk"
+        "#;
     FrequencyUnknown = "frequency-unknown", Error,
         "The meeting frequency is not one mentor-agree understands.",
-        "Use weekly, fortnightly, monthly or \"every N weeks\" (N from 1 to 12).";
+        "Use weekly, fortnightly, monthly or \"every N weeks\" (N from 1 to 12).",
+        why: "The frequency sets the session dates, the calendar and the session-count rules, so it must mean one thing only.",
+        example: r#"
+            [schedule]
+            frequency = "biweekly"   # twice a week, or every two weeks?
+        "#;
     FrequencyNotAllowed = "frequency-not-allowed", Error,
         "The frequency is valid but not one the program allows.",
-        "Pick one of rules.schedule.frequencies.";
+        "Pick one of rules.schedule.frequencies.",
+        why: "A program may standardise how often pairs meet, e.g. to plan its own check-ins.",
+        example: r#"
+            # with rules.schedule.frequencies = ["weekly", "fortnightly"]
+            [schedule]
+            frequency = "monthly"
+        "#;
     TooFewSessions = "too-few-sessions", Error,
         "The frequency gives fewer sessions a month than the program minimum.",
-        "Meet more often.";
+        "Meet more often.",
+        why: "Mentoring works through regular contact; the program sets the minimum it considers real mentoring.",
+        example: r#"
+            # with rules.schedule.min_sessions_per_month = 2
+            [schedule]
+            frequency = "monthly"
+        "#;
     SessionTooShort = "session-too-short", Error,
         "Sessions are shorter than rules.schedule.min_session_minutes.",
-        "Plan longer sessions.";
+        "Plan longer sessions.",
+        why: "Very short sessions leave no room for more than a status update.",
+        example: r#"
+            [schedule]
+            session_minutes = 10   # the default minimum is 15
+        "#;
     SessionTooLong = "session-too-long", Error,
         "Sessions are longer than rules.schedule.max_session_minutes.",
-        "Plan shorter sessions, or meet more often.";
+        "Plan shorter sessions, or meet more often.",
+        why: "Very long sessions are hard to sustain over months; more frequent, shorter ones work better.",
+        example: r#"
+            [schedule]
+            session_minutes = 240   # the default maximum is 120
+        "#;
     NoModes = "no-modes", Error,
         "No way of holding sessions is given.",
-        "List at least one mode, e.g. modes = [\"video call\"].";
+        "List at least one mode, e.g. modes = [\"video call\"].",
+        why: "The pair should agree how they meet (video call, in person, ...) before they start.",
+        example: r#"
+            [schedule]
+            modes = []
+        "#;
     ModeNotAllowed = "mode-not-allowed", Error,
         "A session mode the program does not allow.",
-        "Use one of rules.schedule.modes.";
+        "Use one of rules.schedule.modes.",
+        why: "A program may require certain ways of meeting, e.g. only its own video platform.",
+        example: r#"
+            # with rules.schedule.modes = ["video call", "in person"]
+            [schedule]
+            modes = ["carrier pigeon"]
+        "#;
     TermAmbiguous = "term-ambiguous", Error,
         "A term or extension has both or neither of `months` and `weeks`.",
-        "Keep exactly one of the two.";
+        "Keep exactly one of the two.",
+        why: "The end date is computed from the length; two lengths (or none) leave it undefined.",
+        example: r#"
+            [term]
+            start = 2026-12-07
+            months = 6
+            weeks = 26
+        "#;
     TermTooShort = "term-too-short", Error,
         "The term ends before start + rules.term.min_months.",
-        "Agree a longer term.";
+        "Agree a longer term.",
+        why: "A program sets a minimum term so that the goals have time to be worked on.",
+        example: r#"
+            # rules.term.min_months = 1
+            [term]
+            start = 2026-12-07
+            weeks = 2
+        "#;
     TermTooLong = "term-too-long", Error,
         "The term ends after start + rules.term.max_months.",
-        "Agree a shorter term; extend it later by mutual agreement if needed.";
+        "Agree a shorter term; extend it later by mutual agreement if needed.",
+        why: "A bounded term keeps the agreement a commitment both sides can keep; it can be extended later.",
+        example: r#"
+            # rules.term.max_months = 12
+            [term]
+            start = 2026-12-07
+            months = 24
+        "#;
     ExtensionNotMutual = "extension-not-mutual", Error,
         "An extension is not agreed by both mentor and mentee.",
-        "Extensions need both: by = [\"mentor\", \"mentee\"].";
+        "Extensions need both: by = [\"mentor\", \"mentee\"].",
+        why: "An extension changes what both people committed to, so both must agree to it.",
+        example: r#"
+            [[extensions]]
+            months = 3
+            agreed = 2027-05-20
+            by = ["mentor"]
+        "#;
     ExtensionAfterEnd = "extension-after-end", Error,
         "An extension was agreed on or after the end in force at that time.",
-        "An ended agreement cannot be extended: start a new one.";
+        "An ended agreement cannot be extended: start a new one.",
+        why: "Once the term is over there is nothing left to extend; a new agreement is the honest record.",
+        example: r#"
+            # the term ended on 2027-06-07
+            [[extensions]]
+            months = 3
+            agreed = 2027-07-01
+            by = ["mentor", "mentee"]
+        "#;
     ExtensionTooLong = "extension-too-long", Error,
         "With extensions, the term runs past start + rules.term.max_total_months.",
-        "Shorten the extension.";
+        "Shorten the extension.",
+        why: "The program caps the total length, extensions included, so that pairs rotate and reflect.",
+        example: r#"
+            # rules.term.max_total_months = 18, term months = 12
+            [[extensions]]
+            months = 9
+            agreed = 2027-10-01
+            by = ["mentor", "mentee"]
+        "#;
     NoReviews = "no-reviews", Error,
         "The program requires review checkpoints and none are planned.",
-        "Add [reviews] with every_months = N or dates = [...].";
+        "Add [reviews] with every_months = N or dates = [...].",
+        why: "Review checkpoints are where the pair evaluates progress and reflects on how the mentoring goes.",
+        example: r#"
+            # no [reviews] table, and rules.reviews.required = true
+        "#;
     ReviewGap = "review-gap", Error,
         "Two checkpoints (or start/end and a checkpoint) are further apart than rules.reviews.max_gap_months.",
-        "Review more often.";
+        "Review more often.",
+        why: "Long stretches without a review let problems go unnoticed until the agreement is over.",
+        example: r#"
+            # rules.reviews.max_gap_months = 3
+            [term]
+            start = 2026-12-07
+            months = 9
+
+            [reviews]
+            every_months = 6
+        "#;
     ReviewOutsideTerm = "review-outside-term", Error,
         "A review date lies outside the term.",
-        "Move it into the term.";
+        "Move it into the term.",
+        why: "A checkpoint outside the term will never happen as part of this agreement.",
+        example: r#"
+            [term]
+            start = 2026-12-07
+            months = 6
+
+            [reviews]
+            dates = [2027-02-01, 2027-08-01]
+        "#;
     SignatureUnknownRole = "signature-unknown-role", Error,
         "A signature's role is not mentor, mentee or lead.",
-        "Use role = \"mentor\", \"mentee\" or \"lead\".";
+        "Use role = \"mentor\", \"mentee\" or \"lead\".",
+        why: "Only the parties named in the agreement can sign it.",
+        example: r#"
+            [[signatures]]
+            role = "manager"
+        "#;
     SignatureDuplicateRole = "signature-duplicate-role", Error,
         "Two signatures for the same role.",
-        "Keep one; `mentor-agree sign` replaces an old signature for you.";
+        "Keep one; `mentor-agree sign` replaces an old signature for you.",
+        why: "Two signatures for one role make it unclear which terms that person accepted.",
+        example: r#"
+            [[signatures]]
+            role = "mentor"
+            date = 2026-11-30
+            [[signatures]]
+            role = "mentor"
+            date = 2026-12-01
+        "#;
     SignatureNameMismatch = "signature-name-mismatch", Error,
         "The signature's name is not that party's name.",
-        "Sign with the name written in the party's table.";
+        "Sign with the name written in the party's table.",
+        why: "A signature must be traceable to the party it speaks for.",
+        example: r#"
+            [mentor]
+            name = "Ada Lovelace"
+
+            [[signatures]]
+            role = "mentor"
+            name = "Ada King"
+        "#;
     SignatureInFuture = "signature-in-future", Error,
         "A signature is dated after today.",
-        "Date it on the day it was signed.";
+        "Date it on the day it was signed.",
+        why: "A signature records something that happened; it cannot be dated ahead.",
+        example: r#"
+            # today is 2026-11-25
+            [[signatures]]
+            role = "mentee"
+            date = 2026-12-24
+        "#;
     SignatureStale = "signature-stale", Error,
         "The terms changed after this signature: its digest no longer matches.",
-        "Review the new terms and sign again (`mentor-agree sign`).";
+        "Review the new terms and sign again (`mentor-agree sign`).",
+        why: "A signature covers the exact terms that were signed; after a change, nobody has agreed to the new text yet.",
+        example: r#"
+            [schedule]
+            session_minutes = 60   # was 45 when both signed
+
+            [[signatures]]
+            role = "mentor"
+            terms = "sha256:9d45…"   # the digest of the old terms
+        "#;
     SignatureWindow = "signature-window", Error,
         "Required signatures are spread over more than rules.signatures.window_days.",
-        "Collect the missing signatures, or all sign again within the window.";
+        "Collect the missing signatures, or all sign again within the window.",
+        why: "Signatures collected months apart suggest the early signers agreed to a different situation.",
+        example: r#"
+            # rules.signatures.window_days = 30
+            [[signatures]]
+            role = "mentor"
+            date = 2026-06-01
+            [[signatures]]
+            role = "mentee"
+            date = 2026-11-20
+        "#;
     SignatureUnverified = "signature-unverified", Error,
         "With SSH signing, `sig` is missing or does not verify against the terms.",
-        "Sign again with `mentor-agree sign --key`.";
+        "Sign again with `mentor-agree sign --key`.",
+        why: "With SSH signing, a name alone proves nothing; the cryptographic signature is what shows who agreed.",
+        example: r#"
+            # program.toml: rules.signatures.method = "ssh"
+            [[signatures]]
+            role = "mentor"
+            signer = "ada@example.org"
+            # no sig = """-----BEGIN SSH SIGNATURE----- …"""
+        "#;
     SignatureUntrusted = "signature-untrusted", Error,
         "With SSH signing, the key is not allowed for that signer in allowed_signers.",
-        "Add the signer's public key to the program's allowed_signers file.";
+        "Add the signer's public key to the program's allowed_signers file.",
+        why: "A valid signature from an unknown key could come from anyone; allowed_signers says whose key is whose.",
+        example: r#"
+            # sig verifies, but the key is not listed for ada@example.org
+            # in the program's allowed_signers file
+        "#;
     StartBeforeEffective = "start-before-effective", Warning,
         "The term starts before the last required signature.",
-        "Sign before the start, or move the start date.";
+        "Sign before the start, or move the start date.",
+        why: "Sessions held before everyone signed were not covered by the agreement.",
+        example: r#"
+            [term]
+            start = 2026-12-01
+
+            [[signatures]]
+            role = "lead"
+            date = 2026-12-10   # the last signature comes after the start
+        "#;
     TerminationNoNotice = "termination-no-notice", Error,
         "A termination was not given by written notice.",
-        "Record notice = \"written\" once written notice was given.";
+        "Record notice = \"written\" once written notice was given.",
+        why: "Ending by written notice leaves a record both sides can point to.",
+        example: r#"
+            [termination]
+            date = 2027-02-14
+            by = "mentee"
+            notice = "verbal"
+        "#;
     TerminationOutsideTerm = "termination-outside-term", Error,
         "A termination date lies before the start or after the last day.",
-        "Correct the date.";
+        "Correct the date.",
+        why: "An agreement can only end while it is in force.",
+        example: r#"
+            [term]
+            start = 2026-12-07
+            months = 6
+
+            [termination]
+            date = 2027-09-01
+            by = "mentor"
+            notice = "written"
+        "#;
     TerminationNoReason = "termination-no-reason", Error,
         "The program ended the agreement without a reason.",
-        "Record the reason for the intervention.";
+        "Record the reason for the intervention.",
+        why: "When the program steps in, the pair and the program need a record of why.",
+        example: r#"
+            [termination]
+            date = 2027-02-14
+            by = "program"
+            notice = "written"
+        "#;
     InterventionNoHearing = "intervention-no-hearing", Error,
         "The program ended the agreement without reported <= hearing <= date.",
-        "Record when the concern was reported and when both parties were heard.";
+        "Record when the concern was reported and when both parties were heard.",
+        why: "Before the program ends an agreement, both parties should have had the chance to respond to the concern.",
+        example: r#"
+            [termination]
+            date = 2027-02-14
+            by = "program"
+            notice = "written"
+            reason = "Sessions stopped"
+            reported = 2027-02-10
+            hearing = 2027-02-20   # heard after the termination
+        "#;
     CheckinOverdue = "checkin-overdue", Warning,
         "An active pair has not checked in for longer than rules.checkins.max_gap_days.",
-        "Record a check-in with `mentor-agree checkin`.";
+        "Record a check-in with `mentor-agree checkin`.",
+        why: "Regular check-ins let the program team notice a pair that has gone quiet while there is still time to help.",
+        example: r#"
+            # active agreement, rules.checkins.max_gap_days = 45
+            [[checkins]]
+            date = 2026-08-01   # the last one, months ago
+        "#;
     CheckinOutsideTerm = "checkin-outside-term", Error,
         "A check-in is dated before the start, after the last day, or after today.",
-        "Correct the date.";
+        "Correct the date.",
+        why: "A check-in reports on the running agreement; one dated outside it (or in the future) is a typo.",
+        example: r#"
+            [term]
+            start = 2026-12-07
+
+            [[checkins]]
+            date = 2026-11-01
+            by = "mentee"
+        "#;
     Unsigned = "unsigned", Error,
         "With `check --require-signed`: a required signature is missing.",
-        "Collect the signature with `mentor-agree sign`.";
+        "Collect the signature with `mentor-agree sign`.",
+        why: "In CI, a branch that publishes agreements may require every agreement to be fully signed.",
+        example: r#"
+            # mentor-agree check --require-signed
+            [[signatures]]
+            role = "mentor"
+            # no mentee or lead signature yet
+        "#;
 }
 
 impl Code {
+    /// A short TOML excerpt that raises the code, with comments pointing at the problem.
+    pub fn example(self) -> String {
+        let raw = self.example_raw();
+        let lines: Vec<&str> = raw.lines().skip_while(|l| l.trim().is_empty()).collect();
+        let indent = lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min();
+        let indent = indent.unwrap_or(0);
+        let mut out: Vec<&str> = lines.iter().map(|l| l.get(indent..).unwrap_or("").trim_end()).collect();
+        while out.last().is_some_and(|l| l.is_empty()) {
+            out.pop();
+        }
+        out.join("\n")
+    }
+
     /// Looks a code up by its kebab-case name.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == name)

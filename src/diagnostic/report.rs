@@ -20,6 +20,8 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (annotations on pull requests).
     Github,
+    /// SARIF 2.1.0 log, for GitHub code scanning and other dashboards.
+    Sarif,
 }
 
 /// Totals over a run.

@@ -1,0 +1,228 @@
+//! iCalendar (RFC 5545) export of one agreement: the recurring sessions, the
+//! review checkpoints, the goals' due dates and the last day.
+//!
+//! Every event's UID derives from the agreement id and the event's role
+//! (`<id>.sessions@mentor-agree`, `<id>.review-2@mentor-agree`, …), so
+//! re-importing an updated agreement updates events rather than duplicating
+//! them. DTSTAMP is the given day, never the clock, so output is reproducible.
+
+use chrono::{Datelike, Days, NaiveDate, NaiveTime};
+use icalendar::{Calendar, Component, Event, EventLike};
+
+use crate::agreement::Agreement;
+use crate::derived::Derived;
+use crate::timeline::Frequency;
+
+/// Why no calendar could be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    /// A value the calendar needs is absent or invalid (`check` says more).
+    #[error("the agreement has no valid {0}; run `mentor-agree check` on it")]
+    Missing(&'static str),
+}
+
+/// Choices for the export.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Local (floating) start time of each session; all-day sessions when `None`.
+    pub time: Option<NaiveTime>,
+    /// The day written as every event's DTSTAMP (normally today).
+    pub stamp: NaiveDate,
+}
+
+const UID_DOMAIN: &str = "mentor-agree";
+
+fn ics_date(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+/// The RRULE value for sessions at `freq` from `start`, the last one on or before `until`.
+///
+/// Monthly sessions follow the tool's own arithmetic: a start on the 29th–31st
+/// falls on the last day of shorter months (`BYMONTHDAY=28,…,d;BYSETPOS=-1`)
+/// rather than skipping them as a plain monthly rule would.
+pub fn rrule(freq: Frequency, start: NaiveDate, until: &str) -> String {
+    match freq {
+        Frequency::Monthly if start.day() > 28 => {
+            let days: Vec<String> = (28..=start.day()).map(|d| d.to_string()).collect();
+            format!("FREQ=MONTHLY;BYMONTHDAY={};BYSETPOS=-1;UNTIL={until}", days.join(","))
+        }
+        Frequency::Monthly => format!("FREQ=MONTHLY;UNTIL={until}"),
+        Frequency::Weekly => format!("FREQ=WEEKLY;INTERVAL=1;UNTIL={until}"),
+        Frequency::Fortnightly => format!("FREQ=WEEKLY;INTERVAL=2;UNTIL={until}"),
+        Frequency::EveryWeeks(n) => format!("FREQ=WEEKLY;INTERVAL={n};UNTIL={until}"),
+    }
+}
+
+fn name(p: &Option<crate::agreement::Person>) -> &str {
+    p.as_ref().and_then(|p| p.name.as_ref()).map_or("?", |n| n.value.as_str())
+}
+
+fn all_day(
+    uid: String,
+    day: NaiveDate,
+    summary: &str,
+    description: &str,
+    stamp: chrono::DateTime<chrono::Utc>,
+) -> Event {
+    Event::new()
+        .uid(&uid)
+        .timestamp(stamp)
+        .starts(day)
+        .ends(day + Days::new(1))
+        .summary(summary)
+        .description(description)
+        .add_property("TRANSP", "TRANSPARENT")
+        .done()
+}
+
+/// The calendar of one agreement, as RFC 5545 text (CRLF line ends).
+pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -> Result<String, CalendarError> {
+    let start = derived.start.ok_or(CalendarError::Missing("term start"))?;
+    let last_day = derived.last_day.ok_or(CalendarError::Missing("term length"))?;
+    let freq = derived.frequency.ok_or(CalendarError::Missing("schedule.frequency"))?;
+    let minutes = a
+        .schedule
+        .as_ref()
+        .and_then(|s| s.session_minutes.as_ref())
+        .map(|m| m.value)
+        .filter(|m| *m > 0)
+        .ok_or(CalendarError::Missing("schedule.session_minutes"))?;
+    let stamp = options.stamp.and_time(NaiveTime::MIN).and_utc();
+    let ended = a.termination.as_ref().and_then(|t| t.date.as_ref()).map(|d| d.value);
+    // Nothing is held on or after an early end.
+    let until = match ended {
+        Some(e) if e <= last_day => e.pred_opt().unwrap_or(e),
+        _ => last_day,
+    };
+    let in_term = |d: NaiveDate| d >= start && d <= until;
+    let pair = format!("{} & {}", name(&a.mentor), name(&a.mentee));
+    let uid = |what: &str| format!("{id}.{what}@{UID_DOMAIN}");
+
+    let mut cal = Calendar::empty();
+    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
+    cal.append_property(icalendar::Property::new(
+        "PRODID",
+        concat!("-//mentor-agree//mentor-agree ", env!("CARGO_PKG_VERSION"), "//EN"),
+    ));
+    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(&format!("Mentoring: {pair}"));
+
+    // The recurring sessions.
+    let schedule = a.schedule.as_ref();
+    let modes: Vec<&str> = schedule
+        .and_then(|s| s.modes.as_ref())
+        .map(|m| m.value.iter().map(|x| x.value.as_str()).collect())
+        .unwrap_or_default();
+    let also: Vec<&str> = schedule.map(|s| s.also_via.iter().map(|x| x.value.as_str()).collect()).unwrap_or_default();
+    let mut description = format!("{minutes}-minute mentoring session, {}", freq.in_words());
+    if !modes.is_empty() {
+        description.push_str(&format!(", by {}", modes.join(" or ")));
+    }
+    description.push('.');
+    if !also.is_empty() {
+        description.push_str(&format!("\nBetween sessions: {}.", also.join(", ")));
+    }
+    if !a.topics.is_empty() {
+        let topics: Vec<&str> = a.topics.iter().map(|t| t.value.as_str()).collect();
+        description.push_str(&format!("\nTopics: {}.", topics.join(", ")));
+    }
+    description.push_str(&format!(
+        "\nAgreement {id}: {} to {}.",
+        crate::timeline::long_date(start),
+        crate::timeline::long_date(until)
+    ));
+    let mut sessions = Event::new();
+    sessions.uid(&uid("sessions")).timestamp(stamp).summary(&format!("Mentoring session: {pair}"));
+    sessions.description(&description).add_property("CATEGORIES", "Mentoring");
+    match options.time {
+        Some(t) => {
+            sessions.starts(start.and_time(t));
+            sessions.add_property("DURATION", format!("PT{minutes}M"));
+            let until = until.and_hms_opt(23, 59, 59).expect("valid time");
+            sessions.add_property("RRULE", rrule(freq, start, &until.format("%Y%m%dT%H%M%S").to_string()));
+        }
+        None => {
+            sessions.starts(start).ends(start + Days::new(1)).add_property("TRANSP", "TRANSPARENT");
+            sessions.add_property("RRULE", rrule(freq, start, &ics_date(until)));
+        }
+    }
+    cal.push(sessions.done());
+
+    // Review checkpoints.
+    let reviews: Vec<NaiveDate> = derived.review_dates.iter().copied().filter(|d| in_term(*d)).collect();
+    for (i, day) in reviews.iter().enumerate() {
+        cal.push(all_day(
+            uid(&format!("review-{}", i + 1)),
+            *day,
+            &format!("Review checkpoint {} of {}: {pair}", i + 1, reviews.len()),
+            "Evaluate together: progress on each goal, what works in the sessions, what to change. \
+             Then record a check-in for the program team (mentor-agree checkin).",
+            stamp,
+        ));
+    }
+
+    // Goal due dates.
+    for (i, g) in a.goals.iter().enumerate() {
+        let (Some(goal), Some(due)) = (&g.goal, &g.due) else { continue };
+        if !in_term(due.value) {
+            continue;
+        }
+        let mut text = String::new();
+        if let Some(m) = &g.measure {
+            text.push_str(&format!("Measure: {}", m.value));
+        }
+        if let Some(w) = &g.why {
+            text.push_str(&format!("{}Why: {}", if text.is_empty() { "" } else { "\n" }, w.value));
+        }
+        cal.push(all_day(
+            uid(&format!("goal-{}", i + 1)),
+            due.value,
+            &format!("Goal due: {}", goal.value),
+            &text,
+            stamp,
+        ));
+    }
+
+    // The last day, or the early end.
+    let end_event = match ended {
+        Some(e) if e <= last_day => all_day(
+            uid("last-day"),
+            e,
+            &format!("Mentoring agreement ends early: {pair}"),
+            "The agreement was ended by written notice.",
+            stamp,
+        ),
+        _ => all_day(
+            uid("last-day"),
+            last_day,
+            &format!("Last day of the mentoring agreement: {pair}"),
+            "Hold a closing review. To go on, extend by mutual agreement (mentor-agree extend).",
+            stamp,
+        ),
+    };
+    cal.push(end_event);
+
+    Ok(cal.done().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rrules_match_frequencies() {
+        assert_eq!(rrule(Frequency::Weekly, d("2026-12-07"), "20270606"), "FREQ=WEEKLY;INTERVAL=1;UNTIL=20270606");
+        assert_eq!(rrule(Frequency::Fortnightly, d("2026-12-07"), "X"), "FREQ=WEEKLY;INTERVAL=2;UNTIL=X");
+        assert_eq!(rrule(Frequency::EveryWeeks(3), d("2026-12-07"), "X"), "FREQ=WEEKLY;INTERVAL=3;UNTIL=X");
+        assert_eq!(rrule(Frequency::Monthly, d("2026-12-07"), "X"), "FREQ=MONTHLY;UNTIL=X");
+        assert_eq!(
+            rrule(Frequency::Monthly, d("2026-01-31"), "X"),
+            "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;UNTIL=X"
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! `mentor-agree schema`: the JSON Schema of the agreement format.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::cli::{Global, SchemaArgs};
+
+/// Prints (or writes) the schema.
+pub fn run(args: &SchemaArgs, _global: &Global) -> anyhow::Result<u8> {
+    let json = crate::schema::schema_json();
+    match &args.out {
+        Some(path) => super::calendar::write_file(path, json.as_bytes())?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(json.as_bytes()).context("cannot write to stdout")?;
+            out.flush()?;
+        }
+    }
+    Ok(super::EXIT_OK)
+}
