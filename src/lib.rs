@@ -12,6 +12,7 @@ pub mod commands;
 pub mod derived;
 pub mod diagnostic;
 pub mod program;
+pub mod questionnaire;
 pub mod rules;
 pub mod suggest;
 pub mod terms;

@@ -9,6 +9,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Terms(args) => commands::terms::run(args),
+        Command::Init(args) => commands::init::run(args, &cli.global),
+        Command::New(args) => commands::new::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

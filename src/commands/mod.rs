@@ -8,6 +8,8 @@ use crate::cli::{ColorChoice, Global};
 
 pub mod check;
 pub mod terms;
+pub mod init;
+pub mod new;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -15,6 +17,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit code: the command could not run.
 pub const EXIT_FAILURE: u8 = 2;
+/// Exit code: cancelled by the user (Ctrl-C, Esc, or declining to confirm).
+pub const EXIT_CANCELLED: u8 = 130;
 
 /// "Today": `--today`, `MENTOR_AGREE_TODAY`, or the local clock. The only place the clock is read.
 pub fn today(global: &Global) -> NaiveDate {
