@@ -691,9 +691,9 @@ fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) ->
     )
 }
 
-fn summary(answers: &Answers, checked: &checker::Checked, file: &str) -> Table {
+fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED).use_stderr().set_content_arrangement(ContentArrangement::Dynamic);
+    t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     let person = |name: &Option<String>, email: &Option<String>| match email {
         Some(e) => format!("{} <{e}>", name.clone().unwrap_or_default()),
         None => name.clone().unwrap_or_default(),
@@ -883,7 +883,9 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
 
     if let Some(ui) = &flow.ui {
         ui.term.write_line("")?;
-        ui.term.write_line(&summary(&flow.answers, &checked, &file).to_string())?;
+        // The terminal's width (console assumes 80 columns when the terminal does not say).
+        let width = ui.term.size().1.clamp(40, 120);
+        ui.term.write_line(&summary(&flow.answers, &checked, &file, width).to_string())?;
         let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
         let yes =
             Confirm::with_theme(ui.theme.as_ref()).with_prompt(prompt).default(true).interact_on_opt(&ui.term)?;
