@@ -83,7 +83,9 @@ pub enum Command {
     /// a pre-commit hook that checks changed agreement files. Works inside an
     /// existing git repo; never overwrites a file (it names the ones in the way
     /// and writes nothing).
-    #[command(after_help = "Examples:\n  mentor-agree init\n  mentor-agree init mentoring-2027 && cd mentoring-2027 && git init")]
+    #[command(
+        after_help = "Examples:\n  mentor-agree init\n  mentor-agree init mentoring-2027 && cd mentoring-2027 && git init"
+    )]
     Init(InitArgs),
 
     /// Draft a new agreement with a pair, question by question.
@@ -98,7 +100,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' --print"
     )]
-    New(NewArgs),
+    New(Box<NewArgs>),
 }
 
 /// `init`.

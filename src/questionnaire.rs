@@ -416,7 +416,8 @@ pub fn parse_length(text: &str) -> Result<(Option<i64>, Option<i64>), String> {
     let t = text.trim().to_lowercase();
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '-').unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: i64 = num.trim().parse().map_err(|_| format!("`{text}` is not a length: write e.g. 6 months or 26 weeks"))?;
+    let n: i64 =
+        num.trim().parse().map_err(|_| format!("`{text}` is not a length: write e.g. 6 months or 26 weeks"))?;
     match unit.trim() {
         "" | "m" | "month" | "months" => Ok((Some(n), None)),
         "w" | "week" | "weeks" => Ok((None, Some(n))),

@@ -184,7 +184,11 @@ fn flags_with(name: &str, value: &str) -> Vec<String> {
 fn invalid_flag_values_are_refused_with_the_rule_code() {
     let dir = program_dir();
     let cases = [
-        ("--minutes", "100", "session-too-long: sessions of 100 minutes are longer than the program maximum of 90 minutes"),
+        (
+            "--minutes",
+            "100",
+            "session-too-long: sessions of 100 minutes are longer than the program maximum of 90 minutes",
+        ),
         ("--frequency", "biweekly", "frequency-unknown"),
         ("--frequency", "every 6 weeks", "too-few-sessions"),
         ("--mentee-email", "tomas@", "bad-email"),
@@ -251,11 +255,11 @@ mod interactive {
 
     fn spawn(dir: &Path) -> PtySession {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
-        c.current_dir(dir)
-            .env_remove("MENTOR_AGREE_TODAY")
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm")
-            .args(["--today", common::TODAY, "new"]);
+        c.current_dir(dir).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm").args([
+            "--today",
+            common::TODAY,
+            "new",
+        ]);
         rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
     }
 

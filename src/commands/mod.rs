@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use crate::cli::{ColorChoice, Global};
 
 pub mod check;
-pub mod terms;
 pub mod init;
 pub mod new;
+pub mod terms;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;

@@ -462,8 +462,7 @@ impl Flow<'_> {
             Field::Frequency => self.frequency(),
             Field::Minutes => {
                 let s = &rules.schedule;
-                let prompt =
-                    format!("Minutes per session ({} to {})", s.min_session_minutes, s.max_session_minutes);
+                let prompt = format!("Minutes per session ({} to {})", s.min_session_minutes, s.max_session_minutes);
                 self.text(field, &prompt, Some(self.defaults.minutes.to_string()), &|a, s| {
                     let n = s.trim().parse().map_err(|_| format!("`{}` is not a whole number of minutes", s.trim()))?;
                     a.minutes = Some(n);
@@ -482,32 +481,33 @@ impl Flow<'_> {
             Field::AlsoVia => {
                 let options = COMMON_CHANNELS.iter().map(|m| m.to_string()).collect();
                 let checked = self.defaults.also_via.clone();
-                self.pick_many(field, "How will they keep in touch between sessions?", options, &checked, true, |a, v| {
-                    a.also_via = v
-                })
+                self.pick_many(
+                    field,
+                    "How will they keep in touch between sessions?",
+                    options,
+                    &checked,
+                    true,
+                    |a, v| a.also_via = v,
+                )
             }
-            Field::Start => self.text(
-                field,
-                "Start date (YYYY-MM-DD)",
-                Some(self.defaults.start.to_string()),
-                &|a, s| {
+            Field::Start => {
+                self.text(field, "Start date (YYYY-MM-DD)", Some(self.defaults.start.to_string()), &|a, s| {
                     a.start = Some(crate::cli::parse_date(s.trim())?);
                     Ok(())
-                },
-            ),
+                })
+            }
             Field::Term => {
                 let t = &rules.term;
-                let prompt = format!("Duration: months, or e.g. \"26 weeks\" ({} to {} months)", t.min_months, t.max_months);
+                let prompt =
+                    format!("Duration: months, or e.g. \"26 weeks\" ({} to {} months)", t.min_months, t.max_months);
                 self.text(field, &prompt, Some(format!("{} months", self.defaults.months)), &|a, s| {
                     (a.months, a.weeks) = parse_length(s)?;
                     Ok(())
                 })
             }
             Field::Reviews => {
-                let prompt = format!(
-                    "Review checkpoint every how many months? (at most {})",
-                    rules.reviews.max_gap_months
-                );
+                let prompt =
+                    format!("Review checkpoint every how many months? (at most {})", rules.reviews.max_gap_months);
                 self.text(field, &prompt, Some(self.defaults.review_every_months.to_string()), &|a, s| {
                     let n = s.trim().parse().map_err(|_| format!("`{}` is not a whole number of months", s.trim()))?;
                     a.review_every_months = Some(n);
@@ -526,7 +526,8 @@ impl Flow<'_> {
         let rules = self.program.rules.goals.clone();
         let term = {
             let settings = Settings { today: self.today, options: Default::default(), ssh: None };
-            let c = checker::check_text(Path::new("new.toml"), &self.answers.to_toml(""), self.program.clone(), &settings);
+            let c =
+                checker::check_text(Path::new("new.toml"), &self.answers.to_toml(""), self.program.clone(), &settings);
             c.derived.and_then(|d| Some((d.start?, d.last_day?)))
         };
         loop {
@@ -823,7 +824,8 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
         answers: Answers::default(),
         ui,
     };
-    let mut target = Target { print: args.print, out: args.out.clone(), agreements: program.agreements_dir(), path: None };
+    let mut target =
+        Target { print: args.print, out: args.out.clone(), agreements: program.agreements_dir(), path: None };
 
     let pass = flow.flag_pass(args.yes);
     for w in &pass.warnings {
@@ -862,9 +864,11 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     };
     answers.id = Some(agreement_id(start, mentor, mentee));
     let path = target.path.clone();
-    let file = path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
+    let file =
+        path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
     // In the file, the path as seen from the program's root, where its commands are run.
-    let in_repo = path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, &program.root()).display().to_string());
+    let in_repo =
+        path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, &program.root()).display().to_string());
     let text = answers.to_toml(&header(answers, &program, today, &in_repo));
 
     // The whole file, checked as `check` will: it must pass as a draft.
@@ -887,8 +891,7 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
         let width = ui.term.size().1.clamp(40, 120);
         ui.term.write_line(&summary(&flow.answers, &checked, &file, width).to_string())?;
         let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
-        let yes =
-            Confirm::with_theme(ui.theme.as_ref()).with_prompt(prompt).default(true).interact_on_opt(&ui.term)?;
+        let yes = Confirm::with_theme(ui.theme.as_ref()).with_prompt(prompt).default(true).interact_on_opt(&ui.term)?;
         if yes != Some(true) {
             return Err(Stop::Cancelled);
         }
