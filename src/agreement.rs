@@ -216,6 +216,11 @@ const MAX_SYNTAX_ERRORS: usize = 20;
 
 /// Reads agreement text. Never panics, whatever the input.
 pub fn parse(text: &str) -> Parsed {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        let d = Diagnostic::new(Code::TomlSyntax, 0..0, "the file is empty")
+            .with_help("an agreement starts with `format = 1`; `mentor-agree new` writes one for you");
+        return Parsed { agreement: None, terms: None, diagnostics: vec![d] };
+    }
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         let diagnostics = errors
@@ -330,8 +335,12 @@ impl Reader {
     }
 
     fn missing(&mut self, path: &str, key: &str, header: &Span) {
-        let full = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
-        self.push(Diagnostic::new(Code::MissingKey, header.clone(), format!("missing required key `{full}`")));
+        let message = if path.is_empty() {
+            format!("missing required table `[{key}]`")
+        } else {
+            format!("missing required key `{key}` in [{path}]")
+        };
+        self.push(Diagnostic::new(Code::MissingKey, header.clone(), message));
     }
 
     fn string(&mut self, t: &Table<'_>, path: &str, key: &str) -> Option<Sp<String>> {
@@ -533,7 +542,7 @@ impl Reader {
             [("mentor", a.mentor.is_some()), ("mentee", a.mentee.is_some()), ("lead", a.lead.is_some())]
         {
             if !present && !root.contains_key(key) {
-                self.missing("", &format!("[{key}]"), &(0..0));
+                self.missing("", key, &(0..0));
             }
         }
 
@@ -552,7 +561,7 @@ impl Reader {
             }
             a.schedule = Some(s);
         } else if !root.contains_key("schedule") {
-            self.missing("", "[schedule]", &(0..0));
+            self.missing("", "schedule", &(0..0));
         }
 
         if let Some((t, span)) = self.table(root, "term", keys::TERM) {
@@ -567,7 +576,7 @@ impl Reader {
             }
             a.term = Some(term);
         } else if !root.contains_key("term") {
-            self.missing("", "[term]", &(0..0));
+            self.missing("", "term", &(0..0));
         }
 
         if let Some((t, span)) = self.table(root, "reviews", keys::REVIEWS) {

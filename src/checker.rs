@@ -42,7 +42,9 @@ pub struct Checked {
     pub id: String,
     /// Where `id` was written, if it was.
     pub id_position: Option<Position>,
-    /// The model (absent when the text could not be read as an agreement).
+    /// True when the text was read as an agreement (valid TOML of a supported format).
+    pub readable: bool,
+    /// The model (absent when not readable, or dropped by [`Checked::without_model`]).
     pub agreement: Option<Agreement>,
     /// Derived values (absent with the model).
     pub derived: Option<Derived>,
@@ -55,6 +57,11 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Drops the model, derived values and terms, keeping what a report needs.
+    pub fn without_model(self) -> Checked {
+        Checked { agreement: None, derived: None, terms: None, ..self }
+    }
+
     /// Number of problems with a severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.diagnostic.severity == severity).count()
@@ -73,13 +80,13 @@ pub struct Settings<'a> {
 }
 
 /// Decodes file bytes as UTF-8 text, or reports (located) where it stops being UTF-8.
-pub fn decode(bytes: Vec<u8>) -> Result<String, Located> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, Box<Located>> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
         let d =
             Diagnostic::new(Code::TomlSyntax, at..at, "the file is not UTF-8 text").with_help("save the file as UTF-8");
-        locate(valid, vec![d]).remove(0)
+        Box::new(locate(valid, vec![d]).remove(0))
     })
 }
 
@@ -118,6 +125,7 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         path: path.to_path_buf(),
         id,
         id_position,
+        readable: parsed.agreement.is_some(),
         agreement: parsed.agreement,
         derived,
         terms: parsed.terms,
@@ -137,10 +145,11 @@ pub fn check_file(path: &Path, program: Arc<Program>, settings: &Settings<'_>) -
                 path: path.to_path_buf(),
                 id: stem,
                 id_position: None,
+                readable: false,
                 agreement: None,
                 derived: None,
                 terms: None,
-                diagnostics: vec![located],
+                diagnostics: vec![*located],
                 program,
             }
         }
@@ -185,7 +194,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 pub fn mark_duplicate_ids(files: &mut [Checked]) {
     let mut first: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for f in files.iter_mut() {
-        if f.agreement.is_none() {
+        if !f.readable {
             continue;
         }
         match first.get(&f.id) {

@@ -75,6 +75,64 @@ pub enum Command {
     /// trailing newline), e.g. to sign them with `ssh-keygen -Y sign`.
     Terms(TermsArgs),
 
+    /// Record an extension of the term, agreed by mentor and mentee.
+    ///
+    /// Appends an [[extensions]] entry. The term's end moves by the given months
+    /// or weeks; the extension must be agreed before the current end and keep the
+    /// whole term within the program's rules.max_total_months.
+    #[command(
+        after_help = "Examples:\n  mentor-agree extend agreements/2026-09-maya-okafor-tomas-rivera.toml --months 3\n  \
+                      mentor-agree extend FILE --weeks 6 --date 2027-05-20 --dry-run"
+    )]
+    Extend(ExtendArgs),
+
+    /// Record a progress check-in with the program team.
+    ///
+    /// Appends a [[checkins]] entry. Keep the note to progress; what is said in
+    /// sessions stays confidential and does not belong in the file.
+    #[command(after_help = "Examples:\n  mentor-agree checkin FILE --by mentee --note \"Goal 1 on track\"\n  \
+                      mentor-agree checkin FILE --by mentor --date 2027-01-10")]
+    Checkin(CheckinArgs),
+
+    /// Record the end of an agreement by written notice.
+    ///
+    /// Adds a [termination] table with notice = "written". Either party may end
+    /// the agreement; when the program team intervenes (--by program) it records
+    /// when the concern was reported and when both parties were heard.
+    #[command(after_help = "Examples:\n  mentor-agree terminate FILE --by mentee --reason \"Changed roles\"\n  \
+                      mentor-agree terminate FILE --by program --reason \"No contact for 3 months\" \\\n      \
+                      --reported 2027-01-20 --hearing 2027-02-01 --date 2027-02-14")]
+    Terminate(TerminateArgs),
+
+    /// Show where every agreement stands: one row per agreement.
+    ///
+    /// Lists the pair, state, dates, signatures and problem counts, the
+    /// agreements needing attention first (errors, overdue check-ins, missing
+    /// signatures). With no paths, the program's agreements folder.
+    #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft\n  \
+                      mentor-agree status agreements/ --format json")]
+    Status(StatusArgs),
+
+    /// Sign an agreement, or renew a signature after the terms changed.
+    ///
+    /// Adds the role's [[signatures]] entry, or replaces the one it has, with the
+    /// name, the date and the digest of the current terms (what `mentor-agree terms
+    /// FILE` prints). In a program with rules.signatures.method = "ssh", --key signs
+    /// those terms with an SSH key (namespace mentor-agree), as `ssh-keygen -Y sign`
+    /// does; `check` verifies it against the program's allowed_signers file. The
+    /// file is re-checked before it is written: a signature with another name than
+    /// the party's, a date after today, or a key the allowed_signers file does not
+    /// list for the signer is refused, and the file is left as it was.
+    #[command(
+        after_help = "Examples:\n  mentor-agree sign agreements/2026-12-ada-lovelace-grace-hopper.toml --role mentor\n  \
+                      mentor-agree sign FILE --role mentee --date 2026-11-30\n  \
+                      mentor-agree sign FILE --role lead --key ~/.ssh/id_ed25519\n  \
+                      mentor-agree sign FILE --role mentor --key ~/.ssh/id_ed25519.pub   # the ssh-agent's key\n  \
+                      mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --signer grace@example.org --dry-run\n\n\
+                      Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run."
+    )]
+    Sign(SignArgs),
+
     /// Start a program repo: program.toml, agreements/, CI workflow, pre-commit hook.
     ///
     /// Writes a program.toml listing every rule with its built-in default (edit it
@@ -198,4 +256,190 @@ pub struct TermsArgs {
     /// Print the `sha256:` digest instead of the bytes.
     #[arg(long)]
     pub digest: bool,
+}
+
+/// `--date`, `--dry-run` and the file, shared by the editing commands.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The agreement file.
+    pub file: PathBuf,
+    /// The day it happened (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Print the resulting file instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// A party to an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Party {
+    /// The mentor.
+    Mentor,
+    /// The mentee.
+    Mentee,
+    /// The initiative lead.
+    Lead,
+}
+
+impl Party {
+    /// Lowercase name, as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Party::Mentor => "mentor",
+            Party::Mentee => "mentee",
+            Party::Lead => "lead",
+        }
+    }
+}
+
+/// `extend`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("length").required(true).args(["months", "weeks"])))]
+pub struct ExtendArgs {
+    /// File, date, dry run.
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Extend by this many calendar months.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: Option<u32>,
+    /// Extend by this many weeks.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
+    pub weeks: Option<u32>,
+    /// Who agreed to the extension (comma-separated; both mentor and mentee must).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee")]
+    pub by: Vec<Party>,
+}
+
+/// Who reports a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reporter {
+    /// The mentor.
+    Mentor,
+    /// The mentee.
+    Mentee,
+    /// The initiative lead.
+    Lead,
+    /// The program team.
+    Program,
+}
+
+impl Reporter {
+    /// Lowercase name, as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reporter::Mentor => "mentor",
+            Reporter::Mentee => "mentee",
+            Reporter::Lead => "lead",
+            Reporter::Program => "program",
+        }
+    }
+}
+
+/// `checkin`.
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// File, date, dry run.
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Who reports.
+    #[arg(long, value_enum)]
+    pub by: Reporter,
+    /// A short progress note (never confidential session content).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// Who ends an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Terminator {
+    /// The mentor.
+    Mentor,
+    /// The mentee.
+    Mentee,
+    /// The program team (an intervention).
+    Program,
+}
+
+impl Terminator {
+    /// Lowercase name, as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Terminator::Mentor => "mentor",
+            Terminator::Mentee => "mentee",
+            Terminator::Program => "program",
+        }
+    }
+}
+
+/// `terminate`.
+#[derive(Debug, Args)]
+pub struct TerminateArgs {
+    /// File, date (the day it ends), dry run.
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Who gives notice.
+    #[arg(long, value_enum)]
+    pub by: Terminator,
+    /// Why it ends.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// With --by program: when the concern was reported to the program team.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "hearing")]
+    pub reported: Option<NaiveDate>,
+    /// With --by program: when both parties could give their side.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "reported")]
+    pub hearing: Option<NaiveDate>,
+}
+
+/// Output format of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StatusFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// A JSON array, one object per agreement.
+    Json,
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Files or folders (default: the program's agreements folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    pub format: StatusFormat,
+    /// Only agreements in these states (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "STATE", value_parser = state_parser())]
+    pub state: Vec<crate::derived::State>,
+}
+
+/// Parses a state name, listing the states in `--help` and errors.
+fn state_parser() -> impl clap::builder::TypedValueParser<Value = crate::derived::State> {
+    use crate::derived::State;
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(State::ALL.map(State::as_str))
+        .map(|s| State::ALL.into_iter().find(|x| x.as_str() == s).expect("a listed state"))
+}
+
+/// `sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// File, date, dry run.
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Who signs.
+    #[arg(long, value_enum)]
+    pub role: Party,
+    /// The signer's name (default: the name the agreement gives that party).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Sign the terms with this SSH key: an OpenSSH private key file, or a public
+    /// key file (*.pub) whose private key ssh-agent holds.
+    #[arg(long, value_name = "KEY_FILE")]
+    pub key: Option<PathBuf>,
+    /// The principal the allowed_signers file lists the key under (default: that party's email).
+    #[arg(long, value_name = "PRINCIPAL", requires = "key")]
+    pub signer: Option<String>,
 }

@@ -9,6 +9,11 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Terms(args) => commands::terms::run(args),
+        Command::Extend(args) => commands::extend::run(args, &cli.global),
+        Command::Checkin(args) => commands::checkin::run(args, &cli.global),
+        Command::Terminate(args) => commands::terminate::run(args, &cli.global),
+        Command::Status(args) => commands::status::run(args, &cli.global),
+        Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Init(args) => commands::init::run(args, &cli.global),
         Command::New(args) => commands::new::run(args, &cli.global),
     };

@@ -16,7 +16,7 @@ pub const PROGRAM_FILE: &str = "program.toml";
 #[derive(Debug, thiserror::Error)]
 pub enum ProgramError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}", path.display())]
     Read {
         /// The program file.
         path: PathBuf,
@@ -343,7 +343,7 @@ struct ProgramFile {
 }
 
 /// A loaded program: its settings plus where it lives.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Program {
     /// `[program]`.
     pub program: ProgramInfo,
@@ -360,19 +360,6 @@ pub struct Program {
     /// The program.toml this came from; `None` for the built-in default program.
     #[serde(skip)]
     pub path: Option<PathBuf>,
-}
-
-impl Default for Program {
-    fn default() -> Self {
-        Program {
-            program: ProgramInfo::default(),
-            rules: Rules::default(),
-            clauses: Clauses::default(),
-            levels: HashMap::new(),
-            frequencies: Vec::new(),
-            path: None,
-        }
-    }
 }
 
 impl Program {

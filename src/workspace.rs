@@ -8,7 +8,7 @@ use crate::program::{PROGRAM_FILE, Program, ProgramResolver, find_program_file};
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
     /// A path given on the command line does not exist or cannot be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Unreadable {
         /// The path.
         path: PathBuf,

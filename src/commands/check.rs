@@ -9,19 +9,36 @@ use crate::checker::{self, Checked, Settings};
 use crate::cli::{CheckArgs, Global};
 use crate::diagnostic::report::{self, Format, Totals};
 use crate::rules;
+use crate::rules::signatures::SshVerifier;
+use crate::ssh::SignersCache;
 use crate::workspace;
 
 /// Checks every file of a run in parallel, in a deterministic order, with duplicate ids marked.
 pub fn check_paths(paths: &[PathBuf], global: &Global, options: rules::Options) -> anyhow::Result<Vec<Checked>> {
+    check_paths_keeping(paths, global, options, true)
+}
+
+/// Like [`check_paths`]; with `keep_model` false each file's model is dropped as soon as it
+/// is checked, so memory stays flat however many files there are.
+pub fn check_paths_keeping(
+    paths: &[PathBuf],
+    global: &Global,
+    options: rules::Options,
+    keep_model: bool,
+) -> anyhow::Result<Vec<Checked>> {
     let files = workspace::collect(paths, global.program.as_deref())?;
     let resolver = workspace::resolver(global.program.as_deref())?;
     let settings = Settings { today: super::today(global), options, ssh: None };
+    let signers = SignersCache::default();
     let mut checked = files
         .par_iter()
         .map(|path| -> anyhow::Result<Checked> {
             let program = resolver.for_path(path)?;
-            checker::check_file(path, program, &settings)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+            let allowed = signers.for_program(&program)?;
+            let settings = Settings { ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier), ..settings };
+            let checked = checker::check_file(path, program, &settings)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            Ok(if keep_model { checked } else { checked.without_model() })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     checker::mark_duplicate_ids(&mut checked);
@@ -31,7 +48,7 @@ pub fn check_paths(paths: &[PathBuf], global: &Global, options: rules::Options) 
 /// Runs `check`.
 pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
     let options = rules::Options { require_signed: args.require_signed };
-    let files = check_paths(&args.paths, global, options)?;
+    let files = check_paths_keeping(&args.paths, global, options, false)?;
     let totals = Totals::of(&files);
     let text = match args.format {
         Format::Human => {

@@ -7,8 +7,13 @@ use chrono::NaiveDate;
 use crate::cli::{ColorChoice, Global};
 
 pub mod check;
+pub mod checkin;
+pub mod extend;
 pub mod init;
 pub mod new;
+pub mod sign;
+pub mod status;
+pub mod terminate;
 pub mod terms;
 
 /// Exit code: success.
@@ -33,5 +38,96 @@ pub fn use_color(global: &Global) -> bool {
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
         }
+    }
+}
+
+/// Whether to colour output written to stderr (edit refusals).
+fn use_color_stderr(global: &Global) -> bool {
+    match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+/// The program that governs `file`: `--program`, else the program.toml above it, else the built-in one.
+pub fn program_for(global: &Global, file: &std::path::Path) -> anyhow::Result<std::sync::Arc<crate::program::Program>> {
+    Ok(crate::workspace::resolver(global.program.as_deref())?.for_path(file)?)
+}
+
+/// How long an edit waits for another process's lock: `MENTOR_AGREE_LOCK_TIMEOUT`
+/// (seconds, fractions allowed) or [`crate::edit::DEFAULT_LOCK_TIMEOUT`].
+pub fn lock_timeout() -> std::time::Duration {
+    std::env::var("MENTOR_AGREE_LOCK_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(crate::edit::DEFAULT_LOCK_TIMEOUT, std::time::Duration::from_secs_f64)
+}
+
+/// Runs one editing command end to end, for `extend`, `checkin`, `terminate` and `sign`:
+/// finds the program, edits `file` with `change` through [`crate::edit::edit_file`], and reports.
+///
+/// - success: prints `done(outcome)` on stderr (with `dry_run`, the new file on
+///   stdout), plus a note when the file still has problems; exit 0.
+/// - refused (the edit would add errors, or does not apply): the diagnostics
+///   rustc-style and the reason on stderr; exit 1, file untouched.
+/// - the file cannot be read or locked: `Err` (exit 2).
+pub fn run_edit<F>(
+    global: &Global,
+    file: &std::path::Path,
+    dry_run: bool,
+    ssh: Option<&dyn crate::rules::signatures::SshVerifier>,
+    done: impl FnOnce(&crate::edit::EditOutcome) -> String,
+    change: F,
+) -> anyhow::Result<u8>
+where
+    F: FnOnce(&mut toml_edit::DocumentMut, &crate::checker::Checked) -> Result<(), crate::edit::EditError>,
+{
+    use std::io::Write as _;
+
+    use crate::diagnostic::Severity;
+    use crate::edit::{EditError, EditRequest, edit_file};
+
+    let program = program_for(global, file)?;
+    let settings = crate::checker::Settings { today: today(global), options: crate::rules::Options::default(), ssh };
+    let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: lock_timeout() };
+    match edit_file(&req, change) {
+        Ok(outcome) => {
+            if dry_run {
+                let mut out = std::io::stdout().lock();
+                out.write_all(outcome.new_text.as_bytes())?;
+                out.flush()?;
+            }
+            let written = outcome.written;
+            let message = done(&outcome);
+            if written {
+                eprintln!("{message}");
+            } else {
+                eprintln!("{message} (dry run: nothing written)");
+            }
+            let (errors, warnings) = (outcome.checked.count(Severity::Error), outcome.checked.count(Severity::Warning));
+            if errors + warnings > 0 {
+                eprintln!(
+                    "note: {} still has {errors} error(s) and {warnings} warning(s); see `mentor-agree check {}`",
+                    file.display(),
+                    file.display()
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Err(err @ (EditError::Refused(_) | EditError::NotToml(_))) => {
+            let (EditError::Refused(checked) | EditError::NotToml(checked)) = &err else { unreachable!() };
+            eprint!("{}", crate::diagnostic::report::human_file(checked, use_color_stderr(global)));
+            eprintln!("error: {err}");
+            Ok(EXIT_PROBLEMS)
+        }
+        Err(EditError::Invalid(msg)) => {
+            eprintln!("error: refused to edit {}: {msg} (file unchanged)", file.display());
+            Ok(EXIT_PROBLEMS)
+        }
+        Err(err) => Err(err.into()),
     }
 }

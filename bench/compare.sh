@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Times `mentor-agree check` against `taplo lint` (parsing only) and `cat` (the
+# I/O floor) on generated corpora, alternating the commands run by run, and
+# writes the medians into BENCHMARKS.md.
+#
+#   bench/compare.sh                 # sizes 1000 10000 50000, 7 rounds
+#   SIZES="1000 10000" ROUNDS=5 bench/compare.sh
+#
+# Needs: a Rust toolchain; installs taplo-cli with cargo if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000 10000 50000"}
+ROUNDS=${ROUNDS:-7}
+WORK=${WORK:-target/bench-corpus}
+TODAY=2026-11-25
+
+cargo build --release --quiet
+cargo build --release --quiet --example gen-corpus
+if ! command -v taplo >/dev/null; then
+  echo "installing taplo-cli (cargo install taplo-cli --locked)" >&2
+  cargo install taplo-cli --locked --quiet
+fi
+BIN=target/release/mentor-agree
+GEN=target/release/examples/gen-corpus
+
+# seconds and peak KiB of one run, stdout/stderr discarded
+measure() {
+  local out
+  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+  echo "$out"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+rows=()
+for n in $SIZES; do
+  dir="$WORK/$n"
+  if [ ! -d "$dir" ] || [ "$(find "$dir" -name '*.toml' | wc -l)" -ne "$n" ]; then
+    rm -rf "$dir"
+    "$GEN" "$dir" "$n" 2>/dev/null
+  fi
+  # Sanity: the corpus is valid, so check must exit 0.
+  "$BIN" --today "$TODAY" check "$dir" >/dev/null
+  declare -A t=() m=()
+  for name in check status cat taplo; do t[$name]=""; m[$name]=""; done
+  for _ in $(seq "$ROUNDS"); do
+    for name in check status cat taplo; do
+      case $name in
+        check)  r=$(measure "$BIN" --today "$TODAY" check "$dir") ;;
+        status) r=$(measure "$BIN" --today "$TODAY" status "$dir" --format json) ;;
+        cat)    r=$(measure sh -c "find '$dir' -name '*.toml' -print0 | xargs -0 cat") ;;
+        taplo)  r=$(measure taplo lint --no-auto-config "$dir/*.toml") ;;
+      esac
+      t[$name]+="${r%% *}"$'\n'
+      m[$name]+="${r##* }"$'\n'
+    done
+  done
+  for name in check status cat taplo; do
+    t[$name]=$(printf '%s' "${t[$name]}" | median)
+    m[$name]=$(printf '%s' "${m[$name]}" | median)
+  done
+  ratio=$(awk -v a="${t[check]}" -v b="${t[taplo]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+  rows+=("| $n | ${t[cat]} | ${t[taplo]} | ${t[check]} | ${t[status]} | $ratio | $(( ${m[check]%.*} / 1024 )) |")
+  echo "n=$n cat=${t[cat]}s taplo=${t[taplo]}s check=${t[check]}s status=${t[status]}s check/taplo=$ratio peak=${m[check]}KiB" >&2
+done
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+{
+  echo "# Benchmarks"
+  echo
+  echo "Reproduce with \`bench/compare.sh\` from a fresh clone (it builds, generates the"
+  echo "corpora with \`cargo run --release --example gen-corpus -- DIR N\`, installs"
+  echo "taplo-cli if needed, and rewrites this file). Per-file costs: \`cargo bench --bench check\`."
+  echo
+  echo "Machine: $(nproc) cores, ${cpu:-unknown CPU}; $(date -u +%Y-%m-%d). Median of $ROUNDS alternating rounds;"
+  echo "seconds of wall-clock time for the whole run, including process start."
+  echo
+  echo "- **cat**: reading every file (\`find | xargs cat\`), the I/O floor."
+  echo "- **taplo lint**: \`taplo lint\` ($(taplo --version 2>/dev/null | head -n1)), TOML parsing and syntax checks only."
+  echo "- **check**: \`mentor-agree check\`, every rule and every signature digest."
+  echo "- **status**: \`mentor-agree status --format json\`."
+  echo
+  echo "| files | cat (s) | taplo lint (s) | check (s) | status (s) | check / taplo | check peak memory (MiB) |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${rows[@]}"
+} > BENCHMARKS.md
+echo "wrote BENCHMARKS.md" >&2

@@ -1,0 +1,137 @@
+//! Generates a reproducible corpus of valid, signed, varied agreements for benchmarks.
+//!
+//! ```sh
+//! cargo run --release --example gen-corpus -- /tmp/corpus 10000
+//! ```
+//!
+//! The same N always gives the same files (fixed seed). Every file passes
+//! `mentor-agree check --today 2026-11-25` with the built-in program.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono::{Days, NaiveDate};
+use mentor_agree::terms;
+
+const FIRST: &[&str] = &[
+    "Ada", "Grace", "Alan", "Maya", "Tomás", "Li", "Sara", "Jonas", "Amara", "Hana", "Diego", "Kofi", "Elena", "Noor",
+    "Priya", "Olu", "Mei", "Ines", "Yusuf", "Freya", "Rafael", "Zanele", "Kenji", "Leila",
+];
+const LAST: &[&str] = &[
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Okafor",
+    "Rivera",
+    "Wei",
+    "Haddad",
+    "Berg",
+    "Diallo",
+    "Sato",
+    "Álvarez",
+    "Mensah",
+    "Petrova",
+    "Rahman",
+    "Natarajan",
+    "Adeyemi",
+    "Chen",
+    "Costa",
+    "Demir",
+    "Larsen",
+    "Souza",
+    "Dlamini",
+    "Ito",
+    "Karimi",
+];
+const TOPICS: &[&str] =
+    &["career development", "leadership", "public speaking", "data engineering", "management", "negotiation"];
+const FREQUENCIES: &[&str] = &["weekly", "fortnightly", "monthly", "every 3 weeks"];
+const MODES: &[&str] = &["video call", "in person", "phone"];
+const GOALS: &[(&str, &str)] = &[
+    ("Facilitate the team's sprint retrospectives", "Run 3 retrospectives rated 4/5 or better"),
+    ("Give a talk at the department meetup", "One 20-minute talk with feedback from 5 listeners"),
+    ("Build a network outside the team", "Four coffee chats with other departments"),
+    ("Ship a data pipeline", "One pipeline running daily for 4 weeks"),
+    ("Lead a design review", "Design accepted after at most 2 rounds"),
+];
+
+fn person(rng: &mut fastrand::Rng) -> (String, String) {
+    let first = FIRST[rng.usize(..FIRST.len())];
+    let last = LAST[rng.usize(..LAST.len())];
+    let name = format!("{first} {last}");
+    let email = format!("{}.{}{}@example.org", ascii(first), ascii(last), rng.u32(1..1000));
+    (name, email)
+}
+
+fn ascii(s: &str) -> String {
+    s.to_lowercase().replace('á', "a").replace('ó', "o").replace('é', "e")
+}
+
+/// One agreement's text, signed by all three parties.
+fn agreement(rng: &mut fastrand::Rng, i: usize) -> String {
+    let (mentor, mentor_email) = person(rng);
+    let mut mentee = person(rng);
+    while mentee.0 == mentor {
+        mentee = person(rng);
+    }
+    let (lead, _) = person(rng);
+    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Days::new(rng.u64(0..300));
+    let months = rng.u32(3..=9);
+    let end = mentor_agree::timeline::add_months(start, months).unwrap();
+    let mut t = String::with_capacity(2048);
+    let topics: Vec<String> =
+        (0..rng.usize(1..=3)).map(|_| format!("{:?}", TOPICS[rng.usize(..TOPICS.len())])).collect();
+    let _ = write!(
+        t,
+        "# Agreement {i} of the benchmark corpus.\nformat = 1\nid = \"pair-{i:06}\"\ntopics = [{}]\n\n[mentor]\nname = {mentor:?}\nemail = {mentor_email:?}\n\n[mentee]\nname = {:?}\nemail = {:?}\n\n[lead]\nname = {lead:?}\n\n",
+        topics.join(", "),
+        mentee.0,
+        mentee.1
+    );
+    let _ = write!(
+        t,
+        "[schedule]\nfrequency = {:?}\nsession_minutes = {}\nmodes = [{:?}]\nalso_via = [\"email\"]\n\n[term]\nstart = {start}\nmonths = {months}\n\n[reviews]\nevery_months = {}\n",
+        FREQUENCIES[rng.usize(..FREQUENCIES.len())],
+        [30, 45, 60, 90][rng.usize(..4)],
+        MODES[rng.usize(..MODES.len())],
+        rng.u32(1..=3)
+    );
+    let last_day = end.pred_opt().unwrap();
+    for g in 0..rng.usize(1..=4) {
+        let (goal, measure) = GOALS[(i + g) % GOALS.len()];
+        // Due late in the term so every frequency fits two sessions before it.
+        let span = (last_day - start).num_days() as u64;
+        let due = start + Days::new(span / 2 + rng.u64(0..=span / 2));
+        let _ = write!(t, "\n[[goals]]\ngoal = \"{goal}\"\nmeasure = \"{measure}\"\nwhy = \"Growth\"\ndue = {due}\n");
+    }
+    let digest = terms::digest(&terms::canonical(&t).expect("valid TOML"));
+    let signed = start - Days::new(rng.u64(1..10));
+    for (role, name) in [("mentor", &mentor), ("mentee", &mentee.0), ("lead", &lead)] {
+        let _ =
+            write!(t, "\n[[signatures]]\nrole = \"{role}\"\nname = {name:?}\ndate = {signed}\nterms = \"{digest}\"\n");
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let mut day = start + Days::new(20);
+    while day < today && day < last_day {
+        let _ = write!(t, "\n[[checkins]]\ndate = {day}\nby = \"mentee\"\nnote = \"On track\"\n");
+        day = day + Days::new(30);
+    }
+    t
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(dir), Some(n)) = (args.next(), args.next()) else {
+        eprintln!("usage: gen-corpus DIR N");
+        std::process::exit(2);
+    };
+    let dir = PathBuf::from(dir);
+    let n: usize = n.parse().expect("N is a number");
+    std::fs::create_dir_all(&dir).expect("create DIR");
+    let mut rng = fastrand::Rng::with_seed(0x6d65_6e74_6f72);
+    for i in 0..n {
+        let path = dir.join(format!("pair-{i:06}.toml"));
+        std::fs::write(&path, agreement(&mut rng, i)).expect("write file");
+    }
+    eprintln!("wrote {n} agreements to {}", dir.display());
+}

@@ -1,0 +1,42 @@
+//! `mentor-agree extend`: record an extension agreed by mentor and mentee.
+
+use toml_edit::{Array, Item, Table, value};
+
+use crate::cli::{ExtendArgs, Global};
+use crate::edit::{EditError, append_table_entry, date_value};
+use crate::rules::ymd;
+
+/// Appends an `[[extensions]]` entry.
+pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
+    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let (key, n) = match (args.months, args.weeks) {
+        (Some(m), _) => ("months", m),
+        (None, Some(w)) => ("weeks", w),
+        (None, None) => anyhow::bail!("give the length: --months N or --weeks N"),
+    };
+    let length = format!("{n} {}", if n == 1 { key.trim_end_matches('s') } else { key });
+    let file = &args.edit.file;
+    let done = |o: &crate::edit::EditOutcome| {
+        let end = o.checked.derived.as_ref().and_then(|d| d.last_day).map(ymd).unwrap_or_else(|| "?".into());
+        format!("extended {} by {length}, agreed {}: the last day is now {end}", file.display(), ymd(date))
+    };
+    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
+        if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
+            let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
+            return Err(EditError::Invalid(format!("the agreement was terminated{when}; it cannot be extended")));
+        }
+        let mut by = Array::new();
+        let mut seen = Vec::new();
+        for party in &args.by {
+            if !seen.contains(party) {
+                seen.push(*party);
+                by.push(party.as_str());
+            }
+        }
+        let mut entry = Table::new();
+        entry.insert(key, value(i64::from(n)));
+        entry.insert("agreed", Item::Value(date_value(date)));
+        entry.insert("by", value(by));
+        append_table_entry(doc, "extensions", entry)
+    })
+}

@@ -1,0 +1,206 @@
+//! `mentor-agree status`: where every agreement stands, most urgent first.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use chrono::NaiveDate;
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::checker::Checked;
+use crate::cli::{Global, StatusArgs, StatusFormat};
+use crate::derived::State;
+use crate::diagnostic::{Code, Severity};
+use crate::program::Role;
+use crate::rules;
+
+/// One agreement, as `status --format json` prints it (SPEC §5).
+#[derive(Debug, Serialize)]
+pub struct StatusRow {
+    /// `id`, or the file stem.
+    pub id: String,
+    /// The path as found.
+    pub file: String,
+    /// The mentor's name.
+    pub mentor: Option<String>,
+    /// The mentee's name.
+    pub mentee: Option<String>,
+    /// Where it stands today; `null` when the file cannot be read as an agreement.
+    pub state: Option<State>,
+    /// First day of the term.
+    pub start: Option<NaiveDate>,
+    /// End of the term including extensions (exclusive: the last day is the day before).
+    pub end: Option<NaiveDate>,
+    /// Date of the last required signature.
+    pub effective: Option<NaiveDate>,
+    /// First review checkpoint on or after today.
+    pub next_review: Option<NaiveDate>,
+    /// Latest check-in.
+    pub last_checkin: Option<NaiveDate>,
+    /// Required roles with a current signature.
+    pub signed: Vec<Role>,
+    /// Required roles without one.
+    pub missing: Vec<Role>,
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    #[serde(skip)]
+    overdue: bool,
+}
+
+impl StatusRow {
+    /// The row for one checked file.
+    pub fn of(c: &Checked) -> StatusRow {
+        let a = c.agreement.as_ref();
+        let d = c.derived.as_ref();
+        let name = |p: Option<&crate::agreement::Person>| p.and_then(|p| p.name.as_ref()).map(|n| n.value.clone());
+        StatusRow {
+            id: c.id.clone(),
+            file: c.path.display().to_string(),
+            mentor: name(a.and_then(|a| a.mentor.as_ref())),
+            mentee: name(a.and_then(|a| a.mentee.as_ref())),
+            state: d.map(|d| d.state),
+            start: d.and_then(|d| d.start),
+            end: d.and_then(|d| d.end),
+            effective: d.and_then(|d| d.effective),
+            next_review: d.and_then(|d| d.next_review),
+            last_checkin: d.and_then(|d| d.last_checkin),
+            signed: d.map(|d| d.signed.clone()).unwrap_or_default(),
+            missing: d.map(|d| d.missing.clone()).unwrap_or_default(),
+            errors: c.count(Severity::Error),
+            warnings: c.count(Severity::Warning),
+            overdue: c.diagnostics.iter().any(|l| l.diagnostic.code == Code::CheckinOverdue),
+        }
+    }
+
+    /// Missing signatures matter until the agreement is over.
+    fn awaits_signatures(&self) -> bool {
+        !self.missing.is_empty() && !matches!(self.state, Some(State::Ended | State::Terminated))
+    }
+
+    /// Sort key: errors first, then overdue check-ins, then missing signatures, then by id.
+    fn attention(&self) -> (bool, bool, bool, &str, &str) {
+        (self.errors == 0, !self.overdue, !self.awaits_signatures(), &self.id, &self.file)
+    }
+}
+
+/// Rows for checked files, most urgent first.
+pub fn rows(files: &[Checked]) -> Vec<StatusRow> {
+    let mut rows: Vec<StatusRow> = files.iter().map(StatusRow::of).collect();
+    rows.sort_by(|a, b| a.attention().cmp(&b.attention()));
+    rows
+}
+
+/// Runs `status`.
+pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
+    let files = super::check::check_paths(&args.paths, global, rules::Options::default())?;
+    let mut rows = rows(&files);
+    if !args.state.is_empty() {
+        rows.retain(|r| r.state.is_some_and(|s| args.state.contains(&s)));
+    }
+    let text = match args.format {
+        StatusFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&rows)?;
+            s.push('\n');
+            s
+        }
+        StatusFormat::Table if rows.is_empty() => {
+            eprintln!("no agreements to show");
+            String::new()
+        }
+        StatusFormat::Table => table(&rows, super::use_color(global)),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(super::EXIT_OK)
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "-".to_string(), rules::ymd)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn state_color(state: Option<State>) -> Color {
+    match state {
+        None => Color::Red,
+        Some(State::Draft) => Color::Yellow,
+        Some(State::Pending) => Color::Cyan,
+        Some(State::Active) => Color::Green,
+        Some(State::Ended) => Color::DarkGrey,
+        Some(State::Terminated) => Color::Magenta,
+    }
+}
+
+/// The table, followed by a count per state.
+fn table(rows: &[StatusRow], color: bool) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header([
+        "agreement",
+        "pair",
+        "state",
+        "start",
+        "end",
+        "effective",
+        "next review",
+        "last check-in",
+        "signatures",
+        "problems",
+    ]);
+    for r in rows {
+        let pair = format!("{} → {}", r.mentor.as_deref().unwrap_or("?"), r.mentee.as_deref().unwrap_or("?"));
+        let state_text = r.state.map_or("invalid", State::as_str);
+        let mut state = Cell::new(state_text);
+        if color {
+            state = state.fg(state_color(r.state));
+        }
+        let total = r.signed.len() + r.missing.len();
+        let signatures = if r.missing.is_empty() {
+            format!("{}/{total}", r.signed.len())
+        } else {
+            let missing: Vec<&str> = r.missing.iter().map(|m| m.as_str()).collect();
+            format!("{}/{total}, missing {}", r.signed.len(), missing.join(", "))
+        };
+        let problems = match (r.errors, r.warnings) {
+            (0, 0) => "-".to_string(),
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        };
+        t.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(pair),
+            state,
+            Cell::new(date(r.start)),
+            Cell::new(date(r.end)),
+            Cell::new(date(r.effective)),
+            Cell::new(date(r.next_review)),
+            Cell::new(date(r.last_checkin)),
+            Cell::new(signatures),
+            Cell::new(problems),
+        ]);
+    }
+    let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        *by_state.entry(r.state.map_or("invalid", State::as_str)).or_default() += 1;
+    }
+    let counts: Vec<String> = State::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .chain(["invalid"])
+        .filter_map(|s| by_state.get(s).map(|n| format!("{n} {s}")))
+        .collect();
+    let noun = if rows.len() == 1 { "agreement" } else { "agreements" };
+    format!("{t}\n{} {noun}: {}\n", rows.len(), counts.join(", "))
+}

@@ -1,0 +1,42 @@
+//! `mentor-agree terminate`: record the end of an agreement by written notice.
+
+use toml_edit::{Item, Table, value};
+
+use crate::cli::{Global, TerminateArgs, Terminator};
+use crate::edit::{EditError, append_table, date_value};
+use crate::rules::ymd;
+
+/// Adds the `[termination]` table.
+pub fn run(args: &TerminateArgs, global: &Global) -> anyhow::Result<u8> {
+    if args.by != Terminator::Program && args.reported.is_some() {
+        anyhow::bail!("--reported and --hearing record a program intervention; use them with --by program");
+    }
+    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let file = &args.edit.file;
+    let by = args.by.as_str();
+    let done = |_: &crate::edit::EditOutcome| {
+        format!("recorded the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
+    };
+    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
+        if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
+            let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
+            let who = t.by.as_ref().map(|b| format!(" by {}", b.value)).unwrap_or_default();
+            return Err(EditError::Invalid(format!(
+                "the agreement was already terminated{when}{who}; it can end only once"
+            )));
+        }
+        if args.reason.trim().is_empty() {
+            return Err(EditError::Invalid("the reason is empty; say why the agreement ends".into()));
+        }
+        let mut table = Table::new();
+        table.insert("date", Item::Value(date_value(date)));
+        table.insert("by", value(by));
+        table.insert("notice", value("written"));
+        table.insert("reason", value(args.reason.trim()));
+        if let (Some(reported), Some(hearing)) = (args.reported, args.hearing) {
+            table.insert("reported", Item::Value(date_value(reported)));
+            table.insert("hearing", Item::Value(date_value(hearing)));
+        }
+        append_table(doc, "termination", table)
+    })
+}

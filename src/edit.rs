@@ -1,0 +1,451 @@
+//! Format-preserving, validated, atomic and locked edits of agreement files.
+//!
+//! Every command that changes a file (`sign`, `extend`, `checkin`, `terminate`)
+//! goes through [`edit_file`]:
+//!
+//! 1. **Lock.** `FILE.lock` is created exclusively (as git does). It is also the
+//!    temporary file the new text is written to. Another process holding it is
+//!    waited for, with backoff, up to [`EditRequest::lock_timeout`].
+//! 2. **Read** the file under the lock, and check it with the program rules.
+//! 3. **Change** it through [`toml_edit::DocumentMut`], so comments, key order and
+//!    layout of everything the change does not touch stay byte-identical. Line
+//!    endings are kept (a CRLF file stays CRLF).
+//! 4. **Re-check.** An edit that adds an error is refused and the file is left
+//!    untouched; an edit that keeps or fixes existing errors is allowed.
+//! 5. **Write atomically**: write and fsync the lock file, then rename it over
+//!    the file. Nothing is left behind, whether the edit succeeds or fails.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate};
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
+
+use crate::checker::{self, Checked, Settings};
+use crate::diagnostic::{Code, Severity};
+use crate::program::Program;
+
+/// How long an edit waits for another process's lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why an edit was not made. In every case the file is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// Reading or writing failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file (or its lock file).
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Another process held the lock for longer than the timeout.
+    #[error(
+        "{} is locked: another command is editing it (waited {:.1} s). If no mentor-agree is running, a crashed one left the lock behind: remove {} and retry",
+        file.display(),
+        waited.as_secs_f64(),
+        lock.display()
+    )]
+    Locked {
+        /// The file being edited.
+        file: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+        /// How long the edit waited.
+        waited: Duration,
+    },
+    /// The file cannot be read as an agreement (not UTF-8, not TOML, unsupported format).
+    /// The `Checked` holds the located problems.
+    #[error("{} cannot be edited until it is readable as an agreement", .0.path.display())]
+    NotToml(Box<Checked>),
+    /// The edit would add errors. The `Checked` is the edited text, with only the added errors.
+    #[error(
+        "refused to edit {}: the change would add {} (file unchanged)",
+        .0.path.display(),
+        plural(.0.diagnostics.len(), "error")
+    )]
+    Refused(Box<Checked>),
+    /// The requested change does not apply to this file (e.g. a second termination).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What to edit and how to check it.
+pub struct EditRequest<'a> {
+    /// The agreement file.
+    pub path: &'a Path,
+    /// The program that governs it.
+    pub program: Arc<Program>,
+    /// Today, rule options and the SSH verifier, for the checks before and after.
+    pub settings: Settings<'a>,
+    /// Compute and check the result, but write nothing.
+    pub dry_run: bool,
+    /// How long to wait for a lock held by another process.
+    pub lock_timeout: Duration,
+}
+
+/// The result of an edit.
+#[derive(Debug)]
+pub struct EditOutcome {
+    /// The file's new text (what was written, or would have been with `dry_run`).
+    pub new_text: String,
+    /// True when the file was replaced; false with `dry_run`.
+    pub written: bool,
+    /// The check of the new text.
+    pub checked: Checked,
+}
+
+/// Edits `req.path` with `change`, which receives the document and the check of the
+/// file as it is now (its `agreement`, `derived` and `terms` are always present).
+///
+/// Locks the file, re-checks the result with the program rules, refuses any edit
+/// that adds an error (the file untouched), else writes atomically. With
+/// `dry_run` the lock is taken and released, and nothing is written.
+pub fn edit_file<F>(req: &EditRequest<'_>, change: F) -> Result<EditOutcome, EditError>
+where
+    F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
+{
+    let target = resolve_symlink(req.path);
+    let lock = Lock::acquire(&target, req.lock_timeout)?;
+    let io = |source| EditError::Io { path: req.path.to_path_buf(), source };
+    let bytes = std::fs::read(&target).map_err(io)?;
+    let old_text = match checker::decode(bytes) {
+        Ok(text) => text,
+        Err(located) => {
+            let mut checked = checker::check_text(req.path, "", req.program.clone(), &req.settings);
+            checked.diagnostics = vec![*located];
+            return Err(EditError::NotToml(Box::new(checked)));
+        }
+    };
+    let before = checker::check_text(req.path, &old_text, req.program.clone(), &req.settings);
+    if before.agreement.is_none() || before.derived.is_none() || before.terms.is_none() {
+        let mut checked = before;
+        checked.diagnostics.retain(|l| l.diagnostic.severity == Severity::Error);
+        return Err(EditError::NotToml(Box::new(checked)));
+    }
+
+    let eol = LineEnding::of(&old_text);
+    let lf_text = if eol == LineEnding::CrLf { old_text.replace("\r\n", "\n") } else { old_text.clone() };
+    let mut doc: DocumentMut = lf_text.parse().map_err(|e: toml_edit::TomlError| {
+        // The checker accepted the text, so this is a disagreement between two TOML parsers.
+        EditError::Invalid(format!("{}: cannot edit this TOML: {}", req.path.display(), e.message()))
+    })?;
+    change(&mut doc, &before)?;
+    let mut new_text = doc.to_string();
+    if eol == LineEnding::CrLf {
+        new_text = new_text.replace('\n', "\r\n");
+    }
+
+    let after = checker::check_text(req.path, &new_text, req.program.clone(), &req.settings);
+    let added = added_errors(&before, &after);
+    if !added.is_empty() {
+        let mut refused = after;
+        refused.diagnostics = added;
+        return Err(EditError::Refused(Box::new(refused)));
+    }
+    if req.dry_run {
+        drop(lock);
+        return Ok(EditOutcome { new_text, written: false, checked: after });
+    }
+    lock.commit(new_text.as_bytes()).map_err(io)?;
+    Ok(EditOutcome { new_text, written: true, checked: after })
+}
+
+/// Errors of `after` that make an edit unacceptable: for every code with more
+/// errors after than before, the errors of that code not already reported before
+/// (matched by message), or all of them when the messages all changed.
+///
+/// Counting per code, rather than matching messages exactly, lets an edit go
+/// through when an existing error merely reads differently afterwards (for
+/// example a check-in outside the term, whose message names the new last day).
+pub fn added_errors(before: &Checked, after: &Checked) -> Vec<checker::Located> {
+    let errors = |c: &Checked| -> Vec<(Code, String)> {
+        c.diagnostics
+            .iter()
+            .filter(|l| l.diagnostic.severity == Severity::Error)
+            .map(|l| (l.diagnostic.code, l.diagnostic.message.clone()))
+            .collect()
+    };
+    let (old, new) = (errors(before), errors(after));
+    let mut counts: HashMap<Code, isize> = HashMap::new();
+    for (code, _) in &new {
+        *counts.entry(*code).or_default() += 1;
+    }
+    for (code, _) in &old {
+        *counts.entry(*code).or_default() -= 1;
+    }
+    let grown: Vec<Code> = counts.into_iter().filter(|(_, n)| *n > 0).map(|(c, _)| c).collect();
+    let mut out = Vec::new();
+    for code in grown {
+        let mut remaining: Vec<&(Code, String)> = old.iter().filter(|(c, _)| *c == code).collect();
+        let of_code: Vec<&checker::Located> = after
+            .diagnostics
+            .iter()
+            .filter(|l| l.diagnostic.severity == Severity::Error && l.diagnostic.code == code)
+            .collect();
+        let fresh: Vec<&checker::Located> = of_code
+            .iter()
+            .copied()
+            .filter(|l| match remaining.iter().position(|(_, m)| *m == l.diagnostic.message) {
+                Some(i) => {
+                    remaining.swap_remove(i);
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        out.extend(if fresh.is_empty() { of_code } else { fresh }.into_iter().cloned());
+    }
+    out.sort_by_key(|l| (l.position.line, l.position.column));
+    out
+}
+
+/// Appends a `[[name]]` entry at the end of the file, laid out as in SPEC §2: a
+/// blank line before the header, then one `key = value` line per key in the
+/// order the table holds them. Text after the last table (trailing comments)
+/// stays before the new entry, so the file's existing bytes remain a prefix of
+/// the result. Fails when `name` exists but is not an array of tables.
+pub fn append_table_entry(doc: &mut DocumentMut, name: &str, mut entry: Table) -> Result<(), EditError> {
+    match doc.as_table().get(name) {
+        None | Some(Item::ArrayOfTables(_)) => {}
+        Some(_) => {
+            return Err(EditError::Invalid(format!(
+                "`{name}` is not a list of [[{name}]] tables; fix the file by hand first"
+            )));
+        }
+    }
+    place_at_end(doc, &mut entry);
+    match doc.as_table_mut().get_mut(name) {
+        Some(Item::ArrayOfTables(array)) => array.push(entry),
+        _ => {
+            let mut array = ArrayOfTables::new();
+            array.push(entry);
+            doc.insert(name, Item::ArrayOfTables(array));
+        }
+    }
+    Ok(())
+}
+
+/// Appends a `[name]` table at the end of the file, laid out like
+/// [`append_table_entry`]. Fails when `name` already exists.
+pub fn append_table(doc: &mut DocumentMut, name: &str, mut table: Table) -> Result<(), EditError> {
+    if doc.contains_key(name) {
+        return Err(EditError::Invalid(format!("the file already has `{name}`")));
+    }
+    place_at_end(doc, &mut table);
+    doc.insert(name, Item::Table(table));
+    Ok(())
+}
+
+/// Makes `table` render after every other table, preceded by the document's
+/// trailing text and a blank line.
+fn place_at_end(doc: &mut DocumentMut, table: &mut Table) {
+    let last = max_position(doc.as_table()).unwrap_or(0);
+    let mut prefix = doc.trailing().as_str().unwrap_or("").to_string();
+    doc.set_trailing("");
+    if !prefix.is_empty() && !prefix.ends_with('\n') {
+        prefix.push('\n');
+    }
+    if !(prefix == "\n" || prefix.ends_with("\n\n")) {
+        prefix.push('\n');
+    }
+    table.decor_mut().set_prefix(prefix);
+    table.decor_mut().set_suffix("");
+    table.set_implicit(false);
+    table.set_position(Some(last + 1));
+}
+
+fn max_position(table: &Table) -> Option<isize> {
+    let mut max = table.position();
+    for (_, item) in table.iter() {
+        let nested = match item {
+            Item::Table(t) => max_position(t),
+            Item::ArrayOfTables(a) => a.iter().filter_map(max_position).max(),
+            _ => None,
+        };
+        max = max.max(nested);
+    }
+    max
+}
+
+/// A TOML local date (`2026-12-07`), never a string.
+pub fn date_value(date: NaiveDate) -> toml_edit::Value {
+    let datetime = toml_edit::Datetime {
+        date: Some(toml_edit::Date { year: date.year() as u16, month: date.month() as u8, day: date.day() as u8 }),
+        time: None,
+        offset: None,
+    };
+    toml_edit::Value::from(datetime)
+}
+
+/// The line ending a file uses, decided by its first line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineEnding {
+    Lf,
+    CrLf,
+}
+
+impl LineEnding {
+    fn of(text: &str) -> LineEnding {
+        match text.find('\n') {
+            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => LineEnding::CrLf,
+            _ => LineEnding::Lf,
+        }
+    }
+}
+
+/// Edits go to the file a symlink points at, so the link stays a link.
+fn resolve_symlink(path: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// The path of `file`'s lock: `FILE.lock` beside it.
+pub fn lock_path(file: &Path) -> PathBuf {
+    let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".lock");
+    file.with_file_name(name)
+}
+
+/// A held `FILE.lock`. Removed on drop unless committed (renamed over the file).
+struct Lock {
+    file: PathBuf,
+    path: PathBuf,
+    handle: Option<File>,
+}
+
+impl Lock {
+    fn acquire(file: &Path, timeout: Duration) -> Result<Lock, EditError> {
+        let path = lock_path(file);
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(2);
+        // Spread retries of processes that started together.
+        let jitter = u64::from(std::process::id() % 7);
+        loop {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(handle) => return Ok(Lock { file: file.to_path_buf(), path, handle: Some(handle) }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let waited = started.elapsed();
+                    if waited >= timeout {
+                        return Err(EditError::Locked { file: file.to_path_buf(), lock: path, waited });
+                    }
+                    let sleep = (pause + Duration::from_millis(jitter)).min(timeout - waited);
+                    std::thread::sleep(sleep);
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                Err(source) => return Err(EditError::Io { path, source }),
+            }
+        }
+    }
+
+    /// Writes `bytes` to the lock file, syncs it, gives it the file's permissions
+    /// and renames it over the file.
+    fn commit(mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut handle = self.handle.take().expect("lock file is open");
+        handle.write_all(bytes)?;
+        if let Ok(meta) = std::fs::metadata(&self.file) {
+            handle.set_permissions(meta.permissions())?;
+        }
+        handle.sync_all()?;
+        drop(handle);
+        std::fs::rename(&self.path, &self.file)?;
+        // The rename is done: nothing to clean up any more.
+        self.path = PathBuf::new();
+        #[cfg(unix)]
+        if let Some(dir) = self.file.parent() {
+            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        drop(self.handle.take());
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(pairs: &[(&str, toml_edit::Value)]) -> Table {
+        let mut t = Table::new();
+        for (k, v) in pairs {
+            t.insert(k, Item::Value(v.clone()));
+        }
+        t
+    }
+
+    fn append(text: &str) -> String {
+        let mut doc: DocumentMut = text.parse().unwrap();
+        let date = date_value(NaiveDate::from_ymd_opt(2027, 1, 10).unwrap());
+        append_table_entry(&mut doc, "checkins", entry(&[("date", date), ("by", "mentee".into())])).unwrap();
+        doc.to_string()
+    }
+
+    #[test]
+    fn appends_in_spec_layout_after_everything() {
+        let text =
+            "format = 1 # v\n\n[[checkins]]\ndate = 2027-01-01\nby = \"mentor\"\n\n[termination]\ndate = 2027-02-01\n";
+        let out = append(text);
+        assert_eq!(out, format!("{text}\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+    }
+
+    #[test]
+    fn trailing_comments_stay_before_the_new_entry() {
+        let text = "[term]\nmonths = 6\n\n# the end\n";
+        assert_eq!(append(text), format!("{text}\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+        let text = "[term]\nmonths = 6\n\n";
+        assert_eq!(append(text), format!("{text}[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+    }
+
+    #[test]
+    fn missing_final_newline_is_added_before_the_entry() {
+        let text = "[term]\nmonths = 6";
+        assert_eq!(append(text), format!("{text}\n\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+    }
+
+    #[test]
+    fn append_table_refuses_a_second_one() {
+        let mut doc: DocumentMut = "[term]\nmonths = 6\n# c\n".parse().unwrap();
+        append_table(&mut doc, "termination", entry(&[("by", "mentee".into())])).unwrap();
+        assert_eq!(doc.to_string(), "[term]\nmonths = 6\n# c\n\n[termination]\nby = \"mentee\"\n");
+        assert!(matches!(append_table(&mut doc, "termination", Table::new()), Err(EditError::Invalid(_))));
+    }
+
+    #[test]
+    fn dates_are_toml_dates() {
+        let v = date_value(NaiveDate::from_ymd_opt(2026, 3, 9).unwrap());
+        assert!(v.is_datetime());
+        assert_eq!(v.to_string(), "2026-03-09");
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(LineEnding::of("a = 1\r\nb = 2\r\n"), LineEnding::CrLf);
+        assert_eq!(LineEnding::of("a = 1\nb = 2\r\n"), LineEnding::Lf);
+        assert_eq!(LineEnding::of("a = 1"), LineEnding::Lf);
+    }
+
+    #[test]
+    fn lock_path_is_beside_the_file() {
+        assert_eq!(lock_path(Path::new("a/b.toml")), PathBuf::from("a/b.toml.lock"));
+    }
+}

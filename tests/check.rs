@@ -1,0 +1,353 @@
+//! `mentor-agree check`: one fixture per diagnostic code, exit codes, output formats.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use common::{cmd, example, fixture};
+use mentor_agree::diagnostic::Code;
+use serde_json::Value;
+
+fn json_check(args: &[&str], path: &Path) -> (i32, Value) {
+    let out = cmd().arg("check").arg(path).args(args).args(["--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", path.display(), String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap(), json)
+}
+
+fn codes_of(json: &Value) -> Vec<String> {
+    let mut codes: Vec<String> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn every_code_has_a_fixture_raising_exactly_that_code() {
+    let mut failures = Vec::new();
+    for code in Code::ALL {
+        let name = code.as_str();
+        let dir = fixture(&format!("codes/{name}"));
+        assert!(dir.is_dir(), "no fixture folder for `{name}` at {}", dir.display());
+        let args: Vec<String> = fs::read_to_string(dir.join("args"))
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (status, json) = json_check(&args, &dir);
+        let got = codes_of(&json);
+        let expected: Vec<String> = match fs::read_to_string(dir.join("expect")) {
+            Ok(list) => list.lines().map(str::to_string).collect(),
+            Err(_) => {
+                // Without an `expect` file the fixture must raise this code, and only this one (any number of times).
+                let mut uniq = got.clone();
+                uniq.dedup();
+                if uniq == vec![name.to_string()] { got.clone() } else { vec![name.to_string()] }
+            }
+        };
+        if got != expected {
+            failures.push(format!("{name}: expected {expected:?}, got {got:?}"));
+            continue;
+        }
+        let want_status = if code.default_severity() == mentor_agree::diagnostic::Severity::Error { 1 } else { 0 };
+        if status != want_status {
+            failures.push(format!("{name}: exit {status}, expected {want_status}"));
+        }
+        // Every location points inside the file it names.
+        for d in json["diagnostics"].as_array().unwrap() {
+            let file = d["file"].as_str().unwrap();
+            let lines = fs::read_to_string(file).map(|t| t.lines().count()).unwrap_or(1).max(1);
+            let line = d["line"].as_u64().unwrap() as usize;
+            if line == 0 || line > lines || d["column"].as_u64().unwrap() == 0 {
+                failures.push(format!("{name}: location {line}:{} outside {file}", d["column"]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn fixtures_have_no_stray_folders() {
+    for entry in fs::read_dir(fixture("codes")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(Code::from_name(&name).is_some(), "fixture folder `{name}` names no code");
+    }
+}
+
+#[test]
+fn diagnostics_point_at_the_offending_key_or_value() {
+    let (_, json) = json_check(&[], &fixture("codes/unknown-key"));
+    let d = &json["diagnostics"][0];
+    let text = fs::read_to_string(fixture("codes/unknown-key/agreement.toml")).unwrap();
+    let line = text.lines().nth(d["line"].as_u64().unwrap() as usize - 1).unwrap();
+    assert!(line.starts_with("emial"), "{line}");
+    assert_eq!(d["column"], 1);
+    assert_eq!(d["help"], "did you mean `email`?");
+
+    let (_, json) = json_check(&[], &fixture("codes/session-too-long"));
+    let d = &json["diagnostics"][0];
+    let line = fs::read_to_string(fixture("codes/session-too-long/agreement.toml")).unwrap();
+    let line = line.lines().nth(d["line"].as_u64().unwrap() as usize - 1).unwrap().to_string();
+    assert_eq!(&line[d["column"].as_u64().unwrap() as usize - 1..], "180");
+    assert!(d["message"].as_str().unwrap().contains("maximum of 120 minutes"), "{}", d["message"]);
+}
+
+#[test]
+fn missing_keys_point_at_their_table_header() {
+    let (_, json) = json_check(&[], &fixture("codes/missing-key"));
+    let d = &json["diagnostics"][0];
+    let text = fs::read_to_string(fixture("codes/missing-key/agreement.toml")).unwrap();
+    assert_eq!(text.lines().nth(d["line"].as_u64().unwrap() as usize - 1), Some("[lead]"));
+}
+
+#[test]
+fn biweekly_explains_the_ambiguity() {
+    let (_, json) = json_check(&[], &fixture("codes/frequency-unknown"));
+    let d = &json["diagnostics"][0];
+    assert!(d["message"].as_str().unwrap().contains("ambiguous"));
+    assert!(d["help"].as_str().unwrap().contains("fortnightly"));
+}
+
+#[test]
+fn examples_pass_check() {
+    cmd().arg("check").arg(example("")).assert().success().stdout(predicates::str::contains("no problems"));
+    // And on the real clock too, as the README runs it.
+    let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+    c.env_remove("MENTOR_AGREE_TODAY").arg("check").arg(example("")).assert().success();
+}
+
+#[test]
+fn the_common_mistakes_example_fails_with_many_codes() {
+    let (status, json) = json_check(&[], &example("common-mistakes.toml.example"));
+    assert_eq!(status, 1);
+    let mut codes = codes_of(&json);
+    codes.dedup();
+    assert!(codes.len() >= 10, "{codes:?}");
+}
+
+#[test]
+fn exit_codes() {
+    // Warnings only: success, unless --deny-warnings.
+    let warn = fixture("codes/goal-vague-measure");
+    cmd().arg("check").arg(&warn).assert().code(0);
+    cmd().arg("check").arg(&warn).arg("--deny-warnings").assert().code(1);
+    // Errors.
+    cmd().arg("check").arg(fixture("codes/bad-email")).assert().code(1);
+    // The run cannot be done.
+    cmd().arg("check").arg("no/such/path.toml").assert().code(2).stderr(predicates::str::contains("no/such/path.toml"));
+    cmd().arg("check").arg("--today").arg("2026-02-30").arg(&warn).assert().code(2);
+    cmd().args(["check", "--format", "yaml"]).arg(&warn).assert().code(2);
+}
+
+#[test]
+fn a_broken_program_file_stops_the_run_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("program.toml"), "[rules.goals]\nmaxx = 3\n").unwrap();
+    fs::copy(example("2027-01-li-wei-sara-haddad.toml"), dir.path().join("a.toml")).unwrap();
+    cmd()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("program.toml"))
+        .stderr(predicates::str::contains("line 2"))
+        .stderr(predicates::str::contains("maxx"));
+}
+
+#[test]
+fn levels_change_severity_or_turn_codes_off() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(fixture("codes/goal-vague-measure/agreement.toml"), dir.path().join("a.toml")).unwrap();
+    fs::write(dir.path().join("program.toml"), "[levels]\ngoal-vague-measure = \"error\"\n").unwrap();
+    let (status, json) = json_check(&[], dir.path());
+    assert_eq!((status, json["errors"].as_u64()), (1, Some(1)));
+    fs::write(dir.path().join("program.toml"), "[levels]\ngoal-vague-measure = \"off\"\n").unwrap();
+    let (status, json) = json_check(&[], dir.path());
+    assert_eq!((status, codes_of(&json)), (0, Vec::<String>::new()));
+}
+
+#[test]
+fn program_override_applies_to_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("strict.toml");
+    fs::write(&program, "[rules.schedule]\nmax_session_minutes = 30\n").unwrap();
+    let out =
+        cmd().arg("--program").arg(&program).arg("check").arg(example("")).args(["--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(codes_of(&json).iter().any(|c| c == "session-too-long"));
+}
+
+#[test]
+fn default_path_is_the_programs_agreements_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("program.toml"), "[program]\nagreements = \"pairs\"\n").unwrap();
+    fs::create_dir(dir.path().join("pairs")).unwrap();
+    fs::copy(example("2027-01-li-wei-sara-haddad.toml"), dir.path().join("pairs/a.toml")).unwrap();
+    fs::copy(fixture("codes/bad-email/agreement.toml"), dir.path().join("pairs/b.toml")).unwrap();
+    let out = cmd().current_dir(dir.path()).args(["check", "--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["checked"], 2);
+    assert_eq!(codes_of(&json), vec!["bad-email"]);
+    // Without such a folder the run cannot be done.
+    let empty = tempfile::tempdir().unwrap();
+    cmd()
+        .current_dir(empty.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no agreements folder"));
+}
+
+#[test]
+fn json_report_shape_is_stable() {
+    let (_, json) = json_check(&[], &fixture("codes/goal-no-due"));
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["checked", "diagnostics", "errors", "warnings"]);
+    assert_eq!(
+        (json["checked"].as_u64(), json["errors"].as_u64(), json["warnings"].as_u64()),
+        (Some(1), Some(1), Some(0))
+    );
+    let d = json["diagnostics"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = d.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["code", "column", "file", "help", "line", "message", "severity"]);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["code"], "goal-no-due");
+}
+
+#[test]
+fn github_format_emits_one_workflow_command_per_problem() {
+    let out =
+        cmd().arg("check").arg(fixture("codes/review-outside-term")).args(["--format", "github"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let line = lines[0];
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(line.contains(",line=26,col=34,"), "{line}");
+    assert!(line.contains(",title=review-outside-term::the review on 2027-05-01 is outside the term"), "{line}");
+    let warn = cmd().arg("check").arg(fixture("codes/goal-duplicate")).args(["--format", "github"]).output().unwrap();
+    assert!(String::from_utf8(warn.stdout).unwrap().starts_with("::warning file="));
+}
+
+#[test]
+fn duplicate_ids_are_reported_once_per_extra_file() {
+    let (_, json) = json_check(&[], &fixture("codes/duplicate-id"));
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1);
+    assert!(diags[0]["file"].as_str().unwrap().ends_with("second.toml"));
+    assert!(diags[0]["message"].as_str().unwrap().contains("agreement.toml"));
+}
+
+#[test]
+fn human_report_snapshot() {
+    let out = cmd()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "examples/common-mistakes.toml.example"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let f = fixture("codes/bad-email");
+    let plain = cmd().arg("check").arg(&f).output().unwrap();
+    assert!(!plain.stdout.contains(&0x1b), "no escape codes when not a terminal");
+    let forced = cmd().arg("check").arg(&f).args(["--color", "always"]).output().unwrap();
+    assert!(forced.stdout.contains(&0x1b), "--color always colours");
+}
+
+#[test]
+fn unreadable_text_is_a_located_syntax_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: BTreeMap<&str, Vec<u8>> = BTreeMap::from([
+        ("binary.toml", vec![0xff, 0xfe, 0x00, 0x01, 0x80, 0x81]),
+        ("latin1.toml", b"format = 1\n[mentor]\nname = \"Ren\xe9\"\n".to_vec()),
+        ("empty.toml", Vec::new()),
+        ("truncated.toml", b"format = 1\n[mentor]\nname = \"Ada".to_vec()),
+        ("nul.toml", b"format = 1\x00\n".to_vec()),
+    ]);
+    for (name, bytes) in &cases {
+        fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let (status, json) = json_check(&[], dir.path());
+    assert_eq!(status, 1);
+    let diags = json["diagnostics"].as_array().unwrap();
+    for name in cases.keys() {
+        let d = diags.iter().find(|d| d["file"].as_str().unwrap().ends_with(name)).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(d["code"], "toml-syntax", "{name}");
+    }
+    let latin1 = diags.iter().find(|d| d["file"].as_str().unwrap().ends_with("latin1.toml")).unwrap();
+    assert_eq!((latin1["line"].as_u64(), latin1["column"].as_u64()), (Some(3), Some(12)));
+}
+
+#[test]
+fn impossible_dates_are_wrong_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        fs::read_to_string(example("2027-01-li-wei-sara-haddad.toml")).unwrap().replace("2027-01-11", "2027-02-30");
+    fs::write(dir.path().join("a.toml"), text).unwrap();
+    let (status, json) = json_check(&[], dir.path());
+    assert_eq!((status, codes_of(&json)), (1, vec!["wrong-type".to_string()]));
+}
+
+#[test]
+fn reformatting_keeps_signatures_and_a_change_of_meaning_makes_them_stale() {
+    let original = fs::read_to_string(example("2026-05-hana-sato-diego-alvarez.toml")).unwrap();
+    // Same meaning: comments gone, tables inline, keys reordered, other quoting.
+    let reformatted = original
+        .replace("# An agreement the mentee ended early by written notice.\n", "")
+        .replace("[mentor]\nname = \"Hana Sato\"\n", "")
+        .replace(
+            "topics = [\"interview preparation\"]",
+            "mentor = { name = 'Hana Sato' }   # inline now\ntopics = [ 'interview preparation', ]",
+        )
+        .replace("months = 4", "months = 0x4")
+        .replace(
+            "frequency = \"weekly\"\nsession_minutes = 30",
+            "session_minutes = 30\nfrequency = \"\"\"weekly\"\"\"",
+        );
+    assert_ne!(reformatted, original);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.toml");
+    fs::write(&path, &reformatted).unwrap();
+    let (status, json) = json_check(&[], &path);
+    assert_eq!((status, codes_of(&json)), (0, Vec::<String>::new()), "{reformatted}");
+
+    fs::write(&path, original.replace("session_minutes = 30", "session_minutes = 31")).unwrap();
+    let (status, json) = json_check(&[], &path);
+    assert_eq!(status, 1);
+    assert_eq!(codes_of(&json), vec!["signature-stale"; 3]);
+}
+
+#[test]
+fn terms_prints_the_canonical_bytes_that_signatures_digest() {
+    let file = example("2026-09-maya-okafor-tomas-rivera.toml");
+    let out = cmd().arg("terms").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"{\"format\":1,"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_ne!(out.stdout.last(), Some(&b'\n'), "no trailing newline");
+    use sha2::Digest as _;
+    let digest = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&out.stdout)));
+    let text = fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches(&format!("terms = \"{digest}\"")).count(), 3);
+    let printed = cmd().arg("terms").arg("--digest").arg(&file).output().unwrap();
+    assert_eq!(String::from_utf8(printed.stdout).unwrap().trim(), digest);
+}
+
+#[test]
+fn check_handles_thousands_of_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(example("2027-01-li-wei-sara-haddad.toml")).unwrap();
+    let text = text.replace("id = \"2027-01-li-wei-sara-haddad\"\n", "");
+    for i in 0..2000 {
+        fs::write(dir.path().join(format!("pair-{i:05}.toml")), &text).unwrap();
+    }
+    let (status, json) = json_check(&[], dir.path());
+    assert_eq!((status, json["checked"].as_u64(), json["errors"].as_u64()), (0, Some(2000), Some(0)));
+}

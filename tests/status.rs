@@ -1,0 +1,173 @@
+//! `status`: one row per agreement, most urgent first, as a table or SPEC §5 JSON.
+
+mod common;
+mod support;
+
+use std::path::Path;
+
+use common::cmd;
+use support::{sign_all, status_json};
+
+const PARTIES: &[(&str, &str)] = &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")];
+
+fn base() -> String {
+    std::fs::read_to_string(common::fixture("lifecycle/commented.toml")).unwrap()
+}
+
+/// A folder of six agreements, one per situation, named so that id order and
+/// attention order differ.
+fn portfolio(dir: &Path) {
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let path = |name: &str| dir.join(name);
+
+    write("1-terminated.toml", &base());
+    sign_all(&path("1-terminated.toml"), "2026-10-20", PARTIES);
+    cmd()
+        .arg("terminate")
+        .arg(path("1-terminated.toml"))
+        .args(["--by", "mentee", "--reason", "New job", "--date", "2026-11-20"])
+        .assert()
+        .success();
+
+    write("2-active.toml", &base());
+    sign_all(&path("2-active.toml"), "2026-10-20", PARTIES);
+    cmd().arg("checkin").arg(path("2-active.toml")).args(["--by", "mentee"]).assert().success();
+
+    write("3-draft.toml", &base());
+
+    write(
+        "4-overdue.toml",
+        &base().replace("start = 2026-11-02", "start = 2026-09-07").replace("months = 6 ", "months = 9 "),
+    );
+    sign_all(&path("4-overdue.toml"), "2026-08-25", PARTIES);
+    cmd()
+        .arg("checkin")
+        .arg(path("4-overdue.toml"))
+        .args(["--by", "mentor", "--date", "2026-09-20"])
+        .assert()
+        .success();
+
+    write("5-error.toml", &base().replace("session_minutes = 45", "session_minutes = 300"));
+    write("6-broken.toml", "format = 1\n[mentor\n");
+}
+
+#[test]
+fn rows_are_sorted_by_attention_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let rows = status_json(&[dir.path()]);
+    let summary: Vec<(String, serde_json::Value)> =
+        rows.iter().map(|r| (r["id"].as_str().unwrap().to_string(), r["state"].clone())).collect();
+    let expected = [
+        ("5-error", serde_json::json!("draft")),
+        ("6-broken", serde_json::Value::Null),
+        ("4-overdue", serde_json::json!("active")),
+        ("3-draft", serde_json::json!("draft")),
+        ("1-terminated", serde_json::json!("terminated")),
+        ("2-active", serde_json::json!("active")),
+    ];
+    let expected: Vec<(String, serde_json::Value)> = expected.into_iter().map(|(i, s)| (i.to_string(), s)).collect();
+    assert_eq!(summary, expected);
+    assert_eq!(rows[0]["errors"], 1);
+    assert_eq!(rows[2]["warnings"], 1);
+    assert_eq!(rows[2]["last_checkin"], "2026-09-20");
+}
+
+#[test]
+fn json_has_exactly_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let rows = status_json(&[&dir.path().join("2-active.toml")]);
+    let row = rows[0].as_object().unwrap();
+    let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+    keys.sort();
+    let mut expected = [
+        "id",
+        "file",
+        "mentor",
+        "mentee",
+        "state",
+        "start",
+        "end",
+        "effective",
+        "next_review",
+        "last_checkin",
+        "signed",
+        "missing",
+        "errors",
+        "warnings",
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+    assert_eq!(row["mentor"], "Ada Lovelace");
+    assert_eq!(row["mentee"], "Grace Hopper");
+    assert_eq!(row["start"], "2026-11-02");
+    assert_eq!(row["end"], "2027-05-02");
+    assert_eq!(row["effective"], "2026-10-20");
+    assert_eq!(row["next_review"], "2027-01-02");
+    assert_eq!(row["last_checkin"], "2026-11-25");
+    assert_eq!(row["signed"], serde_json::json!(["mentor", "mentee", "lead"]));
+    assert_eq!(row["missing"], serde_json::json!([]));
+    assert!(row["file"].as_str().unwrap().ends_with("2-active.toml"));
+}
+
+#[test]
+fn state_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let out = cmd()
+        .arg("status")
+        .arg(dir.path())
+        .args(["--format", "json", "--state", "active,terminated"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["4-overdue", "1-terminated", "2-active"]);
+    cmd().arg("status").arg(dir.path()).args(["--state", "finished"]).assert().code(2);
+}
+
+#[test]
+fn table_lists_every_agreement_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let out = cmd().arg("status").arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no colour without a terminal:\n{text}");
+    for header in
+        ["pair", "state", "start", "end", "effective", "next review", "last check-in", "signatures", "problems"]
+    {
+        assert!(text.contains(header), "{header} missing:\n{text}");
+    }
+    let order: Vec<usize> = ["5-error", "6-broken", "4-overdue", "3-draft", "1-terminated", "2-active"]
+        .iter()
+        .map(|id| text.find(id).unwrap_or_else(|| panic!("{id} missing:\n{text}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.contains("Ada Lovelace → Grace Hopper"));
+    assert!(text.contains("0/3, missing mentor, mentee, lead"));
+    assert!(text.contains("1 error"));
+    assert!(text.contains("6 agreements: 2 draft, 2 active, 1 terminated, 1 invalid"), "{text}");
+}
+
+#[test]
+fn state_is_coloured_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), base()).unwrap();
+    let out = cmd().args(["--color", "always", "status"]).arg(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\x1b["));
+}
+
+#[test]
+fn without_paths_the_programs_agreements_folder_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("program.toml"), "[program]\nagreements = \"pairs\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("pairs")).unwrap();
+    std::fs::write(dir.path().join("pairs/ada-grace.toml"), base()).unwrap();
+    let out = cmd().current_dir(dir.path()).args(["status", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], "ada-grace");
+}
