@@ -90,12 +90,17 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     writeln!(out)?;
     writeln!(out, "Next:")?;
     let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+    let mut steps = Vec::new();
     if !in_git_repo(dir) {
-        writeln!(out, "  {cd}git init                  # agreements live in git")?;
+        steps.push((format!("{cd}git init"), "agreements live in git"));
     }
-    writeln!(out, "  edit program.toml               # your program's name, lead and rules")?;
-    writeln!(out, "  mentor-agree new                # draft the first agreement with a pair")?;
-    writeln!(out, "  pre-commit install              # optional: check agreements before each commit")?;
+    steps.push(("edit program.toml".into(), "your program's name, lead and rules"));
+    steps.push(("mentor-agree new".into(), "draft the first agreement with a pair"));
+    steps.push(("pre-commit install".into(), "optional: check agreements before each commit"));
+    let width = steps.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(0);
+    for (command, why) in steps {
+        writeln!(out, "  {command:<width$}   # {why}")?;
+    }
     out.flush()?;
     Ok(super::EXIT_OK)
 }
