@@ -184,6 +184,103 @@ pub enum Command {
         after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics"
     )]
     Calendar(CalendarArgs),
+    /// Start a program repo: program.toml, agreements/, CI workflow, pre-commit hook.
+    ///
+    /// Writes a program.toml listing every rule with its built-in default (edit it
+    /// to set your program's rules), an empty agreements/ folder, a GitHub Actions
+    /// workflow that runs `mentor-agree check` on every push and pull request, and
+    /// a pre-commit hook that checks changed agreement files. Works inside an
+    /// existing git repo; never overwrites a file (it names the ones in the way
+    /// and writes nothing).
+    #[command(
+        after_help = "Examples:\n  mentor-agree init\n  mentor-agree init mentoring-2027 && cd mentoring-2027 && git init"
+    )]
+    Init(InitArgs),
+
+    /// Draft a new agreement with a pair, question by question.
+    ///
+    /// Asks for the mentor, mentee, lead, topics, schedule, term, reviews and
+    /// SMART goals, pre-filled from program.toml, and checks each answer against
+    /// the program rules as it is given (with the same codes as `check`). Every
+    /// question has a flag; a flag answers its question, which is then not asked.
+    /// Without a terminal, every answer must come from flags (or `--yes` for the
+    /// ones with defaults). Writes agreements/<id>.toml, a draft that passes
+    /// `check`, after showing a summary to confirm. Ctrl-C leaves nothing behind.
+    #[command(
+        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' --print"
+    )]
+    New(Box<NewArgs>),
+}
+
+/// `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to set up (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// `new`: one flag per question.
+#[derive(Debug, Args, Default)]
+pub struct NewArgs {
+    /// The mentor's full name.
+    #[arg(long, value_name = "NAME", help_heading = "Answers")]
+    pub mentor: Option<String>,
+    /// The mentor's email address.
+    #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
+    pub mentor_email: Option<String>,
+    /// The mentee's full name.
+    #[arg(long, value_name = "NAME", help_heading = "Answers")]
+    pub mentee: Option<String>,
+    /// The mentee's email address.
+    #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
+    pub mentee_email: Option<String>,
+    /// The initiative lead's full name (default: [program].lead).
+    #[arg(long, value_name = "NAME", help_heading = "Answers")]
+    pub lead: Option<String>,
+    /// The initiative lead's email address.
+    #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
+    pub lead_email: Option<String>,
+    /// A topic of focus (repeat for several).
+    #[arg(long = "topic", value_name = "TOPIC", help_heading = "Answers")]
+    pub topics: Vec<String>,
+    /// How often the pair meets: weekly, fortnightly, monthly or "every N weeks".
+    #[arg(long, value_name = "FREQUENCY", help_heading = "Answers")]
+    pub frequency: Option<String>,
+    /// Length of one session in minutes.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help_heading = "Answers")]
+    pub minutes: Option<i64>,
+    /// How sessions are held, e.g. "video call" (repeat for several).
+    #[arg(long = "mode", value_name = "MODE", help_heading = "Answers")]
+    pub modes: Vec<String>,
+    /// A channel between sessions, e.g. email (repeat for several).
+    #[arg(long = "also-via", value_name = "CHANNEL", help_heading = "Answers")]
+    pub also_via: Vec<String>,
+    /// First day of the term (default: next Monday).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "Answers")]
+    pub start: Option<NaiveDate>,
+    /// Length of the term in calendar months.
+    #[arg(long, value_name = "N", conflicts_with = "weeks", allow_negative_numbers = true, help_heading = "Answers")]
+    pub months: Option<i64>,
+    /// Length of the term in weeks.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help_heading = "Answers")]
+    pub weeks: Option<i64>,
+    /// A review checkpoint every N months from the start.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, help_heading = "Answers")]
+    pub review_every_months: Option<i64>,
+    /// A SMART goal: 'GOAL | MEASURE | DUE[ | WHY]' (repeat for several).
+    #[arg(long = "goal", value_name = "'GOAL | MEASURE | DUE[ | WHY]'", help_heading = "Answers")]
+    pub goals: Vec<String>,
+
+    /// Accept the defaults of every question that has one, without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Write the agreement to stdout instead of a file.
+    #[arg(long, conflicts_with = "out")]
+    pub print: bool,
+    /// Write the agreement here instead of <agreements folder>/<id>.toml.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `check`.

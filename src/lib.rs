@@ -14,6 +14,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod edit;
 pub mod program;
+pub mod questionnaire;
 pub mod render;
 pub mod rules;
 pub mod schema;

@@ -19,6 +19,8 @@ fn main() -> ExitCode {
         Command::Completions(args) => commands::completions::run(args, &cli.global),
         Command::Man(args) => commands::man::run(args, &cli.global),
         Command::Calendar(args) => commands::calendar::run(args, &cli.global),
+        Command::Init(args) => commands::init::run(args, &cli.global),
+        Command::New(args) => commands::new::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

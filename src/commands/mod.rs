@@ -11,7 +11,9 @@ pub mod check;
 pub mod checkin;
 pub mod completions;
 pub mod extend;
+pub mod init;
 pub mod man;
+pub mod new;
 pub mod render;
 pub mod schema;
 pub mod sign;
@@ -25,6 +27,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit code: the command could not run.
 pub const EXIT_FAILURE: u8 = 2;
+/// Exit code: cancelled by the user (Ctrl-C, Esc, or declining to confirm).
+pub const EXIT_CANCELLED: u8 = 130;
 
 /// "Today": `--today`, `MENTOR_AGREE_TODAY`, or the local clock. The only place the clock is read.
 pub fn today(global: &Global) -> NaiveDate {

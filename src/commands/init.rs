@@ -1,0 +1,141 @@
+//! `mentor-agree init [DIR]`: set up a program repository.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::cli::{Global, InitArgs};
+use crate::program::PROGRAM_FILE;
+
+/// The program.toml `init` writes: every key with its built-in default, commented.
+pub const PROGRAM_TEMPLATE: &str = include_str!("../defaults/program.toml");
+/// The GitHub Actions workflow `init` writes (`{version}` is this tool's version).
+pub const WORKFLOW_TEMPLATE: &str = include_str!("../defaults/workflow.yml");
+/// The pre-commit configuration `init` writes.
+pub const PRE_COMMIT_TEMPLATE: &str = include_str!("../defaults/pre-commit-config.yaml");
+
+/// Where the workflow goes, relative to the repository root.
+pub const WORKFLOW_PATH: &str = ".github/workflows/mentor-agree.yml";
+/// Where the pre-commit configuration goes.
+pub const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
+
+/// The files `init` creates: path relative to DIR, and contents.
+pub fn files() -> Vec<(&'static str, String)> {
+    vec![
+        (PROGRAM_FILE, PROGRAM_TEMPLATE.to_string()),
+        (WORKFLOW_PATH, WORKFLOW_TEMPLATE.replace("{version}", env!("CARGO_PKG_VERSION"))),
+        (PRE_COMMIT_PATH, PRE_COMMIT_TEMPLATE.to_string()),
+    ]
+}
+
+/// True when `dir` or a folder above it is a git work tree.
+fn in_git_repo(dir: &Path) -> bool {
+    std::path::absolute(dir).is_ok_and(|abs| abs.ancestors().any(|d| d.join(".git").exists()))
+}
+
+/// Runs `init`.
+pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
+    let dir = &args.dir;
+    if dir.exists() && !dir.is_dir() {
+        eprintln!("error: {} exists and is not a folder", dir.display());
+        return Ok(super::EXIT_FAILURE);
+    }
+    let files = files();
+    let in_the_way: Vec<PathBuf> =
+        files.iter().map(|(rel, _)| dir.join(rel)).filter(|p| p.symlink_metadata().is_ok()).collect();
+    if !in_the_way.is_empty() {
+        eprintln!("error: {} already set up here; nothing was written. These files are in the way:", dir.display());
+        for p in &in_the_way {
+            eprintln!("  {}", p.display());
+        }
+        eprintln!("Move or delete them to start over, or edit them as they are.");
+        return Ok(super::EXIT_FAILURE);
+    }
+    let agreements = dir.join("agreements");
+    if agreements.exists() && !agreements.is_dir() {
+        eprintln!("error: {} exists and is not a folder; nothing was written", agreements.display());
+        return Ok(super::EXIT_FAILURE);
+    }
+
+    let mut created = Vec::new();
+    for (rel, contents) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        // create_new: never replace a file, even one that appeared since the check above.
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        file.write_all(contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        created.push(path);
+    }
+    if !agreements.is_dir() {
+        std::fs::create_dir_all(&agreements).with_context(|| format!("cannot create {}", agreements.display()))?;
+        // git keeps no empty folders.
+        let keep = agreements.join(".gitkeep");
+        std::fs::write(&keep, "").with_context(|| format!("cannot create {}", keep.display()))?;
+        created.push(keep);
+    }
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Created a mentoring program in {}:", dir.display())?;
+    for p in &created {
+        writeln!(out, "  {}", p.display())?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Next:")?;
+    let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+    let mut steps = Vec::new();
+    if !in_git_repo(dir) {
+        steps.push((format!("{cd}git init"), "agreements live in git"));
+    }
+    steps.push(("edit program.toml".into(), "your program's name, lead and rules"));
+    steps.push(("mentor-agree new".into(), "draft the first agreement with a pair"));
+    steps.push(("pre-commit install".into(), "optional: check agreements before each commit"));
+    let width = steps.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(0);
+    for (command, why) in steps {
+        writeln!(out, "  {command:<width$}   # {why}")?;
+    }
+    out.flush()?;
+    Ok(super::EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::Program;
+
+    #[test]
+    fn the_program_template_is_exactly_the_builtin_program() {
+        let written = Program::parse(PROGRAM_TEMPLATE, Path::new("program.toml")).unwrap();
+        let builtin = Program::builtin();
+        assert_eq!(written.program, builtin.program);
+        assert_eq!(written.rules, builtin.rules);
+        assert_eq!(written.clauses, builtin.clauses);
+        assert!(written.levels.is_empty() && written.frequencies.is_empty());
+    }
+
+    #[test]
+    fn the_program_template_mentions_every_rule() {
+        // Every rule key is written out (set or commented) so coordinators see what they can change.
+        let rules = toml::Value::try_from(&Program::builtin().rules).unwrap();
+        for (family, keys) in rules.as_table().unwrap() {
+            assert!(PROGRAM_TEMPLATE.contains(&format!("[rules.{family}]")), "[rules.{family}]");
+            for key in keys.as_table().unwrap().keys() {
+                assert!(PROGRAM_TEMPLATE.contains(&format!("\n{key} = ")), "rules.{family}.{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_workflow_pins_this_version() {
+        let (_, workflow) = files().into_iter().find(|(p, _)| *p == WORKFLOW_PATH).unwrap();
+        assert!(workflow.contains(&format!("MENTOR_AGREE_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
+        assert!(!workflow.contains("{version}"));
+    }
+}

@@ -1,0 +1,930 @@
+//! `mentor-agree new`: draft an agreement, question by question.
+//!
+//! Every question can be answered by a flag; the rest are asked on the terminal
+//! (dialoguer on stderr). Each answer is checked as it is given by
+//! [`Answers::problems`], which runs the real checker, so a refused answer
+//! carries the code `check` would report. Nothing touches the disk until the
+//! summary is confirmed; the file is then written atomically and never
+//! replaces an existing one.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use comfy_table::{ContentArrangement, Table, presets};
+use dialoguer::console::Term;
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
+
+use crate::checker::{self, Settings};
+use crate::cli::{ColorChoice, Global, NewArgs};
+use crate::diagnostic::Severity;
+use crate::program::{Program, find_program_file};
+use crate::questionnaire::{
+    Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, parse_length,
+};
+
+/// Set while the finished file is being written: Ctrl-C then waits for the write.
+static WRITING: AtomicBool = AtomicBool::new(false);
+/// Set once "cancelled" has been reported (by the signal handler or the prompt).
+static CANCEL_REPORTED: AtomicBool = AtomicBool::new(false);
+
+fn report_cancel() {
+    if !CANCEL_REPORTED.swap(true, Ordering::SeqCst) {
+        let term = Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("\ncancelled: nothing was written");
+    }
+}
+
+/// Ctrl-C outside a prompt (or on platforms where the prompt does not catch it):
+/// nothing has been written yet, so stop at once with the conventional 130.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if WRITING.load(Ordering::SeqCst) {
+            return;
+        }
+        report_cancel();
+        std::process::exit(i32::from(super::EXIT_CANCELLED));
+    });
+}
+
+/// Why the questionnaire stopped before writing.
+#[derive(Debug)]
+enum Stop {
+    /// Ctrl-C, Esc, or "no" at the confirmation.
+    Cancelled,
+    /// Unusable input (exit 2); the message says what and why.
+    Refused(String),
+    /// Anything else.
+    Failed(anyhow::Error),
+}
+
+impl From<dialoguer::Error> for Stop {
+    fn from(e: dialoguer::Error) -> Self {
+        let dialoguer::Error::IO(io) = e;
+        if io.kind() == std::io::ErrorKind::Interrupted { Stop::Cancelled } else { Stop::Failed(io.into()) }
+    }
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(e: std::io::Error) -> Self {
+        Stop::Failed(e.into())
+    }
+}
+
+type Step<T> = Result<T, Stop>;
+
+/// Sets an answer from typed text; `Err` says why the text is not an answer at all.
+type Setter<'s> = &'s dyn Fn(&mut Answers, &str) -> Result<(), String>;
+
+/// The terminal the questions are asked on.
+struct Ui {
+    term: Term,
+    theme: Box<dyn Theme>,
+}
+
+/// Splits a comma-separated answer, dropping empty pieces.
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect()
+}
+
+/// `None` for an empty answer or "-" (to clear a default).
+fn optional(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty() && t != "-").then(|| t.to_string())
+}
+
+fn errors_of(problems: &[Problem]) -> Result<(), String> {
+    let errors: Vec<String> =
+        problems.iter().filter(|p| p.severity == Severity::Error).map(ToString::to_string).collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) }
+}
+
+/// How a question's flag is named in messages.
+fn label(field: Field) -> String {
+    match field {
+        Field::GoalText(i) | Field::GoalMeasure(i) | Field::GoalDue(i) | Field::GoalWhy(i) => {
+            format!("--goal (goal {})", i + 1)
+        }
+        Field::Term => "--months/--weeks".into(),
+        f => f.flag().split(' ').next().unwrap_or_default().to_string(),
+    }
+}
+
+/// The questions behind a field: goals expand to each goal's parts, then the count.
+fn parts(field: Field, answers: &Answers) -> Vec<Field> {
+    match field {
+        Field::Goals => (0..answers.goals.len())
+            .flat_map(|i| [Field::GoalText(i), Field::GoalMeasure(i), Field::GoalDue(i), Field::GoalWhy(i)])
+            .chain([Field::Goals])
+            .collect(),
+        f => vec![f],
+    }
+}
+
+/// Answers from flags and defaults, with what was wrong or missing.
+struct FlagPass {
+    answers: Answers,
+    /// "--flag: reason" for each refused value.
+    invalid: Vec<String>,
+    /// Warnings about accepted values.
+    warnings: Vec<String>,
+    /// Questions with neither a flag nor a default.
+    missing_required: Vec<Field>,
+    /// Questions with a default that was not accepted (no `--yes`).
+    missing_optional: Vec<Field>,
+}
+
+struct Flow<'a> {
+    args: &'a NewArgs,
+    program: Arc<Program>,
+    today: NaiveDate,
+    defaults: Defaults,
+    answers: Answers,
+    ui: Option<Ui>,
+}
+
+impl Flow<'_> {
+    /// Applies the flag for `field`, if given. `Err` when the flag cannot be read at all.
+    fn given(&self, field: Field, a: &mut Answers) -> Result<bool, String> {
+        let g = self.args;
+        fn set<T: Clone>(slot: &mut Option<T>, value: &Option<T>) -> bool {
+            if value.is_some() {
+                slot.clone_from(value);
+            }
+            value.is_some()
+        }
+        Ok(match field {
+            Field::Mentor => set(&mut a.mentor, &g.mentor),
+            Field::MentorEmail => set(&mut a.mentor_email, &g.mentor_email),
+            Field::Mentee => set(&mut a.mentee, &g.mentee),
+            Field::MenteeEmail => set(&mut a.mentee_email, &g.mentee_email),
+            Field::Lead => set(&mut a.lead, &g.lead),
+            Field::LeadEmail => set(&mut a.lead_email, &g.lead_email),
+            Field::Frequency => set(&mut a.frequency, &g.frequency),
+            Field::Minutes => set(&mut a.minutes, &g.minutes),
+            Field::Start => set(&mut a.start, &g.start),
+            Field::Reviews => set(&mut a.review_every_months, &g.review_every_months),
+            Field::Topics if !g.topics.is_empty() => {
+                a.topics.clone_from(&g.topics);
+                true
+            }
+            Field::Modes if !g.modes.is_empty() => {
+                a.modes = Some(g.modes.clone());
+                true
+            }
+            Field::AlsoVia if !g.also_via.is_empty() => {
+                a.also_via.clone_from(&g.also_via);
+                true
+            }
+            Field::Term if g.months.is_some() || g.weeks.is_some() => {
+                (a.months, a.weeks) = (g.months, g.weeks);
+                true
+            }
+            Field::Goals if !g.goals.is_empty() => {
+                a.goals = g.goals.iter().map(|s| GoalAnswer::parse_flag(s)).collect::<Result<_, _>>()?;
+                true
+            }
+            _ => false,
+        })
+    }
+
+    /// Applies the default for `field`; false when the question has none (it must be answered).
+    fn default(&self, field: Field, a: &mut Answers) -> bool {
+        let d = &self.defaults;
+        match field {
+            Field::Mentor | Field::Mentee | Field::Topics | Field::Goals => return false,
+            Field::Lead => match &d.lead {
+                Some(lead) => a.lead = Some(lead.name.clone()),
+                None => return false,
+            },
+            Field::LeadEmail => {
+                a.lead_email =
+                    d.lead.as_ref().filter(|l| a.lead.as_deref() == Some(l.name.as_str())).and_then(|l| l.email.clone())
+            }
+            Field::MentorEmail | Field::MenteeEmail => {}
+            Field::Frequency => a.frequency = Some(d.frequency.clone()),
+            Field::Minutes => a.minutes = Some(d.minutes),
+            Field::Modes => a.modes = Some(d.modes.clone()),
+            Field::AlsoVia => a.also_via.clone_from(&d.also_via),
+            Field::Start => a.start = Some(d.start),
+            Field::Term => (a.months, a.weeks) = (Some(d.months), None),
+            Field::Reviews => a.review_every_months = Some(d.review_every_months),
+            Field::GoalText(_) | Field::GoalMeasure(_) | Field::GoalDue(_) | Field::GoalWhy(_) => return false,
+        }
+        true
+    }
+
+    fn problems(&self, a: &Answers, field: Field) -> Vec<Problem> {
+        a.problems(field, &self.program, self.today)
+    }
+
+    /// Applies every flag (and, with `use_defaults`, every default) in question order,
+    /// checking each value against the answers before it.
+    fn flag_pass(&self, use_defaults: bool) -> FlagPass {
+        let mut pass = FlagPass {
+            answers: Answers::default(),
+            invalid: Vec::new(),
+            warnings: Vec::new(),
+            missing_required: Vec::new(),
+            missing_optional: Vec::new(),
+        };
+        for field in Field::ORDER {
+            let mut scratch = pass.answers.clone();
+            let answered = match self.given(field, &mut pass.answers) {
+                Err(why) => {
+                    pass.invalid.push(format!("{}: {why}", label(field)));
+                    continue;
+                }
+                Ok(true) => true,
+                Ok(false) if use_defaults && self.default(field, &mut pass.answers) => true,
+                Ok(false) => {
+                    if self.default(field, &mut scratch) {
+                        pass.missing_optional.push(field);
+                    } else {
+                        pass.missing_required.push(field);
+                    }
+                    false
+                }
+            };
+            if !answered {
+                continue;
+            }
+            for part in parts(field, &pass.answers) {
+                for p in self.problems(&pass.answers, part) {
+                    let line = format!("{}: {p}", label(part));
+                    match p.severity {
+                        Severity::Error => pass.invalid.push(line),
+                        Severity::Warning => pass.warnings.push(line),
+                    }
+                }
+            }
+        }
+        pass
+    }
+
+    fn ui(&self) -> &Ui {
+        self.ui.as_ref().expect("only interactive flows ask")
+    }
+
+    /// Shows warnings about the answer to `field` and asks whether to keep it.
+    fn keep_despite_warnings(&self, field: Field) -> Step<bool> {
+        let warnings: Vec<Problem> =
+            self.problems(&self.answers, field).into_iter().filter(|p| p.severity == Severity::Warning).collect();
+        if warnings.is_empty() {
+            return Ok(true);
+        }
+        let ui = self.ui();
+        for w in &warnings {
+            ui.term.write_line(&format!("warning: {w}"))?;
+        }
+        Confirm::with_theme(ui.theme.as_ref())
+            .with_prompt("Keep this answer anyway?")
+            .default(true)
+            .interact_on_opt(&ui.term)?
+            .ok_or(Stop::Cancelled)
+    }
+
+    /// Asks a free-text question until the answer passes the rules for `field`.
+    fn text(&mut self, field: Field, prompt: &str, default: Option<String>, set: Setter<'_>) -> Step<()> {
+        loop {
+            let typed = {
+                let ui = self.ui();
+                let (answers, program, today) = (&self.answers, &self.program, self.today);
+                let mut input = Input::<String>::with_theme(ui.theme.as_ref()).with_prompt(prompt).allow_empty(true);
+                if let Some(d) = &default {
+                    input = input.default(d.clone());
+                }
+                input
+                    .validate_with(|s: &String| -> Result<(), String> {
+                        let mut a = answers.clone();
+                        set(&mut a, s)?;
+                        errors_of(&a.problems(field, program, today))
+                    })
+                    .interact_text_on(&ui.term)?
+            };
+            set(&mut self.answers, &typed).map_err(Stop::Refused)?;
+            if self.keep_despite_warnings(field)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Tries a candidate answer: keeps it when it passes, else shows why and returns false.
+    fn try_answer(&mut self, field: Field, candidate: Answers) -> Step<bool> {
+        if let Err(why) = errors_of(&self.problems(&candidate, field)) {
+            self.ui().term.write_line(&format!("error: {why}"))?;
+            return Ok(false);
+        }
+        let before = std::mem::replace(&mut self.answers, candidate);
+        if self.keep_despite_warnings(field)? {
+            return Ok(true);
+        }
+        self.answers = before;
+        Ok(false)
+    }
+
+    fn frequency(&mut self) -> Step<()> {
+        let open = self.program.frequencies.is_empty();
+        let mut items: Vec<String> = if open {
+            ["weekly", "fortnightly", "monthly"].map(String::from).to_vec()
+        } else {
+            self.program.frequencies.iter().map(ToString::to_string).collect()
+        };
+        if open {
+            items.push("every N weeks…".into());
+        }
+        let default = items.iter().position(|i| *i == self.defaults.frequency).unwrap_or(0);
+        loop {
+            let ui = self.ui();
+            let Some(i) = Select::with_theme(ui.theme.as_ref())
+                .with_prompt("How often will they meet?")
+                .items(&items)
+                .default(default)
+                .interact_on_opt(&ui.term)?
+            else {
+                return Err(Stop::Cancelled);
+            };
+            if open && i == items.len() - 1 {
+                return self.text(Field::Frequency, "Every how many weeks? (1 to 12)", None, &|a, s| {
+                    a.frequency = Some(format!("every {} weeks", s.trim()));
+                    Ok(())
+                });
+            }
+            let mut candidate = self.answers.clone();
+            candidate.frequency = Some(items[i].clone());
+            if self.try_answer(Field::Frequency, candidate)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A multi-select of `options` (plus "other…" when `other` is allowed).
+    fn pick_many(
+        &mut self,
+        field: Field,
+        prompt: &str,
+        options: Vec<String>,
+        checked: &[String],
+        other: bool,
+        set: fn(&mut Answers, Vec<String>),
+    ) -> Step<()> {
+        let mut items = options;
+        for c in checked {
+            if !items.iter().any(|i| i.eq_ignore_ascii_case(c)) {
+                items.push(c.clone());
+            }
+        }
+        let other_index = other.then_some(items.len());
+        if other {
+            items.push("other…".into());
+        }
+        let marks: Vec<bool> = items.iter().map(|i| checked.iter().any(|c| c.eq_ignore_ascii_case(i))).collect();
+        loop {
+            let ui = self.ui();
+            let Some(picked) = MultiSelect::with_theme(ui.theme.as_ref())
+                .with_prompt(format!("{prompt} (space picks, enter confirms)"))
+                .items(&items)
+                .defaults(&marks)
+                .interact_on_opt(&ui.term)?
+            else {
+                return Err(Stop::Cancelled);
+            };
+            let mut values: Vec<String> =
+                picked.iter().filter(|i| Some(**i) != other_index).map(|i| items[*i].clone()).collect();
+            if other_index.is_some_and(|o| picked.contains(&o)) {
+                let more: String = Input::with_theme(ui.theme.as_ref())
+                    .with_prompt("Which others? (comma-separated)")
+                    .allow_empty(true)
+                    .interact_text_on(&ui.term)?;
+                values.extend(split_list(&more));
+            }
+            let mut candidate = self.answers.clone();
+            set(&mut candidate, values);
+            if self.try_answer(field, candidate)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Asks the question for `field`.
+    fn ask(&mut self, field: Field) -> Step<()> {
+        let rules = self.program.rules.clone();
+        match field {
+            Field::Mentor => self.text(field, "Mentor's full name", None, &|a, s| {
+                a.mentor = Some(s.trim().to_string());
+                Ok(())
+            }),
+            Field::MentorEmail => self.text(field, "Mentor's email (optional)", None, &|a, s| {
+                a.mentor_email = optional(s);
+                Ok(())
+            }),
+            Field::Mentee => self.text(field, "Mentee's full name", None, &|a, s| {
+                a.mentee = Some(s.trim().to_string());
+                Ok(())
+            }),
+            Field::MenteeEmail => self.text(field, "Mentee's email (optional)", None, &|a, s| {
+                a.mentee_email = optional(s);
+                Ok(())
+            }),
+            Field::Lead => {
+                let default = self.defaults.lead.as_ref().map(|l| l.name.clone());
+                self.text(field, "Initiative lead's full name", default, &|a, s| {
+                    a.lead = Some(s.trim().to_string());
+                    Ok(())
+                })
+            }
+            Field::LeadEmail => {
+                let mut scratch = self.answers.clone();
+                self.default(field, &mut scratch);
+                let (prompt, default) = match scratch.lead_email {
+                    Some(e) => ("Lead's email (- for none)", Some(e)),
+                    None => ("Lead's email (optional)", None),
+                };
+                self.text(field, prompt, default, &|a, s| {
+                    a.lead_email = optional(s);
+                    Ok(())
+                })
+            }
+            Field::Topics => self.text(
+                field,
+                "Topics of focus, comma-separated (e.g. career development, leadership)",
+                None,
+                &|a, s| {
+                    a.topics = split_list(s);
+                    if a.topics.is_empty() { Err("name at least one topic".into()) } else { Ok(()) }
+                },
+            ),
+            Field::Frequency => self.frequency(),
+            Field::Minutes => {
+                let s = &rules.schedule;
+                let prompt = format!("Minutes per session ({} to {})", s.min_session_minutes, s.max_session_minutes);
+                self.text(field, &prompt, Some(self.defaults.minutes.to_string()), &|a, s| {
+                    let n = s.trim().parse().map_err(|_| format!("`{}` is not a whole number of minutes", s.trim()))?;
+                    a.minutes = Some(n);
+                    Ok(())
+                })
+            }
+            Field::Modes => {
+                let (options, other) = if rules.schedule.modes.is_empty() {
+                    (COMMON_MODES.iter().map(|m| m.to_string()).collect(), true)
+                } else {
+                    (rules.schedule.modes.clone(), false)
+                };
+                let checked = self.defaults.modes.clone();
+                self.pick_many(field, "How will sessions be held?", options, &checked, other, |a, v| a.modes = Some(v))
+            }
+            Field::AlsoVia => {
+                let options = COMMON_CHANNELS.iter().map(|m| m.to_string()).collect();
+                let checked = self.defaults.also_via.clone();
+                self.pick_many(
+                    field,
+                    "How will they keep in touch between sessions?",
+                    options,
+                    &checked,
+                    true,
+                    |a, v| a.also_via = v,
+                )
+            }
+            Field::Start => {
+                self.text(field, "Start date (YYYY-MM-DD)", Some(self.defaults.start.to_string()), &|a, s| {
+                    a.start = Some(crate::cli::parse_date(s.trim())?);
+                    Ok(())
+                })
+            }
+            Field::Term => {
+                let t = &rules.term;
+                let prompt =
+                    format!("Duration: months, or e.g. \"26 weeks\" ({} to {} months)", t.min_months, t.max_months);
+                self.text(field, &prompt, Some(format!("{} months", self.defaults.months)), &|a, s| {
+                    (a.months, a.weeks) = parse_length(s)?;
+                    Ok(())
+                })
+            }
+            Field::Reviews => {
+                let prompt =
+                    format!("Review checkpoint every how many months? (at most {})", rules.reviews.max_gap_months);
+                self.text(field, &prompt, Some(self.defaults.review_every_months.to_string()), &|a, s| {
+                    let n = s.trim().parse().map_err(|_| format!("`{}` is not a whole number of months", s.trim()))?;
+                    a.review_every_months = Some(n);
+                    Ok(())
+                })
+            }
+            Field::Goals => self.goals(),
+            Field::GoalText(_) | Field::GoalMeasure(_) | Field::GoalDue(_) | Field::GoalWhy(_) => {
+                unreachable!("goal parts are asked by `goals`")
+            }
+        }
+    }
+
+    /// Asks for goals one by one until the program's minimum is met, then while wanted.
+    fn goals(&mut self) -> Step<()> {
+        let rules = self.program.rules.goals.clone();
+        let term = {
+            let settings = Settings { today: self.today, options: Default::default(), ssh: None };
+            let c =
+                checker::check_text(Path::new("new.toml"), &self.answers.to_toml(""), self.program.clone(), &settings);
+            c.derived.and_then(|d| Some((d.start?, d.last_day?)))
+        };
+        loop {
+            let i = self.answers.goals.len();
+            let n = i + 1;
+            self.answers.goals.push(GoalAnswer::default());
+            self.text(Field::GoalText(i), &format!("Goal {n}: what will the mentee achieve?"), None, &move |a, s| {
+                a.goals[i].goal = s.trim().to_string();
+                Ok(())
+            })?;
+            let optional_note = |required: bool| if required { "" } else { " (optional)" };
+            self.text(
+                Field::GoalMeasure(i),
+                &format!("Goal {n}: how will you both know it is met?{}", optional_note(rules.require_measure)),
+                None,
+                &move |a, s| {
+                    a.goals[i].measure = optional(s);
+                    Ok(())
+                },
+            )?;
+            let range = term.map(|(s, l)| format!(", {s} to {l}")).unwrap_or_default();
+            self.text(
+                Field::GoalDue(i),
+                &format!("Goal {n}: due date (YYYY-MM-DD{range}){}", optional_note(rules.require_due)),
+                None,
+                &move |a, s| {
+                    a.goals[i].due = match optional(s) {
+                        Some(d) => Some(crate::cli::parse_date(&d)?),
+                        None => None,
+                    };
+                    Ok(())
+                },
+            )?;
+            self.text(
+                Field::GoalWhy(i),
+                &format!("Goal {n}: why does it matter?{}", optional_note(rules.require_why)),
+                None,
+                &move |a, s| {
+                    a.goals[i].why = optional(s);
+                    Ok(())
+                },
+            )?;
+            let count = self.answers.goals.len() as u32;
+            if count >= rules.max {
+                return Ok(());
+            }
+            if count >= rules.min {
+                let ui = self.ui();
+                let more = Confirm::with_theme(ui.theme.as_ref())
+                    .with_prompt("Add another goal?")
+                    .default(false)
+                    .interact_on_opt(&ui.term)?
+                    .ok_or(Stop::Cancelled)?;
+                if !more {
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Answers every question: flags first, then defaults (with `--yes`), then asking.
+    fn interview(&mut self, target: &mut Target) -> Step<()> {
+        for field in Field::ORDER {
+            let mut a = self.answers.clone();
+            let answered = match self.given(field, &mut a) {
+                Err(why) => return Err(Stop::Refused(format!("{}: {why}", label(field)))),
+                Ok(true) => {
+                    let invalid: Vec<String> = parts(field, &a)
+                        .into_iter()
+                        .flat_map(|part| {
+                            self.problems(&a, part)
+                                .into_iter()
+                                .filter(|p| p.severity == Severity::Error)
+                                .map(move |p| format!("{}: {p}", label(part)))
+                        })
+                        .collect();
+                    if !invalid.is_empty() {
+                        return Err(Stop::Refused(invalid.join("\nerror: ")));
+                    }
+                    true
+                }
+                Ok(false) => {
+                    self.args.yes
+                        && self.default(field, &mut a)
+                        && parts(field, &a).into_iter().all(|part| errors_of(&self.problems(&a, part)).is_ok())
+                }
+            };
+            if answered {
+                self.answers = a;
+            } else {
+                self.ask(field)?;
+            }
+            if field == Field::Start {
+                target.resolve(&self.answers)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where the agreement goes.
+struct Target {
+    print: bool,
+    out: Option<PathBuf>,
+    agreements: PathBuf,
+    path: Option<PathBuf>,
+}
+
+impl Target {
+    /// Works out the file once the id is known, and refuses an existing one early.
+    fn resolve(&mut self, answers: &Answers) -> Step<()> {
+        if self.print {
+            return Ok(());
+        }
+        let path = match &self.out {
+            Some(out) => out.clone(),
+            None => {
+                let (Some(start), Some(mentor), Some(mentee)) = (answers.start, &answers.mentor, &answers.mentee)
+                else {
+                    return Ok(());
+                };
+                self.agreements.join(format!("{}.toml", agreement_id(start, mentor, mentee)))
+            }
+        };
+        if path.symlink_metadata().is_ok() {
+            return Err(Stop::Refused(format!(
+                "{} already exists; nothing was written (new never replaces an agreement: edit it, or pass --out FILE)",
+                relative(&path, Path::new(".")).display()
+            )));
+        }
+        self.path = Some(path);
+        Ok(())
+    }
+}
+
+/// `path` relative to `base` when it is below it, without a leading `./`.
+fn relative(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+}
+
+fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
+    let name = |n: &Option<String>| n.clone().unwrap_or_default();
+    let roles: Vec<String> = program.rules.signatures.roles.iter().map(|r| format!("the {r}")).collect();
+    let who = match roles.as_slice() {
+        [] => "everyone".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    let first = program.rules.signatures.roles.first().map_or("mentor", |r| r.as_str());
+    format!(
+        "# Mentoring agreement between {} (mentor) and {} (mentee),\n\
+         # drafted with `mentor-agree new` on {today} under the {}'s rules.\n\
+         #\n\
+         # A draft until {who} sign it, each with e.g.\n\
+         #   mentor-agree sign {file} --role {first}\n\
+         # Check it against the program's rules with: mentor-agree check {file}\n\n",
+        name(&answers.mentor),
+        name(&answers.mentee),
+        program.program.name,
+    )
+}
+
+fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    let person = |name: &Option<String>, email: &Option<String>| match email {
+        Some(e) => format!("{} <{e}>", name.clone().unwrap_or_default()),
+        None => name.clone().unwrap_or_default(),
+    };
+    t.add_row(vec!["Mentor".to_string(), person(&answers.mentor, &answers.mentor_email)]);
+    t.add_row(vec!["Mentee".to_string(), person(&answers.mentee, &answers.mentee_email)]);
+    t.add_row(vec!["Lead".to_string(), person(&answers.lead, &answers.lead_email)]);
+    t.add_row(vec!["Topics".to_string(), answers.topics.join(", ")]);
+    let d = checked.derived.as_ref();
+    let meets = format!(
+        "{}, {} minutes, by {}",
+        d.and_then(|d| d.frequency_words.clone()).unwrap_or_else(|| answers.frequency.clone().unwrap_or_default()),
+        answers.minutes.unwrap_or_default(),
+        answers.modes.clone().unwrap_or_default().join(", ")
+    );
+    t.add_row(vec!["Sessions".to_string(), meets]);
+    let between = if answers.also_via.is_empty() { "—".to_string() } else { answers.also_via.join(", ") };
+    t.add_row(vec!["Between sessions".to_string(), between]);
+    let length = match (answers.months, answers.weeks) {
+        (Some(m), _) => format!("{m} months"),
+        (_, Some(w)) => format!("{w} weeks"),
+        _ => String::new(),
+    };
+    let span = match (d.and_then(|d| d.start), d.and_then(|d| d.last_day)) {
+        (Some(s), Some(l)) => format!("{length}: {s} to {l}"),
+        _ => length,
+    };
+    t.add_row(vec!["Term".to_string(), span]);
+    let reviews = d.map(|d| d.review_dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
+    t.add_row(vec![
+        "Reviews".to_string(),
+        format!("every {} months: {}", answers.review_every_months.unwrap_or_default(), reviews.unwrap_or_default()),
+    ]);
+    for (i, g) in answers.goals.iter().enumerate() {
+        let mut cell = g.goal.clone();
+        if let Some(m) = &g.measure {
+            cell.push_str(&format!("\nmeasure: {m}"));
+        }
+        if let Some(due) = g.due {
+            cell.push_str(&format!("\ndue: {due}"));
+        }
+        if let Some(w) = &g.why {
+            cell.push_str(&format!("\nwhy: {w}"));
+        }
+        t.add_row(vec![format!("Goal {}", i + 1), cell]);
+    }
+    t.add_row(vec!["File".to_string(), file.to_string()]);
+    t
+}
+
+/// Writes `text` to a new file at `path`, atomically, never replacing a file.
+fn write_new(path: &Path, text: &str) -> Step<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Stop::Failed)?;
+    WRITING.store(true, Ordering::SeqCst);
+    let result = (|| -> std::io::Result<()> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".mentor-agree-new-").suffix(".tmp");
+        // A normal file (0666 less the umask), not the temp file's private 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut tmp = builder.tempfile_in(&dir)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    WRITING.store(false, Ordering::SeqCst);
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(Stop::Refused(format!("{} already exists; nothing was written", path.display())))
+        }
+        Err(e) => Err(Stop::Failed(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))),
+    }
+}
+
+fn missing_message(pass: &FlagPass, yes: bool) -> String {
+    let mut msg = String::from("standard input is not a terminal, so `new` cannot ask its questions.\n");
+    if !pass.missing_required.is_empty() {
+        msg.push_str("Answer these with flags:\n");
+        for f in &pass.missing_required {
+            msg.push_str(&format!("  {}\n", f.flag()));
+        }
+    }
+    if !pass.missing_optional.is_empty() && !yes {
+        msg.push_str("These have defaults: pass them, or --yes to accept the defaults:\n");
+        for f in &pass.missing_optional {
+            msg.push_str(&format!("  {}\n", f.flag()));
+        }
+    }
+    msg.trim_end().to_string()
+}
+
+fn use_color_on_stderr(global: &Global) -> bool {
+    match global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
+    let program_file = global.program.clone().or_else(|| find_program_file(Path::new(".")));
+    let program = match program_file {
+        Some(file) => Program::load(&file).map_err(|e| Stop::Refused(e.to_string()))?,
+        None => Program::builtin(),
+    };
+    let program = Arc::new(program);
+    let today = super::today(global);
+    let term = Term::stderr();
+    let interactive = std::io::stdin().is_terminal() && term.is_term();
+    let ui = interactive.then(|| Ui {
+        term,
+        theme: if use_color_on_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
+    });
+    let mut flow = Flow {
+        args,
+        defaults: Defaults::new(&program, today),
+        program: program.clone(),
+        today,
+        answers: Answers::default(),
+        ui,
+    };
+    let mut target =
+        Target { print: args.print, out: args.out.clone(), agreements: program.agreements_dir(), path: None };
+
+    let pass = flow.flag_pass(args.yes);
+    for w in &pass.warnings {
+        eprintln!("warning: {w}");
+    }
+    if interactive {
+        if !pass.invalid.is_empty() {
+            return Err(Stop::Refused(pass.invalid.join("\nerror: ")));
+        }
+        if let Some(ui) = &flow.ui {
+            ui.term.write_line(&format!(
+                "New agreement for the {} (Ctrl-C cancels; nothing is written until you confirm).",
+                program.program.name
+            ))?;
+        }
+        flow.interview(&mut target)?;
+    } else {
+        let missing = !pass.missing_required.is_empty() || (!pass.missing_optional.is_empty() && !args.yes);
+        if !pass.invalid.is_empty() || missing {
+            let mut msg = pass.invalid.join("\nerror: ");
+            if missing {
+                if !msg.is_empty() {
+                    msg.push_str("\nerror: ");
+                }
+                msg.push_str(&missing_message(&pass, args.yes));
+            }
+            return Err(Stop::Refused(msg));
+        }
+        flow.answers = pass.answers;
+        target.resolve(&flow.answers)?;
+    }
+
+    let answers = &mut flow.answers;
+    let (Some(start), Some(mentor), Some(mentee)) = (answers.start, &answers.mentor, &answers.mentee) else {
+        return Err(Stop::Failed(anyhow::anyhow!("the questionnaire ended without names and a start date")));
+    };
+    answers.id = Some(agreement_id(start, mentor, mentee));
+    let path = target.path.clone();
+    let file =
+        path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
+    // In the file, the path as seen from the program's root, where its commands are run.
+    let in_repo =
+        path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, &program.root()).display().to_string());
+    let text = answers.to_toml(&header(answers, &program, today, &in_repo));
+
+    // The whole file, checked as `check` will: it must pass as a draft.
+    let settings = Settings { today, options: Default::default(), ssh: None };
+    let checked =
+        checker::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
+    let errors: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|l| l.diagnostic.severity == Severity::Error)
+        .map(|l| format!("{}:{}: {}: {}", file, l.position.line, l.diagnostic.code.as_str(), l.diagnostic.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(Stop::Refused(format!("the agreement would not pass `check`:\n{}", errors.join("\n"))));
+    }
+
+    if let Some(ui) = &flow.ui {
+        ui.term.write_line("")?;
+        // The terminal's width (console assumes 80 columns when the terminal does not say).
+        let width = ui.term.size().1.clamp(40, 120);
+        ui.term.write_line(&summary(&flow.answers, &checked, &file, width).to_string())?;
+        let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
+        let yes = Confirm::with_theme(ui.theme.as_ref()).with_prompt(prompt).default(true).interact_on_opt(&ui.term)?;
+        if yes != Some(true) {
+            return Err(Stop::Cancelled);
+        }
+    }
+
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+        }
+        Some(path) => {
+            write_new(&path, &text)?;
+            let roles: Vec<&str> = program.rules.signatures.roles.iter().map(|r| r.as_str()).collect();
+            eprintln!("Created {file}, a draft until signed by: {}.", roles.join(", "));
+        }
+    }
+    Ok(super::EXIT_OK)
+}
+
+/// Runs `new`.
+pub fn run(args: &NewArgs, global: &Global) -> anyhow::Result<u8> {
+    install_interrupt_handler();
+    match flow(args, global) {
+        Ok(code) => Ok(code),
+        Err(Stop::Cancelled) => {
+            report_cancel();
+            Ok(super::EXIT_CANCELLED)
+        }
+        Err(Stop::Refused(msg)) => {
+            eprintln!("error: {msg}");
+            Ok(super::EXIT_FAILURE)
+        }
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}

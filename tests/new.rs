@@ -1,0 +1,358 @@
+//! `mentor-agree new`: answered by flags (stdin not a terminal) and interactively on a pseudo-terminal.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::cmd;
+use predicates::prelude::*;
+
+/// A program with its own rules and a default lead; today is 2026-11-25.
+const PROGRAM: &str = r#"
+[program]
+name = "Riverside Mentoring Circle"
+lead = { name = "Noor Rahman", email = "noor@riverside.example" }
+
+[rules.schedule]
+max_session_minutes = 90
+"#;
+
+fn program_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("program.toml"), PROGRAM).unwrap();
+    dir
+}
+
+/// Every answer as a flag.
+fn all_flags() -> Vec<&'static str> {
+    vec![
+        "new",
+        "--mentor",
+        "Maya Okafor",
+        "--mentor-email",
+        "maya@example.org",
+        "--mentee",
+        "Tomás Rivera",
+        "--mentee-email",
+        "tomas@example.org",
+        "--lead",
+        "Priya Natarajan",
+        "--lead-email",
+        "priya@example.org",
+        "--topic",
+        "leadership",
+        "--topic",
+        "public speaking",
+        "--frequency",
+        "every 3 weeks",
+        "--minutes",
+        "45",
+        "--mode",
+        "video call",
+        "--mode",
+        "in person",
+        "--also-via",
+        "email",
+        "--start",
+        "2026-12-07",
+        "--weeks",
+        "26",
+        "--review-every-months",
+        "2",
+        "--goal",
+        "Facilitate the team's retrospectives | Run 3 retrospectives | 2027-03-15 | Preparation for the team-lead role",
+        "--goal",
+        "Give a talk at the meetup | One 20-minute talk given | 2027-05-31",
+    ]
+}
+
+fn agreements(dir: &Path) -> Vec<PathBuf> {
+    match std::fs::read_dir(dir.join("agreements")) {
+        Ok(rd) => {
+            let mut v: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).collect();
+            v.sort();
+            v
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+fn assert_checks_clean(dir: &Path, file: &Path) {
+    cmd()
+        .current_dir(dir)
+        .args(["check", "--deny-warnings"])
+        .arg(file)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("checked 1 agreement: no problems"));
+}
+
+#[test]
+fn flags_answer_every_question_and_the_draft_passes_check() {
+    let dir = program_dir();
+    cmd()
+        .current_dir(dir.path())
+        .args(all_flags())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("Created agreements/2026-12-maya-okafor-tomas-rivera.toml"));
+    let file = dir.path().join("agreements/2026-12-maya-okafor-tomas-rivera.toml");
+    assert_eq!(agreements(dir.path()), vec![file.clone()], "one file, no temp file left over");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("# Mentoring agreement between Maya Okafor (mentor) and Tomás Rivera (mentee),"));
+    for line in [
+        "id = \"2026-12-maya-okafor-tomas-rivera\"",
+        "topics = [\"leadership\", \"public speaking\"]",
+        "frequency = \"every 3 weeks\"",
+        "modes = [\"video call\", \"in person\"]",
+        "start = 2026-12-07",
+        "weeks = 26",
+        "every_months = 2",
+        "why = \"Preparation for the team-lead role\"",
+        "due = 2027-05-31",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    }
+    assert!(!text.contains("[[signatures]]"), "a draft has no signatures");
+    assert_checks_clean(dir.path(), &file);
+    // A draft: check --require-signed reports the missing signatures.
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--require-signed"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("unsigned"));
+}
+
+#[test]
+fn yes_takes_the_program_lead_and_next_monday() {
+    let dir = program_dir();
+    cmd()
+        .current_dir(dir.path())
+        .args(["new", "--yes", "--mentor", "Ada Lovelace", "--mentee", "Grace Hopper", "--topic", "compilers"])
+        .args(["--goal", "Write a compiler pass | 2 passes merged | 2027-04-30"])
+        .assert()
+        .code(0);
+    // Today is Wednesday 2026-11-25: the next Monday is 2026-11-30.
+    let file = dir.path().join("agreements/2026-11-ada-lovelace-grace-hopper.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("[lead]\nname = \"Noor Rahman\"\nemail = \"noor@riverside.example\"\n"), "{text}");
+    assert!(text.contains("start = 2026-11-30\n"), "{text}");
+    assert!(text.contains("Riverside Mentoring Circle"), "{text}");
+    assert_checks_clean(dir.path(), &file);
+}
+
+#[test]
+fn missing_answers_name_every_flag_still_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd().current_dir(dir.path()).args(["new", "--mentor", "Ada Lovelace"]).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    for flag in ["--mentee NAME", "--lead NAME", "--topic TOPIC", "--goal 'GOAL | MEASURE | DUE[ | WHY]'"] {
+        assert!(stderr.contains(flag), "{flag} not named in:\n{stderr}");
+    }
+    // Questions with a default are named too, with --yes as the way to accept them.
+    for flag in ["--mentee-email EMAIL", "--minutes N", "--start DATE", "--months N | --weeks N", "--yes"] {
+        assert!(stderr.contains(flag), "{flag} not named in:\n{stderr}");
+    }
+    assert!(!stderr.contains("--mentor NAME"), "answered already:\n{stderr}");
+
+    // With --yes only the questions without a default remain.
+    let out = cmd().current_dir(dir.path()).args(["new", "--yes", "--mentor", "Ada Lovelace"]).assert().code(2);
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("--mentee NAME") && !stderr.contains("--minutes N"), "{stderr}");
+    assert!(agreements(dir.path()).is_empty());
+}
+
+/// Every answer as a flag, with `name` answered by `value` instead.
+fn flags_with(name: &str, value: &str) -> Vec<String> {
+    let replaced = if name == "--months" { "--weeks" } else { name };
+    let mut args: Vec<String> = Vec::new();
+    let mut it = all_flags().into_iter();
+    while let Some(a) = it.next() {
+        if a == replaced {
+            it.next();
+        } else {
+            args.push(a.to_string());
+        }
+    }
+    args.extend([name.to_string(), value.to_string()]);
+    args
+}
+
+#[test]
+fn invalid_flag_values_are_refused_with_the_rule_code() {
+    let dir = program_dir();
+    let cases = [
+        (
+            "--minutes",
+            "100",
+            "session-too-long: sessions of 100 minutes are longer than the program maximum of 90 minutes",
+        ),
+        ("--frequency", "biweekly", "frequency-unknown"),
+        ("--frequency", "every 6 weeks", "too-few-sessions"),
+        ("--mentee-email", "tomas@", "bad-email"),
+        ("--mentee", " maya  OKAFOR", "same-person"),
+        ("--months", "13", "term-too-long: the term is longer than the program maximum of 12 months"),
+        ("--review-every-months", "4", "review-gap"),
+        ("--goal", "Give a talk | One talk | 2028-01-01", "goal-due-outside-term"),
+        ("--goal", "Give a talk | One talk", "has 2 part(s)"),
+    ];
+    for (flag, value, expected) in cases {
+        cmd()
+            .current_dir(dir.path())
+            .args(flags_with(flag, value))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("error: {flag}")))
+            .stderr(predicate::str::contains(expected));
+        assert!(agreements(dir.path()).is_empty(), "nothing written for {flag} {value}");
+    }
+    // The same answers with the value fixed go through: the refusals above were about that value only.
+    cmd().current_dir(dir.path()).args(flags_with("--minutes", "90")).assert().code(0);
+}
+
+#[test]
+fn never_overwrites_an_agreement() {
+    let dir = program_dir();
+    let agreements_dir = dir.path().join("agreements");
+    std::fs::create_dir(&agreements_dir).unwrap();
+    let file = agreements_dir.join("2026-12-maya-okafor-tomas-rivera.toml");
+    std::fs::write(&file, "# keep me\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(all_flags())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("agreements/2026-12-maya-okafor-tomas-rivera.toml already exists"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "# keep me\n");
+    assert_eq!(agreements(dir.path()), vec![file.clone()], "no temp file left over");
+
+    // --out writes elsewhere, and refuses an existing file too.
+    let out = dir.path().join("elsewhere.toml");
+    cmd().current_dir(dir.path()).args(all_flags()).arg("--out").arg(&out).assert().code(0);
+    assert_checks_clean(dir.path(), &out);
+    cmd().current_dir(dir.path()).args(all_flags()).arg("--out").arg(&out).assert().code(2);
+}
+
+#[test]
+fn print_writes_the_agreement_to_stdout_only() {
+    let dir = program_dir();
+    let out = cmd().current_dir(dir.path()).args(all_flags()).arg("--print").assert().code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(agreements(dir.path()).is_empty(), "--print writes no file");
+    let file = dir.path().join("printed.toml");
+    std::fs::write(&file, &text).unwrap();
+    assert_checks_clean(dir.path(), &file);
+}
+
+/// Driving the real questionnaire on a pseudo-terminal.
+#[cfg(unix)]
+mod interactive {
+    use super::*;
+    use rexpect::process::WaitStatus;
+    use rexpect::session::PtySession;
+
+    fn spawn(dir: &Path) -> PtySession {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.current_dir(dir).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm").args([
+            "--today",
+            common::TODAY,
+            "new",
+        ]);
+        rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
+    }
+
+    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+        p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.send(text).unwrap();
+        p.send("\r").unwrap();
+        p.flush().unwrap();
+    }
+
+    fn exit_code(p: &mut PtySession) -> i32 {
+        p.exp_eof().unwrap();
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("did not exit normally: {other:?}"),
+        }
+    }
+
+    /// Answers up to the session minutes, the first of which is refused.
+    fn up_to_minutes(p: &mut PtySession) {
+        answer(p, "Mentor's full name", "Maya Okafor");
+        answer(p, "Mentor's email", "maya@example.org");
+        answer(p, "Mentee's full name", "Tomás Rivera");
+        answer(p, "Mentee's email", "");
+        answer(p, "Initiative lead's full name [Noor Rahman]", ""); // the program's lead
+        answer(p, "Lead's email", ""); // and theirs
+        answer(p, "Topics of focus", "career development, leadership");
+        answer(p, "How often will they meet?", ""); // the default: fortnightly
+        answer(p, "Minutes per session (15 to 90)", "150");
+        p.exp_string("session-too-long: sessions of 150 minutes are longer than the program maximum of 90 minutes")
+            .unwrap();
+    }
+
+    #[test]
+    fn a_session_with_a_refused_answer_writes_a_checked_draft() {
+        let dir = program_dir();
+        let mut p = spawn(dir.path());
+        up_to_minutes(&mut p);
+        answer(&mut p, "Minutes per session", "45");
+        answer(&mut p, "How will sessions be held?", ""); // video call, pre-selected
+        answer(&mut p, "between sessions?", ""); // email and phone, pre-selected
+        answer(&mut p, "Start date (YYYY-MM-DD) [2026-11-30]", "2026-12-07");
+        answer(&mut p, "Duration", ""); // 6 months
+        answer(&mut p, "Review checkpoint every how many months?", "");
+        answer(&mut p, "Goal 1: what will the mentee achieve?", "Facilitate the team's retrospectives");
+        answer(&mut p, "Goal 1: how will you both know it is met?", "Run 3 retrospectives");
+        answer(&mut p, "Goal 1: due date (YYYY-MM-DD, 2026-12-07 to 2027-06-06)", "2027-09-01");
+        p.exp_string("goal-due-outside-term").unwrap();
+        answer(&mut p, "Goal 1: due date", "2027-03-15");
+        answer(&mut p, "Goal 1: why does it matter? (optional)", "");
+        p.exp_string("Add another goal?").unwrap();
+        p.send("n").unwrap();
+        p.flush().unwrap();
+        p.exp_string("Maya Okafor <maya@example.org>").unwrap(); // the summary
+        p.exp_string("Write agreements/2026-12-maya-okafor-tomas-rivera.toml?").unwrap();
+        p.send("y").unwrap();
+        p.flush().unwrap();
+        p.exp_string("Created agreements/2026-12-maya-okafor-tomas-rivera.toml").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+
+        let file = dir.path().join("agreements/2026-12-maya-okafor-tomas-rivera.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("session_minutes = 45\n"), "{text}");
+        assert!(text.contains("[lead]\nname = \"Noor Rahman\"\nemail = \"noor@riverside.example\"\n"), "{text}");
+        assert!(!text.contains("[mentee]\nname = \"Tomás Rivera\"\nemail"), "no mentee email given: {text}");
+        assert_checks_clean(dir.path(), &file);
+    }
+
+    #[test]
+    fn ctrl_c_leaves_nothing_behind() {
+        let dir = program_dir();
+        let mut p = spawn(dir.path());
+        up_to_minutes(&mut p);
+        p.send_control('c').unwrap();
+        assert_eq!(exit_code(&mut p), 130);
+        assert!(agreements(dir.path()).is_empty());
+        assert!(!dir.path().join("agreements").exists());
+    }
+
+    #[test]
+    fn esc_at_the_confirmation_leaves_nothing_behind() {
+        let dir = program_dir();
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        let mut args = vec!["--today", common::TODAY];
+        args.extend(all_flags());
+        c.current_dir(dir.path()).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").args(args);
+        let mut p = rexpect::session::spawn_command(c, Some(30_000)).unwrap();
+        // Every question answered by a flag: straight to the summary.
+        p.exp_string("Write agreements/2026-12-maya-okafor-tomas-rivera.toml?").unwrap();
+        p.send("\x1b").unwrap();
+        p.flush().unwrap();
+        p.exp_string("cancelled: nothing was written").unwrap();
+        assert_eq!(exit_code(&mut p), 130);
+        assert!(agreements(dir.path()).is_empty());
+    }
+}
