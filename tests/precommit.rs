@@ -14,7 +14,7 @@ fn root() -> &'static Path {
 
 /// The fenced ```yaml block of the docs fragment whose first line is `# <name>`.
 fn docs_block(name: &str) -> String {
-    let docs = std::fs::read_to_string(root().join("docs/fragments/ecosystem.md")).unwrap();
+    let docs = std::fs::read_to_string(root().join("docs/integrations.md")).unwrap();
     let start = docs.find(&format!("```yaml\n# {name}\n")).unwrap_or_else(|| panic!("no yaml block for {name}"));
     let body = &docs[start + "```yaml\n".len()..];
     body[..body.find("```").unwrap()].to_string()

@@ -128,7 +128,7 @@ fn taplo_setup_files_are_documented_consistently() {
         std::fs::read_to_string(root.join(".taplo.toml")).unwrap().parse().expect(".taplo.toml is TOML");
     let rule = &taplo["rule"].as_array().expect("[[rule]]")[0];
     assert_eq!(rule["schema"]["path"].as_str(), Some("./agreement.schema.json"));
-    let docs = std::fs::read_to_string(root.join("docs/fragments/ecosystem.md")).unwrap();
+    let docs = std::fs::read_to_string(root.join("docs/integrations.md")).unwrap();
     assert!(docs.contains("#:schema ../agreement.schema.json"), "agreements/ files point one folder up");
     assert!(docs.contains("mentor-agree schema -o agreement.schema.json"));
 }
