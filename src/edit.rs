@@ -353,21 +353,13 @@ impl Lock {
     fn commit(mut self, bytes: &[u8]) -> std::io::Result<()> {
         let mut handle = self.handle.take().expect("lock file is open");
         handle.write_all(bytes)?;
-        if let Ok(meta) = std::fs::metadata(&self.file) {
-            handle.set_permissions(meta.permissions())?;
-        }
+        crate::atomic::keep_permissions(&handle, &self.file)?;
         handle.sync_all()?;
         drop(handle);
         std::fs::rename(&self.path, &self.file)?;
         // The rename is done: nothing to clean up any more.
         self.path = PathBuf::new();
-        #[cfg(unix)]
-        if let Some(dir) = self.file.parent() {
-            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
+        crate::atomic::sync_dir(crate::atomic::parent_dir(&self.file));
         Ok(())
     }
 }

@@ -1,7 +1,6 @@
 //! `mentor-agree calendar FILE`: the agreement as an iCalendar file.
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::{Context, bail};
 
@@ -10,36 +9,6 @@ use crate::cli::{CalendarArgs, Global};
 use crate::diagnostic::Severity;
 use crate::diagnostic::report;
 use crate::rules;
-
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then rename).
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write to {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    // Temporary files are private (0600); the output is an ordinary file.
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => m.permissions(),
-        Err(_) => ordinary_permissions(),
-    };
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn ordinary_permissions() -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::Permissions::from_mode(0o644)
-}
-
-#[cfg(not(unix))]
-fn ordinary_permissions() -> std::fs::Permissions {
-    tempfile::tempfile().and_then(|f| f.metadata()).map(|m| m.permissions()).expect("a temporary file")
-}
 
 /// Exports one agreement. A file with errors is refused (exit 1) with its report on stderr.
 pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
@@ -66,7 +35,9 @@ pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
     let ics = calendar::calendar(agreement, derived, &checked.id, &options)
         .with_context(|| format!("cannot make a calendar of {}", args.file.display()))?;
     match &args.out {
-        Some(path) => write_file(path, ics.as_bytes())?,
+        Some(path) => {
+            crate::atomic::write(path, ics.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(ics.as_bytes())?;

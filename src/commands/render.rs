@@ -82,7 +82,9 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     let ctx = AgreementContext::build(&checked, today, None);
     let text = renderer.agreement(&ctx, format_of(args))?;
     match &args.out {
-        Some(out) => write_atomic(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?,
+        Some(out) => {
+            crate::atomic::write(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
@@ -137,7 +139,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
             let ctx = AgreementContext::build(f, today, Some(site_ctx.clone()));
             let html = renderers[&f.program.path].agreement(&ctx, Format::Html)?;
             let path = inside(&root, name)?;
-            write_atomic(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
             Ok(IndexRow::new(&ctx, name.clone()))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -145,7 +147,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     let index = IndexContext::new(rows, shared.map(|f| f.program.as_ref()), today);
     let html = index_renderer.index(&index)?;
     let path = inside(&root, "index.html")?;
-    write_atomic(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
 
     let mut summary = format!(
         "wrote {} with {} agreement page{}",
@@ -171,25 +173,6 @@ fn inside(root: &Path, name: &str) -> anyhow::Result<PathBuf> {
         bail!("refusing to write {name:?}: not a plain file name inside {}", root.display());
     }
     Ok(path)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
-/// so readers never see half a file and a symlink at `path` is replaced, not followed.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".mentor-agree-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]
