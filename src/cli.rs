@@ -152,8 +152,9 @@ pub enum Command {
     /// Print the JSON Schema of the agreement format, for editors and validators.
     ///
     /// JSON Schema draft 2020-12, generated from the same key lists `check` uses.
-    /// Point Taplo / Even Better TOML at it with a `#:schema ./agreement.schema.json`
-    /// comment on an agreement's first line, or with a `.taplo.toml` rule.
+    /// Point Taplo / Even Better TOML at it with a `#:schema ../agreement.schema.json`
+    /// comment on an agreement's first line (the path is relative to the agreement),
+    /// or with a `.taplo.toml` rule; `mentor-agree init` sets both up.
     #[command(
         after_help = "Examples:\n  mentor-agree schema -o agreement.schema.json\n  mentor-agree schema | check-jsonschema --schemafile /dev/stdin agreement.json"
     )]
@@ -188,8 +189,10 @@ pub enum Command {
     ///
     /// Writes a program.toml listing every rule with its built-in default (edit it
     /// to set your program's rules), an empty agreements/ folder, a GitHub Actions
-    /// workflow that runs `mentor-agree check` on every push and pull request, and
-    /// a pre-commit hook that checks changed agreement files. Works inside an
+    /// workflow that runs `mentor-agree check` on every push and pull request,
+    /// a pre-commit hook that checks changed agreement files, and editor support:
+    /// agreement.schema.json with a .taplo.toml that applies it to agreements (for
+    /// Taplo and VS Code's Even Better TOML). Works inside an
     /// existing git repo; never overwrites a file (it names the ones in the way
     /// and writes nothing).
     #[command(

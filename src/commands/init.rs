@@ -1,6 +1,5 @@
 //! `mentor-agree init [DIR]`: set up a program repository.
 
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -8,6 +7,7 @@ use anyhow::Context;
 
 use crate::cli::{Global, InitArgs};
 use crate::program::PROGRAM_FILE;
+use crate::schema::SCHEMA_FILE;
 
 /// The program.toml `init` writes: every key with its built-in default, commented.
 pub const PROGRAM_TEMPLATE: &str = include_str!("../defaults/program.toml");
@@ -16,6 +16,11 @@ pub const WORKFLOW_TEMPLATE: &str = include_str!("../defaults/workflow.yml");
 /// The pre-commit configuration `init` writes.
 pub const PRE_COMMIT_TEMPLATE: &str = include_str!("../defaults/pre-commit-config.yaml");
 
+/// The Taplo configuration `init` writes: agreements/**/*.toml use the schema.
+pub const TAPLO_TEMPLATE: &str = include_str!("../defaults/taplo.toml");
+
+/// Where the Taplo configuration goes (Taplo and Even Better TOML look for it at the workspace root).
+pub const TAPLO_PATH: &str = ".taplo.toml";
 /// Where the workflow goes, relative to the repository root.
 pub const WORKFLOW_PATH: &str = ".github/workflows/mentor-agree.yml";
 /// Where the pre-commit configuration goes.
@@ -25,6 +30,8 @@ pub const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
 pub fn files() -> Vec<(&'static str, String)> {
     vec![
         (PROGRAM_FILE, PROGRAM_TEMPLATE.to_string()),
+        (SCHEMA_FILE, crate::schema::schema_json()),
+        (TAPLO_PATH, TAPLO_TEMPLATE.to_string()),
         (WORKFLOW_PATH, WORKFLOW_TEMPLATE.replace("{version}", env!("CARGO_PKG_VERSION"))),
         (PRE_COMMIT_PATH, PRE_COMMIT_TEMPLATE.to_string()),
     ]
@@ -65,13 +72,9 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        // create_new: never replace a file, even one that appeared since the check above.
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
+        // Never replace a file, even one that appeared since the check above.
+        crate::atomic::write_new(&path, contents.as_bytes())
             .with_context(|| format!("cannot create {}", path.display()))?;
-        file.write_all(contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         created.push(path);
     }
     if !agreements.is_dir() {
