@@ -51,8 +51,13 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Parses YYYY-MM-DD.
+/// Parses YYYY-MM-DD. The year must have four digits: chrono alone would read
+/// `26-1-5` as the year 26.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let four_digit_year = s.len() > 4 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
+    if !four_digit_year {
+        return Err(format!("`{s}` is not a date of the form YYYY-MM-DD (e.g. 2027-01-31)"));
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("`{s}` is not a date of the form YYYY-MM-DD ({e})"))
 }
 
@@ -565,4 +570,18 @@ pub struct CalendarArgs {
 pub fn parse_time(s: &str) -> Result<chrono::NaiveTime, String> {
     chrono::NaiveTime::parse_from_str(s, "%H:%M")
         .map_err(|_| format!("`{s}` is not a time of the form HH:MM (24-hour)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_need_a_four_digit_year() {
+        assert_eq!(parse_date("2027-01-31"), Ok(NaiveDate::from_ymd_opt(2027, 1, 31).unwrap()));
+        for bad in ["26-1-1", "0026-01-01x", "2027/01/31", "2027-02-30", "", "2027"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert!(parse_date("26-1-1").unwrap_err().contains("YYYY-MM-DD"));
+    }
 }

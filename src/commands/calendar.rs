@@ -12,9 +12,7 @@ use crate::rules;
 
 /// Exports one agreement. A file with errors is refused (exit 1) with its report on stderr.
 pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
-    if !args.file.is_file() {
-        bail!("{} is not an agreement file", args.file.display());
-    }
+    super::agreement_file(&args.file, "calendar")?;
     let mut files = super::check::check_paths(std::slice::from_ref(&args.file), global, rules::Options::default())?;
     let Some(checked) = files.pop() else { bail!("{} is not an agreement file", args.file.display()) };
     let errors = checked.count(Severity::Error);

@@ -8,6 +8,7 @@ use crate::rules::ymd;
 
 /// Appends a `[[checkins]]` entry.
 pub fn run(args: &CheckinArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "checkin")?;
     let date = args.edit.date.unwrap_or_else(|| super::today(global));
     let file = &args.edit.file;
     let by = args.by.as_str();

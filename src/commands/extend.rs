@@ -8,6 +8,7 @@ use crate::rules::ymd;
 
 /// Appends an `[[extensions]]` entry.
 pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "extend")?;
     let date = args.edit.date.unwrap_or_else(|| super::today(global));
     let (key, n) = match (args.months, args.weeks) {
         (Some(m), _) => ("months", m),

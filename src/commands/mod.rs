@@ -57,6 +57,17 @@ fn use_color_stderr(global: &Global) -> bool {
     }
 }
 
+/// Checks that `path` is a file a single-agreement `command` can read: a missing
+/// path says why it cannot be read, a folder says that `command` takes one file.
+pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_dir() {
+        anyhow::bail!("{} is a folder: `{command}` takes one agreement file", path.display());
+    }
+    Ok(())
+}
+
 /// The program that governs `file`: `--program`, else the program.toml above it, else the built-in one.
 pub fn program_for(global: &Global, file: &std::path::Path) -> anyhow::Result<std::sync::Arc<crate::program::Program>> {
     Ok(crate::workspace::resolver(global.program.as_deref())?.for_path(file)?)

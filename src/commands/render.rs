@@ -58,7 +58,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
         bail!("render takes one FILE (got {}); to render several agreements, use --site OUTDIR", args.paths.len());
     };
     if file.is_dir() {
-        bail!("{} is a folder: render takes one agreement file (use --site OUTDIR for a folder)", file.display());
+        bail!("{} is a folder: `render` takes one agreement file (use --site OUTDIR for a folder)", file.display());
     }
     let today = super::today(global);
     let mut files = check_paths(std::slice::from_ref(file), global, rules::Options::default())?;

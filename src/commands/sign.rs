@@ -14,6 +14,7 @@ use crate::ssh::{self, SigningKey};
 
 /// Adds the role's `[[signatures]]` entry, or replaces the one it has.
 pub fn run(args: &SignArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "sign")?;
     let file = &args.edit.file;
     let role = Role::parse(args.role.as_str()).expect("every party is a signing role");
     let date = args.edit.date.unwrap_or_else(|| super::today(global));

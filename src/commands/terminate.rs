@@ -8,6 +8,7 @@ use crate::rules::ymd;
 
 /// Adds the `[termination]` table.
 pub fn run(args: &TerminateArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "terminate")?;
     if args.by != Terminator::Program && args.reported.is_some() {
         anyhow::bail!("--reported and --hearing record a program intervention; use them with --by program");
     }

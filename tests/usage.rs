@@ -1,0 +1,61 @@
+//! Wrong usage gets one clear message and the documented exit code (SPEC §4, §5):
+//! 2 when the command cannot run, never a panic or a repeated OS error.
+
+mod common;
+
+use common::{cmd, example};
+use predicates::prelude::*;
+
+const AGREEMENT: &str = "2026-09-maya-okafor-tomas-rivera.toml";
+
+/// Each single-file command, with the arguments it needs besides the file.
+const SINGLE_FILE: [(&str, &[&str]); 7] = [
+    ("sign", &["--role", "mentor"]),
+    ("extend", &["--months", "1"]),
+    ("checkin", &["--by", "mentee"]),
+    ("terminate", &["--by", "mentee", "--reason", "Moved away"]),
+    ("terms", &[]),
+    ("calendar", &[]),
+    ("render", &[]),
+];
+
+#[test]
+fn a_missing_file_is_named_once_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for (command, extra) in SINGLE_FILE {
+        let out = cmd().current_dir(dir.path()).arg(command).arg("gone.toml").args(extra).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.starts_with("error: cannot read gone.toml: "), "{command}: {stderr}");
+        assert_eq!(stderr.matches("os error").count(), 1, "{command} repeats the OS error: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{command}: {stderr}");
+        // An edit leaves no lock file behind for a file that is not there.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{command} left files behind");
+    }
+}
+
+#[test]
+fn a_folder_where_a_file_is_expected_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("agreements")).unwrap();
+    for (command, extra) in SINGLE_FILE {
+        cmd().current_dir(dir.path()).arg(command).arg("agreements").args(extra).assert().code(2).stderr(
+            predicate::str::starts_with(format!("error: agreements is a folder: `{command}` takes one agreement file")),
+        );
+    }
+}
+
+#[test]
+fn dates_need_four_digit_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(AGREEMENT);
+    std::fs::copy(example(AGREEMENT), &file).unwrap();
+    let before = std::fs::read(&file).unwrap();
+    cmd()
+        .arg("checkin")
+        .arg(&file)
+        .args(["--by", "mentee", "--date", "27-1-10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`27-1-10` is not a date of the form YYYY-MM-DD"));
+    assert_eq!(std::fs::read(&file).unwrap(), before, "file untouched");
+}
