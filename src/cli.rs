@@ -15,6 +15,14 @@ use crate::diagnostic::report::Format;
 /// found by walking up from the file; built-in defaults when there is none).
 #[derive(Debug, Parser)]
 #[command(name = "mentor-agree", version = crate::VERSION_LINE, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "A program's year, start to finish:\n  \
+    mentor-agree init mentoring && cd mentoring   # set up a program repo\n  \
+    mentor-agree new                              # draft an agreement with a pair\n  \
+    mentor-agree sign agreements/FILE --role mentor\n  \
+    mentor-agree check                            # every agreement, as CI does\n  \
+    mentor-agree status                           # where every pair stands\n  \
+    mentor-agree render agreements/FILE -o agreement.html\n\n\
+    `mentor-agree help COMMAND` shows a command's options and examples.")]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
@@ -28,15 +36,15 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Treat this day as today (YYYY-MM-DD), for reproducible CI runs and tests.
-    #[arg(long, global = true, env = "MENTOR_AGREE_TODAY", value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, global = true, env = "MENTOR_AGREE_TODAY", value_name = "DATE", value_parser = parse_date, help_heading = "Global options")]
     pub today: Option<NaiveDate>,
 
     /// Use this program.toml instead of looking for one above each file.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Global options")]
     pub program: Option<PathBuf>,
 
     /// When to colour output (auto: only on a terminal, and never with NO_COLOR set).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     pub color: ColorChoice,
 }
 
@@ -72,12 +80,18 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree check\n  mentor-agree check agreements/ --format github\n  mentor-agree check --explain goal-no-due"
     )]
+    #[command(display_order = 3)]
     Check(CheckArgs),
 
     /// Print the canonical terms bytes that signatures cover.
     ///
     /// Prints exactly the bytes whose SHA-256 a signature's `terms` holds (no
     /// trailing newline), e.g. to sign them with `ssh-keygen -Y sign`.
+    #[command(display_order = 11)]
+    #[command(
+        after_help = "Examples:\n  mentor-agree terms FILE --digest          # what a signature's `terms` holds\n  \
+                      mentor-agree terms FILE | ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n mentor-agree"
+    )]
     Terms(TermsArgs),
 
     /// Record an extension of the term, agreed by mentor and mentee.
@@ -89,6 +103,7 @@ pub enum Command {
         after_help = "Examples:\n  mentor-agree extend agreements/2026-09-maya-okafor-tomas-rivera.toml --months 3\n  \
                       mentor-agree extend FILE --weeks 6 --date 2027-05-20 --dry-run"
     )]
+    #[command(display_order = 7)]
     Extend(ExtendArgs),
 
     /// Record a progress check-in with the program team.
@@ -97,6 +112,7 @@ pub enum Command {
     /// sessions stays confidential and does not belong in the file.
     #[command(after_help = "Examples:\n  mentor-agree checkin FILE --by mentee --note \"Goal 1 on track\"\n  \
                       mentor-agree checkin FILE --by mentor --date 2027-01-10")]
+    #[command(display_order = 8)]
     Checkin(CheckinArgs),
 
     /// Record the end of an agreement by written notice.
@@ -107,6 +123,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  mentor-agree terminate FILE --by mentee --reason \"Changed roles\"\n  \
                       mentor-agree terminate FILE --by program --reason \"No contact for 3 months\" \\\n      \
                       --reported 2027-01-20 --hearing 2027-02-01 --date 2027-02-14")]
+    #[command(display_order = 9)]
     Terminate(TerminateArgs),
 
     /// Show where every agreement stands: one row per agreement.
@@ -116,6 +133,7 @@ pub enum Command {
     /// signatures). With no paths, the program's agreements folder.
     #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft\n  \
                       mentor-agree status agreements/ --format json")]
+    #[command(display_order = 4)]
     Status(StatusArgs),
 
     /// Sign an agreement, or renew a signature after the terms changed.
@@ -136,6 +154,7 @@ pub enum Command {
                       mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --signer grace@example.org --dry-run\n\n\
                       Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run."
     )]
+    #[command(display_order = 5)]
     Sign(SignArgs),
 
     /// Render an agreement as Markdown or a self-contained HTML page, or a whole site.
@@ -151,8 +170,9 @@ pub enum Command {
     /// With `--site OUTDIR`, writes OUTDIR/index.html (a sortable table of every
     /// agreement) and one page per agreement; paths default like `check`.
     #[command(
-        after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml --format html -o agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict"
+        after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml -o agreement.html\n  mentor-agree render FILE --format html > agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict"
     )]
+    #[command(display_order = 6)]
     Render(RenderArgs),
     /// Print the JSON Schema of the agreement format, for editors and validators.
     ///
@@ -163,6 +183,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree schema -o agreement.schema.json\n  mentor-agree schema | check-jsonschema --schemafile /dev/stdin agreement.json"
     )]
+    #[command(display_order = 12)]
     Schema(SchemaArgs),
 
     /// Print a shell completion script.
@@ -171,12 +192,14 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree completions bash > ~/.local/share/bash-completion/completions/mentor-agree\n  mentor-agree completions zsh > \"${fpath[1]}/_mentor-agree\"\n  mentor-agree completions fish > ~/.config/fish/completions/mentor-agree.fish"
     )]
+    #[command(display_order = 13)]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff), or write one page per command to a folder.
     #[command(
         after_help = "Examples:\n  mentor-agree man | man -l -\n  mentor-agree man --out-dir /usr/local/share/man/man1"
     )]
+    #[command(display_order = 14)]
     Man(ManArgs),
 
     /// Export an agreement's sessions, reviews and goal due dates as an iCalendar (.ics) file.
@@ -189,6 +212,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics"
     )]
+    #[command(display_order = 10)]
     Calendar(CalendarArgs),
     /// Start a program repo: program.toml, agreements/, CI workflow, pre-commit hook.
     ///
@@ -203,6 +227,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree init\n  mentor-agree init mentoring-2027 && cd mentoring-2027 && git init"
     )]
+    #[command(display_order = 1)]
     Init(InitArgs),
 
     /// Draft a new agreement with a pair, question by question.
@@ -215,8 +240,9 @@ pub enum Command {
     /// ones with defaults). Writes agreements/<id>.toml, a draft that passes
     /// `check`, after showing a summary to confirm. Ctrl-C leaves nothing behind.
     #[command(
-        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' --print"
+        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' \\\n      --print"
     )]
+    #[command(display_order = 2)]
     New(Box<NewArgs>),
 }
 
@@ -372,7 +398,7 @@ pub struct ExtendArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: Option<u32>,
     /// Who agreed to the extension (comma-separated; both mentor and mentee must).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
     pub by: Vec<Party>,
 }
 
@@ -408,7 +434,7 @@ pub struct CheckinArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who reports.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "ROLE")]
     pub by: Reporter,
     /// A short progress note (never confidential session content).
     #[arg(long, value_name = "TEXT")]
@@ -444,7 +470,7 @@ pub struct TerminateArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who gives notice.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "ROLE")]
     pub by: Terminator,
     /// Why it ends.
     #[arg(long, value_name = "TEXT")]

@@ -59,3 +59,20 @@ fn dates_need_four_digit_years() {
         .stderr(predicate::str::contains("`27-1-10` is not a date of the form YYYY-MM-DD"));
     assert_eq!(std::fs::read(&file).unwrap(), before, "file untouched");
 }
+
+#[test]
+fn help_lists_commands_in_workflow_order_with_global_options_apart() {
+    let out = cmd().arg("--help").assert().code(0);
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let at = |name: &str| help.find(&format!("\n  {name} ")).unwrap_or_else(|| panic!("{name} missing:\n{help}"));
+    let order = ["init", "new", "check", "status", "sign", "render", "extend", "checkin", "terminate", "calendar"];
+    assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{help}");
+    assert!(help.contains("A program's year, start to finish:"), "{help}");
+
+    // In a command's help, its own options come first, the global ones under their heading.
+    let out = cmd().args(["checkin", "--help"]).assert().code(0);
+    let help = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let global = help.find("Global options:").expect("a Global options heading");
+    assert!(help.find("--note").unwrap() < global && global < help.find("--today").unwrap(), "{help}");
+    assert!(help.contains("--by <ROLE>"), "{help}");
+}
