@@ -31,8 +31,9 @@ fn init_then_new_then_check() {
         .args(["init", "mentoring"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("Created a mentoring program in mentoring"))
-        .stdout(predicate::str::contains("git init"));
+        .stdout("")
+        .stderr(predicate::str::contains("Created a mentoring program in mentoring:"))
+        .stderr(predicate::str::contains("cd mentoring && git init"));
     for f in CREATED {
         assert!(repo.join(f).is_file(), "{f} not created");
     }
@@ -104,7 +105,7 @@ fn the_ci_files_are_valid_yaml_that_run_check() {
 #[test]
 fn init_sets_up_editor_support() {
     let dir = tempfile::tempdir().unwrap();
-    cmd().arg("init").arg(dir.path()).assert().code(0).stdout(predicate::str::contains(".taplo.toml"));
+    cmd().arg("init").arg(dir.path()).assert().code(0).stderr(predicate::str::contains(".taplo.toml"));
 
     // The schema is exactly what `mentor-agree schema` prints.
     let schema = cmd().arg("schema").assert().code(0).get_output().stdout.clone();
@@ -174,7 +175,22 @@ fn init_works_inside_an_existing_repo() {
     std::fs::create_dir_all(dir.path().join("agreements")).unwrap();
     std::fs::write(dir.path().join("agreements/old.toml"), "format = 1\n").unwrap();
     std::fs::write(dir.path().join("README.md"), "# Our program\n").unwrap();
-    cmd().current_dir(dir.path()).arg("init").assert().code(0).stdout(predicate::str::contains("git init").not());
+    cmd()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("Created a mentoring program in the current folder:"))
+        .stderr(predicate::str::contains("git init").not());
+    // In a repo, from another folder: the next steps start by going there.
+    let sub = dir.path().join("mentoring");
+    cmd()
+        .current_dir(dir.path())
+        .args(["init", "mentoring"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("cd mentoring ").and(predicate::str::contains("git init").not()));
+    assert!(sub.join("program.toml").is_file());
     assert_eq!(std::fs::read_to_string(dir.path().join("README.md")).unwrap(), "# Our program\n");
     assert_eq!(std::fs::read_to_string(dir.path().join("agreements/old.toml")).unwrap(), "format = 1\n");
     assert!(!dir.path().join("agreements/.gitkeep").exists(), "the folder already has files");

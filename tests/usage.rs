@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{cmd, example};
 use predicates::prelude::*;
 
@@ -75,4 +77,57 @@ fn help_lists_commands_in_workflow_order_with_global_options_apart() {
     let global = help.find("Global options:").expect("a Global options heading");
     assert!(help.find("--note").unwrap() < global && global < help.find("--today").unwrap(), "{help}");
     assert!(help.contains("--by <ROLE>"), "{help}");
+}
+
+/// Reports on stderr (a refused edit, a refused export) follow --color like `check` does.
+#[test]
+fn refusals_are_coloured_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(AGREEMENT);
+    std::fs::copy(example(AGREEMENT), &file).unwrap();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 5"),
+    )
+    .unwrap();
+    let runs: [(&[&str], &Path); 3] = [
+        (&["sign", "--role", "mentor", "--name", "Somebody Else"], &file),
+        (&["calendar"], &broken),
+        (&["render", "--strict"], &broken),
+    ];
+    for (args, path) in runs {
+        for (color, coloured) in [(None, false), (Some("never"), false), (Some("always"), true)] {
+            let mut c = cmd();
+            if let Some(color) = color {
+                c.args(["--color", color]);
+            }
+            let out = c.args(args).arg(path).assert().code(1);
+            let stderr = &out.get_output().stderr;
+            assert_eq!(stderr.contains(&0x1b), coloured, "{args:?} --color {color:?}");
+            assert!(out.get_output().stdout.is_empty(), "{args:?}: nothing on stdout");
+        }
+    }
+}
+
+#[test]
+fn files_written_with_out_are_reported_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = example(AGREEMENT);
+    let runs: [(&[&str], &str); 3] = [
+        (&["render", "-o", "a.html"], "Wrote a.html (HTML)"),
+        (&["calendar", "-o", "a.ics"], "Wrote a.ics: "),
+        (&["schema", "-o", "s.json"], "Wrote s.json "),
+    ];
+    for (args, said) in runs {
+        let mut c = cmd();
+        c.current_dir(dir.path()).args(&args[..1]);
+        if args[0] != "schema" {
+            c.arg(&file);
+        }
+        c.args(&args[1..]).assert().code(0).stdout("").stderr(predicate::str::starts_with(said));
+    }
+    for f in ["a.html", "a.ics", "s.json"] {
+        assert!(dir.path().join(f).is_file(), "{f}");
+    }
 }

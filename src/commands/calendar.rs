@@ -17,7 +17,7 @@ pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
     let Some(checked) = files.pop() else { bail!("{} is not an agreement file", args.file.display()) };
     let errors = checked.count(Severity::Error);
     if errors > 0 {
-        eprint!("{}", report::human_file(&checked, false));
+        eprint!("{}", report::human_file(&checked, super::use_color_stderr(global)));
         eprintln!(
             "error: {} has {errors} error{}; fix {} before exporting a calendar",
             args.file.display(),
@@ -34,7 +34,8 @@ pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
         .with_context(|| format!("cannot make a calendar of {}", args.file.display()))?;
     match &args.out {
         Some(path) => {
-            crate::atomic::write(path, ics.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?
+            crate::atomic::write(path, ics.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Wrote {}: sessions, review checkpoints and goal due dates of {}", path.display(), checked.id);
         }
         None => {
             let mut out = std::io::stdout().lock();

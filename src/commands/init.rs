@@ -42,6 +42,11 @@ fn in_git_repo(dir: &Path) -> bool {
     std::path::absolute(dir).is_ok_and(|abs| abs.ancestors().any(|d| d.join(".git").exists()))
 }
 
+/// `p` without a leading `./` (init in the current folder).
+fn shown(p: &Path) -> &Path {
+    p.strip_prefix(".").unwrap_or(p)
+}
+
 /// Runs `init`.
 pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     let dir = &args.dir;
@@ -53,9 +58,10 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     let in_the_way: Vec<PathBuf> =
         files.iter().map(|(rel, _)| dir.join(rel)).filter(|p| p.symlink_metadata().is_ok()).collect();
     if !in_the_way.is_empty() {
-        eprintln!("error: {} already set up here; nothing was written. These files are in the way:", dir.display());
+        let here = if dir == Path::new(".") { "the current folder".to_string() } else { dir.display().to_string() };
+        eprintln!("error: {here} already has files that init writes; nothing was written. These are in the way:");
         for p in &in_the_way {
-            eprintln!("  {}", p.display());
+            eprintln!("  {}", shown(p).display());
         }
         eprintln!("Move or delete them to start over, or edit them as they are.");
         return Ok(super::EXIT_FAILURE);
@@ -85,10 +91,12 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
         created.push(keep);
     }
 
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "Created a mentoring program in {}:", dir.display())?;
+    // A report of what was done, not data: stderr, like every command that writes files.
+    let mut out = std::io::stderr().lock();
+    let here = if dir == Path::new(".") { "the current folder".to_string() } else { dir.display().to_string() };
+    writeln!(out, "Created a mentoring program in {here}:")?;
     for p in &created {
-        writeln!(out, "  {}", p.display())?;
+        writeln!(out, "  {}", shown(p).display())?;
     }
     writeln!(out)?;
     writeln!(out, "Next:")?;
@@ -96,6 +104,8 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     let mut steps = Vec::new();
     if !in_git_repo(dir) {
         steps.push((format!("{cd}git init"), "agreements live in git"));
+    } else if !cd.is_empty() {
+        steps.push((format!("cd {}", dir.display()), "the commands below run there"));
     }
     steps.push(("edit program.toml".into(), "your program's name, lead and rules"));
     steps.push(("mentor-agree new".into(), "draft the first agreement with a pair"));

@@ -46,8 +46,8 @@ pub fn use_color(global: &Global) -> bool {
     }
 }
 
-/// Whether to colour output written to stderr (edit refusals).
-fn use_color_stderr(global: &Global) -> bool {
+/// Whether to colour output written to stderr (reports of refused edits and exports, prompts).
+pub fn use_color_stderr(global: &Global) -> bool {
     match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -20,7 +20,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::checker::{self, Settings};
-use crate::cli::{ColorChoice, Global, NewArgs};
+use crate::cli::{Global, NewArgs};
 use crate::diagnostic::Severity;
 use crate::program::{Program, find_program_file};
 use crate::questionnaire::{
@@ -828,16 +828,6 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
     msg.trim_end().to_string()
 }
 
-fn use_color_on_stderr(global: &Global) -> bool {
-    match global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-        }
-    }
-}
-
 fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     let program_file = global.program.clone().or_else(|| find_program_file(Path::new(".")));
     let program = match program_file {
@@ -850,7 +840,7 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     let interactive = std::io::stdin().is_terminal() && term.is_term();
     let ui = interactive.then(|| Ui {
         term,
-        theme: if use_color_on_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
+        theme: if super::use_color_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
     });
     let mut flow = Flow {
         args,

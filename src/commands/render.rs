@@ -46,10 +46,10 @@ fn problems_phrase(errors: usize, warnings: usize) -> String {
 }
 
 /// Prints check reports of files with errors to stderr.
-fn report_errors(files: &[&Checked]) {
+fn report_errors(files: &[&Checked], color: bool) {
     let mut err = std::io::stderr().lock();
     for f in files {
-        let _ = err.write_all(report::human_file(f, false).as_bytes());
+        let _ = err.write_all(report::human_file(f, color).as_bytes());
     }
 }
 
@@ -74,7 +74,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     }
     let (errors, warnings) = (checked.count(Severity::Error), checked.count(Severity::Warning));
     if args.strict && errors > 0 {
-        report_errors(&[&checked]);
+        report_errors(&[&checked], super::use_color_stderr(global));
         eprintln!("error: not rendering {}: {} (--strict)", file.display(), problems_phrase(errors, warnings));
         return Ok(super::EXIT_PROBLEMS);
     }
@@ -83,7 +83,12 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     let text = renderer.agreement(&ctx, format_of(args))?;
     match &args.out {
         Some(out) => {
-            crate::atomic::write(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?
+            crate::atomic::write(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+            let what = match format_of(args) {
+                Format::Md => "Markdown",
+                Format::Html => "HTML",
+            };
+            eprintln!("Wrote {} ({what})", out.display());
         }
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -106,7 +111,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     let files = check_paths(&args.paths, global, rules::Options::default())?;
     let with_errors: Vec<&Checked> = files.iter().filter(|f| f.count(Severity::Error) > 0).collect();
     if args.strict && !with_errors.is_empty() {
-        report_errors(&with_errors);
+        report_errors(&with_errors, super::use_color_stderr(global));
         eprintln!(
             "error: not writing the site: {} of {} agreements have errors (--strict)",
             with_errors.len(),
@@ -150,7 +155,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
 
     let mut summary = format!(
-        "wrote {} with {} agreement page{}",
+        "Wrote {} with {} agreement page{}",
         outdir.join("index.html").display(),
         files.len(),
         if files.len() == 1 { "" } else { "s" }

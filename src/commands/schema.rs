@@ -11,7 +11,8 @@ pub fn run(args: &SchemaArgs, _global: &Global) -> anyhow::Result<u8> {
     let json = crate::schema::schema_json();
     match &args.out {
         Some(path) => {
-            crate::atomic::write(path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?
+            crate::atomic::write(path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Wrote {} (JSON Schema of agreement format 1)", path.display());
         }
         None => {
             let mut out = std::io::stdout().lock();
