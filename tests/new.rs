@@ -361,6 +361,31 @@ mod interactive {
     }
 
     #[test]
+    fn every_n_weeks_asks_for_a_number() {
+        let dir = program_dir();
+        let mut p = spawn(dir.path());
+        answer(&mut p, "Mentor's full name", "Maya Okafor");
+        answer(&mut p, "Mentor's email", "");
+        answer(&mut p, "Mentee's full name", "Tomás Rivera");
+        answer(&mut p, "Mentee's email", "");
+        answer(&mut p, "Initiative lead's full name", "");
+        answer(&mut p, "Lead's email", "");
+        answer(&mut p, "Topics of focus", "leadership");
+        p.exp_string("How often will they meet?").unwrap();
+        // From the default (fortnightly) down past monthly to "every N weeks…".
+        p.send("\x1b[B\x1b[B\r").unwrap();
+        p.flush().unwrap();
+        answer(&mut p, "Every how many weeks? (1 to 12)", "three");
+        p.exp_string("`three` is not a number of weeks").unwrap();
+        answer(&mut p, "Every how many weeks? (1 to 12)", "13");
+        p.exp_string("frequency-unknown").unwrap();
+        answer(&mut p, "Every how many weeks? (1 to 12)", "3");
+        p.exp_string("Minutes per session").unwrap();
+        p.send_control('c').unwrap();
+        assert_eq!(exit_code(&mut p), 130);
+    }
+
+    #[test]
     fn ctrl_c_leaves_nothing_behind() {
         let dir = program_dir();
         let mut p = spawn(dir.path());

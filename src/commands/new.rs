@@ -351,7 +351,8 @@ impl Flow<'_> {
             };
             if open && i == items.len() - 1 {
                 return self.text(Field::Frequency, "Every how many weeks? (1 to 12)", None, &|a, s| {
-                    a.frequency = Some(format!("every {} weeks", s.trim()));
+                    let n: u32 = s.trim().parse().map_err(|_| format!("`{}` is not a number of weeks", s.trim()))?;
+                    a.frequency = Some(format!("every {n} weeks"));
                     Ok(())
                 });
             }
