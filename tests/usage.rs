@@ -131,3 +131,31 @@ fn files_written_with_out_are_reported_on_stderr() {
         assert!(dir.path().join(f).is_file(), "{f}");
     }
 }
+
+#[test]
+fn a_broken_program_toml_stops_every_command_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("program.toml"), "[program]\nnmae = \"Riverside\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("agreements")).unwrap();
+    let file = dir.path().join("agreements").join(AGREEMENT);
+    std::fs::copy(example(AGREEMENT), &file).unwrap();
+    let runs: [&[&str]; 6] = [
+        &["check"],
+        &["status"],
+        &["render", "--site", "site"],
+        &["sign", AGREEMENT, "--role", "mentor"],
+        &["calendar", AGREEMENT],
+        &["new", "--yes", "--mentor", "Maya Okafor"],
+    ];
+    for args in runs {
+        let folder =
+            if args.len() > 1 && args[1] == AGREEMENT { dir.path().join("agreements") } else { dir.path().into() };
+        let out = cmd().current_dir(folder).args(args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("program.toml: invalid program file"), "{args:?}: {stderr}");
+        assert!(stderr.contains("line 2, column 1") && stderr.contains("unknown field `nmae`"), "{args:?}: {stderr}");
+        assert!(!stderr.ends_with("\n\n"), "{args:?} ends with a blank line: {stderr:?}");
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), std::fs::read(example(AGREEMENT)).unwrap(), "nothing signed");
+}
