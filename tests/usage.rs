@@ -159,3 +159,26 @@ fn a_broken_program_toml_stops_every_command_with_its_location() {
     }
     assert_eq!(std::fs::read(&file).unwrap(), std::fs::read(example(AGREEMENT)).unwrap(), "nothing signed");
 }
+
+#[test]
+fn no_agreements_folder_says_what_to_do() {
+    // No program at all: point at init.
+    let empty = tempfile::tempdir().unwrap();
+    for command in ["check", "status"] {
+        cmd()
+            .current_dir(empty.path())
+            .arg(command)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("no program.toml here or in any folder above"))
+            .stderr(predicate::str::contains("mentor-agree init"));
+    }
+    // A program whose folder is missing: name the folder.
+    std::fs::write(empty.path().join("program.toml"), "[program]\nagreements = \"pairs\"\n").unwrap();
+    cmd()
+        .current_dir(empty.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no agreements folder at ").and(predicate::str::contains("pairs")));
+}
