@@ -107,7 +107,8 @@ pub enum Command {
     /// whole term within the program's rules.max_total_months.
     #[command(
         after_help = "Examples:\n  mentor-agree extend agreements/2026-09-maya-okafor-tomas-rivera.toml --months 3\n  \
-                      mentor-agree extend FILE --weeks 6 --date 2027-05-20 --dry-run"
+                      mentor-agree extend FILE --weeks 6 --date 2027-05-20 --dry-run\n\n\
+                      Exit status: 0 extended, 1 refused (the file is unchanged), 2 could not run."
     )]
     #[command(display_order = 7)]
     Extend(ExtendArgs),
@@ -117,7 +118,8 @@ pub enum Command {
     /// Appends a [[checkins]] entry. Keep the note to progress; what is said in
     /// sessions stays confidential and does not belong in the file.
     #[command(after_help = "Examples:\n  mentor-agree checkin FILE --by mentee --note \"Goal 1 on track\"\n  \
-                      mentor-agree checkin FILE --by mentor --date 2027-01-10")]
+                      mentor-agree checkin FILE --by mentor --date 2027-01-10\n\n\
+                      Exit status: 0 recorded, 1 refused (the file is unchanged), 2 could not run.")]
     #[command(display_order = 8)]
     Checkin(CheckinArgs),
 
@@ -128,7 +130,8 @@ pub enum Command {
     /// when the concern was reported and when both parties were heard.
     #[command(after_help = "Examples:\n  mentor-agree terminate FILE --by mentee --reason \"Changed roles\"\n  \
                       mentor-agree terminate FILE --by program --reason \"No contact for 3 months\" \\\n      \
-                      --reported 2027-01-20 --hearing 2027-02-01 --date 2027-02-14")]
+                      --reported 2027-01-20 --hearing 2027-02-01 --date 2027-02-14\n\n\
+                      Exit status: 0 recorded, 1 refused (the file is unchanged), 2 could not run.")]
     #[command(display_order = 9)]
     Terminate(TerminateArgs),
 
