@@ -127,7 +127,14 @@ fn files_written_with_out_are_reported_on_stderr() {
         }
         c.args(&args[1..]).assert().code(0).stdout("").stderr(predicate::str::starts_with(said));
     }
-    for f in ["a.html", "a.ics", "s.json"] {
+    cmd()
+        .current_dir(dir.path())
+        .args(["man", "--out-dir", "man1"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::starts_with("Wrote mentor-agree.1 "));
+    for f in ["a.html", "a.ics", "s.json", "man1/mentor-agree.1", "man1/mentor-agree-check.1"] {
         assert!(dir.path().join(f).is_file(), "{f}");
     }
 }
