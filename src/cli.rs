@@ -15,6 +15,14 @@ use crate::diagnostic::report::Format;
 /// found by walking up from the file; built-in defaults when there is none).
 #[derive(Debug, Parser)]
 #[command(name = "mentor-agree", version = crate::VERSION_LINE, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "A program's year, start to finish:\n  \
+    mentor-agree init mentoring && cd mentoring   # set up a program repo\n  \
+    mentor-agree new                              # draft an agreement with a pair\n  \
+    mentor-agree sign agreements/FILE --role mentor\n  \
+    mentor-agree check                            # every agreement, as CI does\n  \
+    mentor-agree status                           # where every pair stands\n  \
+    mentor-agree render agreements/FILE -o agreement.html\n\n\
+    `mentor-agree help COMMAND` shows a command's options and examples.")]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
@@ -28,15 +36,15 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Treat this day as today (YYYY-MM-DD), for reproducible CI runs and tests.
-    #[arg(long, global = true, env = "MENTOR_AGREE_TODAY", value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, global = true, env = "MENTOR_AGREE_TODAY", value_name = "DATE", value_parser = parse_date, help_heading = "Global options")]
     pub today: Option<NaiveDate>,
 
     /// Use this program.toml instead of looking for one above each file.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Global options")]
     pub program: Option<PathBuf>,
 
     /// When to colour output (auto: only on a terminal, and never with NO_COLOR set).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Global options")]
     pub color: ColorChoice,
 }
 
@@ -51,9 +59,20 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Parses YYYY-MM-DD.
+/// Parses YYYY-MM-DD. The year must have four digits: chrono alone would read
+/// `26-1-5` as the year 26.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("`{s}` is not a date of the form YYYY-MM-DD ({e})"))
+    let form = || format!("`{s}` is not a date of the form YYYY-MM-DD (e.g. 2027-01-31)");
+    let four_digit_year = s.len() > 4 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
+    if !four_digit_year {
+        return Err(form());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| match e.kind() {
+        chrono::format::ParseErrorKind::OutOfRange => {
+            format!("`{s}` is not a day of the calendar (check the month and day)")
+        }
+        _ => form(),
+    })
 }
 
 /// The subcommands.
@@ -67,12 +86,18 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree check\n  mentor-agree check agreements/ --format github\n  mentor-agree check --explain goal-no-due"
     )]
+    #[command(display_order = 3)]
     Check(CheckArgs),
 
     /// Print the canonical terms bytes that signatures cover.
     ///
     /// Prints exactly the bytes whose SHA-256 a signature's `terms` holds (no
     /// trailing newline), e.g. to sign them with `ssh-keygen -Y sign`.
+    #[command(display_order = 11)]
+    #[command(
+        after_help = "Examples:\n  mentor-agree terms FILE --digest          # what a signature's `terms` holds\n  \
+                      mentor-agree terms FILE | ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n mentor-agree"
+    )]
     Terms(TermsArgs),
 
     /// Record an extension of the term, agreed by mentor and mentee.
@@ -82,8 +107,10 @@ pub enum Command {
     /// whole term within the program's rules.max_total_months.
     #[command(
         after_help = "Examples:\n  mentor-agree extend agreements/2026-09-maya-okafor-tomas-rivera.toml --months 3\n  \
-                      mentor-agree extend FILE --weeks 6 --date 2027-05-20 --dry-run"
+                      mentor-agree extend FILE --weeks 6 --date 2027-05-20 --dry-run\n\n\
+                      Exit status: 0 extended, 1 refused (the file is unchanged), 2 could not run."
     )]
+    #[command(display_order = 7)]
     Extend(ExtendArgs),
 
     /// Record a progress check-in with the program team.
@@ -91,7 +118,9 @@ pub enum Command {
     /// Appends a [[checkins]] entry. Keep the note to progress; what is said in
     /// sessions stays confidential and does not belong in the file.
     #[command(after_help = "Examples:\n  mentor-agree checkin FILE --by mentee --note \"Goal 1 on track\"\n  \
-                      mentor-agree checkin FILE --by mentor --date 2027-01-10")]
+                      mentor-agree checkin FILE --by mentor --date 2027-01-10\n\n\
+                      Exit status: 0 recorded, 1 refused (the file is unchanged), 2 could not run.")]
+    #[command(display_order = 8)]
     Checkin(CheckinArgs),
 
     /// Record the end of an agreement by written notice.
@@ -101,7 +130,9 @@ pub enum Command {
     /// when the concern was reported and when both parties were heard.
     #[command(after_help = "Examples:\n  mentor-agree terminate FILE --by mentee --reason \"Changed roles\"\n  \
                       mentor-agree terminate FILE --by program --reason \"No contact for 3 months\" \\\n      \
-                      --reported 2027-01-20 --hearing 2027-02-01 --date 2027-02-14")]
+                      --reported 2027-01-20 --hearing 2027-02-01 --date 2027-02-14\n\n\
+                      Exit status: 0 recorded, 1 refused (the file is unchanged), 2 could not run.")]
+    #[command(display_order = 9)]
     Terminate(TerminateArgs),
 
     /// Show where every agreement stands: one row per agreement.
@@ -111,6 +142,7 @@ pub enum Command {
     /// signatures). With no paths, the program's agreements folder.
     #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft\n  \
                       mentor-agree status agreements/ --format json")]
+    #[command(display_order = 4)]
     Status(StatusArgs),
 
     /// Sign an agreement, or renew a signature after the terms changed.
@@ -131,6 +163,7 @@ pub enum Command {
                       mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --signer grace@example.org --dry-run\n\n\
                       Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run."
     )]
+    #[command(display_order = 5)]
     Sign(SignArgs),
 
     /// Render an agreement as Markdown or a self-contained HTML page, or a whole site.
@@ -146,17 +179,20 @@ pub enum Command {
     /// With `--site OUTDIR`, writes OUTDIR/index.html (a sortable table of every
     /// agreement) and one page per agreement; paths default like `check`.
     #[command(
-        after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml --format html -o agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict"
+        after_help = "Examples:\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml\n  mentor-agree render agreements/2026-09-maya-okafor-tomas-rivera.toml -o agreement.html\n  mentor-agree render FILE --format html > agreement.html\n  mentor-agree render --site public/\n  mentor-agree render --site public/ agreements/ --strict"
     )]
+    #[command(display_order = 6)]
     Render(RenderArgs),
     /// Print the JSON Schema of the agreement format, for editors and validators.
     ///
     /// JSON Schema draft 2020-12, generated from the same key lists `check` uses.
-    /// Point Taplo / Even Better TOML at it with a `#:schema ./agreement.schema.json`
-    /// comment on an agreement's first line, or with a `.taplo.toml` rule.
+    /// Point Taplo / Even Better TOML at it with a `#:schema ../agreement.schema.json`
+    /// comment on an agreement's first line (the path is relative to the agreement),
+    /// or with a `.taplo.toml` rule; `mentor-agree init` sets both up.
     #[command(
         after_help = "Examples:\n  mentor-agree schema -o agreement.schema.json\n  mentor-agree schema | check-jsonschema --schemafile /dev/stdin agreement.json"
     )]
+    #[command(display_order = 12)]
     Schema(SchemaArgs),
 
     /// Print a shell completion script.
@@ -165,12 +201,14 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree completions bash > ~/.local/share/bash-completion/completions/mentor-agree\n  mentor-agree completions zsh > \"${fpath[1]}/_mentor-agree\"\n  mentor-agree completions fish > ~/.config/fish/completions/mentor-agree.fish"
     )]
+    #[command(display_order = 13)]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff), or write one page per command to a folder.
     #[command(
         after_help = "Examples:\n  mentor-agree man | man -l -\n  mentor-agree man --out-dir /usr/local/share/man/man1"
     )]
+    #[command(display_order = 14)]
     Man(ManArgs),
 
     /// Export an agreement's sessions, reviews and goal due dates as an iCalendar (.ics) file.
@@ -183,18 +221,22 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics"
     )]
+    #[command(display_order = 10)]
     Calendar(CalendarArgs),
     /// Start a program repo: program.toml, agreements/, CI workflow, pre-commit hook.
     ///
     /// Writes a program.toml listing every rule with its built-in default (edit it
     /// to set your program's rules), an empty agreements/ folder, a GitHub Actions
-    /// workflow that runs `mentor-agree check` on every push and pull request, and
-    /// a pre-commit hook that checks changed agreement files. Works inside an
+    /// workflow that runs `mentor-agree check` on every push and pull request,
+    /// a pre-commit hook that checks changed agreement files, and editor support:
+    /// agreement.schema.json with a .taplo.toml that applies it to agreements (for
+    /// Taplo and VS Code's Even Better TOML). Works inside an
     /// existing git repo; never overwrites a file (it names the ones in the way
     /// and writes nothing).
     #[command(
         after_help = "Examples:\n  mentor-agree init\n  mentor-agree init mentoring-2027 && cd mentoring-2027 && git init"
     )]
+    #[command(display_order = 1)]
     Init(InitArgs),
 
     /// Draft a new agreement with a pair, question by question.
@@ -207,8 +249,9 @@ pub enum Command {
     /// ones with defaults). Writes agreements/<id>.toml, a draft that passes
     /// `check`, after showing a summary to confirm. Ctrl-C leaves nothing behind.
     #[command(
-        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' --print"
+        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' \\\n      --print"
     )]
+    #[command(display_order = 2)]
     New(Box<NewArgs>),
 }
 
@@ -364,7 +407,7 @@ pub struct ExtendArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: Option<u32>,
     /// Who agreed to the extension (comma-separated; both mentor and mentee must).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
     pub by: Vec<Party>,
 }
 
@@ -400,7 +443,7 @@ pub struct CheckinArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who reports.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "ROLE")]
     pub by: Reporter,
     /// A short progress note (never confidential session content).
     #[arg(long, value_name = "TEXT")]
@@ -436,7 +479,7 @@ pub struct TerminateArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who gives notice.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "ROLE")]
     pub by: Terminator,
     /// Why it ends.
     #[arg(long, value_name = "TEXT")]
@@ -562,4 +605,19 @@ pub struct CalendarArgs {
 pub fn parse_time(s: &str) -> Result<chrono::NaiveTime, String> {
     chrono::NaiveTime::parse_from_str(s, "%H:%M")
         .map_err(|_| format!("`{s}` is not a time of the form HH:MM (24-hour)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_need_a_four_digit_year() {
+        assert_eq!(parse_date("2027-01-31"), Ok(NaiveDate::from_ymd_opt(2027, 1, 31).unwrap()));
+        for bad in ["26-1-1", "0026-01-01x", "2027/01/31", "2027-02-30", "", "2027"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert!(parse_date("26-1-1").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_date("2027-02-30").unwrap_err().contains("not a day of the calendar"));
+    }
 }

@@ -35,9 +35,11 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Why an edit was not made. In every case the file is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    /// Reading or writing failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading or writing failed (the I/O error is the source, so it is not repeated here).
+    #[error("cannot {action} {}", path.display())]
     Io {
+        /// What failed: "read", "write", "create the lock file".
+        action: &'static str,
         /// The file (or its lock file).
         path: PathBuf,
         /// The I/O error.
@@ -114,9 +116,16 @@ where
     F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
 {
     let target = resolve_symlink(req.path);
+    // Before locking: no stray lock for a file that is not there.
+    if let Err(source) = std::fs::metadata(&target) {
+        return Err(EditError::Io { action: "read", path: req.path.to_path_buf(), source });
+    }
     let lock = Lock::acquire(&target, req.lock_timeout)?;
-    let io = |source| EditError::Io { path: req.path.to_path_buf(), source };
-    let bytes = std::fs::read(&target).map_err(io)?;
+    let bytes = std::fs::read(&target).map_err(|source| EditError::Io {
+        action: "read",
+        path: req.path.to_path_buf(),
+        source,
+    })?;
     let old_text = match checker::decode(bytes) {
         Ok(text) => text,
         Err(located) => {
@@ -155,7 +164,11 @@ where
         drop(lock);
         return Ok(EditOutcome { new_text, written: false, checked: after });
     }
-    lock.commit(new_text.as_bytes()).map_err(io)?;
+    lock.commit(new_text.as_bytes()).map_err(|source| EditError::Io {
+        action: "write",
+        path: req.path.to_path_buf(),
+        source,
+    })?;
     Ok(EditOutcome { new_text, written: true, checked: after })
 }
 
@@ -343,7 +356,7 @@ impl Lock {
                     std::thread::sleep(sleep);
                     pause = (pause * 2).min(Duration::from_millis(100));
                 }
-                Err(source) => return Err(EditError::Io { path, source }),
+                Err(source) => return Err(EditError::Io { action: "create the lock file", path, source }),
             }
         }
     }
@@ -353,21 +366,13 @@ impl Lock {
     fn commit(mut self, bytes: &[u8]) -> std::io::Result<()> {
         let mut handle = self.handle.take().expect("lock file is open");
         handle.write_all(bytes)?;
-        if let Ok(meta) = std::fs::metadata(&self.file) {
-            handle.set_permissions(meta.permissions())?;
-        }
+        crate::atomic::keep_permissions(&handle, &self.file)?;
         handle.sync_all()?;
         drop(handle);
         std::fs::rename(&self.path, &self.file)?;
         // The rename is done: nothing to clean up any more.
         self.path = PathBuf::new();
-        #[cfg(unix)]
-        if let Some(dir) = self.file.parent() {
-            let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
+        crate::atomic::sync_dir(crate::atomic::parent_dir(&self.file));
         Ok(())
     }
 }

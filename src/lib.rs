@@ -6,6 +6,7 @@
 //! [`commands`] implements each subcommand.
 
 pub mod agreement;
+pub mod atomic;
 pub mod calendar;
 pub mod checker;
 pub mod cli;

@@ -371,7 +371,7 @@ impl Program {
     /// Parses program.toml text; `path` is used for messages and relative folders.
     pub fn parse(text: &str, path: &Path) -> Result<Program, ProgramError> {
         let invalid = |message: String| ProgramError::Invalid { path: path.to_path_buf(), message };
-        let file: ProgramFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let file: ProgramFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
         let mut levels = HashMap::new();
         for (name, level) in file.levels {
             let code = Code::from_name(&name).ok_or_else(|| {

@@ -547,7 +547,8 @@ mod tests {
         let g = GoalAnswer::parse_flag("Run retros |  | ").unwrap();
         assert_eq!((g.measure, g.due, g.why), (None, None, None));
         assert!(GoalAnswer::parse_flag("just a goal").unwrap_err().contains("1 part(s)"));
-        assert!(GoalAnswer::parse_flag("a | b | 2027-02-30").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(GoalAnswer::parse_flag("a | b | 2027-02-30").unwrap_err().contains("`2027-02-30` is not a day"));
+        assert!(GoalAnswer::parse_flag("a | b | 27-3-15").unwrap_err().contains("YYYY-MM-DD"));
     }
 
     #[test]

@@ -337,6 +337,10 @@ pub fn schema() -> Schema {
         .into_root_schema_for::<Agreement>()
 }
 
+/// The name `init` gives the schema file, next to program.toml; `new` points
+/// agreements at it with a `#:schema` comment when it is there.
+pub const SCHEMA_FILE: &str = "agreement.schema.json";
+
 /// The schema as pretty-printed JSON, ending in a newline.
 pub fn schema_json() -> String {
     let mut s = serde_json::to_string_pretty(&schema()).expect("schema serializes");

@@ -18,6 +18,11 @@ pub enum WorkspaceError {
     /// No paths were given and the program has no agreements folder.
     #[error("no agreements folder at {}: pass the files or folders to work on", .0.display())]
     NoAgreementsFolder(PathBuf),
+    /// No paths were given, no program.toml was found, and there is no `agreements/` here.
+    #[error(
+        "no program.toml here or in any folder above, and no agreements folder here: pass the files or folders to work on, or set up a program with `mentor-agree init`"
+    )]
+    NoProgram,
     /// A program file is broken.
     #[error(transparent)]
     Program(#[from] crate::program::ProgramError),
@@ -35,13 +40,17 @@ fn is_agreement_file(path: &Path) -> bool {
 pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec<PathBuf>, WorkspaceError> {
     let default;
     let paths = if paths.is_empty() {
-        let program = match program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new("."))) {
-            Some(file) => Program::load(&file)?,
+        let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
+        let program = match &file {
+            Some(file) => Program::load(file)?,
             None => Program::builtin(),
         };
         let dir = program.agreements_dir();
         if !dir.is_dir() {
-            return Err(WorkspaceError::NoAgreementsFolder(dir));
+            return Err(match file {
+                Some(_) => WorkspaceError::NoAgreementsFolder(dir),
+                None => WorkspaceError::NoProgram,
+            });
         }
         default = vec![dir];
         &default[..]

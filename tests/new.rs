@@ -236,6 +236,38 @@ fn never_overwrites_an_agreement() {
 }
 
 #[test]
+fn a_schema_next_to_program_toml_is_named_in_a_schema_comment() {
+    let dir = program_dir();
+    std::fs::write(dir.path().join("agreement.schema.json"), "{}\n").unwrap();
+    cmd().current_dir(dir.path()).args(all_flags()).assert().code(0);
+    let file = dir.path().join("agreements/2026-12-maya-okafor-tomas-rivera.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("#:schema ../agreement.schema.json\n\n# Mentoring agreement between"), "{text}");
+    assert_checks_clean(dir.path(), &file);
+
+    // Relative to wherever the file goes.
+    let out = dir.path().join("a/b/x.toml");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    cmd().current_dir(dir.path()).args(all_flags()).arg("--out").arg(&out).assert().code(0);
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with("#:schema ../../agreement.schema.json\n"));
+
+    // --print has no file to be relative to.
+    let printed = cmd().current_dir(dir.path()).args(all_flags()).arg("--print").assert().code(0);
+    assert!(String::from_utf8_lossy(&printed.get_output().stdout).starts_with("# Mentoring agreement"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_new_file_has_an_ordinary_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = program_dir();
+    let ordinary = std::fs::metadata(dir.path().join("program.toml")).unwrap().permissions().mode() & 0o777;
+    cmd().current_dir(dir.path()).args(all_flags()).assert().code(0);
+    let file = dir.path().join("agreements/2026-12-maya-okafor-tomas-rivera.toml");
+    assert_eq!(std::fs::metadata(file).unwrap().permissions().mode() & 0o777, ordinary);
+}
+
+#[test]
 fn print_writes_the_agreement_to_stdout_only() {
     let dir = program_dir();
     let out = cmd().current_dir(dir.path()).args(all_flags()).arg("--print").assert().code(0);
@@ -326,6 +358,31 @@ mod interactive {
         assert!(text.contains("[lead]\nname = \"Noor Rahman\"\nemail = \"noor@riverside.example\"\n"), "{text}");
         assert!(!text.contains("[mentee]\nname = \"Tomás Rivera\"\nemail"), "no mentee email given: {text}");
         assert_checks_clean(dir.path(), &file);
+    }
+
+    #[test]
+    fn every_n_weeks_asks_for_a_number() {
+        let dir = program_dir();
+        let mut p = spawn(dir.path());
+        answer(&mut p, "Mentor's full name", "Maya Okafor");
+        answer(&mut p, "Mentor's email", "");
+        answer(&mut p, "Mentee's full name", "Tomás Rivera");
+        answer(&mut p, "Mentee's email", "");
+        answer(&mut p, "Initiative lead's full name", "");
+        answer(&mut p, "Lead's email", "");
+        answer(&mut p, "Topics of focus", "leadership");
+        p.exp_string("How often will they meet?").unwrap();
+        // From the default (fortnightly) down past monthly to "every N weeks…".
+        p.send("\x1b[B\x1b[B\r").unwrap();
+        p.flush().unwrap();
+        answer(&mut p, "Every how many weeks? (1 to 12)", "three");
+        p.exp_string("`three` is not a number of weeks").unwrap();
+        answer(&mut p, "Every how many weeks? (1 to 12)", "13");
+        p.exp_string("frequency-unknown").unwrap();
+        answer(&mut p, "Every how many weeks? (1 to 12)", "3");
+        p.exp_string("Minutes per session").unwrap();
+        p.send_control('c').unwrap();
+        assert_eq!(exit_code(&mut p), 130);
     }
 
     #[test]

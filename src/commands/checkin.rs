@@ -8,12 +8,13 @@ use crate::rules::ymd;
 
 /// Appends a `[[checkins]]` entry.
 pub fn run(args: &CheckinArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "checkin")?;
     let date = args.edit.date.unwrap_or_else(|| super::today(global));
     let file = &args.edit.file;
     let by = args.by.as_str();
     let done = |o: &crate::edit::EditOutcome| {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.checkins.len());
-        format!("recorded check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))
+        format!("Recorded check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))
     };
     super::run_edit(global, file, args.edit.dry_run, None, done, |doc, _before| {
         let mut entry = Table::new();

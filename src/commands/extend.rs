@@ -8,6 +8,7 @@ use crate::rules::ymd;
 
 /// Appends an `[[extensions]]` entry.
 pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "extend")?;
     let date = args.edit.date.unwrap_or_else(|| super::today(global));
     let (key, n) = match (args.months, args.weeks) {
         (Some(m), _) => ("months", m),
@@ -18,7 +19,7 @@ pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
     let file = &args.edit.file;
     let done = |o: &crate::edit::EditOutcome| {
         let end = o.checked.derived.as_ref().and_then(|d| d.last_day).map(ymd).unwrap_or_else(|| "?".into());
-        format!("extended {} by {length}, agreed {}: the last day is now {end}", file.display(), ymd(date))
+        format!("Extended {} by {length}, agreed {}: the last day is now {end}", file.display(), ymd(date))
     };
     super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {

@@ -1,6 +1,5 @@
 //! `mentor-agree init [DIR]`: set up a program repository.
 
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -8,6 +7,7 @@ use anyhow::Context;
 
 use crate::cli::{Global, InitArgs};
 use crate::program::PROGRAM_FILE;
+use crate::schema::SCHEMA_FILE;
 
 /// The program.toml `init` writes: every key with its built-in default, commented.
 pub const PROGRAM_TEMPLATE: &str = include_str!("../defaults/program.toml");
@@ -16,6 +16,11 @@ pub const WORKFLOW_TEMPLATE: &str = include_str!("../defaults/workflow.yml");
 /// The pre-commit configuration `init` writes.
 pub const PRE_COMMIT_TEMPLATE: &str = include_str!("../defaults/pre-commit-config.yaml");
 
+/// The Taplo configuration `init` writes: agreements/**/*.toml use the schema.
+pub const TAPLO_TEMPLATE: &str = include_str!("../defaults/taplo.toml");
+
+/// Where the Taplo configuration goes (Taplo and Even Better TOML look for it at the workspace root).
+pub const TAPLO_PATH: &str = ".taplo.toml";
 /// Where the workflow goes, relative to the repository root.
 pub const WORKFLOW_PATH: &str = ".github/workflows/mentor-agree.yml";
 /// Where the pre-commit configuration goes.
@@ -25,6 +30,8 @@ pub const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
 pub fn files() -> Vec<(&'static str, String)> {
     vec![
         (PROGRAM_FILE, PROGRAM_TEMPLATE.to_string()),
+        (SCHEMA_FILE, crate::schema::schema_json()),
+        (TAPLO_PATH, TAPLO_TEMPLATE.to_string()),
         (WORKFLOW_PATH, WORKFLOW_TEMPLATE.replace("{version}", env!("CARGO_PKG_VERSION"))),
         (PRE_COMMIT_PATH, PRE_COMMIT_TEMPLATE.to_string()),
     ]
@@ -33,6 +40,11 @@ pub fn files() -> Vec<(&'static str, String)> {
 /// True when `dir` or a folder above it is a git work tree.
 fn in_git_repo(dir: &Path) -> bool {
     std::path::absolute(dir).is_ok_and(|abs| abs.ancestors().any(|d| d.join(".git").exists()))
+}
+
+/// `p` without a leading `./` (init in the current folder).
+fn shown(p: &Path) -> &Path {
+    p.strip_prefix(".").unwrap_or(p)
 }
 
 /// Runs `init`.
@@ -46,9 +58,10 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     let in_the_way: Vec<PathBuf> =
         files.iter().map(|(rel, _)| dir.join(rel)).filter(|p| p.symlink_metadata().is_ok()).collect();
     if !in_the_way.is_empty() {
-        eprintln!("error: {} already set up here; nothing was written. These files are in the way:", dir.display());
+        let here = if dir == Path::new(".") { "the current folder".to_string() } else { dir.display().to_string() };
+        eprintln!("error: {here} already has files that init writes; nothing was written. These are in the way:");
         for p in &in_the_way {
-            eprintln!("  {}", p.display());
+            eprintln!("  {}", shown(p).display());
         }
         eprintln!("Move or delete them to start over, or edit them as they are.");
         return Ok(super::EXIT_FAILURE);
@@ -65,13 +78,9 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        // create_new: never replace a file, even one that appeared since the check above.
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
+        // Never replace a file, even one that appeared since the check above.
+        crate::atomic::write_new(&path, contents.as_bytes())
             .with_context(|| format!("cannot create {}", path.display()))?;
-        file.write_all(contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         created.push(path);
     }
     if !agreements.is_dir() {
@@ -82,10 +91,12 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
         created.push(keep);
     }
 
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "Created a mentoring program in {}:", dir.display())?;
+    // A report of what was done, not data: stderr, like every command that writes files.
+    let mut out = std::io::stderr().lock();
+    let here = if dir == Path::new(".") { "the current folder".to_string() } else { dir.display().to_string() };
+    writeln!(out, "Created a mentoring program in {here}:")?;
     for p in &created {
-        writeln!(out, "  {}", p.display())?;
+        writeln!(out, "  {}", shown(p).display())?;
     }
     writeln!(out)?;
     writeln!(out, "Next:")?;
@@ -93,6 +104,8 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     let mut steps = Vec::new();
     if !in_git_repo(dir) {
         steps.push((format!("{cd}git init"), "agreements live in git"));
+    } else if !cd.is_empty() {
+        steps.push((format!("cd {}", dir.display()), "the commands below run there"));
     }
     steps.push(("edit program.toml".into(), "your program's name, lead and rules"));
     steps.push(("mentor-agree new".into(), "draft the first agreement with a pair"));

@@ -22,6 +22,7 @@ pub fn run(args: &ManArgs, _global: &Global) -> anyhow::Result<u8> {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
             clap_mangen::generate_to(cmd, dir)
                 .with_context(|| format!("cannot write man pages to {}", dir.display()))?;
+            eprintln!("Wrote mentor-agree.1 and one mentor-agree-COMMAND.1 per command to {}", dir.display());
         }
     }
     Ok(super::EXIT_OK)

@@ -46,8 +46,8 @@ pub fn use_color(global: &Global) -> bool {
     }
 }
 
-/// Whether to colour output written to stderr (edit refusals).
-fn use_color_stderr(global: &Global) -> bool {
+/// Whether to colour output written to stderr (reports of refused edits and exports, prompts).
+pub fn use_color_stderr(global: &Global) -> bool {
     match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -55,6 +55,17 @@ fn use_color_stderr(global: &Global) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
         }
     }
+}
+
+/// Checks that `path` is a file a single-agreement `command` can read: a missing
+/// path says why it cannot be read, a folder says that `command` takes one file.
+pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_dir() {
+        anyhow::bail!("{} is a folder: `{command}` takes one agreement file", path.display());
+    }
+    Ok(())
 }
 
 /// The program that governs `file`: `--program`, else the program.toml above it, else the built-in one.

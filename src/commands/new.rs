@@ -20,7 +20,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::checker::{self, Settings};
-use crate::cli::{ColorChoice, Global, NewArgs};
+use crate::cli::{Global, NewArgs};
 use crate::diagnostic::Severity;
 use crate::program::{Program, find_program_file};
 use crate::questionnaire::{
@@ -351,7 +351,8 @@ impl Flow<'_> {
             };
             if open && i == items.len() - 1 {
                 return self.text(Field::Frequency, "Every how many weeks? (1 to 12)", None, &|a, s| {
-                    a.frequency = Some(format!("every {} weeks", s.trim()));
+                    let n: u32 = s.trim().parse().map_err(|_| format!("`{}` is not a number of weeks", s.trim()))?;
+                    a.frequency = Some(format!("every {n} weeks"));
                     Ok(())
                 });
             }
@@ -670,6 +671,56 @@ fn relative(path: &Path, base: &Path) -> PathBuf {
     rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
+/// `#:schema PATH` for editors (Taplo, Even Better TOML, Tombi), when the program
+/// has the schema file `init` writes next to its program.toml; PATH is relative
+/// to the agreement's folder. A blank line follows, as Tombi wants.
+fn schema_directive(program: &Program, file: &Path) -> Option<String> {
+    program.path.as_ref()?;
+    let schema = program.root().join(crate::schema::SCHEMA_FILE);
+    if !schema.is_file() {
+        return None;
+    }
+    let rel = relative_from(&schema, crate::atomic::parent_dir(file))?;
+    let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(format!("#:schema {}\n\n", rel.join("/")))
+}
+
+/// The path that leads from the folder `base` to `path` (with `..` where needed),
+/// or `None` when there is none (another drive).
+fn relative_from(path: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    fn normal(p: &Path) -> Option<Vec<Component<'_>>> {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => match out.last() {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    _ => return None,
+                },
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+    let (path, base) = (std::path::absolute(path).ok()?, std::path::absolute(base).ok()?);
+    let (path, base) = (normal(&path)?, normal(&base)?);
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..base.len() {
+        rel.push("..");
+    }
+    for c in &path[common..] {
+        rel.push(c.as_os_str());
+    }
+    Some(rel)
+}
+
 fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
     let name = |n: &Option<String>| n.clone().unwrap_or_default();
     let roles: Vec<String> = program.rules.signatures.roles.iter().map(|r| format!("the {r}")).collect();
@@ -747,24 +798,10 @@ fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16
 
 /// Writes `text` to a new file at `path`, atomically, never replacing a file.
 fn write_new(path: &Path, text: &str) -> Step<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Stop::Failed)?;
+    let dir = crate::atomic::parent_dir(path);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Stop::Failed)?;
     WRITING.store(true, Ordering::SeqCst);
-    let result = (|| -> std::io::Result<()> {
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".mentor-agree-new-").suffix(".tmp");
-        // A normal file (0666 less the umask), not the temp file's private 0600.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut tmp = builder.tempfile_in(&dir)?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist_noclobber(path).map_err(|e| e.error)?;
-        Ok(())
-    })();
+    let result = crate::atomic::write_new(path, text.as_bytes());
     WRITING.store(false, Ordering::SeqCst);
     match result {
         Ok(()) => Ok(()),
@@ -792,16 +829,6 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
     msg.trim_end().to_string()
 }
 
-fn use_color_on_stderr(global: &Global) -> bool {
-    match global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-        }
-    }
-}
-
 fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     let program_file = global.program.clone().or_else(|| find_program_file(Path::new(".")));
     let program = match program_file {
@@ -814,7 +841,7 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     let interactive = std::io::stdin().is_terminal() && term.is_term();
     let ui = interactive.then(|| Ui {
         term,
-        theme: if use_color_on_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
+        theme: if super::use_color_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
     });
     let mut flow = Flow {
         args,
@@ -869,7 +896,12 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     // In the file, the path as seen from the program's root, where its commands are run.
     let in_repo =
         path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, &program.root()).display().to_string());
-    let text = answers.to_toml(&header(answers, &program, today, &in_repo));
+    let mut preamble = String::new();
+    if let Some(directive) = path.as_deref().and_then(|p| schema_directive(&program, p)) {
+        preamble.push_str(&directive);
+    }
+    preamble.push_str(&header(answers, &program, today, &in_repo));
+    let text = answers.to_toml(&preamble);
 
     // The whole file, checked as `check` will: it must pass as a draft.
     let settings = Settings { today, options: Default::default(), ssh: None };
@@ -926,5 +958,19 @@ pub fn run(args: &NewArgs, global: &Global) -> anyhow::Result<u8> {
             Ok(super::EXIT_FAILURE)
         }
         Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_from_climbs_out_of_the_base_folder() {
+        let rel = |p: &str, b: &str| relative_from(Path::new(p), Path::new(b)).map(|r| r.display().to_string());
+        assert_eq!(rel("/repo/agreement.schema.json", "/repo/agreements").as_deref(), Some("../agreement.schema.json"));
+        assert_eq!(rel("/repo/agreement.schema.json", "/repo").as_deref(), Some("agreement.schema.json"));
+        assert_eq!(rel("/repo/s.json", "/repo/a/b/../c").as_deref(), Some("../../s.json"));
+        assert_eq!(rel("/repo/s.json", "/elsewhere/x").as_deref(), Some("../../repo/s.json"));
     }
 }

@@ -46,10 +46,10 @@ fn problems_phrase(errors: usize, warnings: usize) -> String {
 }
 
 /// Prints check reports of files with errors to stderr.
-fn report_errors(files: &[&Checked]) {
+fn report_errors(files: &[&Checked], color: bool) {
     let mut err = std::io::stderr().lock();
     for f in files {
-        let _ = err.write_all(report::human_file(f, false).as_bytes());
+        let _ = err.write_all(report::human_file(f, color).as_bytes());
     }
 }
 
@@ -58,7 +58,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
         bail!("render takes one FILE (got {}); to render several agreements, use --site OUTDIR", args.paths.len());
     };
     if file.is_dir() {
-        bail!("{} is a folder: render takes one agreement file (use --site OUTDIR for a folder)", file.display());
+        bail!("{} is a folder: `render` takes one agreement file (use --site OUTDIR for a folder)", file.display());
     }
     let today = super::today(global);
     let mut files = check_paths(std::slice::from_ref(file), global, rules::Options::default())?;
@@ -74,7 +74,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     }
     let (errors, warnings) = (checked.count(Severity::Error), checked.count(Severity::Warning));
     if args.strict && errors > 0 {
-        report_errors(&[&checked]);
+        report_errors(&[&checked], super::use_color_stderr(global));
         eprintln!("error: not rendering {}: {} (--strict)", file.display(), problems_phrase(errors, warnings));
         return Ok(super::EXIT_PROBLEMS);
     }
@@ -82,7 +82,14 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     let ctx = AgreementContext::build(&checked, today, None);
     let text = renderer.agreement(&ctx, format_of(args))?;
     match &args.out {
-        Some(out) => write_atomic(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?,
+        Some(out) => {
+            crate::atomic::write(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+            let what = match format_of(args) {
+                Format::Md => "Markdown",
+                Format::Html => "HTML",
+            };
+            eprintln!("Wrote {} ({what})", out.display());
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
@@ -104,7 +111,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     let files = check_paths(&args.paths, global, rules::Options::default())?;
     let with_errors: Vec<&Checked> = files.iter().filter(|f| f.count(Severity::Error) > 0).collect();
     if args.strict && !with_errors.is_empty() {
-        report_errors(&with_errors);
+        report_errors(&with_errors, super::use_color_stderr(global));
         eprintln!(
             "error: not writing the site: {} of {} agreements have errors (--strict)",
             with_errors.len(),
@@ -137,7 +144,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
             let ctx = AgreementContext::build(f, today, Some(site_ctx.clone()));
             let html = renderers[&f.program.path].agreement(&ctx, Format::Html)?;
             let path = inside(&root, name)?;
-            write_atomic(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
             Ok(IndexRow::new(&ctx, name.clone()))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -145,10 +152,10 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     let index = IndexContext::new(rows, shared.map(|f| f.program.as_ref()), today);
     let html = index_renderer.index(&index)?;
     let path = inside(&root, "index.html")?;
-    write_atomic(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
 
     let mut summary = format!(
-        "wrote {} with {} agreement page{}",
+        "Wrote {} with {} agreement page{}",
         outdir.join("index.html").display(),
         files.len(),
         if files.len() == 1 { "" } else { "s" }
@@ -171,25 +178,6 @@ fn inside(root: &Path, name: &str) -> anyhow::Result<PathBuf> {
         bail!("refusing to write {name:?}: not a plain file name inside {}", root.display());
     }
     Ok(path)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename,
-/// so readers never see half a file and a symlink at `path` is replaced, not followed.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".mentor-agree-").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@ use crate::cli::{Global, SchemaArgs};
 pub fn run(args: &SchemaArgs, _global: &Global) -> anyhow::Result<u8> {
     let json = crate::schema::schema_json();
     match &args.out {
-        Some(path) => super::calendar::write_file(path, json.as_bytes())?,
+        Some(path) => {
+            crate::atomic::write(path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Wrote {} (JSON Schema of agreement format 1)", path.display());
+        }
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(json.as_bytes()).context("cannot write to stdout")?;

@@ -14,6 +14,7 @@ use crate::ssh::{self, SigningKey};
 
 /// Adds the role's `[[signatures]]` entry, or replaces the one it has.
 pub fn run(args: &SignArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "sign")?;
     let file = &args.edit.file;
     let role = Role::parse(args.role.as_str()).expect("every party is a signing role");
     let date = args.edit.date.unwrap_or_else(|| super::today(global));
@@ -44,7 +45,7 @@ pub fn run(args: &SignArgs, global: &Global) -> anyhow::Result<u8> {
             .and_then(|s| s.name.as_ref())
             .map_or("", |n| n.value.as_str());
         let how = if key.is_some() { " with an SSH signature" } else { "" };
-        let mut msg = format!("signed {} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
+        let mut msg = format!("Signed {} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
         if let Some(d) = &o.checked.derived {
             if d.missing.is_empty() {
                 if let Some(eff) = d.effective {

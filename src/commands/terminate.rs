@@ -8,6 +8,7 @@ use crate::rules::ymd;
 
 /// Adds the `[termination]` table.
 pub fn run(args: &TerminateArgs, global: &Global) -> anyhow::Result<u8> {
+    super::agreement_file(&args.edit.file, "terminate")?;
     if args.by != Terminator::Program && args.reported.is_some() {
         anyhow::bail!("--reported and --hearing record a program intervention; use them with --by program");
     }
@@ -15,7 +16,7 @@ pub fn run(args: &TerminateArgs, global: &Global) -> anyhow::Result<u8> {
     let file = &args.edit.file;
     let by = args.by.as_str();
     let done = |_: &crate::edit::EditOutcome| {
-        format!("recorded the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
+        format!("Recorded the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
     };
     super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {

@@ -9,6 +9,7 @@ use crate::cli::TermsArgs;
 
 /// Prints the canonical terms (or their digest).
 pub fn run(args: &TermsArgs) -> anyhow::Result<u8> {
+    super::agreement_file(&args.file, "terms")?;
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = decode(bytes).map_err(|l| {
         anyhow::anyhow!("{}:{}:{}: {}", args.file.display(), l.position.line, l.position.column, l.diagnostic.message)
