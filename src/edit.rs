@@ -35,9 +35,12 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Why an edit was not made. In every case the file is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    /// Reading or writing failed.
-    #[error("{}: {source}", path.display())]
+    /// Reading, locking or writing failed (the cause is the error's `source`). The file
+    /// is unchanged and no lock is left behind.
+    #[error("cannot {action} {}{}", path.display(), unchanged_note(.action))]
     Io {
+        /// What was being done: "read", "create the lock file" or "write".
+        action: &'static str,
         /// The file (or its lock file).
         path: PathBuf,
         /// The I/O error.
@@ -72,6 +75,10 @@ pub enum EditError {
     /// The requested change does not apply to this file (e.g. a second termination).
     #[error("{0}")]
     Invalid(String),
+}
+
+fn unchanged_note(action: &str) -> &'static str {
+    if action == "read" { "" } else { " (file unchanged)" }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -115,8 +122,8 @@ where
 {
     let target = resolve_symlink(req.path);
     let lock = Lock::acquire(&target, req.lock_timeout)?;
-    let io = |source| EditError::Io { path: req.path.to_path_buf(), source };
-    let bytes = std::fs::read(&target).map_err(io)?;
+    let io = |action| move |source| EditError::Io { action, path: req.path.to_path_buf(), source };
+    let bytes = std::fs::read(&target).map_err(io("read"))?;
     let old_text = match checker::decode(bytes) {
         Ok(text) => text,
         Err(located) => {
@@ -155,7 +162,7 @@ where
         drop(lock);
         return Ok(EditOutcome { new_text, written: false, checked: after });
     }
-    lock.commit(new_text.as_bytes()).map_err(io)?;
+    lock.commit(new_text.as_bytes()).map_err(io("write"))?;
     Ok(EditOutcome { new_text, written: true, checked: after })
 }
 
@@ -343,7 +350,7 @@ impl Lock {
                     std::thread::sleep(sleep);
                     pause = (pause * 2).min(Duration::from_millis(100));
                 }
-                Err(source) => return Err(EditError::Io { path, source }),
+                Err(source) => return Err(EditError::Io { action: "create the lock file", path, source }),
             }
         }
     }
@@ -352,12 +359,20 @@ impl Lock {
     /// and renames it over the file.
     fn commit(mut self, bytes: &[u8]) -> std::io::Result<()> {
         let mut handle = self.handle.take().expect("lock file is open");
+        if fault(Fault::DiskFull) {
+            handle.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device (injected)"));
+        }
         handle.write_all(bytes)?;
         if let Ok(meta) = std::fs::metadata(&self.file) {
             handle.set_permissions(meta.permissions())?;
         }
         handle.sync_all()?;
         drop(handle);
+        if fault(Fault::CrashBeforeRename) {
+            // As a power cut or `kill -9` would: no destructor runs, the lock stays.
+            std::process::abort();
+        }
         std::fs::rename(&self.path, &self.file)?;
         // The rename is done: nothing to clean up any more.
         self.path = PathBuf::new();
@@ -370,6 +385,32 @@ impl Lock {
         }
         Ok(())
     }
+}
+
+/// Failures the tests inject to show that an edit interrupted at the worst moment
+/// leaves the original file intact. Only debug builds (`cargo test`) read
+/// `MENTOR_AGREE_FAULT`; release builds compile the check away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// `MENTOR_AGREE_FAULT=crash-before-rename`: abort after the new text is written
+    /// and synced to the lock file, before it is renamed over the file.
+    CrashBeforeRename,
+    /// `MENTOR_AGREE_FAULT=disk-full`: write half the new text, then fail as a full disk does.
+    DiskFull,
+}
+
+#[cfg(debug_assertions)]
+fn fault(which: Fault) -> bool {
+    let name = match which {
+        Fault::CrashBeforeRename => "crash-before-rename",
+        Fault::DiskFull => "disk-full",
+    };
+    std::env::var("MENTOR_AGREE_FAULT").is_ok_and(|v| v == name)
+}
+
+#[cfg(not(debug_assertions))]
+fn fault(_: Fault) -> bool {
+    false
 }
 
 impl Drop for Lock {
