@@ -146,7 +146,7 @@ where
         EditError::Invalid(format!("{}: cannot edit this TOML: {}", req.path.display(), e.message()))
     })?;
     change(&mut doc, &before)?;
-    let mut new_text = doc.to_string();
+    let mut new_text = keep_missing_final_newline(&lf_text, doc.to_string());
     if eol == LineEnding::CrLf {
         new_text = new_text.replace('\n', "\r\n");
     }
@@ -291,6 +291,16 @@ pub fn date_value(date: NaiveDate) -> toml_edit::Value {
         offset: None,
     };
     toml_edit::Value::from(datetime)
+}
+
+/// toml_edit ends every `key = value` line with a line break, so an edit in place
+/// (not an append) of a file whose last line has none would add one. Keep the
+/// file as it was there.
+fn keep_missing_final_newline(old: &str, mut new: String) -> String {
+    if !old.ends_with('\n') && !new.starts_with(old) && new.ends_with('\n') {
+        new.pop();
+    }
+    new
 }
 
 /// The line ending a file uses, decided by its first line.
@@ -469,6 +479,19 @@ mod tests {
         append_table(&mut doc, "termination", entry(&[("by", "mentee".into())])).unwrap();
         assert_eq!(doc.to_string(), "[term]\nmonths = 6\n# c\n\n[termination]\nby = \"mentee\"\n");
         assert!(matches!(append_table(&mut doc, "termination", Table::new()), Err(EditError::Invalid(_))));
+    }
+
+    #[test]
+    fn an_edit_in_place_adds_no_final_newline() {
+        let old = "[[s]]\nrole = \"a\"\ndate = 2026-01-01\n\n[[s]]\nrole = \"b\"\ndate = 2026-01-01";
+        let mut doc: DocumentMut = old.parse().unwrap();
+        doc["s"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap()["date"] =
+            Item::Value(date_value(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()));
+        let new = keep_missing_final_newline(old, doc.to_string());
+        assert_eq!(new, old.replace("2026-01-01\n\n", "2027-02-03\n\n"));
+        // An append after such a line still ends its own new line.
+        assert_eq!(append("[term]\nmonths = 6").pop(), Some('\n'));
+        assert_eq!(keep_missing_final_newline("a = 1", "a = 1\n\n[b]\nc = 2\n".into()), "a = 1\n\n[b]\nc = 2\n");
     }
 
     #[test]
