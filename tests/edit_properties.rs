@@ -114,7 +114,12 @@ fn write(c: &Content, s: &Style) -> (String, Vec<(&'static str, std::ops::Range<
     out.push_str(&format!("{}\n", kv("topics", "[ \"leadership\",  \"public speaking\" ]")));
     if s.inline_people {
         for (role, name, email) in PEOPLE {
-            out.push_str(&format!("{role} = {{ name = {}, email = {} }}{}\n", quote(name), quote(email), comment(role)));
+            out.push_str(&format!(
+                "{role} = {{ name = {}, email = {} }}{}\n",
+                quote(name),
+                quote(email),
+                comment(role)
+            ));
         }
     }
     let mut tables: Vec<String> = Vec::new();
@@ -135,7 +140,12 @@ fn write(c: &Content, s: &Style) -> (String, Vec<(&'static str, std::ops::Range<
         comment("minutes"),
         kv("modes", "[\"video call\"]")
     ));
-    tables.push(format!("[term]\n{}\n{}{}\n", kv("start", &start), kv("months", &c.months.to_string()), comment("then review")));
+    tables.push(format!(
+        "[term]\n{}\n{}{}\n",
+        kv("start", &start),
+        kv("months", &c.months.to_string()),
+        comment("then review")
+    ));
     // Rotate the tables by the shuffle byte: TOML allows them in any order.
     let n = tables.len();
     tables.rotate_left(usize::from(s.shuffle) % n);

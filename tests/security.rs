@@ -92,10 +92,8 @@ fn site_never_writes_outside_outdir_whatever_the_ids() {
 
     // The index links every page, and each link stays in OUTDIR.
     let index = Html::parse_document(&fs::read_to_string(outdir.join("index.html")).unwrap());
-    let links: BTreeSet<String> = index
-        .select(&Selector::parse("table a").unwrap())
-        .map(|a| a.attr("href").unwrap().to_string())
-        .collect();
+    let links: BTreeSet<String> =
+        index.select(&Selector::parse("table a").unwrap()).map(|a| a.attr("href").unwrap().to_string()).collect();
     let expected: BTreeSet<String> = pages.iter().filter(|p| *p != "index.html").cloned().collect();
     assert_eq!(links, expected);
     // The hostile ids themselves show as text.
@@ -228,7 +226,8 @@ fn a_template_override_linked_to_a_file_elsewhere_is_refused() {
 #[test]
 fn clause_overrides_are_escaped_in_html_and_markdown() {
     let dir = tempfile::tempdir().unwrap();
-    let hostile = r#"<script>alert(1)</script><img src=x onerror=alert(2)> **bold** [link](javascript:alert(3)) & "quotes""#;
+    let hostile =
+        r#"<script>alert(1)</script><img src=x onerror=alert(2)> **bold** [link](javascript:alert(3)) & "quotes""#;
     let program = format!(
         "[clauses]\nconfidentiality = '{hostile}'\nmentor_expectations = ['<iframe src=\"https://example.org\"></iframe>', '| a | b |']\n"
     );

@@ -521,7 +521,11 @@ fn a_key_used_for_another_principal_is_untrusted() {
     let sig = w.ssh_keygen_sign("draft.toml", &ada, "mentor-agree");
     for (signers, signer, why) in [
         // Ada's key, claimed as Grace's signature.
-        (format!("ada@example.org {ada_pub}\ngrace@example.org {grace_pub}\n"), "grace@example.org", "not one of the keys"),
+        (
+            format!("ada@example.org {ada_pub}\ngrace@example.org {grace_pub}\n"),
+            "grace@example.org",
+            "not one of the keys",
+        ),
         // A principal the file does not list at all.
         (format!("ada@example.org {ada_pub}\n"), "ada@example.com", "lists no key for \"ada@example.com\""),
         // A pattern that excludes the principal.
