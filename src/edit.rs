@@ -145,8 +145,9 @@ where
         // The checker accepted the text, so this is a disagreement between two TOML parsers.
         EditError::Invalid(format!("{}: cannot edit this TOML: {}", req.path.display(), e.message()))
     })?;
+    let baseline = doc.to_string();
     change(&mut doc, &before)?;
-    let mut new_text = keep_missing_final_newline(&lf_text, doc.to_string());
+    let mut new_text = carry_over(&lf_text, &baseline, &doc.to_string());
     if eol == LineEnding::CrLf {
         new_text = new_text.replace('\n', "\r\n");
     }
@@ -293,14 +294,98 @@ pub fn date_value(date: NaiveDate) -> toml_edit::Value {
     toml_edit::Value::from(datetime)
 }
 
-/// toml_edit ends every `key = value` line with a line break, so an edit in place
-/// (not an append) of a file whose last line has none would add one. Keep the
-/// file as it was there.
-fn keep_missing_final_newline(old: &str, mut new: String) -> String {
-    if !old.ends_with('\n') && !new.starts_with(old) && new.ends_with('\n') {
-        new.pop();
+/// Carries the change toml_edit made (`baseline` → `rendered`) over to the
+/// file's own text. toml_edit does not round-trip every file byte for byte: it
+/// ends the last line with a line break, and gives every `[[name]]` header of
+/// one list the spacing of the first (`[[goals ]]` becomes `[[goals]]`). An
+/// append is carried over exactly; a change in place is carried over when the
+/// differences lie on one side of it. The result always means what `rendered`
+/// means (else `rendered` itself is used).
+pub fn carry_over(original: &str, baseline: &str, rendered: &str) -> String {
+    if baseline == original {
+        return rendered.to_string();
     }
-    new
+    let candidate = match rendered.strip_prefix(baseline) {
+        Some(added) => {
+            let glue = if baseline.ends_with('\n') && !original.ends_with('\n') { "\n" } else { "" };
+            Some(format!("{original}{glue}{added}"))
+        }
+        None => {
+            // A change in place never moves the last line: carry it over as if that
+            // line had its break, and take the break off again.
+            let bare = !original.ends_with('\n') && baseline.ends_with('\n');
+            let ended = if bare { format!("{original}\n") } else { original.to_string() };
+            merge_lines(baseline, &ended, rendered).or_else(|| splice(&ended, baseline, rendered)).map(|mut text| {
+                if bare && text.ends_with('\n') {
+                    text.pop();
+                }
+                text
+            })
+        }
+    };
+    let same_meaning = |text: &str| {
+        let value = |t: &str| t.parse::<toml::Table>().ok();
+        value(text).is_some() && value(text) == value(rendered)
+    };
+    match candidate {
+        Some(text) if same_meaning(&text) => text,
+        _ => rendered.to_string(),
+    }
+}
+
+/// The one changed stretch of `baseline` → `rendered` carried over to `original`,
+/// when `original` differs from `baseline` only before it or only after it.
+fn splice(original: &str, baseline: &str, rendered: &str) -> Option<String> {
+    let (b, r) = (baseline.as_bytes(), rendered.as_bytes());
+    let mut p = b.iter().zip(r).take_while(|(x, y)| x == y).count();
+    while !(baseline.is_char_boundary(p) && rendered.is_char_boundary(p)) {
+        p -= 1;
+    }
+    let mut s = b[p..].iter().rev().zip(r[p..].iter().rev()).take_while(|(x, y)| x == y).count();
+    while !(baseline.is_char_boundary(b.len() - s) && rendered.is_char_boundary(r.len() - s)) {
+        s -= 1;
+    }
+    let changed_end = b.len() - s;
+    if original.as_bytes().starts_with(&b[..changed_end]) {
+        original.get(changed_end..).map(|tail| format!("{}{tail}", &rendered[..r.len() - s]))
+    } else if original.ends_with(&baseline[p..]) {
+        original.get(..original.len() - (b.len() - p)).map(|head| format!("{head}{}", &rendered[p..]))
+    } else {
+        None
+    }
+}
+
+/// A line-wise three-way merge: the changes from `base` to `a` and from `base`
+/// to `b`, when no two of them touch the same lines. `None` on a conflict.
+fn merge_lines(base: &str, a: &str, b: &str) -> Option<String> {
+    fn lines(t: &str) -> Vec<&str> {
+        t.split_inclusive('\n').collect()
+    }
+    let (base, a, b) = (lines(base), lines(a), lines(b));
+    // Each change: the base lines it replaces, and what with.
+    let changes = |other: &[&str]| -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        similar::capture_diff_slices(similar::Algorithm::Myers, &base, other)
+            .into_iter()
+            .filter(|op| op.tag() != similar::DiffTag::Equal)
+            .map(|op| (op.old_range(), op.new_range()))
+            .collect()
+    };
+    let mut all: Vec<(std::ops::Range<usize>, &[&str])> = Vec::new();
+    all.extend(changes(&a).into_iter().map(|(old, new)| (old, &a[new])));
+    all.extend(changes(&b).into_iter().map(|(old, new)| (old, &b[new])));
+    all.sort_by_key(|(old, _)| (old.start, old.end));
+    let mut out = String::new();
+    let mut at = 0;
+    for (i, (old, new)) in all.iter().enumerate() {
+        if i > 0 && (old.start < at || old.start == all[i - 1].0.start) {
+            return None;
+        }
+        out.extend(base[at..old.start].iter().copied());
+        out.extend(new.iter().copied());
+        at = old.end;
+    }
+    out.extend(base[at..].iter().copied());
+    Some(out)
 }
 
 /// The line ending a file uses, decided by its first line.
@@ -481,17 +566,49 @@ mod tests {
         assert!(matches!(append_table(&mut doc, "termination", Table::new()), Err(EditError::Invalid(_))));
     }
 
+    /// The file after `change`, as `edit_file` computes it.
+    fn edited(original: &str, change: impl FnOnce(&mut DocumentMut)) -> String {
+        let mut doc: DocumentMut = original.parse().unwrap();
+        let baseline = doc.to_string();
+        change(&mut doc);
+        carry_over(original, &baseline, &doc.to_string())
+    }
+
+    fn set_first_date(doc: &mut DocumentMut) {
+        doc["s"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap()["date"] =
+            Item::Value(date_value(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()));
+    }
+
+    fn add_checkin(doc: &mut DocumentMut) {
+        let date = date_value(NaiveDate::from_ymd_opt(2027, 1, 10).unwrap());
+        append_table_entry(doc, "checkins", entry(&[("date", date), ("by", "mentee".into())])).unwrap();
+    }
+
     #[test]
     fn an_edit_in_place_adds_no_final_newline() {
         let old = "[[s]]\nrole = \"a\"\ndate = 2026-01-01\n\n[[s]]\nrole = \"b\"\ndate = 2026-01-01";
-        let mut doc: DocumentMut = old.parse().unwrap();
-        doc["s"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap()["date"] =
-            Item::Value(date_value(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()));
-        let new = keep_missing_final_newline(old, doc.to_string());
-        assert_eq!(new, old.replace("2026-01-01\n\n", "2027-02-03\n\n"));
+        assert_eq!(edited(old, set_first_date), old.replacen("2026-01-01", "2027-02-03", 1));
         // An append after such a line still ends its own new line.
-        assert_eq!(append("[term]\nmonths = 6").pop(), Some('\n'));
-        assert_eq!(keep_missing_final_newline("a = 1", "a = 1\n\n[b]\nc = 2\n".into()), "a = 1\n\n[b]\nc = 2\n");
+        let old = "[term]\nmonths = 6";
+        assert_eq!(edited(old, add_checkin), format!("{old}\n\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+    }
+
+    #[test]
+    fn headers_toml_edit_would_respace_are_kept() {
+        // Found by fuzzing: toml_edit writes every [[s]] header like the first one.
+        let old = "[[s]]\nrole = \"a\"\ndate = 2026-01-01\n\n[[ s ]]\nrole = \"b\"\ndate = 2026-01-01\n";
+        assert_eq!(edited(old, add_checkin), format!("{old}\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+        assert_eq!(edited(old, set_first_date), old.replacen("2026-01-01", "2027-02-03", 1));
+        // A difference before the change.
+        let old = "[[s]]\nrole = \"a\"\n\n[[ s]]\nrole = \"b\"\n\n[[t]]\ndate = 2026-01-01\n";
+        let change = |doc: &mut DocumentMut| {
+            doc["t"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap()["date"] =
+                Item::Value(date_value(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()));
+        };
+        assert_eq!(edited(old, change), old.replace("2026-01-01", "2027-02-03"));
+        // Differences on both sides of the change (and a missing final newline): merged line by line.
+        let old = "[[s]]\nrole = \"a\"\n\n[[ s]]\nrole = \"b\"\n\n[[t]]\ndate = 2026-01-01\n\n[[t ]]\nx = 1";
+        assert_eq!(edited(old, change), old.replace("2026-01-01", "2027-02-03"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Inputs the coverage-guided fuzzer (`fuzz/`, see docs/fragments/safety.md)
 //! found to break an invariant, kept as regression fixtures in
 //! `tests/fixtures/fuzz/`. Each must check to a complete report (exit 0/1, valid
-//! JSON), with every located problem inside its shown line, and render or fail
-//! cleanly (exit 0 or 2), never panic.
+//! JSON), with every located problem inside its shown line, render or fail
+//! cleanly (exit 0 or 2), never panic, and keep its bytes under an appended entry.
 
 mod common;
 
@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use common::cmd;
 use mentor_agree::checker::{self, Settings};
 use mentor_agree::program::Program;
-use mentor_agree::rules;
+use mentor_agree::{edit, rules};
 
 fn fixtures() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(common::fixture("fuzz"))
@@ -64,4 +64,23 @@ fn check_and_render_finish_cleanly() {
             assert!(!stderr.contains("panicked"), "{}: {stderr}", file.display());
         }
     }
+}
+
+#[test]
+fn an_appended_entry_keeps_the_original_bytes() {
+    let date = edit::date_value(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+    let mut edited = 0;
+    for file in fixtures() {
+        let Ok(text) = String::from_utf8(std::fs::read(&file).unwrap()) else { continue };
+        let Ok(mut doc) = text.parse::<toml_edit::DocumentMut>() else { continue };
+        let baseline = doc.to_string();
+        let mut entry = toml_edit::Table::new();
+        entry.insert("date", toml_edit::Item::Value(date.clone()));
+        entry.insert("by", toml_edit::value("mentee"));
+        edit::append_table_entry(&mut doc, "checkins", entry).unwrap();
+        let out = edit::carry_over(&text, &baseline, &doc.to_string());
+        assert!(out.starts_with(&text), "{}:\n{out}", file.display());
+        edited += 1;
+    }
+    assert!(edited > 0);
 }

@@ -44,11 +44,12 @@ fuzz_target!(|data: &[u8]| {
         && !text.contains('\r')
         && let Ok(mut doc) = text.parse::<toml_edit::DocumentMut>()
     {
+        let baseline = doc.to_string();
         let mut entry = toml_edit::Table::new();
         entry.insert("by", toml_edit::value("mentee"));
         entry.insert("date", toml_edit::Item::Value(edit::date_value(today)));
         if edit::append_table_entry(&mut doc, "checkins", entry).is_ok() {
-            let out = doc.to_string();
+            let out = edit::carry_over(&text, &baseline, &doc.to_string());
             assert!(out.starts_with(&text), "append kept the original text as a prefix");
         }
     }
