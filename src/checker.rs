@@ -178,8 +178,10 @@ pub fn position(text: &str, index: &LineIndex, span: &Span) -> Position {
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let (line, column) = index.line_col(text, start);
     let range = index.line_range(text, line);
-    let end = floor_char_boundary(text, span.end.clamp(start, range.end.max(start)));
-    let line_span = (start - range.start)..(end.max(start) - range.start);
+    // A span can start past the shown line: at the `\r` of a final line ending in a lone `\r`, or at the end of the file.
+    let shown = start.min(range.end);
+    let end = floor_char_boundary(text, span.end.clamp(shown, range.end.max(shown)));
+    let line_span = (shown - range.start)..(end.max(shown) - range.start);
     Position { line, column, source_line: text[range].to_string(), line_span }
 }
 
@@ -213,6 +215,26 @@ pub fn mark_duplicate_ids(files: &mut [Checked]) {
                 let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
                 f.diagnostics.push(Located { diagnostic, position });
                 f.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_stay_inside_the_shown_line() {
+        // Found by fuzzing: a file ending in a lone `\r`, with an error reported at the end of the file.
+        for text in ["a = 1\r", "a = \"x\r", "[m\re\rn\r", "a = 1\r\n\r"] {
+            let index = LineIndex::new(text);
+            for start in 0..=text.len() {
+                for end in start..=text.len() + 1 {
+                    let p = position(text, &index, &(start..end));
+                    assert!(p.line_span.start <= p.line_span.end, "{text:?} {start}..{end}: {p:?}");
+                    assert!(p.line_span.end <= p.source_line.len(), "{text:?} {start}..{end}: {p:?}");
+                }
             }
         }
     }

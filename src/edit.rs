@@ -35,10 +35,11 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// Why an edit was not made. In every case the file is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    /// Reading or writing failed (the I/O error is the source, so it is not repeated here).
-    #[error("cannot {action} {}", path.display())]
+    /// Reading, locking or writing failed (the cause is the error's `source`). The file
+    /// is unchanged and no lock is left behind.
+    #[error("cannot {action} {}{}", path.display(), unchanged_note(.action))]
     Io {
-        /// What failed: "read", "write", "create the lock file".
+        /// What was being done: "read", "create the lock file" or "write".
         action: &'static str,
         /// The file (or its lock file).
         path: PathBuf,
@@ -74,6 +75,10 @@ pub enum EditError {
     /// The requested change does not apply to this file (e.g. a second termination).
     #[error("{0}")]
     Invalid(String),
+}
+
+fn unchanged_note(action: &str) -> &'static str {
+    if action == "read" { "" } else { " (file unchanged)" }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -117,15 +122,11 @@ where
 {
     let target = resolve_symlink(req.path);
     // Before locking: no stray lock for a file that is not there.
-    if let Err(source) = std::fs::metadata(&target) {
-        return Err(EditError::Io { action: "read", path: req.path.to_path_buf(), source });
-    }
+    let io = |action| move |source| EditError::Io { action, path: req.path.to_path_buf(), source };
+    // A missing file is reported before a lock file is created beside it.
+    std::fs::metadata(&target).map_err(io("read"))?;
     let lock = Lock::acquire(&target, req.lock_timeout)?;
-    let bytes = std::fs::read(&target).map_err(|source| EditError::Io {
-        action: "read",
-        path: req.path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(&target).map_err(io("read"))?;
     let old_text = match checker::decode(bytes) {
         Ok(text) => text,
         Err(located) => {
@@ -147,8 +148,9 @@ where
         // The checker accepted the text, so this is a disagreement between two TOML parsers.
         EditError::Invalid(format!("{}: cannot edit this TOML: {}", req.path.display(), e.message()))
     })?;
+    let baseline = doc.to_string();
     change(&mut doc, &before)?;
-    let mut new_text = doc.to_string();
+    let mut new_text = carry_over(&lf_text, &baseline, &doc.to_string());
     if eol == LineEnding::CrLf {
         new_text = new_text.replace('\n', "\r\n");
     }
@@ -164,11 +166,7 @@ where
         drop(lock);
         return Ok(EditOutcome { new_text, written: false, checked: after });
     }
-    lock.commit(new_text.as_bytes()).map_err(|source| EditError::Io {
-        action: "write",
-        path: req.path.to_path_buf(),
-        source,
-    })?;
+    lock.commit(new_text.as_bytes()).map_err(io("write"))?;
     Ok(EditOutcome { new_text, written: true, checked: after })
 }
 
@@ -299,6 +297,100 @@ pub fn date_value(date: NaiveDate) -> toml_edit::Value {
     toml_edit::Value::from(datetime)
 }
 
+/// Carries the change toml_edit made (`baseline` → `rendered`) over to the
+/// file's own text. toml_edit does not round-trip every file byte for byte: it
+/// ends the last line with a line break, and gives every `[[name]]` header of
+/// one list the spacing of the first (`[[goals ]]` becomes `[[goals]]`). An
+/// append is carried over exactly; a change in place is carried over when the
+/// differences lie on one side of it. The result always means what `rendered`
+/// means (else `rendered` itself is used).
+pub fn carry_over(original: &str, baseline: &str, rendered: &str) -> String {
+    if baseline == original {
+        return rendered.to_string();
+    }
+    let candidate = match rendered.strip_prefix(baseline) {
+        Some(added) => {
+            let glue = if baseline.ends_with('\n') && !original.ends_with('\n') { "\n" } else { "" };
+            Some(format!("{original}{glue}{added}"))
+        }
+        None => {
+            // A change in place never moves the last line: carry it over as if that
+            // line had its break, and take the break off again.
+            let bare = !original.ends_with('\n') && baseline.ends_with('\n');
+            let ended = if bare { format!("{original}\n") } else { original.to_string() };
+            merge_lines(baseline, &ended, rendered).or_else(|| splice(&ended, baseline, rendered)).map(|mut text| {
+                if bare && text.ends_with('\n') {
+                    text.pop();
+                }
+                text
+            })
+        }
+    };
+    let same_meaning = |text: &str| {
+        let value = |t: &str| t.parse::<toml::Table>().ok();
+        value(text).is_some() && value(text) == value(rendered)
+    };
+    match candidate {
+        Some(text) if same_meaning(&text) => text,
+        _ => rendered.to_string(),
+    }
+}
+
+/// The one changed stretch of `baseline` → `rendered` carried over to `original`,
+/// when `original` differs from `baseline` only before it or only after it.
+fn splice(original: &str, baseline: &str, rendered: &str) -> Option<String> {
+    let (b, r) = (baseline.as_bytes(), rendered.as_bytes());
+    let mut p = b.iter().zip(r).take_while(|(x, y)| x == y).count();
+    while !(baseline.is_char_boundary(p) && rendered.is_char_boundary(p)) {
+        p -= 1;
+    }
+    let mut s = b[p..].iter().rev().zip(r[p..].iter().rev()).take_while(|(x, y)| x == y).count();
+    while !(baseline.is_char_boundary(b.len() - s) && rendered.is_char_boundary(r.len() - s)) {
+        s -= 1;
+    }
+    let changed_end = b.len() - s;
+    if original.as_bytes().starts_with(&b[..changed_end]) {
+        original.get(changed_end..).map(|tail| format!("{}{tail}", &rendered[..r.len() - s]))
+    } else if original.ends_with(&baseline[p..]) {
+        original.get(..original.len() - (b.len() - p)).map(|head| format!("{head}{}", &rendered[p..]))
+    } else {
+        None
+    }
+}
+
+/// A line-wise three-way merge: the changes from `base` to `a` and from `base`
+/// to `b`, when no two of them touch the same lines. `None` on a conflict.
+fn merge_lines(base: &str, a: &str, b: &str) -> Option<String> {
+    fn lines(t: &str) -> Vec<&str> {
+        t.split_inclusive('\n').collect()
+    }
+    let (base, a, b) = (lines(base), lines(a), lines(b));
+    // Each change: the base lines it replaces, and what with.
+    let changes = |other: &[&str]| -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        similar::capture_diff_slices(similar::Algorithm::Myers, &base, other)
+            .into_iter()
+            .filter(|op| op.tag() != similar::DiffTag::Equal)
+            .map(|op| (op.old_range(), op.new_range()))
+            .collect()
+    };
+    let mut all: Vec<(std::ops::Range<usize>, &[&str])> = Vec::new();
+    all.extend(changes(&a).into_iter().map(|(old, new)| (old, &a[new])));
+    all.extend(changes(&b).into_iter().map(|(old, new)| (old, &b[new])));
+    all.sort_by_key(|(old, _)| (old.start, old.end));
+    let mut out = String::new();
+    let mut at = 0;
+    for (i, (old, new)) in all.iter().enumerate() {
+        if i > 0 && (old.start < at || old.start == all[i - 1].0.start) {
+            return None;
+        }
+        out.extend(base[at..old.start].iter().copied());
+        out.extend(new.iter().copied());
+        at = old.end;
+    }
+    out.extend(base[at..].iter().copied());
+    Some(out)
+}
+
 /// The line ending a file uses, decided by its first line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LineEnding {
@@ -365,16 +457,50 @@ impl Lock {
     /// and renames it over the file.
     fn commit(mut self, bytes: &[u8]) -> std::io::Result<()> {
         let mut handle = self.handle.take().expect("lock file is open");
+        if fault(Fault::DiskFull) {
+            handle.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device (injected)"));
+        }
         handle.write_all(bytes)?;
         crate::atomic::keep_permissions(&handle, &self.file)?;
         handle.sync_all()?;
         drop(handle);
+        if fault(Fault::CrashBeforeRename) {
+            // As a power cut or `kill -9` would: no destructor runs, the lock stays.
+            std::process::abort();
+        }
         std::fs::rename(&self.path, &self.file)?;
         // The rename is done: nothing to clean up any more.
         self.path = PathBuf::new();
         crate::atomic::sync_dir(crate::atomic::parent_dir(&self.file));
         Ok(())
     }
+}
+
+/// Failures the tests inject to show that an edit interrupted at the worst moment
+/// leaves the original file intact. Only debug builds (`cargo test`) read
+/// `MENTOR_AGREE_FAULT`; release builds compile the check away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// `MENTOR_AGREE_FAULT=crash-before-rename`: abort after the new text is written
+    /// and synced to the lock file, before it is renamed over the file.
+    CrashBeforeRename,
+    /// `MENTOR_AGREE_FAULT=disk-full`: write half the new text, then fail as a full disk does.
+    DiskFull,
+}
+
+#[cfg(debug_assertions)]
+fn fault(which: Fault) -> bool {
+    let name = match which {
+        Fault::CrashBeforeRename => "crash-before-rename",
+        Fault::DiskFull => "disk-full",
+    };
+    std::env::var("MENTOR_AGREE_FAULT").is_ok_and(|v| v == name)
+}
+
+#[cfg(not(debug_assertions))]
+fn fault(_: Fault) -> bool {
+    false
 }
 
 impl Drop for Lock {
@@ -433,6 +559,51 @@ mod tests {
         append_table(&mut doc, "termination", entry(&[("by", "mentee".into())])).unwrap();
         assert_eq!(doc.to_string(), "[term]\nmonths = 6\n# c\n\n[termination]\nby = \"mentee\"\n");
         assert!(matches!(append_table(&mut doc, "termination", Table::new()), Err(EditError::Invalid(_))));
+    }
+
+    /// The file after `change`, as `edit_file` computes it.
+    fn edited(original: &str, change: impl FnOnce(&mut DocumentMut)) -> String {
+        let mut doc: DocumentMut = original.parse().unwrap();
+        let baseline = doc.to_string();
+        change(&mut doc);
+        carry_over(original, &baseline, &doc.to_string())
+    }
+
+    fn set_first_date(doc: &mut DocumentMut) {
+        doc["s"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap()["date"] =
+            Item::Value(date_value(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()));
+    }
+
+    fn add_checkin(doc: &mut DocumentMut) {
+        let date = date_value(NaiveDate::from_ymd_opt(2027, 1, 10).unwrap());
+        append_table_entry(doc, "checkins", entry(&[("date", date), ("by", "mentee".into())])).unwrap();
+    }
+
+    #[test]
+    fn an_edit_in_place_adds_no_final_newline() {
+        let old = "[[s]]\nrole = \"a\"\ndate = 2026-01-01\n\n[[s]]\nrole = \"b\"\ndate = 2026-01-01";
+        assert_eq!(edited(old, set_first_date), old.replacen("2026-01-01", "2027-02-03", 1));
+        // An append after such a line still ends its own new line.
+        let old = "[term]\nmonths = 6";
+        assert_eq!(edited(old, add_checkin), format!("{old}\n\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+    }
+
+    #[test]
+    fn headers_toml_edit_would_respace_are_kept() {
+        // Found by fuzzing: toml_edit writes every [[s]] header like the first one.
+        let old = "[[s]]\nrole = \"a\"\ndate = 2026-01-01\n\n[[ s ]]\nrole = \"b\"\ndate = 2026-01-01\n";
+        assert_eq!(edited(old, add_checkin), format!("{old}\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\n"));
+        assert_eq!(edited(old, set_first_date), old.replacen("2026-01-01", "2027-02-03", 1));
+        // A difference before the change.
+        let old = "[[s]]\nrole = \"a\"\n\n[[ s]]\nrole = \"b\"\n\n[[t]]\ndate = 2026-01-01\n";
+        let change = |doc: &mut DocumentMut| {
+            doc["t"].as_array_of_tables_mut().unwrap().get_mut(0).unwrap()["date"] =
+                Item::Value(date_value(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()));
+        };
+        assert_eq!(edited(old, change), old.replace("2026-01-01", "2027-02-03"));
+        // Differences on both sides of the change (and a missing final newline): merged line by line.
+        let old = "[[s]]\nrole = \"a\"\n\n[[ s]]\nrole = \"b\"\n\n[[t]]\ndate = 2026-01-01\n\n[[t ]]\nx = 1";
+        assert_eq!(edited(old, change), old.replace("2026-01-01", "2027-02-03"));
     }
 
     #[test]

@@ -104,6 +104,15 @@ pub enum RenderError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A template override is not a regular file inside the program's folder (for
+    /// example a symlink to a file elsewhere), so it is not read.
+    #[error("refusing template {}: {why}; a template override must be a regular file inside the program's folder", path.display())]
+    Refused {
+        /// The override file.
+        path: PathBuf,
+        /// What it is instead.
+        why: String,
+    },
     /// A template does not compile (tera's report names the template, line and column).
     #[error("invalid template{origin}\n{report}")]
     Compile {
@@ -160,13 +169,9 @@ impl Renderer {
             let mut source = t.source.to_string();
             if let Some(dir) = dir {
                 let path = dir.join(t.name);
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => {
-                        source = text;
-                        overrides.push(path);
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(source) => return Err(RenderError::Read { path, source }),
+                if let Some(text) = read_override(dir, &path)? {
+                    source = text;
+                    overrides.push(path);
                 }
             }
             if t.name.ends_with(".md.tera") {
@@ -213,6 +218,30 @@ impl Renderer {
     pub fn index(&self, ctx: &IndexContext) -> Result<String, RenderError> {
         render(&self.html, "index.html.tera", ctx)
     }
+}
+
+/// The text of the override `path` in the override folder `dir`, or `None` when
+/// there is none. Only a regular file whose real path lies inside the program's
+/// folder (the parent of `dir`) is read: a symlink committed to the program's
+/// repository cannot pull another file of the machine into published pages.
+fn read_override(dir: &Path, path: &Path) -> Result<Option<String>, RenderError> {
+    let read_err = |source| RenderError::Read { path: path.to_path_buf(), source };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(read_err(e)),
+    };
+    let root = dir.parent().unwrap_or(dir);
+    let root = root.canonicalize().map_err(read_err)?;
+    let real = path.canonicalize().map_err(read_err)?;
+    if !real.starts_with(&root) {
+        let why = format!("it resolves to {}, outside {}", real.display(), root.display());
+        return Err(RenderError::Refused { path: path.to_path_buf(), why });
+    }
+    if !meta.is_file() {
+        return Err(RenderError::Refused { path: path.to_path_buf(), why: "it is not a regular file".into() });
+    }
+    std::fs::read_to_string(path).map(Some).map_err(read_err)
 }
 
 fn render<T: Serialize>(tera: &Tera, name: &str, ctx: &T) -> Result<String, RenderError> {

@@ -508,3 +508,35 @@ fn a_public_key_signs_through_ssh_agent() {
     a.success();
     assert_eq!(w.check("draft.toml"), (0, vec![]));
 }
+
+#[test]
+fn a_key_used_for_another_principal_is_untrusted() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let (ada, ada_pub) = w.keygen("ada", "ed25519");
+    let (_, grace_pub) = w.keygen("grace", "ed25519");
+    let draft = w.read("draft.toml");
+    let sig = w.ssh_keygen_sign("draft.toml", &ada, "mentor-agree");
+    for (signers, signer, why) in [
+        // Ada's key, claimed as Grace's signature.
+        (
+            format!("ada@example.org {ada_pub}\ngrace@example.org {grace_pub}\n"),
+            "grace@example.org",
+            "not one of the keys",
+        ),
+        // A principal the file does not list at all.
+        (format!("ada@example.org {ada_pub}\n"), "ada@example.com", "lists no key for \"ada@example.com\""),
+        // A pattern that excludes the principal.
+        (format!("*@example.org,!ada@example.org {ada_pub}\n"), "ada@example.org", "lists no key for"),
+    ] {
+        w.write("allowed_signers", &signers);
+        w.write("draft.toml", &draft);
+        w.paste_signature("draft.toml", "mentor", "Ada Lovelace", signer, &sig);
+        assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]), "{signers}");
+        let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(report.contains(why), "{signers}: {report}");
+    }
+}

@@ -1,0 +1,86 @@
+//! Inputs the coverage-guided fuzzer (`fuzz/`, see docs/fragments/safety.md)
+//! found to break an invariant, kept as regression fixtures in
+//! `tests/fixtures/fuzz/`. Each must check to a complete report (exit 0/1, valid
+//! JSON), with every located problem inside its shown line, render or fail
+//! cleanly (exit 0 or 2), never panic, and keep its bytes under an appended entry.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use common::cmd;
+use mentor_agree::checker::{self, Settings};
+use mentor_agree::program::Program;
+use mentor_agree::{edit, rules};
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(common::fixture("fuzz"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fuzz fixtures");
+    files
+}
+
+#[test]
+fn located_problems_stay_inside_their_line() {
+    let settings = Settings {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        options: rules::Options { require_signed: true },
+        ssh: None,
+    };
+    for file in fixtures() {
+        let Ok(text) = checker::decode(std::fs::read(&file).unwrap()) else { continue };
+        let checked = checker::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
+        assert!(!checked.diagnostics.is_empty(), "{}: expected problems", file.display());
+        for d in &checked.diagnostics {
+            let p = &d.position;
+            assert!(p.line >= 1 && p.column >= 1, "{}: {p:?}", file.display());
+            assert!(p.line_span.start <= p.line_span.end, "{}: {p:?}", file.display());
+            assert!(p.line_span.end <= p.source_line.len(), "{}: {p:?}", file.display());
+        }
+    }
+}
+
+#[test]
+fn check_and_render_finish_cleanly() {
+    for file in fixtures() {
+        let out = cmd().args(["check", "--format", "json"]).arg(&file).output().unwrap();
+        let code = out.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{}: check exited {code:?}", file.display());
+        let json: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{}: invalid JSON ({e})", file.display()));
+        assert_eq!(json["checked"], 1);
+        let human = cmd().arg("check").arg(&file).output().unwrap();
+        assert_eq!(human.status.code(), code, "{}", file.display());
+        for format in ["md", "html"] {
+            let out = cmd().args(["render", "--format", format]).arg(&file).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(matches!(out.status.code(), Some(0 | 2)), "{}: render {format}: {stderr}", file.display());
+            assert!(!stderr.contains("panicked"), "{}: {stderr}", file.display());
+        }
+    }
+}
+
+#[test]
+fn an_appended_entry_keeps_the_original_bytes() {
+    let date = edit::date_value(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+    let mut edited = 0;
+    for file in fixtures() {
+        let Ok(text) = String::from_utf8(std::fs::read(&file).unwrap()) else { continue };
+        let Ok(mut doc) = text.parse::<toml_edit::DocumentMut>() else { continue };
+        let baseline = doc.to_string();
+        let mut entry = toml_edit::Table::new();
+        entry.insert("date", toml_edit::Item::Value(date.clone()));
+        entry.insert("by", toml_edit::value("mentee"));
+        edit::append_table_entry(&mut doc, "checkins", entry).unwrap();
+        let out = edit::carry_over(&text, &baseline, &doc.to_string());
+        assert!(out.starts_with(&text), "{}:\n{out}", file.display());
+        edited += 1;
+    }
+    assert!(edited > 0);
+}
