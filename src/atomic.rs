@@ -21,19 +21,33 @@ pub fn parent_dir(path: &Path) -> &Path {
 ///
 /// A symlink at `path` is replaced by the new file, not followed.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_with(path, bytes)?;
+    replace(path, bytes, true)
+}
+
+/// Like [`write`] (readers still see the old file or the new one, never half), but
+/// without waiting for the disk: for output that can be generated again, such as
+/// the thousands of pages of `render --site`, where a sync per file would cost
+/// far more than the rendering. Call [`sync_dir`] once when done.
+pub fn write_regenerable(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    let tmp = temp_with(path, bytes, durable)?;
     if let Some(mode) = existing_permissions(path) {
         tmp.as_file().set_permissions(mode)?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(parent_dir(path));
+    if durable {
+        sync_dir(parent_dir(path));
+    }
     Ok(())
 }
 
 /// Writes `bytes` to a new file at `path`, never replacing one: when `path`
 /// exists the error is [`io::ErrorKind::AlreadyExists`] and nothing is written.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_with(path, bytes)?;
+    let tmp = temp_with(path, bytes, true)?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     sync_dir(parent_dir(path));
     Ok(())
@@ -63,8 +77,9 @@ fn existing_permissions(path: &Path) -> Option<Permissions> {
     std::fs::symlink_metadata(path).ok().filter(|m| m.is_file()).map(|m| m.permissions())
 }
 
-/// A synced temporary file holding `bytes`, beside `path`, with an ordinary file's mode.
-fn temp_with(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
+/// A temporary file holding `bytes` (synced to disk when `durable`), beside `path`,
+/// with an ordinary file's mode.
+fn temp_with(path: &Path, bytes: &[u8], durable: bool) -> io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".mentor-agree-").suffix(".tmp");
     // 0666 less the umask, as any new file; tempfile's default is a private 0600.
@@ -72,7 +87,9 @@ fn temp_with(path: &Path, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let mut tmp = builder.tempfile_in(parent_dir(path))?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     Ok(tmp)
 }
 
@@ -95,6 +112,8 @@ mod tests {
         write(&path, b"one").unwrap();
         write(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        write_regenerable(&path, b"three").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
         assert!(leftovers(dir.path()).is_empty());
     }
 

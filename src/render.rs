@@ -218,6 +218,11 @@ impl Renderer {
     pub fn index(&self, ctx: &IndexContext) -> Result<String, RenderError> {
         render(&self.html, "index.html.tera", ctx)
     }
+
+    /// Renders the CSS the HTML pages use, for a site's shared stylesheet.
+    pub fn stylesheet(&self) -> Result<String, RenderError> {
+        render(&self.html, "style.css.tera", &serde_json::Map::new())
+    }
 }
 
 /// The text of the override `path` in the override folder `dir`, or `None` when
@@ -532,6 +537,8 @@ pub struct ProblemCtx {
 pub struct SiteCtx {
     /// Link to the index page.
     pub index: String,
+    /// Link to the site's shared stylesheet (pages of a site do not each carry the CSS).
+    pub stylesheet: String,
 }
 
 /// `generator`.
@@ -930,6 +937,8 @@ pub struct IndexContext {
     pub today: NaiveDate,
     /// The tool.
     pub generator: GeneratorCtx,
+    /// Link to the site's shared stylesheet.
+    pub stylesheet: String,
 }
 
 impl IndexRow {
@@ -981,9 +990,13 @@ impl IndexContext {
             counts,
             today,
             generator: GeneratorCtx::default(),
+            stylesheet: STYLESHEET.to_string(),
         }
     }
 }
+
+/// File name of a site's shared stylesheet (never an agreement page's name, which ends in `.html`).
+pub const STYLESHEET: &str = "style.css";
 
 /// Page file names for a site, one per id: `<id>.html` when the id is valid
 /// (see [`crate::rules::parties::valid_id`]) and free, else `agreement-<n>.html`;

@@ -384,16 +384,27 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
     let mut written: Vec<String> =
         std::fs::read_dir(&outdir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     written.sort();
-    assert_eq!(written, ["a-signed.html", "agreement-3.html", "b-errors.html", "d-broken.html", "index.html"]);
+    assert_eq!(
+        written,
+        ["a-signed.html", "agreement-3.html", "b-errors.html", "d-broken.html", "index.html", "style.css"]
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let page = Html::parse_document(&std::fs::read_to_string(outdir.join("b-errors.html")).unwrap());
     assert_eq!(select(&page, "nav a")[0].attr("href"), Some("index.html"));
     assert_eq!(select(&page, "#problems .code").len(), 2);
     assert!(select(&page, "script").is_empty());
+    // Site pages share one stylesheet instead of each carrying the CSS.
+    let css = std::fs::read_to_string(outdir.join("style.css")).unwrap();
+    assert!(css.contains("prefers-color-scheme: dark") && css.contains("@media print"), "{css}");
+    for html in [&page, &doc] {
+        let links: Vec<_> = select(html, "link").iter().map(|l| l.attr("href").unwrap().to_string()).collect();
+        assert_eq!(links, ["style.css"]);
+        assert!(select(html, "style").is_empty());
+    }
 
-    // The index sorts with a small inline script, and no external resources.
+    // The index sorts with a small inline script, and loads nothing else.
     assert_eq!(select(&doc, "script").len(), 1);
-    assert!(select(&doc, "script[src], link, img").is_empty());
+    assert!(select(&doc, "script[src], img").is_empty());
 }
 
 #[test]

@@ -85,6 +85,7 @@ fn site_never_writes_outside_outdir_whatever_the_ids() {
         }
     }
     assert!(!Path::new("/etc/mentor-agree-escaped").exists() && !Path::new("/tmp/mentor-agree-escaped").exists());
+    assert!(pages.remove("style.css"), "the shared stylesheet: {pages:?}");
     assert_eq!(pages.len(), ids.len() + 1, "one page per agreement and the index: {pages:?}");
     for page in &pages {
         assert!(page.ends_with(".html") && !page.starts_with('.') && page.len() < 255, "{page}");

@@ -136,7 +136,10 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     std::fs::create_dir_all(outdir).with_context(|| format!("cannot create {}", outdir.display()))?;
     let root = outdir.canonicalize().with_context(|| format!("cannot open {}", outdir.display()))?;
     let names = page_names(files.iter().map(|f| f.id.as_str()));
-    let site_ctx = SiteCtx { index: "index.html".to_string() };
+    let site_ctx = SiteCtx { index: "index.html".to_string(), stylesheet: crate::render::STYLESHEET.to_string() };
+    let css_path = inside(&root, crate::render::STYLESHEET)?;
+    crate::atomic::write_regenerable(&css_path, index_renderer.stylesheet()?.as_bytes())
+        .with_context(|| format!("cannot write {}", css_path.display()))?;
     let rows = files
         .par_iter()
         .zip(names.par_iter())
@@ -144,7 +147,8 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
             let ctx = AgreementContext::build(f, today, Some(site_ctx.clone()));
             let html = renderers[&f.program.path].agreement(&ctx, Format::Html)?;
             let path = inside(&root, name)?;
-            crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::atomic::write_regenerable(&path, html.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(IndexRow::new(&ctx, name.clone()))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
