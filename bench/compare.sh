@@ -13,6 +13,9 @@ SIZES=${SIZES:-"1000 10000 50000"}
 ROUNDS=${ROUNDS:-7}
 WORK=${WORK:-target/bench-corpus}
 TODAY=2026-11-25
+# The site goes to a tmpfs when there is one, so the figure is the tool's work,
+# not the disk's (creating 10,000 files right after deleting as many is slow on ext4).
+SITE_TMP=${SITE_TMP:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "$WORK")}
 
 cargo build --release --quiet
 cargo build --release --quiet --example gen-corpus
@@ -42,12 +45,15 @@ for n in $SIZES; do
   # Sanity: the corpus is valid, so check must exit 0.
   "$BIN" --today "$TODAY" check "$dir" >/dev/null
   declare -A t=() m=()
-  for name in check status cat taplo; do t[$name]=""; m[$name]=""; done
+  for name in check status site cat taplo; do t[$name]=""; m[$name]=""; done
   for _ in $(seq "$ROUNDS"); do
-    for name in check status cat taplo; do
+    for name in check status site cat taplo; do
       case $name in
         check)  r=$(measure "$BIN" --today "$TODAY" check "$dir") ;;
         status) r=$(measure "$BIN" --today "$TODAY" status "$dir" --format json) ;;
+        site)   out=$(mktemp -d "$SITE_TMP/site.XXXXXX")
+                r=$(measure "$BIN" --today "$TODAY" render --site "$out" "$dir")
+                rm -rf "$out" ;;
         cat)    r=$(measure sh -c "find '$dir' -name '*.toml' -print0 | xargs -0 cat") ;;
         taplo)  r=$(measure taplo lint --no-auto-config "$dir/*.toml") ;;
       esac
@@ -55,13 +61,13 @@ for n in $SIZES; do
       m[$name]+="${r##* }"$'\n'
     done
   done
-  for name in check status cat taplo; do
+  for name in check status site cat taplo; do
     t[$name]=$(printf '%s' "${t[$name]}" | median)
     m[$name]=$(printf '%s' "${m[$name]}" | median)
   done
   ratio=$(awk -v a="${t[check]}" -v b="${t[taplo]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
-  rows+=("| $n | ${t[cat]} | ${t[taplo]} | ${t[check]} | ${t[status]} | $ratio | $(( ${m[check]%.*} / 1024 )) |")
-  echo "n=$n cat=${t[cat]}s taplo=${t[taplo]}s check=${t[check]}s status=${t[status]}s check/taplo=$ratio peak=${m[check]}KiB" >&2
+  rows+=("| $n | ${t[cat]} | ${t[taplo]} | ${t[check]} | ${t[status]} | ${t[site]} | $ratio | $(( ${m[check]%.*} / 1024 )) | $(( ${m[status]%.*} / 1024 )) |")
+  echo "n=$n cat=${t[cat]}s taplo=${t[taplo]}s check=${t[check]}s status=${t[status]}s site=${t[site]}s check/taplo=$ratio peak=${m[check]}KiB" >&2
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
@@ -79,9 +85,10 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
   echo "- **taplo lint**: \`taplo lint\` ($(taplo --version 2>/dev/null | head -n1)), TOML parsing and syntax checks only."
   echo "- **check**: \`mentor-agree check\`, every rule and every signature digest."
   echo "- **status**: \`mentor-agree status --format json\`."
+  echo "- **render --site**: \`mentor-agree render --site\` into a new folder on \`$SITE_TMP\` (index + one HTML page per agreement)."
   echo
-  echo "| files | cat (s) | taplo lint (s) | check (s) | status (s) | check / taplo | check peak memory (MiB) |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| files | cat (s) | taplo lint (s) | check (s) | status (s) | render --site (s) | check / taplo | check peak (MiB) | status peak (MiB) |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${rows[@]}"
 } > BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2
