@@ -27,10 +27,11 @@ BIN=target/release/mentor-agree
 GEN=target/release/examples/gen-corpus
 
 # seconds and peak KiB of one run, stdout/stderr discarded
+TIMES=$(mktemp)
+trap 'rm -f "$TIMES"' EXIT
 measure() {
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-  echo "$out"
+  /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
+  tail -n 1 "$TIMES"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

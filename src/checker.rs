@@ -45,9 +45,9 @@ pub struct Checked {
     /// True when the text was read as an agreement (valid TOML of a supported format).
     pub readable: bool,
     /// The model (absent when not readable, or dropped by [`Checked::without_model`]).
-    pub agreement: Option<Agreement>,
+    pub agreement: Option<Box<Agreement>>,
     /// Derived values (absent with the model).
-    pub derived: Option<Derived>,
+    pub derived: Option<Box<Derived>>,
     /// Canonical terms bytes.
     pub terms: Option<String>,
     /// Problems, in file order.
@@ -115,7 +115,7 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
             ssh,
         };
         rules::check(&ctx, &mut diags);
-        derived = Some(der);
+        derived = Some(Box::new(der));
     }
     rules::apply_levels(&program, &mut diags);
     let index = LineIndex::new(text);
@@ -126,7 +126,7 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         id,
         id_position,
         readable: parsed.agreement.is_some(),
-        agreement: parsed.agreement,
+        agreement: parsed.agreement.map(Box::new),
         derived,
         terms: parsed.terms,
         diagnostics,

@@ -655,7 +655,7 @@ impl AgreementContext {
     /// The context for one checked file, as of `today`.
     pub fn build(checked: &Checked, today: NaiveDate, site: Option<SiteCtx>) -> AgreementContext {
         let empty = Agreement::default();
-        let a = checked.agreement.as_ref().unwrap_or(&empty);
+        let a = checked.agreement.as_deref().unwrap_or(&empty);
         let program = &checked.program;
         let digest = checked.derived.as_ref().and_then(|d| d.digest.clone());
 

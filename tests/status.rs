@@ -171,3 +171,17 @@ fn without_paths_the_programs_agreements_folder_is_used() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["id"], "ada-grace");
 }
+
+#[test]
+fn duplicate_ids_count_as_errors_of_the_later_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("id = \"same-pair\"\n{}", base());
+    std::fs::write(dir.path().join("a.toml"), &text).unwrap();
+    std::fs::write(dir.path().join("b.toml"), &text).unwrap();
+    let rows = status_json(&[dir.path()]);
+    let errors = |file: &str| {
+        rows.iter().find(|r| r["file"].as_str().unwrap().ends_with(file)).unwrap()["errors"].as_u64().unwrap()
+    };
+    assert_eq!((errors("a.toml"), errors("b.toml")), (0, 1));
+    assert!(rows[0]["file"].as_str().unwrap().ends_with("b.toml"), "the file with the error comes first");
+}

@@ -16,34 +16,40 @@ use crate::workspace;
 
 /// Checks every file of a run in parallel, in a deterministic order, with duplicate ids marked.
 pub fn check_paths(paths: &[PathBuf], global: &Global, options: rules::Options) -> anyhow::Result<Vec<Checked>> {
-    check_paths_keeping(paths, global, options, true)
+    Ok(check_paths_with(paths, global, options, true, |_| ())?.into_iter().map(|(c, ())| c).collect())
 }
 
-/// Like [`check_paths`]; with `keep_model` false each file's model is dropped as soon as it
-/// is checked, so memory stays flat however many files there are.
-pub fn check_paths_keeping(
+/// Like [`check_paths`], computing `view(&checked)` for each file in the parallel
+/// stage. Without `keep_model` each file's model is dropped right after its view
+/// is made, so memory stays flat however many files there are; the returned
+/// [`Checked`] still carries the file's id and diagnostics (duplicate ids included).
+pub fn check_paths_with<T: Send>(
     paths: &[PathBuf],
     global: &Global,
     options: rules::Options,
     keep_model: bool,
-) -> anyhow::Result<Vec<Checked>> {
+    view: impl Fn(&Checked) -> T + Sync,
+) -> anyhow::Result<Vec<(Checked, T)>> {
     let files = workspace::collect(paths, global.program.as_deref())?;
     let resolver = workspace::resolver(global.program.as_deref())?;
     let settings = Settings { today: super::today(global), options, ssh: None };
     let signers = SignersCache::default();
-    let mut checked = files
+    let (mut checked, views): (Vec<Checked>, Vec<T>) = files
         .par_iter()
-        .map(|path| -> anyhow::Result<Checked> {
+        .map(|path| -> anyhow::Result<(Checked, T)> {
             let program = resolver.for_path(path)?;
             let allowed = signers.for_program(&program)?;
             let settings = Settings { ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier), ..settings };
             let checked = checker::check_file(path, program, &settings)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            Ok(if keep_model { checked } else { checked.without_model() })
+            let made = view(&checked);
+            Ok((if keep_model { checked } else { checked.without_model() }, made))
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     checker::mark_duplicate_ids(&mut checked);
-    Ok(checked)
+    Ok(checked.into_iter().zip(views).collect())
 }
 
 /// `check --explain CODE`: prints the code's documentation; exit 2 for an unknown code.
@@ -74,7 +80,8 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         return Ok(super::EXIT_OK);
     }
     let options = rules::Options { require_signed: args.require_signed };
-    let files = check_paths_keeping(&args.paths, global, options, false)?;
+    let files: Vec<Checked> =
+        check_paths_with(&args.paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
     let totals = Totals::of(&files);
     let text = match args.format {
         Format::Human => {

@@ -85,17 +85,23 @@ impl StatusRow {
     }
 }
 
-/// Rows for checked files, most urgent first.
-pub fn rows(files: &[Checked]) -> Vec<StatusRow> {
-    let mut rows: Vec<StatusRow> = files.iter().map(StatusRow::of).collect();
+/// Rows, most urgent first.
+fn sorted(mut rows: Vec<StatusRow>) -> Vec<StatusRow> {
     rows.sort_by(|a, b| a.attention().cmp(&b.attention()));
     rows
 }
 
 /// Runs `status`.
 pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
-    let files = super::check::check_paths(&args.paths, global, rules::Options::default())?;
-    let mut rows = rows(&files);
+    // Rows are made as each file is checked, so no model outlives its row; the
+    // counts are taken again afterwards, once duplicate ids across files are known.
+    let checked = super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, StatusRow::of)?;
+    let mut rows = sorted(
+        checked
+            .into_iter()
+            .map(|(c, row)| StatusRow { errors: c.count(Severity::Error), warnings: c.count(Severity::Warning), ..row })
+            .collect(),
+    );
     if !args.state.is_empty() {
         rows.retain(|r| r.state.is_some_and(|s| args.state.contains(&s)));
     }
