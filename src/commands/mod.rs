@@ -37,23 +37,20 @@ pub fn today(global: &Global) -> NaiveDate {
 
 /// Whether to colour output written to stdout.
 pub fn use_color(global: &Global) -> bool {
-    match global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
-        }
-    }
+    color_on(global, std::io::stdout().is_terminal())
 }
 
 /// Whether to colour output written to stderr (reports of refused edits and exports, prompts).
 pub fn use_color_stderr(global: &Global) -> bool {
+    color_on(global, std::io::stderr().is_terminal())
+}
+
+/// `--color`, or with `auto`: on a terminal, unless NO_COLOR is set (to anything but "").
+fn color_on(global: &Global, terminal: bool) -> bool {
     match global.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-        }
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }
 
