@@ -10,6 +10,24 @@ use scraper::{Html, Selector};
 
 const MAYA: &str = "2026-09-maya-okafor-tomas-rivera.toml";
 
+/// The sections of a rendered agreement, in order (Markdown `##` and HTML `<h2>` alike).
+const SECTIONS: [&str; 14] = [
+    "Parties",
+    "Purpose and topics",
+    "Expectations",
+    "Duties",
+    "Meetings",
+    "Term",
+    "Goals",
+    "Review checkpoints",
+    "Confidentiality",
+    "Ending the agreement",
+    "Intervention by the Micro-Mentoring Program Team",
+    "Progress check-ins",
+    "Signatures",
+    "Not a legal document",
+];
+
 fn stdout_of(args: &[&str]) -> String {
     let out = cmd().args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -93,25 +111,7 @@ fn table<'a>(md: &'a Md, first: &str) -> &'a Vec<Vec<String>> {
 fn markdown_has_every_section_filled_with_the_pairs_facts() {
     let md = parse_md(&render_md(&example(MAYA)));
     assert_eq!(md.headings[0], (1, "Mentoring agreement: Maya Okafor and Tomás Rivera".to_string()));
-    assert_eq!(
-        h2s(&md),
-        [
-            "Parties",
-            "Purpose and topics",
-            "Expectations",
-            "Duties",
-            "Meetings",
-            "Term",
-            "Goals",
-            "Review checkpoints",
-            "Confidentiality",
-            "Ending the agreement",
-            "Intervention by the Micro-Mentoring Program Team",
-            "Progress check-ins",
-            "Signatures",
-            "Not a legal document",
-        ]
-    );
+    assert_eq!(h2s(&md), SECTIONS);
     let h3: Vec<&str> = md.headings.iter().filter(|(l, _)| *l == 3).map(|(_, t)| t.as_str()).collect();
     assert_eq!(
         h3,
@@ -228,25 +228,7 @@ fn html_is_one_self_contained_page_with_every_section() {
     let doc = Html::parse_document(&src);
     assert_eq!(text_of(&select(&doc, "title")[0]), "Mentoring agreement: Maya Okafor and Tomás Rivera");
     let h2: Vec<String> = select(&doc, "main section > h2").iter().map(text_of).collect();
-    assert_eq!(
-        h2,
-        [
-            "Parties",
-            "Purpose and topics",
-            "Expectations",
-            "Duties",
-            "Meetings",
-            "Term",
-            "Goals",
-            "Review checkpoints",
-            "Confidentiality",
-            "Ending the agreement",
-            "Intervention by the Micro-Mentoring Program Team",
-            "Progress check-ins",
-            "Signatures",
-            "Not a legal document",
-        ]
-    );
+    assert_eq!(h2, SECTIONS);
     assert_eq!(select(&doc, "meta[name=viewport]").len(), 1);
     let goals: Vec<Vec<String>> = select(&doc, "table.goals tbody tr")
         .iter()
