@@ -471,16 +471,30 @@ impl Program {
 
 /// Finds the program.toml governing `path`, walking up from it.
 pub fn find_program_file(path: &Path) -> Option<PathBuf> {
+    search_upwards(&search_start(path)?)
+}
+
+/// The absolute folder the search for `path`'s program starts in: `path` itself
+/// when it is a folder, else the folder holding it.
+fn search_start(path: &Path) -> Option<PathBuf> {
     let abs = std::path::absolute(path).ok()?;
-    let start = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
-    start.ancestors().map(|dir| dir.join(PROGRAM_FILE)).find(|p| p.is_file())
+    if abs.is_dir() { Some(abs) } else { abs.parent().map(Path::to_path_buf) }
+}
+
+/// The first program.toml in `dir` or a folder above it.
+fn search_upwards(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().map(|d| d.join(PROGRAM_FILE)).find(|p| p.is_file())
 }
 
 /// Resolves the program for each path, loading each program.toml once.
 #[derive(Debug, Default)]
 pub struct ProgramResolver {
     fixed: Option<Arc<Program>>,
-    by_dir: Mutex<HashMap<PathBuf, Arc<Program>>>,
+    /// Loaded programs, by program file.
+    by_file: Mutex<HashMap<PathBuf, Arc<Program>>>,
+    /// The program file found from each folder searched (most agreements share a folder,
+    /// so the walk up and its file-system lookups happen once per folder, not per file).
+    by_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     builtin: Arc<Program>,
 }
 
@@ -488,7 +502,12 @@ impl ProgramResolver {
     /// With `--program FILE` every path gets that program; else discovery.
     pub fn new(program_override: Option<&Path>) -> Result<Self, ProgramError> {
         let fixed = program_override.map(Program::load).transpose()?.map(Arc::new);
-        Ok(ProgramResolver { fixed, by_dir: Mutex::default(), builtin: Arc::new(Program::builtin()) })
+        Ok(ProgramResolver {
+            fixed,
+            by_file: Mutex::default(),
+            by_folder: Mutex::default(),
+            builtin: Arc::new(Program::builtin()),
+        })
     }
 
     /// The program for `path`.
@@ -496,10 +515,14 @@ impl ProgramResolver {
         if let Some(p) = &self.fixed {
             return Ok(p.clone());
         }
-        let Some(file) = find_program_file(path) else {
+        let found = search_start(path).and_then(|start| {
+            let mut folders = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
+            folders.entry(start).or_insert_with_key(|dir| search_upwards(dir)).clone()
+        });
+        let Some(file) = found else {
             return Ok(self.builtin.clone());
         };
-        let mut cache = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.by_file.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(p) = cache.get(&file) {
             return Ok(p.clone());
         }
