@@ -537,6 +537,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn resolver_finds_each_folders_program_once() {
+        let root = tempfile::tempdir().unwrap();
+        let a = root.path().join("a");
+        let b = root.path().join("b/agreements");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(root.path().join("b/program.toml"), "[program]\nname = \"B\"\n").unwrap();
+        let resolver = ProgramResolver::new(None).unwrap();
+        let pa = resolver.for_path(&a.join("x.toml")).unwrap();
+        let pb1 = resolver.for_path(&b.join("x.toml")).unwrap();
+        let pb2 = resolver.for_path(&b.join("y.toml")).unwrap();
+        assert_eq!(pb1.program.name, "B");
+        assert!(Arc::ptr_eq(&pb1, &pb2), "one load per program file");
+        // `a` has no program.toml above it inside the temp folder; unless the machine
+        // has one further up, it gets the built-in program.
+        if find_program_file(&a.join("x.toml")).is_none() {
+            assert!(pa.path.is_none());
+        }
+        // A program.toml added later in an already searched folder is not seen in the same run,
+        // but a fresh resolver finds it.
+        std::fs::write(a.join("program.toml"), "[program]\nname = \"A\"\n").unwrap();
+        assert_eq!(ProgramResolver::new(None).unwrap().for_path(&a.join("x.toml")).unwrap().program.name, "A");
+    }
+
+    #[test]
     fn empty_program_is_the_builtin_one() {
         let p = Program::parse("", Path::new("program.toml")).unwrap();
         assert_eq!(p.rules, Rules::default());
