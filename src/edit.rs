@@ -69,7 +69,7 @@ pub enum EditError {
     #[error(
         "refused to edit {}: the change would add {} (file unchanged)",
         .0.path.display(),
-        plural(.0.diagnostics.len(), "error")
+        crate::diagnostic::report::plural(.0.diagnostics.len(), "error")
     )]
     Refused(Box<Checked>),
     /// The requested change does not apply to this file (e.g. a second termination).
@@ -79,10 +79,6 @@ pub enum EditError {
 
 fn unchanged_note(action: &str) -> &'static str {
     if action == "read" { "" } else { " (file unchanged)" }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// What to edit and how to check it.

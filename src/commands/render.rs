@@ -37,7 +37,7 @@ fn format_of(args: &RenderArgs) -> Format {
 
 /// "N errors and M warnings".
 fn problems_phrase(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    use crate::diagnostic::report::plural;
     match (errors, warnings) {
         (e, 0) => plural(e, "error"),
         (0, w) => plural(w, "warning"),

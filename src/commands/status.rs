@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::checker::Checked;
 use crate::cli::{Global, StatusArgs, StatusFormat};
 use crate::derived::State;
+use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
 use crate::program::Role;
 use crate::rules;
@@ -125,10 +126,6 @@ pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
 
 fn date(d: Option<NaiveDate>) -> String {
     d.map_or_else(|| "-".to_string(), rules::ymd)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn state_color(state: Option<State>) -> Color {

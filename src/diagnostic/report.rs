@@ -73,13 +73,17 @@ pub fn human_file(file: &Checked, color: bool) -> String {
     out
 }
 
+/// "1 error", "2 warnings": a count and its noun, plural when it is not one.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The closing summary line of a human report.
 pub fn summary(t: &Totals) -> String {
     let noun = if t.checked == 1 { "agreement" } else { "agreements" };
     if t.errors == 0 && t.warnings == 0 {
         return format!("checked {} {noun}: no problems", t.checked);
     }
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     format!("checked {} {noun}: {}, {}", t.checked, plural(t.errors, "error"), plural(t.warnings, "warning"))
 }
 
