@@ -32,6 +32,25 @@ pub fn write_regenerable(path: &Path, bytes: &[u8]) -> io::Result<()> {
     replace(path, bytes, false)
 }
 
+/// Writes `bytes` to a new file at `path`, in place (no temporary file, no sync):
+/// for generated output in a folder that nothing reads yet, such as a site being
+/// written into a new folder. When `path` exists, it is replaced atomically as by
+/// [`write_regenerable`] instead.
+pub fn write_fresh(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = match File::create_new(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return write_regenerable(path, bytes),
+        Err(e) => return Err(e),
+    };
+    if let Err(e) = file.write_all(bytes) {
+        // Leave no partial file behind.
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(())
+}
+
 fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let tmp = temp_with(path, bytes, durable)?;
     if let Some(mode) = existing_permissions(path) {
@@ -115,6 +134,19 @@ mod tests {
         write_regenerable(&path, b"three").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn write_fresh_creates_in_place_and_replaces_what_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        write_fresh(&path, b"one").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        // Another writer got there first: its file is replaced whole, not truncated and rewritten.
+        write_fresh(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert!(leftovers(dir.path()).is_empty());
+        assert!(write_fresh(&dir.path().join("missing/page.html"), b"x").is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -136,6 +137,9 @@ pub struct Renderer {
     html: Tera,
     md: Tera,
     overrides: Vec<PathBuf>,
+    /// The program these templates were chosen for, with its template value made
+    /// once: a site renders thousands of pages that all share it.
+    program: Option<(Arc<Program>, Value)>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -153,11 +157,13 @@ impl Renderer {
     /// The templates for `program`: built-in, each replaced by `templates/<name>`
     /// next to its program.toml when that file exists. No other path is ever read,
     /// and templates can include only each other (tera resolves `include` by name).
-    pub fn for_program(program: &Program) -> Result<Renderer, RenderError> {
-        match &program.path {
-            Some(_) => Renderer::with_override_dir(Some(&program.root().join(OVERRIDE_DIR))),
-            None => Renderer::builtin(),
-        }
+    pub fn for_program(program: &Arc<Program>) -> Result<Renderer, RenderError> {
+        let mut renderer = match &program.path {
+            Some(_) => Renderer::with_override_dir(Some(&program.root().join(OVERRIDE_DIR)))?,
+            None => Renderer::builtin()?,
+        };
+        renderer.program = Some((program.clone(), Value::from_serializable(&ProgramCtx::new(program))));
+        Ok(renderer)
     }
 
     /// The built-in templates, with overrides from `dir` when given.
@@ -197,7 +203,7 @@ impl Renderer {
         md.set_escape_fn(escape_markdown);
         md.add_raw_templates(md_sources)
             .map_err(|e| RenderError::Compile { origin: origin(&overrides), report: e.to_string() })?;
-        Ok(Renderer { html, md, overrides })
+        Ok(Renderer { html, md, overrides, program: None })
     }
 
     /// Override files in use.
@@ -211,7 +217,14 @@ impl Renderer {
             Format::Md => &self.md,
             Format::Html => &self.html,
         };
-        render(tera, format.template(), ctx)
+        let name = format.template();
+        let mut context = Context::from_serialize(ctx).map_err(|e| render_error(name, e))?;
+        let program = match &self.program {
+            Some((p, value)) if Arc::ptr_eq(p, &ctx.program) => value.clone(),
+            _ => Value::from_serializable(&ProgramCtx::new(&ctx.program)),
+        };
+        context.insert_value("program", program);
+        tera.render(name, &context).map_err(|e| render_error(name, e))
     }
 
     /// Renders the site's index page.
@@ -250,9 +263,12 @@ fn read_override(dir: &Path, path: &Path) -> Result<Option<String>, RenderError>
 }
 
 fn render<T: Serialize>(tera: &Tera, name: &str, ctx: &T) -> Result<String, RenderError> {
-    let context = Context::from_serialize(ctx)
-        .map_err(|e| RenderError::Render { name: name.to_string(), report: e.to_string() })?;
-    tera.render(name, &context).map_err(|e| RenderError::Render { name: name.to_string(), report: e.to_string() })
+    let context = Context::from_serialize(ctx).map_err(|e| render_error(name, e))?;
+    tera.render(name, &context).map_err(|e| render_error(name, e))
+}
+
+fn render_error(name: &str, e: tera::Error) -> RenderError {
+    RenderError::Render { name: name.to_string(), report: e.to_string() }
 }
 
 fn new_tera() -> Tera {
@@ -261,12 +277,23 @@ fn new_tera() -> Tera {
     tera
 }
 
+/// A date written exactly as dates in the context are ("2026-12-07"), read without
+/// chrono's general parser: a site's pages format hundreds of thousands of them.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')));
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
 /// `{{ date | long_date }}`: "2026-12-07" → "7 December 2026"; none → ""; other text unchanged.
 fn long_date_filter(value: Value, _: Kwargs, _: &State) -> Value {
     match value.as_str() {
-        Some(s) => match s.parse::<NaiveDate>() {
-            Ok(d) => Value::from(timeline::long_date(d)),
-            Err(_) => value,
+        Some(s) => match iso_date(s).map_or_else(|| s.parse::<NaiveDate>().ok(), Some) {
+            Some(d) => Value::from(timeline::long_date(d)),
+            None => value,
         },
         None if value.is_none() || value.is_undefined() => Value::from(""),
         None => value,
@@ -589,8 +616,10 @@ pub struct AgreementContext {
     pub termination: Option<TerminationCtx>,
     /// Derived values.
     pub derived: DerivedCtx,
-    /// The program.
-    pub program: ProgramCtx,
+    /// The program. Templates see it as `program` (a [`ProgramCtx`]), which the
+    /// renderer adds, made once per program rather than once per page.
+    #[serde(skip)]
+    pub program: Arc<Program>,
     /// Problems `check` found, errors first.
     pub problems: Vec<ProblemCtx>,
     /// Number of errors.
@@ -783,7 +812,7 @@ impl AgreementContext {
                 in_effect: derived.state == AgreementState::Terminated.as_str(),
             }),
             derived,
-            program: ProgramCtx::new(program),
+            program: program.clone(),
             errors: checked.count(Severity::Error),
             warnings: checked.count(Severity::Warning),
             problems,
@@ -794,21 +823,29 @@ impl AgreementContext {
     }
 }
 
-fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) -> DerivedCtx {
-    let program = &checked.program;
-    let required = &program.rules.signatures.roles;
+/// The state label of a file that could not be read as an agreement.
+const UNREADABLE: &str = "Not readable";
+
+/// "Maya Okafor and Tomás Rivera", saying which name is missing; the id when both are.
+fn pair_of(a: &Agreement, id: &str) -> String {
     let mentor = a.name_of(Role::Mentor).filter(|n| !n.trim().is_empty());
     let mentee = a.name_of(Role::Mentee).filter(|n| !n.trim().is_empty());
-    let pair = match (mentor, mentee) {
+    match (mentor, mentee) {
         (Some(m), Some(e)) => format!("{m} and {e}"),
         (Some(m), None) => format!("{m} and a mentee not yet named"),
         (None, Some(e)) => format!("a mentor not yet named and {e}"),
-        (None, None) => checked.id.clone(),
-    };
+        (None, None) => id.to_string(),
+    }
+}
+
+fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) -> DerivedCtx {
+    let program = &checked.program;
+    let required = &program.rules.signatures.roles;
+    let pair = pair_of(a, &checked.id);
     let Some(d) = &checked.derived else {
         return DerivedCtx {
             state: AgreementState::Draft.as_str().to_string(),
-            state_label: "Not readable".to_string(),
+            state_label: UNREADABLE.to_string(),
             pair,
             ..DerivedCtx::default()
         };
@@ -942,27 +979,31 @@ pub struct IndexContext {
 }
 
 impl IndexRow {
-    /// A row from an agreement's context and its page name.
-    pub fn new(ctx: &AgreementContext, href: String) -> IndexRow {
+    /// The row of a checked file whose page is `href`. Made straight from the
+    /// model, without building the page's whole context, so that the index can be
+    /// rendered while the pages are.
+    pub fn new(checked: &Checked, href: String) -> IndexRow {
+        let empty = Agreement::default();
+        let a = checked.agreement.as_deref().unwrap_or(&empty);
+        let d = checked.derived.as_deref();
+        let state = d.map_or(AgreementState::Draft, |d| d.state);
+        let name = |p: &Option<Person>| p.as_ref().and_then(|p| text(&p.name));
         IndexRow {
-            id: ctx.id.clone(),
+            id: checked.id.clone(),
             href,
-            file: ctx.file.clone(),
-            mentor: ctx.mentor.name.clone(),
-            mentee: ctx.mentee.name.clone(),
-            pair: ctx.derived.pair.clone(),
-            state: ctx.derived.state.clone(),
-            state_label: ctx.derived.state_label.clone(),
-            state_order: AgreementState::ALL
-                .iter()
-                .position(|s| s.as_str() == ctx.derived.state)
-                .map_or(0, |i| i as u8 + 1),
-            start: ctx.derived.start,
-            last_day: ctx.derived.last_day,
-            next_review: ctx.derived.next_review,
-            last_checkin: ctx.derived.last_checkin,
-            errors: ctx.errors,
-            warnings: ctx.warnings,
+            file: checked.path.display().to_string(),
+            mentor: name(&a.mentor),
+            mentee: name(&a.mentee),
+            pair: pair_of(a, &checked.id),
+            state: state.as_str().to_string(),
+            state_label: d.map_or(UNREADABLE, |d| state_label(d.state)).to_string(),
+            state_order: AgreementState::ALL.iter().position(|s| *s == state).map_or(0, |i| i as u8 + 1),
+            start: d.and_then(|d| d.start),
+            last_day: d.and_then(|d| d.last_day),
+            next_review: d.and_then(|d| d.next_review),
+            last_checkin: d.and_then(|d| d.last_checkin),
+            errors: checked.count(Severity::Error),
+            warnings: checked.count(Severity::Warning),
         }
     }
 }
@@ -1074,6 +1115,17 @@ mod tests {
         ctx.insert("b", "soon");
         ctx.insert("c", &Option::<String>::None);
         assert_eq!(tera.render("t", &ctx).unwrap(), "7 December 2026|soon|");
+    }
+
+    #[test]
+    fn iso_dates_read_as_chrono_reads_them() {
+        for s in ["2026-12-07", "2024-02-29", "0001-01-01", "9999-12-31", "2026-01-31"] {
+            assert_eq!(iso_date(s), Some(s.parse().unwrap()), "{s}");
+        }
+        // Not a date, or not in the exact form: left to chrono's parser (and to the text).
+        for s in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "20x6-01-01", "2026-1-05", "2026/01/05", "", "soon"] {
+            assert_eq!(iso_date(s), None, "{s}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 /// How often a pair meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -179,7 +179,13 @@ pub fn review_dates_every(start: NaiveDate, end: NaiveDate, months: u32) -> Vec<
 
 /// Formats a date for people: "7 December 2026".
 pub fn long_date(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
+    // Same as `date.format("%-d %B %Y")`, without interpreting a format string on
+    // every call: pages of a site format dozens of dates each.
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ];
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }
 
 #[cfg(test)]
@@ -241,5 +247,12 @@ mod tests {
     #[test]
     fn long_dates_read_naturally() {
         assert_eq!(long_date(d("2026-12-07")), "7 December 2026");
+        assert_eq!(long_date(d("2027-01-31")), "31 January 2027");
+        // Every day of twelve years reads as chrono's own "%-d %B %Y" would put it.
+        let mut day = d("2020-01-01");
+        while day < d("2032-01-01") {
+            assert_eq!(long_date(day), day.format("%-d %B %Y").to_string());
+            day = day.succ_opt().unwrap();
+        }
     }
 }

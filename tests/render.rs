@@ -390,6 +390,43 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
 }
 
 #[test]
+fn site_rendered_again_replaces_its_pages_and_keeps_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("agreements");
+    std::fs::create_dir(&src).unwrap();
+    for name in ["a-signed.toml", "b-errors.toml"] {
+        std::fs::copy(fixture("render/site").join(name), src.join(name)).unwrap();
+    }
+    let render = |outdir: &Path| {
+        let out = cmd().args(["render", "--site", outdir.to_str().unwrap(), src.to_str().unwrap()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let site = dir.path().join("site");
+    render(&site);
+    std::fs::write(site.join("CNAME"), "mentoring.example.org\n").unwrap();
+
+    // The pair edits its agreement; the site is written again over the old one.
+    let a = src.join("a-signed.toml");
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, text.replace("Tomás Rivera", "Tomás Rivera-Díaz")).unwrap();
+    render(&site);
+    let page = std::fs::read_to_string(site.join("a-signed.html")).unwrap();
+    assert!(page.contains("Tomás Rivera-Díaz"), "the page shows the new text");
+    assert_eq!(std::fs::read_to_string(site.join("CNAME")).unwrap(), "mentoring.example.org\n");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&site).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["CNAME", "a-signed.html", "b-errors.html", "index.html", "style.css"], "no temporary files left");
+
+    // Written over an old site or into a new folder, the pages are the same.
+    let fresh = dir.path().join("fresh");
+    render(&fresh);
+    for name in ["a-signed.html", "b-errors.html", "index.html", "style.css"] {
+        assert_eq!(std::fs::read(site.join(name)).unwrap(), std::fs::read(fresh.join(name)).unwrap(), "{name}");
+    }
+}
+
+#[test]
 fn site_strict_refuses_when_any_agreement_has_errors() {
     let dir = tempfile::tempdir().unwrap();
     let outdir = dir.path().join("site");

@@ -127,12 +127,19 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
             renderers.insert(f.program.path.clone(), Arc::new(Renderer::for_program(&f.program)?));
         }
     }
-    let shared = files.first().filter(|first| files.iter().all(|f| f.program.path == first.program.path));
-    let index_renderer = match shared {
-        Some(f) => renderers[&f.program.path].clone(),
+    let shared_program = files
+        .first()
+        .filter(|first| files.iter().all(|f| f.program.path == first.program.path))
+        .map(|f| f.program.clone());
+    let index_renderer = match &shared_program {
+        Some(p) => renderers[&p.path].clone(),
         None => Arc::new(Renderer::builtin()?),
     };
 
+    // Into a folder that is new or empty, pages are written in place: nothing can be
+    // reading them, and nothing links to them until the index is written, last.
+    // Otherwise each page replaces the old one atomically.
+    let fresh = std::fs::read_dir(outdir).map_or(true, |mut entries| entries.next().is_none());
     std::fs::create_dir_all(outdir).with_context(|| format!("cannot create {}", outdir.display()))?;
     let root = outdir.canonicalize().with_context(|| format!("cannot open {}", outdir.display()))?;
     let names = page_names(files.iter().map(|f| f.id.as_str()));
@@ -140,32 +147,43 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     let css_path = inside(&root, crate::render::STYLESHEET)?;
     crate::atomic::write_regenerable(&css_path, index_renderer.stylesheet()?.as_bytes())
         .with_context(|| format!("cannot write {}", css_path.display()))?;
-    let rows = files
-        .par_iter()
-        .zip(names.par_iter())
-        .map(|(f, name)| -> anyhow::Result<IndexRow> {
-            let ctx = AgreementContext::build(f, today, Some(site_ctx.clone()));
-            let html = renderers[&f.program.path].agreement(&ctx, Format::Html)?;
-            let path = inside(&root, name)?;
-            crate::atomic::write_regenerable(&path, html.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(IndexRow::new(&ctx, name.clone()))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-
-    let index = IndexContext::new(rows, shared.map(|f| f.program.as_ref()), today);
-    let html = index_renderer.index(&index)?;
+    // The index is rendered alongside the pages, from rows made straight from the
+    // models; each model is dropped as soon as its page is written.
+    let errors = with_errors.len();
+    drop(with_errors);
+    let total = files.len();
+    let rows = files.par_iter().zip(names.par_iter()).map(|(f, name)| IndexRow::new(f, name.clone())).collect();
+    let index = IndexContext::new(rows, shared_program.as_deref(), today);
+    let (written, index_html) = rayon::join(
+        || {
+            files.into_par_iter().zip(names.par_iter()).try_for_each(|(f, name)| -> anyhow::Result<()> {
+                let ctx = AgreementContext::build(&f, today, Some(site_ctx.clone()));
+                let html = renderers[&f.program.path].agreement(&ctx, Format::Html)?;
+                let path = inside(&root, name)?;
+                if fresh {
+                    crate::atomic::write_fresh(&path, html.as_bytes())
+                } else {
+                    crate::atomic::write_regenerable(&path, html.as_bytes())
+                }
+                .with_context(|| format!("cannot write {}", path.display()))
+            })
+        },
+        || index_renderer.index(&index),
+    );
+    written?;
+    // The index last: until it exists, nothing links to a page being written.
     let path = inside(&root, "index.html")?;
-    crate::atomic::write(&path, html.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::atomic::write(&path, index_html?.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
 
     let mut summary = format!(
         "Wrote {} with {} agreement page{}",
         outdir.join("index.html").display(),
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
+        total,
+        if total == 1 { "" } else { "s" }
     );
-    if !with_errors.is_empty() {
-        summary.push_str(&format!(" ({} with errors, listed on the index)", with_errors.len()));
+    if errors > 0 {
+        summary.push_str(&format!(" ({errors} with errors, listed on the index)"));
     }
     eprintln!("{summary}");
     Ok(super::EXIT_OK)
