@@ -32,18 +32,13 @@ pub fn write_regenerable(path: &Path, bytes: &[u8]) -> io::Result<()> {
     replace(path, bytes, false)
 }
 
-/// Writes `bytes` to a new file at `path`, in place (no temporary file, no sync):
-/// for generated output in a folder that nothing reads yet, such as a site being
-/// written into a new folder. When `path` exists, it is replaced atomically as by
-/// [`write_regenerable`] instead.
-pub fn write_fresh(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = match File::create_new(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return write_regenerable(path, bytes),
-        Err(e) => return Err(e),
-    };
+/// Writes `bytes` to a new file at `path`, in place (no temporary file, no sync),
+/// failing with [`io::ErrorKind::AlreadyExists`] when `path` exists: for generated
+/// output in a folder nothing reads yet, such as a site's staging folder. A failed
+/// write leaves no partial file behind.
+pub fn write_new_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = File::create_new(path)?;
     if let Err(e) = file.write_all(bytes) {
-        // Leave no partial file behind.
         drop(file);
         let _ = std::fs::remove_file(path);
         return Err(e);
@@ -137,16 +132,15 @@ mod tests {
     }
 
     #[test]
-    fn write_fresh_creates_in_place_and_replaces_what_is_there() {
+    fn write_new_in_place_never_replaces() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("page.html");
-        write_fresh(&path, b"one").unwrap();
+        write_new_in_place(&path, b"one").unwrap();
+        let err = write_new_in_place(&path, b"two").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
-        // Another writer got there first: its file is replaced whole, not truncated and rewritten.
-        write_fresh(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert!(leftovers(dir.path()).is_empty());
-        assert!(write_fresh(&dir.path().join("missing/page.html"), b"x").is_err());
+        assert!(write_new_in_place(&dir.path().join("missing/page.html"), b"x").is_err());
     }
 
     #[test]

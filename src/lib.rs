@@ -19,6 +19,7 @@ pub mod questionnaire;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod site;
 pub mod ssh;
 pub mod suggest;
 pub mod terms;

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -229,7 +230,11 @@ impl Renderer {
 
     /// Renders the site's index page.
     pub fn index(&self, ctx: &IndexContext) -> Result<String, RenderError> {
-        render(&self.html, "index.html.tera", ctx)
+        let name = "index.html.tera";
+        let mut context = Context::from_serialize(ctx).map_err(|e| render_error(name, e))?;
+        let rows: Vec<Value> = ctx.agreements.par_iter().map(Value::from_serializable).collect();
+        context.insert_value("agreements", Value::from(rows));
+        self.html.render(name, &context).map_err(|e| render_error(name, e))
     }
 
     /// Renders the CSS the HTML pages use, for a site's shared stylesheet.
@@ -281,7 +286,9 @@ fn new_tera() -> Tera {
 /// chrono's general parser: a site's pages format hundreds of thousands of them.
 fn iso_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')));
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
@@ -966,7 +973,9 @@ pub struct IndexContext {
     pub title: String,
     /// That program, when they share one.
     pub program: Option<ProgramCtx>,
-    /// One row per agreement, in the order given.
+    /// One row per agreement, in the order given. Templates see them as
+    /// `agreements`, which the renderer adds (converting the rows in parallel).
+    #[serde(skip)]
     pub agreements: Vec<IndexRow>,
     /// Totals by state.
     pub counts: Counts,
@@ -979,9 +988,8 @@ pub struct IndexContext {
 }
 
 impl IndexRow {
-    /// The row of a checked file whose page is `href`. Made straight from the
-    /// model, without building the page's whole context, so that the index can be
-    /// rendered while the pages are.
+    /// The row of a checked file whose page is `href`, made straight from the
+    /// model (not from the page's whole context).
     pub fn new(checked: &Checked, href: String) -> IndexRow {
         let empty = Agreement::default();
         let a = checked.agreement.as_deref().unwrap_or(&empty);
@@ -1123,7 +1131,17 @@ mod tests {
             assert_eq!(iso_date(s), Some(s.parse().unwrap()), "{s}");
         }
         // Not a date, or not in the exact form: left to chrono's parser (and to the text).
-        for s in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "20x6-01-01", "2026-1-05", "2026/01/05", "", "soon"] {
+        for s in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "20x6-01-01",
+            "2026-1-05",
+            "2026/01/05",
+            "",
+            "soon",
+        ] {
             assert_eq!(iso_date(s), None, "{s}");
         }
     }

@@ -182,7 +182,17 @@ pub fn long_date(date: NaiveDate) -> String {
     // Same as `date.format("%-d %B %Y")`, without interpreting a format string on
     // every call: pages of a site format dozens of dates each.
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
         "December",
     ];
     format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())

@@ -416,7 +416,11 @@ fn site_rendered_again_replaces_its_pages_and_keeps_other_files() {
     let mut names: Vec<String> =
         std::fs::read_dir(&site).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["CNAME", "a-signed.html", "b-errors.html", "index.html", "style.css"], "no temporary files left");
+    assert_eq!(
+        names,
+        ["CNAME", "a-signed.html", "b-errors.html", "index.html", "style.css"],
+        "no temporary files left"
+    );
 
     // Written over an old site or into a new folder, the pages are the same.
     let fresh = dir.path().join("fresh");
@@ -435,7 +439,40 @@ fn site_strict_refuses_when_any_agreement_has_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(!outdir.join("index.html").exists());
+    assert!(!outdir.exists(), "nothing is written");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no staging folder is left behind");
+}
+
+#[test]
+fn site_pages_of_duplicate_ids_show_the_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("agreements");
+    std::fs::create_dir(&src).unwrap();
+    let text = std::fs::read_to_string(fixture("render/site/a-signed.toml")).unwrap();
+    // Two files, one id: the second is a duplicate-id error.
+    std::fs::write(src.join("one.toml"), format!("id = \"pair-7\"\n{text}")).unwrap();
+    std::fs::write(src.join("two.toml"), format!("id = \"pair-7\"\n{text}")).unwrap();
+    let outdir = dir.path().join("site");
+    let out = cmd().args(["render", "--site", outdir.to_str().unwrap(), src.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let index = Html::parse_document(&std::fs::read_to_string(outdir.join("index.html")).unwrap());
+    let rows = select(&index, "table.agreements tbody tr");
+    let hrefs: Vec<&str> =
+        rows.iter().map(|r| r.select(&Selector::parse("a").unwrap()).next().unwrap().attr("href").unwrap()).collect();
+    assert_eq!(hrefs, ["pair-7.html", "pair-7-2.html"]);
+    // The id changed the terms, so both have stale signatures; the second has one error more.
+    let problems: Vec<String> = rows.iter().map(|r| text_of(&r.child_elements().nth(6).unwrap())).collect();
+    assert_eq!(problems, ["3 errors", "4 errors"]);
+    let codes = |page: &str| {
+        let doc = Html::parse_document(&std::fs::read_to_string(outdir.join(page)).unwrap());
+        select(&doc, "#problems .code").iter().map(text_of).collect::<Vec<_>>()
+    };
+    let (first, second) = (codes("pair-7.html"), codes("pair-7-2.html"));
+    assert_eq!(first.len(), 3);
+    assert!(!first.contains(&"duplicate-id".to_string()), "{first:?}");
+    assert_eq!(second.len(), 4);
+    assert!(second.contains(&"duplicate-id".to_string()), "the page of the duplicate says so: {second:?}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! `mentor-agree check`: validate agreement files.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 
 use rayon::prelude::*;
 
@@ -9,6 +11,7 @@ use crate::checker::{self, Checked, Settings};
 use crate::cli::{CheckArgs, Global};
 use crate::diagnostic::report::{self, Format, Totals};
 use crate::diagnostic::{Code, explain, sarif};
+use crate::program::ProgramResolver;
 use crate::rules;
 use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
@@ -31,17 +34,11 @@ pub fn check_paths_with<T: Send>(
     view: impl Fn(&Checked) -> T + Sync,
 ) -> anyhow::Result<Vec<(Checked, T)>> {
     let files = workspace::collect(paths, global.program.as_deref())?;
-    let resolver = workspace::resolver(global.program.as_deref())?;
-    let settings = Settings { today: super::today(global), options, ssh: None };
-    let signers = SignersCache::default();
+    let checker = FileChecker::new(global, options)?;
     let (mut checked, views): (Vec<Checked>, Vec<T>) = files
         .par_iter()
         .map(|path| -> anyhow::Result<(Checked, T)> {
-            let program = resolver.for_path(path)?;
-            let allowed = signers.for_program(&program)?;
-            let settings = Settings { ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier), ..settings };
-            let checked = checker::check_file(path, program, &settings)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let checked = checker.check(path)?;
             let made = view(&checked);
             Ok((if keep_model { checked } else { checked.without_model() }, made))
         })
@@ -50,6 +47,41 @@ pub fn check_paths_with<T: Send>(
         .unzip();
     checker::mark_duplicate_ids(&mut checked);
     Ok(checked.into_iter().zip(views).collect())
+}
+
+/// Checks single files as a run does: each under its own program, with the
+/// program's allowed signers, as of the run's "today". Programs and signers are
+/// loaded once and shared by every file (and thread).
+pub struct FileChecker {
+    resolver: ProgramResolver,
+    signers: SignersCache,
+    today: NaiveDate,
+    options: rules::Options,
+}
+
+impl FileChecker {
+    /// A checker for the run `global` describes.
+    pub fn new(global: &Global, options: rules::Options) -> anyhow::Result<FileChecker> {
+        Ok(FileChecker {
+            resolver: workspace::resolver(global.program.as_deref())?,
+            signers: SignersCache::default(),
+            today: super::today(global),
+            options,
+        })
+    }
+
+    /// Checks one file (duplicate ids, which need every file, are not marked).
+    pub fn check(&self, path: &Path) -> anyhow::Result<Checked> {
+        let program = self.resolver.for_path(path)?;
+        let allowed = self.signers.for_program(&program)?;
+        let settings = Settings {
+            today: self.today,
+            options: self.options,
+            ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier),
+        };
+        checker::check_file(path, program, &settings)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+    }
 }
 
 /// `check --explain CODE`: prints the code's documentation; exit 2 for an unknown code.

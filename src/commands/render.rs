@@ -2,18 +2,21 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context as _, bail};
-use rayon::prelude::*;
 
 use crate::checker::Checked;
 use crate::cli::{Global, RenderArgs};
-use crate::commands::check::check_paths;
-use crate::diagnostic::{Severity, report};
+use crate::commands::check::{FileChecker, check_paths, check_paths_with};
+use crate::diagnostic::Severity;
+use crate::diagnostic::report::{self, plural};
+use crate::program::Program;
 use crate::render::{AgreementContext, Format, IndexContext, IndexRow, Renderer, SiteCtx, page_names};
 use crate::rules;
+use crate::site::Staging;
 
 /// Runs `render`.
 pub fn run(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
@@ -106,9 +109,70 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     Ok(super::EXIT_OK)
 }
 
+/// One page written to the staging folder in the first pass.
+struct StagedPage {
+    /// Its name in the staging folder.
+    staged: String,
+    /// Its row of the index (the link is set once every id is known).
+    row: IndexRow,
+    /// How many problems it shows; duplicate ids, marked after the pass, add one.
+    problems: usize,
+}
+
+/// Each program's compiled templates, compiled on first use.
+#[derive(Default)]
+struct Renderers(Mutex<HashMap<Option<PathBuf>, Arc<Renderer>>>);
+
+impl Renderers {
+    fn get(&self, program: &Arc<Program>) -> anyhow::Result<Arc<Renderer>> {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(r) = map.get(&program.path) {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(Renderer::for_program(program)?);
+        map.insert(program.path.clone(), r.clone());
+        Ok(r)
+    }
+}
+
+/// `--site`: one pass checks each file, renders its page into the staging folder
+/// and drops its model (memory stays flat however many files there are); then,
+/// with every id known, pages are moved to their names while the index renders.
 fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8> {
     let today = super::today(global);
-    let files = check_paths(&args.paths, global, rules::Options::default())?;
+    let staging = Staging::new(outdir).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
+    let site_ctx = SiteCtx { index: "index.html".to_string(), stylesheet: crate::render::STYLESHEET.to_string() };
+    let renderers = Renderers::default();
+    let next = AtomicUsize::new(0);
+    let html_of = |checked: &Checked| -> anyhow::Result<String> {
+        let ctx = AgreementContext::build(checked, today, Some(site_ctx.clone()));
+        Ok(renderers.get(&checked.program)?.agreement(&ctx, Format::Html)?)
+    };
+    // Staged under the page's likely name (its id), so that most pages of a new
+    // site need no moving; under a numbered name when another file took it.
+    let render_page = |checked: &Checked| -> anyhow::Result<String> {
+        let html = html_of(checked)?;
+        let likely = page_names([checked.id.as_str()]).pop().filter(|name| name != "agreement-1.html");
+        for staged in likely
+            .into_iter()
+            .chain(std::iter::repeat_with(|| format!("page-{}.tmp", next.fetch_add(1, Ordering::Relaxed))))
+        {
+            let path = staging.dir().join(&staged);
+            match crate::atomic::write_new_in_place(&path, html.as_bytes()) {
+                Ok(()) => return Ok(staged),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+            }
+        }
+        unreachable!("the numbered names never end")
+    };
+    let results = check_paths_with(&args.paths, global, rules::Options::default(), false, |checked| {
+        let staged = render_page(checked)?;
+        Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()), problems: checked.diagnostics.len() })
+    })?;
+    let (files, pages): (Vec<Checked>, Vec<anyhow::Result<StagedPage>>) = results.into_iter().unzip();
+    let pages = pages.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+
     let with_errors: Vec<&Checked> = files.iter().filter(|f| f.count(Severity::Error) > 0).collect();
     if args.strict && !with_errors.is_empty() {
         report_errors(&with_errors, super::use_color_stderr(global));
@@ -119,99 +183,59 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
         );
         return Ok(super::EXIT_PROBLEMS);
     }
+    let errors = with_errors.len();
 
-    // Compile each program's templates once, before rendering in parallel.
-    let mut renderers: HashMap<Option<PathBuf>, Arc<Renderer>> = HashMap::new();
-    for f in &files {
-        if !renderers.contains_key(&f.program.path) {
-            renderers.insert(f.program.path.clone(), Arc::new(Renderer::for_program(&f.program)?));
+    // A page rendered before its duplicate id was marked is rendered again (the
+    // file is read again: models are not kept). Duplicates are rare.
+    let stale: Vec<usize> = (0..files.len()).filter(|&i| files[i].diagnostics.len() != pages[i].problems).collect();
+    if !stale.is_empty() {
+        let checker = FileChecker::new(global, rules::Options::default())?;
+        for i in stale {
+            let mut again = checker.check(&files[i].path)?;
+            again.diagnostics.clone_from(&files[i].diagnostics);
+            let path = staging.dir().join(&pages[i].staged);
+            crate::atomic::write_regenerable(&path, html_of(&again)?.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
-    let shared_program = files
-        .first()
-        .filter(|first| files.iter().all(|f| f.program.path == first.program.path))
-        .map(|f| f.program.clone());
-    let index_renderer = match &shared_program {
-        Some(p) => renderers[&p.path].clone(),
+
+    let names = page_names(files.iter().map(|f| f.id.as_str()));
+    let shared_program = files.first().filter(|first| files.iter().all(|f| f.program.path == first.program.path));
+    let index_renderer = match shared_program {
+        Some(f) => renderers.get(&f.program)?,
         None => Arc::new(Renderer::builtin()?),
     };
+    let (staged, rows): (Vec<String>, Vec<IndexRow>) = pages
+        .into_iter()
+        .zip(&files)
+        .zip(&names)
+        .map(|((page, file), name)| {
+            let row = IndexRow {
+                href: name.clone(),
+                errors: file.count(Severity::Error),
+                warnings: file.count(Severity::Warning),
+                ..page.row
+            };
+            (page.staged, row)
+        })
+        .unzip();
+    let index = IndexContext::new(rows, shared_program.map(|f| f.program.as_ref()), today);
+    let (placed, index_html) = rayon::join(|| staging.place_all(&staged, &names), || index_renderer.index(&index));
+    placed.with_context(|| format!("cannot write the site into {}", outdir.display()))?;
+    let write = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
+        let path = staging.final_path(name)?;
+        crate::atomic::write_regenerable(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    };
+    write(crate::render::STYLESHEET, index_renderer.stylesheet()?.as_bytes())?;
+    // The index last: until it is there, nothing links to the new pages.
+    write("index.html", index_html?.as_bytes())?;
+    staging.finish().with_context(|| format!("cannot write the site into {}", outdir.display()))?;
 
-    // Into a folder that is new or empty, pages are written in place: nothing can be
-    // reading them, and nothing links to them until the index is written, last.
-    // Otherwise each page replaces the old one atomically.
-    let fresh = std::fs::read_dir(outdir).map_or(true, |mut entries| entries.next().is_none());
-    std::fs::create_dir_all(outdir).with_context(|| format!("cannot create {}", outdir.display()))?;
-    let root = outdir.canonicalize().with_context(|| format!("cannot open {}", outdir.display()))?;
-    let names = page_names(files.iter().map(|f| f.id.as_str()));
-    let site_ctx = SiteCtx { index: "index.html".to_string(), stylesheet: crate::render::STYLESHEET.to_string() };
-    let css_path = inside(&root, crate::render::STYLESHEET)?;
-    crate::atomic::write_regenerable(&css_path, index_renderer.stylesheet()?.as_bytes())
-        .with_context(|| format!("cannot write {}", css_path.display()))?;
-    // The index is rendered alongside the pages, from rows made straight from the
-    // models; each model is dropped as soon as its page is written.
-    let errors = with_errors.len();
-    drop(with_errors);
     let total = files.len();
-    let rows = files.par_iter().zip(names.par_iter()).map(|(f, name)| IndexRow::new(f, name.clone())).collect();
-    let index = IndexContext::new(rows, shared_program.as_deref(), today);
-    let (written, index_html) = rayon::join(
-        || {
-            files.into_par_iter().zip(names.par_iter()).try_for_each(|(f, name)| -> anyhow::Result<()> {
-                let ctx = AgreementContext::build(&f, today, Some(site_ctx.clone()));
-                let html = renderers[&f.program.path].agreement(&ctx, Format::Html)?;
-                let path = inside(&root, name)?;
-                if fresh {
-                    crate::atomic::write_fresh(&path, html.as_bytes())
-                } else {
-                    crate::atomic::write_regenerable(&path, html.as_bytes())
-                }
-                .with_context(|| format!("cannot write {}", path.display()))
-            })
-        },
-        || index_renderer.index(&index),
-    );
-    written?;
-    // The index last: until it exists, nothing links to a page being written.
-    let path = inside(&root, "index.html")?;
-    crate::atomic::write(&path, index_html?.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-
-    let mut summary = format!(
-        "Wrote {} with {} agreement page{}",
-        outdir.join("index.html").display(),
-        total,
-        if total == 1 { "" } else { "s" }
-    );
+    let mut summary = format!("Wrote {} with {}", outdir.join("index.html").display(), plural(total, "agreement page"));
     if errors > 0 {
         summary.push_str(&format!(" ({errors} with errors, listed on the index)"));
     }
     eprintln!("{summary}");
     Ok(super::EXIT_OK)
-}
-
-/// `root/name`, refusing any name that is not one plain file name (so nothing is written outside `root`).
-fn inside(root: &Path, name: &str) -> anyhow::Result<PathBuf> {
-    let mut parts = Path::new(name).components();
-    let plain = matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None))
-        && !name.contains(['/', '\\'])
-        && !name.starts_with('.');
-    let path = root.join(name);
-    if !plain || path.parent() != Some(root) {
-        bail!("refusing to write {name:?}: not a plain file name inside {}", root.display());
-    }
-    Ok(path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inside_accepts_only_plain_names() {
-        let root = Path::new("/tmp/site");
-        assert_eq!(inside(root, "a.html").unwrap(), Path::new("/tmp/site/a.html"));
-        for bad in ["../a.html", "/etc/passwd", "a/b.html", ".hidden", "..", "", "a\\b.html"] {
-            assert!(inside(root, bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -1,0 +1,229 @@
+//! Where `render --site` writes: every page first goes to a hidden staging folder
+//! and is moved into the site's folder only once all of them are written.
+//!
+//! A site's folder that did not exist appears whole, in one rename, or not at
+//! all; an existing one has each page replaced whole (readers see the old page
+//! or the new one) and keeps the files it did not write. A run that fails or is
+//! refused (`--strict`) removes its staging folder and leaves the site as it was.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::atomic;
+
+/// A site being written.
+#[derive(Debug)]
+pub struct Staging {
+    /// The hidden folder pages are written to first.
+    dir: PathBuf,
+    /// The site's folder.
+    outdir: PathBuf,
+    /// The site's folder did not exist: the staging folder becomes it.
+    new_site: bool,
+    /// Set once published: nothing left to clean up.
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts writing a site into `outdir`. A new site is staged beside it (so
+    /// that it can appear in one rename), an existing one inside it (so that
+    /// pages can be moved into it even when it is a mount point).
+    pub fn new(outdir: &Path) -> io::Result<Staging> {
+        let tag = format!("mentor-agree-{}.tmp", std::process::id());
+        let (dir, outdir, new_site) = match std::fs::metadata(outdir) {
+            Ok(meta) if meta.is_dir() => {
+                let outdir = outdir.canonicalize()?;
+                (outdir.join(format!(".{tag}")), outdir, false)
+            }
+            Ok(_) => return Err(io::Error::new(io::ErrorKind::AlreadyExists, "it exists and is not a folder")),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let Some(Component::Normal(name)) = outdir.components().next_back() else {
+                    return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder name"));
+                };
+                let parent = atomic::parent_dir(outdir);
+                std::fs::create_dir_all(parent)?;
+                let parent = parent.canonicalize()?;
+                let name = name.to_string_lossy();
+                (parent.join(format!(".{name}.{tag}")), parent.join(&*name), true)
+            }
+            Err(e) => return Err(e),
+        };
+        // Left over by a killed run that had the same process id.
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging { dir, outdir, new_site, finished: false })
+    }
+
+    /// The staging folder, where pages are written first.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The folder where a file named `name` of the finished site is written now:
+    /// the staging folder for a new site, the site's folder otherwise. `name` must
+    /// be one plain file name, so nothing is ever written outside the site.
+    pub fn final_path(&self, name: &str) -> io::Result<PathBuf> {
+        let root = if self.new_site { &self.dir } else { &self.outdir };
+        let mut parts = Path::new(name).components();
+        let plain = matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None))
+            && !name.contains(['/', '\\'])
+            && !name.starts_with('.');
+        let path = root.join(name);
+        if !plain || path.parent() != Some(root.as_path()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write {name:?}: not a plain file name inside {}", self.outdir.display()),
+            ));
+        }
+        Ok(path)
+    }
+
+    /// Moves each staged file `staged[i]` to `names[i]` in the site, replacing
+    /// what is there. `names` must be distinct. In a new site, a file already
+    /// staged under its final name stays where it is, and one staged under a name
+    /// another file needs is moved aside first.
+    pub fn place_all(&self, staged: &[String], names: &[String]) -> io::Result<()> {
+        if !self.new_site {
+            return staged
+                .par_iter()
+                .zip(names)
+                .try_for_each(|(from, to)| std::fs::rename(self.dir.join(from), self.final_path(to)?));
+        }
+        let wanted: HashSet<&str> = names.iter().map(String::as_str).collect();
+        let mut current: Vec<Cow<'_, str>> = staged.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+        for (i, (from, to)) in current.iter_mut().zip(names).enumerate() {
+            if from != to && wanted.contains(&**from) {
+                let aside = format!("page-{i}.aside");
+                std::fs::rename(self.dir.join(&**from), self.dir.join(&aside))?;
+                *from = Cow::Owned(aside);
+            }
+        }
+        for (from, to) in current.iter().zip(names) {
+            if from != to {
+                std::fs::rename(self.dir.join(&**from), self.final_path(to)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Publishes the site: a new site's staging folder becomes its folder; an
+    /// existing site's (now empty) staging folder is removed.
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.new_site {
+            std::fs::rename(&self.dir, &self.outdir).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot move the finished site into place ({e}); was it created meanwhile?"),
+                )
+            })?;
+            atomic::sync_dir(atomic::parent_dir(&self.outdir));
+        } else {
+            std::fs::remove_dir(&self.dir)?;
+        }
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_site_appears_whole_when_finished() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outdir = tmp.path().join("public/site");
+        let staging = Staging::new(&outdir).unwrap();
+        std::fs::write(staging.dir().join("p1.tmp"), "page").unwrap();
+        staging.place_all(&["p1.tmp".into()], &["a.html".into()]).unwrap();
+        std::fs::write(staging.final_path("index.html").unwrap(), "index").unwrap();
+        assert!(!outdir.exists(), "nothing is visible before the end");
+        staging.finish().unwrap();
+        assert_eq!(names_in(&outdir), ["a.html", "index.html"]);
+        assert_eq!(names_in(&tmp.path().join("public")), ["site"], "no staging folder left");
+    }
+
+    #[test]
+    fn an_existing_site_gets_pages_replaced_and_keeps_other_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("a.html"), "old").unwrap();
+        std::fs::write(tmp.path().join("CNAME"), "example.org").unwrap();
+        let staging = Staging::new(tmp.path()).unwrap();
+        std::fs::write(staging.dir().join("p1.tmp"), "new").unwrap();
+        staging.place_all(&["p1.tmp".into()], &["a.html".into()]).unwrap();
+        staging.finish().unwrap();
+        assert_eq!(names_in(tmp.path()), ["CNAME", "a.html"]);
+        assert_eq!(std::fs::read_to_string(tmp.path().join("a.html")).unwrap(), "new");
+    }
+
+    #[test]
+    fn pages_staged_under_each_others_names_end_under_their_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outdir = tmp.path().join("site");
+        let staging = Staging::new(&outdir).unwrap();
+        // Staged as: a under its own name, c under b's name, b under c's, d aside.
+        let staged: Vec<String> = ["a.html", "b.html", "c.html", "page-3.tmp"].map(String::from).to_vec();
+        for (file, text) in staged.iter().zip(["A", "C", "B", "D"]) {
+            std::fs::write(staging.dir().join(file), text).unwrap();
+        }
+        let names: Vec<String> = ["a.html", "c.html", "b.html", "d.html"].map(String::from).to_vec();
+        staging.place_all(&staged, &names).unwrap();
+        staging.finish().unwrap();
+        assert_eq!(names_in(&outdir), ["a.html", "b.html", "c.html", "d.html"]);
+        for (file, text) in [("a.html", "A"), ("b.html", "B"), ("c.html", "C"), ("d.html", "D")] {
+            assert_eq!(std::fs::read_to_string(outdir.join(file)).unwrap(), text, "{file}");
+        }
+    }
+
+    #[test]
+    fn an_abandoned_site_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outdir = tmp.path().join("site");
+        {
+            let staging = Staging::new(&outdir).unwrap();
+            std::fs::write(staging.dir().join("p1.tmp"), "page").unwrap();
+        }
+        assert!(names_in(tmp.path()).is_empty());
+        std::fs::create_dir(&outdir).unwrap();
+        {
+            let staging = Staging::new(&outdir).unwrap();
+            std::fs::write(staging.dir().join("p1.tmp"), "page").unwrap();
+        }
+        assert!(names_in(&outdir).is_empty());
+    }
+
+    #[test]
+    fn only_plain_names_inside_the_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("site")).unwrap();
+        assert!(staging.final_path("a.html").unwrap().starts_with(staging.dir()));
+        for bad in ["../a.html", "/etc/passwd", "a/b.html", ".hidden", "..", "", "a\\b.html"] {
+            assert!(staging.final_path(bad).is_err(), "{bad}");
+        }
+        assert!(Staging::new(&tmp.path().join("none/..")).is_err());
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        assert!(Staging::new(&file).is_err());
+    }
+}
