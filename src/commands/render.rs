@@ -136,8 +136,8 @@ impl Renderers {
 }
 
 /// `--site`: one pass checks each file, renders its page into the staging folder
-/// and drops its model (memory stays flat however many files there are); then,
-/// with every id known, pages are moved to their names while the index renders.
+/// and drops its model, keeping only its index row and problems; then, with
+/// every id known, pages are moved to their names while the index renders.
 fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8> {
     let today = super::today(global);
     let staging = Staging::new(outdir).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
