@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Month, Months, NaiveDate};
 
 /// How often a pair meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -181,21 +181,8 @@ pub fn review_dates_every(start: NaiveDate, end: NaiveDate, months: u32) -> Vec<
 pub fn long_date(date: NaiveDate) -> String {
     // Same as `date.format("%-d %B %Y")`, without interpreting a format string on
     // every call: pages of a site format dozens of dates each.
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    let month = Month::try_from(date.month() as u8).map_or("", |m| m.name());
+    format!("{} {month} {}", date.day(), date.year())
 }
 
 #[cfg(test)]
