@@ -239,7 +239,8 @@ impl Renderer {
 
     /// Renders the CSS the HTML pages use, for a site's shared stylesheet.
     pub fn stylesheet(&self) -> Result<String, RenderError> {
-        render(&self.html, "style.css.tera", &serde_json::Map::new())
+        let name = "style.css.tera";
+        self.html.render(name, &Context::new()).map_err(|e| render_error(name, e))
     }
 }
 
@@ -265,11 +266,6 @@ fn read_override(dir: &Path, path: &Path) -> Result<Option<String>, RenderError>
         return Err(RenderError::Refused { path: path.to_path_buf(), why: "it is not a regular file".into() });
     }
     std::fs::read_to_string(path).map(Some).map_err(read_err)
-}
-
-fn render<T: Serialize>(tera: &Tera, name: &str, ctx: &T) -> Result<String, RenderError> {
-    let context = Context::from_serialize(ctx).map_err(|e| render_error(name, e))?;
-    tera.render(name, &context).map_err(|e| render_error(name, e))
 }
 
 fn render_error(name: &str, e: tera::Error) -> RenderError {
@@ -1047,6 +1043,12 @@ impl IndexContext {
 /// File name of a site's shared stylesheet (never an agreement page's name, which ends in `.html`).
 pub const STYLESHEET: &str = "style.css";
 
+/// `id` itself, when it can name its page: a valid id of at most 200 characters.
+/// [`page_names`] settles clashes (with each other and with the index).
+pub fn id_page_stem(id: &str) -> Option<&str> {
+    (crate::rules::parties::valid_id(id) && id.len() <= 200).then_some(id)
+}
+
 /// Page file names for a site, one per id: `<id>.html` when the id is valid
 /// (see [`crate::rules::parties::valid_id`]) and free, else `agreement-<n>.html`;
 /// a taken name gets `-2`, `-3`, … so no page overwrites another or the index.
@@ -1054,11 +1056,7 @@ pub fn page_names<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken = std::collections::HashSet::from(["index".to_string()]);
     let mut out = Vec::new();
     for (i, id) in ids.into_iter().enumerate() {
-        let base = if crate::rules::parties::valid_id(id) && id.len() <= 200 {
-            id.to_string()
-        } else {
-            format!("agreement-{}", i + 1)
-        };
+        let base = id_page_stem(id).map_or_else(|| format!("agreement-{}", i + 1), str::to_string);
         let mut stem = base.clone();
         let mut n = 2;
         while !taken.insert(stem.clone()) {

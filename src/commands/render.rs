@@ -11,10 +11,10 @@ use anyhow::{Context as _, bail};
 use crate::checker::Checked;
 use crate::cli::{Global, RenderArgs};
 use crate::commands::check::{FileChecker, check_paths, check_paths_with};
-use crate::diagnostic::Severity;
 use crate::diagnostic::report::{self, plural};
+use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
-use crate::render::{AgreementContext, Format, IndexContext, IndexRow, Renderer, SiteCtx, page_names};
+use crate::render::{AgreementContext, Format, IndexContext, IndexRow, Renderer, SiteCtx, id_page_stem, page_names};
 use crate::rules;
 use crate::site::Staging;
 
@@ -115,8 +115,6 @@ struct StagedPage {
     staged: String,
     /// Its row of the index (the link is set once every id is known).
     row: IndexRow,
-    /// How many problems it shows; duplicate ids, marked after the pass, add one.
-    problems: usize,
 }
 
 /// Each program's compiled templates, compiled on first use.
@@ -152,7 +150,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     // site need no moving; under a numbered name when another file took it.
     let render_page = |checked: &Checked| -> anyhow::Result<String> {
         let html = html_of(checked)?;
-        let likely = page_names([checked.id.as_str()]).pop().filter(|name| name != "agreement-1.html");
+        let likely = id_page_stem(&checked.id).filter(|stem| *stem != "index").map(|stem| format!("{stem}.html"));
         for staged in likely
             .into_iter()
             .chain(std::iter::repeat_with(|| format!("page-{}.tmp", next.fetch_add(1, Ordering::Relaxed))))
@@ -168,7 +166,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     };
     let results = check_paths_with(&args.paths, global, rules::Options::default(), false, |checked| {
         let staged = render_page(checked)?;
-        Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()), problems: checked.diagnostics.len() })
+        Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()) })
     })?;
     let (files, pages): (Vec<Checked>, Vec<anyhow::Result<StagedPage>>) = results.into_iter().unzip();
     let pages = pages.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
@@ -185,9 +183,11 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     }
     let errors = with_errors.len();
 
-    // A page rendered before its duplicate id was marked is rendered again (the
-    // file is read again: models are not kept). Duplicates are rare.
-    let stale: Vec<usize> = (0..files.len()).filter(|&i| files[i].diagnostics.len() != pages[i].problems).collect();
+    // Duplicate ids are marked once every file is seen, after the pages were
+    // rendered: those pages are rendered again (the file is read again, as models
+    // are not kept). Duplicates are rare.
+    let is_duplicate = |f: &Checked| f.diagnostics.iter().any(|l| l.diagnostic.code == Code::DuplicateId);
+    let stale: Vec<usize> = (0..files.len()).filter(|&i| is_duplicate(&files[i])).collect();
     if !stale.is_empty() {
         let checker = FileChecker::new(global, rules::Options::default())?;
         for i in stale {
