@@ -189,8 +189,7 @@ impl Derived {
         );
         let goal_status = evaluation::goal_statuses(a, &dated);
         let last_evaluation = dated.last().map(|(d, _)| *d);
-        let closing_evaluation =
-            dated.iter().rev().find(|(_, i)| a.evaluations[*i].is_closing()).map(|(d, _)| *d);
+        let closing_evaluation = dated.iter().rev().find(|(_, i)| a.evaluations[*i].is_closing()).map(|(d, _)| *d);
 
         let session_count =
             frequency.zip(start).zip(last_day).map(|((f, s), l)| timeline::sessions_until(f, s, l, 10_000));

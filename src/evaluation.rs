@@ -135,13 +135,68 @@ pub fn goal_statuses(a: &Agreement, dated: &[(NaiveDate, usize)]) -> Vec<Option<
     for &(_, i) in dated {
         for p in &a.evaluations[i].progress {
             if let (Some(n), Some(s)) = (&p.goal, &p.status)
-                && let Some(slot) = usize::try_from(n.value).ok().and_then(|n| n.checked_sub(1)).and_then(|k| out.get_mut(k))
+                && let Some(slot) =
+                    usize::try_from(n.value).ok().and_then(|n| n.checked_sub(1)).and_then(|k| out.get_mut(k))
             {
                 *slot = Some(s.value);
             }
         }
     }
     out
+}
+
+/// A review to record: what `mentor-agree evaluate` appends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvaluation {
+    /// Day it was held.
+    pub date: NaiveDate,
+    /// Who took part, as written in files ("mentor", "mentee", …).
+    pub by: Vec<&'static str>,
+    /// The final review.
+    pub closing: bool,
+    /// Reflection: what works.
+    pub working: Option<String>,
+    /// Reflection: what to change.
+    pub improve: Option<String>,
+    /// (goal number, status, note), in the order given.
+    pub progress: Vec<(u32, GoalStatus, Option<String>)>,
+}
+
+impl NewEvaluation {
+    /// The `[[evaluations]]` entry, laid out as the format's documentation shows it:
+    /// one goal per line in `progress`.
+    pub fn to_table(&self) -> toml_edit::Table {
+        use toml_edit::{Array, InlineTable, Item, Table, Value, value};
+        let mut t = Table::new();
+        t.insert("date", Item::Value(crate::edit::date_value(self.date)));
+        t.insert("by", value(self.by.iter().copied().collect::<Array>()));
+        if self.closing {
+            t.insert("closing", value(true));
+        }
+        for (key, text) in [("working", &self.working), ("improve", &self.improve)] {
+            if let Some(text) = text {
+                t.insert(key, value(text.as_str()));
+            }
+        }
+        if !self.progress.is_empty() {
+            let mut list = Array::new();
+            for (goal, status, note) in &self.progress {
+                let mut p = InlineTable::new();
+                p.insert("goal", Value::from(i64::from(*goal)));
+                p.insert("status", Value::from(status.as_str()));
+                if let Some(note) = note {
+                    p.insert("note", Value::from(note.as_str()));
+                }
+                let mut v = Value::InlineTable(p);
+                v.decor_mut().set_prefix("\n  ");
+                list.push_formatted(v);
+            }
+            list.set_trailing_comma(true);
+            list.set_trailing("\n");
+            t.insert("progress", value(list));
+        }
+        t
+    }
 }
 
 #[cfg(test)]

@@ -35,19 +35,19 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if d.start.is_some_and(|s| date.value < s) {
                 Some(format!("before the start ({})", d.start.map(ymd).unwrap_or_default()))
             } else if latest.is_some_and(|l| date.value > l) {
-                Some(format!(
-                    "more than {grace} days after the last day ({})",
-                    last.map(ymd).unwrap_or_default()
-                ))
+                Some(format!("more than {grace} days after the last day ({})", last.map(ymd).unwrap_or_default()))
             } else {
                 None
             };
             if let Some(why) = why {
-                out.push(Diagnostic::new(
-                    Code::EvaluationOutsideTerm,
-                    date.span.clone(),
-                    format!("evaluation dated {}, {why}", ymd(date.value)),
-                ).with_registry_help());
+                out.push(
+                    Diagnostic::new(
+                        Code::EvaluationOutsideTerm,
+                        date.span.clone(),
+                        format!("evaluation dated {}, {why}", ymd(date.value)),
+                    )
+                    .with_registry_help(),
+                );
             }
         }
         if let Some(by) = &e.by {
@@ -67,11 +67,14 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let has = |role: &str| by.value.iter().any(|w| w.value == role);
             let absent: Vec<&str> = ["mentor", "mentee"].into_iter().filter(|r| !has(r)).collect();
             if !absent.is_empty() {
-                out.push(Diagnostic::new(
-                    Code::EvaluationNotJoint,
-                    by.span.clone(),
-                    format!("the {} did not take part in this review", absent.join(" and the ")),
-                ).with_registry_help());
+                out.push(
+                    Diagnostic::new(
+                        Code::EvaluationNotJoint,
+                        by.span.clone(),
+                        format!("the {} did not take part in this review", absent.join(" and the ")),
+                    )
+                    .with_registry_help(),
+                );
             }
         }
         for text in [&e.working, &e.improve].into_iter().flatten() {
@@ -90,17 +93,23 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     1 => "the agreement has goal 1 only".to_string(),
                     n => format!("goals are numbered 1 to {n}"),
                 };
-                out.push(Diagnostic::new(
-                    Code::EvaluationUnknownGoal,
-                    n.span.clone(),
-                    format!("progress on goal {}, but {have}", n.value),
-                ).with_registry_help());
+                out.push(
+                    Diagnostic::new(
+                        Code::EvaluationUnknownGoal,
+                        n.span.clone(),
+                        format!("progress on goal {}, but {have}", n.value),
+                    )
+                    .with_registry_help(),
+                );
             } else if seen.contains(&n.value) {
-                out.push(Diagnostic::new(
-                    Code::EvaluationUnknownGoal,
-                    n.span.clone(),
-                    format!("goal {} is reviewed twice in one evaluation", n.value),
-                ).with_help("keep one entry for the goal in this evaluation's progress"));
+                out.push(
+                    Diagnostic::new(
+                        Code::EvaluationUnknownGoal,
+                        n.span.clone(),
+                        format!("goal {} is reviewed twice in one evaluation", n.value),
+                    )
+                    .with_help("keep one entry for the goal in this evaluation's progress"),
+                );
             }
             seen.push(n.value);
         }
@@ -114,34 +123,44 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let rules = &ctx.program.rules.reviews;
     if d.state == State::Ended && rules.require_closing && d.closing_evaluation.is_none() {
         let span = a.evaluations.last().map(|e| e.span.clone()).or(a.term.as_ref().map(|t| t.span.clone()));
-        out.push(Diagnostic::new(
-            Code::ClosingReviewMissing,
-            span,
-            format!(
-                "the agreement ended on {} and no closing review is recorded",
-                d.last_day.map(ymd).unwrap_or_default()
-            ),
-        ).with_registry_help());
+        out.push(
+            Diagnostic::new(
+                Code::ClosingReviewMissing,
+                span,
+                format!(
+                    "the agreement ended on {} and no closing review is recorded",
+                    d.last_day.map(ymd).unwrap_or_default()
+                ),
+            )
+            .with_registry_help(),
+        );
     }
     if d.state != State::Active {
         return;
     }
     let grace = rules.grace_days;
     for c in d.checkpoints.iter().filter(|c| c.status == CheckpointStatus::Overdue) {
-        let explicit = a.reviews.as_ref().and_then(|r| r.dates.as_ref()).and_then(|ds| ds.value.iter().find(|x| x.value == c.date));
+        let explicit = a
+            .reviews
+            .as_ref()
+            .and_then(|r| r.dates.as_ref())
+            .and_then(|ds| ds.value.iter().find(|x| x.value == c.date));
         let span = explicit
             .map(|x| x.span.clone())
             .or_else(|| a.reviews.as_ref().and_then(|r| r.every_months.as_ref()).map(|m| m.span.clone()))
             .or_else(|| a.reviews.as_ref().map(|r| r.span.clone()));
-        out.push(Diagnostic::new(
-            Code::ReviewOverdue,
-            span,
-            format!(
-                "the review planned for {} has not been recorded ({} days ago; {grace} days' grace)",
-                ymd(c.date),
-                crate::timeline::days_between(c.date, ctx.today)
-            ),
-        ).with_registry_help());
+        out.push(
+            Diagnostic::new(
+                Code::ReviewOverdue,
+                span,
+                format!(
+                    "the review planned for {} has not been recorded ({} days ago; {grace} days' grace)",
+                    ymd(c.date),
+                    crate::timeline::days_between(c.date, ctx.today)
+                ),
+            )
+            .with_registry_help(),
+        );
     }
     for (i, g) in a.goals.iter().enumerate() {
         let Some(due) = &g.due else { continue };
@@ -151,11 +170,14 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let now = status.map_or("no review has recorded an outcome".to_string(), |s| {
                 format!("its last review says {}", s.in_words())
             });
-            out.push(Diagnostic::new(
-                Code::GoalOverdue,
-                due.span.clone(),
-                format!("goal {} was due on {}, and {now}", i + 1, ymd(due.value)),
-            ).with_registry_help());
+            out.push(
+                Diagnostic::new(
+                    Code::GoalOverdue,
+                    due.span.clone(),
+                    format!("goal {} was due on {}, and {now}", i + 1, ymd(due.value)),
+                )
+                .with_registry_help(),
+            );
         }
     }
 }
