@@ -214,3 +214,152 @@ fn date_defaults_to_today_from_the_environment() {
     c.env("MENTOR_AGREE_TODAY", "2026-11-24").arg("checkin").arg(&file).args(["--by", "mentee"]).assert().success();
     assert!(read(&file).ends_with("date = 2026-11-24\nby = \"mentee\"\n"));
 }
+
+// ---- evaluate ----------------------------------------------------------------
+
+/// The commented fixture, signed by all three on 2026-10-20 (active from 2026-11-02).
+fn signed_pair(dir: &Path) -> std::path::PathBuf {
+    let file = copy_fixture(FIXTURE, dir);
+    sign_all(&file, "2026-10-20", PARTIES);
+    file
+}
+
+#[test]
+fn evaluate_appends_a_review_and_keeps_every_byte_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    cmd()
+        .arg("evaluate")
+        .arg(&file)
+        .args(["--date", "2026-11-20", "--goal", "1=on-track:2 retros held", "--working", "Short agendas"])
+        .args(["--improve", "Start on time"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("Recorded evaluation #1 in"));
+    let after = read(&file);
+    assert!(after.starts_with(&before), "the edit only appends");
+    assert_eq!(
+        &after[before.len()..],
+        "\n[[evaluations]]\ndate = 2026-11-20\nby = [\"mentor\", \"mentee\"]\nworking = \"Short agendas\"\n\
+         improve = \"Start on time\"\nprogress = [\n  { goal = 1, status = \"on-track\", note = \"2 retros held\" },\n]\n"
+    );
+    assert!(passes_check(&file));
+}
+
+#[test]
+fn an_evaluation_never_makes_a_signature_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let digest = support::digest(&file);
+    assert_eq!(status_of(&file)["state"], "active");
+    cmd()
+        .arg("evaluate")
+        .arg(&file)
+        .args(["--date", "2026-11-24", "--goal", "1=behind", "--closing"])
+        .assert()
+        .success();
+    assert_eq!(support::digest(&file), digest, "evaluations are outside the terms");
+    let row = status_of(&file);
+    assert_eq!(row["state"], "active");
+    assert_eq!(row["missing"], serde_json::json!([]));
+    assert_eq!(row["last_evaluation"], "2026-11-24");
+    assert!(read(&file).contains("closing = true\n"));
+}
+
+#[test]
+fn status_counts_goals_achieved_by_their_latest_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let row = status_of(&file);
+    assert_eq!((row["goals_total"].as_u64(), row["goals_achieved"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(row["last_evaluation"], serde_json::Value::Null);
+    cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-10", "--goal", "1=achieved"]).assert().success();
+    assert_eq!(status_of(&file)["goals_achieved"], 1);
+    // A later review that drops it wins over the earlier one.
+    cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-20", "--goal", "1=dropped"]).assert().success();
+    assert_eq!(status_of(&file)["goals_achieved"], 0);
+}
+
+#[test]
+fn evaluate_refuses_an_unknown_goal_and_leaves_the_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    let out = cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-20", "--goal", "2=achieved"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[evaluation-unknown-goal]: progress on goal 2, but the agreement has goal 1 only"),
+        "{stderr}"
+    );
+    assert_eq!(read(&file), before);
+    // The same goal twice in one review.
+    let out = cmd().arg("evaluate").arg(&file).args(["--goal", "1=achieved", "--goal", "1=behind"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("goal 1 is reviewed twice in one evaluation"));
+    assert_eq!(read(&file), before);
+}
+
+#[test]
+fn evaluate_refuses_dates_outside_the_term_and_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    for (date, why) in [("2026-10-01", "before the start (2026-11-02)"), ("2026-11-26", "after today (2026-11-25)")] {
+        let out = cmd().arg("evaluate").arg(&file).args(["--date", date]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{date}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("error[evaluation-outside-term]: evaluation dated {date}, {why}")),
+            "{stderr}"
+        );
+        assert_eq!(read(&file), before);
+    }
+}
+
+#[test]
+fn evaluate_rejects_bad_flags_before_touching_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    let out = cmd().arg("evaluate").arg(&file).args(["--goal", "1=acheived"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `achieved`?"));
+    for bad in [["--goal", "0=achieved"], ["--goal", "one=achieved"], ["--working", "  "]] {
+        assert_eq!(cmd().arg("evaluate").arg(&file).args(bad).output().unwrap().status.code(), Some(2), "{bad:?}");
+    }
+    assert_eq!(read(&file), before);
+    // --dry-run prints the result and writes nothing.
+    let out = cmd().arg("evaluate").arg(&file).args(["--dry-run", "--by", "mentor"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\"]\n"));
+    assert_eq!(read(&file), before);
+}
+
+#[test]
+fn reviews_held_clear_review_overdue_and_goal_overdue() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    // Checkpoint 2027-01-02 passes; the goal is due 2027-03-15.
+    let codes = |today: &str| -> Vec<String> {
+        let out = common::cmd_on(today).args(["check", "--format", "json"]).arg(&file).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    };
+    cmd().arg("checkin").arg(&file).args(["--by", "mentee", "--date", "2026-11-25"]).assert().success();
+    assert!(codes("2027-01-08").is_empty(), "within the grace days: {:?}", codes("2027-01-08"));
+    common::cmd_on("2027-01-10").arg("checkin").arg(&file).args(["--by", "mentor"]).assert().success();
+    assert_eq!(codes("2027-01-17"), vec!["review-overdue"]);
+    common::cmd_on("2027-01-17")
+        .arg("evaluate")
+        .arg(&file)
+        .args(["--date", "2027-01-05", "--goal", "1=on-track"])
+        .assert()
+        .success();
+    assert!(codes("2027-01-17").is_empty());
+    let late = codes("2027-04-01");
+    assert!(late.contains(&"goal-overdue".to_string()), "{late:?}");
+    common::cmd_on("2027-04-01").arg("evaluate").arg(&file).args(["--goal", "1=achieved"]).assert().success();
+    assert!(!codes("2027-04-01").contains(&"goal-overdue".to_string()));
+}
