@@ -363,3 +363,86 @@ fn reviews_held_clear_review_overdue_and_goal_overdue() {
     common::cmd_on("2027-04-01").arg("evaluate").arg(&file).args(["--goal", "1=achieved"]).assert().success();
     assert!(!codes("2027-04-01").contains(&"goal-overdue".to_string()));
 }
+
+/// The `evaluate` questionnaire on a pseudo-terminal.
+#[cfg(unix)]
+mod evaluate_questionnaire {
+    use super::*;
+    use rexpect::process::WaitStatus;
+    use rexpect::session::PtySession;
+
+    fn spawn(file: &Path) -> PtySession {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm");
+        c.args(["--today", common::TODAY, "evaluate"]).arg(file);
+        rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
+    }
+
+    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+        p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.send(text).unwrap();
+        p.send("\r").unwrap();
+        p.flush().unwrap();
+    }
+
+    fn exit_code(p: &mut PtySession) -> i32 {
+        p.exp_eof().unwrap();
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("did not exit normally: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn answers_are_recorded_and_a_mistyped_status_is_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = signed_pair(dir.path());
+        let before = read(&file);
+        let mut p = spawn(&file);
+        p.exp_string("Goal 1: Facilitate my team's sprint retrospectives").unwrap();
+        p.exp_string("measure: Run 3 retrospectives rated 4/5 or better").unwrap();
+        p.exp_string("so far:  not reviewed yet").unwrap();
+        answer(&mut p, "Goal 1 now (Enter to leave it out)", "acheived");
+        p.exp_string("\"acheived\" is not a status; did you mean achieved?").unwrap();
+        answer(&mut p, "Goal 1 now (Enter to leave it out)", "achieved");
+        answer(&mut p, "Note on goal 1 (optional)", "3 retros, 4.3/5");
+        answer(&mut p, "What works well? (optional)", "Short agendas");
+        answer(&mut p, "What would you change? (optional)", "");
+        answer(&mut p, "Is this the closing review of the relationship?", "n");
+        p.exp_string("Recorded evaluation #1 in").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        let after = read(&file);
+        assert_eq!(
+            &after[before.len()..],
+            "\n[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\", \"mentee\"]\nworking = \"Short agendas\"\n\
+             progress = [\n  { goal = 1, status = \"achieved\", note = \"3 retros, 4.3/5\" },\n]\n"
+        );
+        // The goal is settled now: a second review shows it and does not ask again.
+        let mut p = spawn(&file);
+        p.exp_string("so far:  achieved").unwrap();
+        answer(&mut p, "What works well? (optional)", "");
+        answer(&mut p, "What would you change? (optional)", "");
+        answer(&mut p, "Is this the closing review of the relationship?", "y");
+        p.exp_string("Recorded closing evaluation #2").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        assert!(
+            read(&file)
+                .ends_with("\n[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\", \"mentee\"]\nclosing = true\n")
+        );
+    }
+
+    #[test]
+    fn ctrl_c_leaves_the_file_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = signed_pair(dir.path());
+        let before = read(&file);
+        let mut p = spawn(&file);
+        p.exp_string("Goal 1 now").unwrap();
+        p.send("on-tr").unwrap();
+        p.send_control('c').unwrap();
+        p.exp_string("cancelled: nothing was written").unwrap();
+        assert_eq!(exit_code(&mut p), 130);
+        assert_eq!(read(&file), before);
+        assert!(!file.with_extension("toml.lock").exists());
+    }
+}
