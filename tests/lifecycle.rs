@@ -446,3 +446,16 @@ mod evaluate_questionnaire {
         assert!(!file.with_extension("toml.lock").exists());
     }
 }
+
+#[test]
+fn a_closing_review_can_be_recorded_after_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    // The term's last day is 2027-05-01; 14 days' grace ends on 2027-05-15.
+    let late = |args: &[&str]| common::cmd_on("2027-07-01").arg("evaluate").arg(&file).args(args).output().unwrap();
+    let out = late(&["--date", "2027-06-20"]);
+    assert_eq!(out.status.code(), Some(1), "a mid-term review cannot be dated that late");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 14 days after the last day (2027-05-01)"));
+    let out = late(&["--date", "2027-06-20", "--closing"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -579,7 +579,7 @@ codes! {
             by = "mentee"
         "#;
     EvaluationOutsideTerm = "evaluation-outside-term", Error,
-        "An evaluation is dated before the start, more than rules.reviews.grace_days after the last day, or after today.",
+        "An evaluation is dated before the start, after today, or (unless it is the closing review) more than rules.reviews.grace_days after the last day.",
         "Correct the date: a review is recorded on the day it was held.",
         why: "An evaluation reports a review the pair held while the agreement ran; one dated outside it, or ahead of today, is a typo or a plan, not a record.",
         example: r#"

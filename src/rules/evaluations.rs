@@ -34,7 +34,7 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Some(format!("after today ({})", ymd(ctx.today)))
             } else if d.start.is_some_and(|s| date.value < s) {
                 Some(format!("before the start ({})", d.start.map(ymd).unwrap_or_default()))
-            } else if latest.is_some_and(|l| date.value > l) {
+            } else if !e.is_closing() && latest.is_some_and(|l| date.value > l) {
                 Some(format!("more than {grace} days after the last day ({})", last.map(ymd).unwrap_or_default()))
             } else {
                 None
