@@ -163,6 +163,23 @@ pub enum Command {
     #[command(display_order = 4)]
     Status(StatusArgs),
 
+    /// What the program team should act on: overdue first, then by date.
+    ///
+    /// Goes through every agreement and lists each action it asks for, with the
+    /// command that resolves it: signatures to collect or renew, check-ins,
+    /// reviews and goals due or overdue, terms ending without a closing review,
+    /// files with errors. An item's date is the day the action is due by; its
+    /// days are counted from today (negative: overdue). With no paths, the
+    /// program's agreements folder.
+    #[command(after_help = "Examples:\n  mentor-agree agenda\n  mentor-agree agenda --within 30\n  \
+                      mentor-agree agenda --format md > weekly.md      # an issue body or a weekly email\n\n\
+                      Kinds: problems, unsigned, stale, checkin-overdue, checkin-due, review-due,\n\
+                      review-overdue, goal-due, goal-overdue, term-ending, closing-review-missing.\n\n\
+                      Exit status: 0 nothing overdue, 1 something overdue (or a file with errors),\n\
+                      2 could not run.")]
+    #[command(display_order = 4)]
+    Agenda(AgendaArgs),
+
     /// Sign an agreement, or renew a signature after the terms changed.
     ///
     /// Adds the role's [[signatures]] entry, or replaces the one it has, with the
@@ -577,6 +594,33 @@ pub enum StatusFormat {
     Table,
     /// A JSON array, one object per agreement.
     Json,
+}
+
+/// `agenda --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AgendaFormat {
+    /// A table for people (fits 80 columns).
+    #[default]
+    Table,
+    /// A JSON array of items.
+    Json,
+    /// Markdown: a ready issue body or weekly email.
+    Md,
+    /// GitHub Actions annotations, one per item.
+    Github,
+}
+
+/// `agenda`.
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    /// Files or folders (default: the program's agreements folder).
+    pub paths: Vec<PathBuf>,
+    /// How many days ahead to look for upcoming actions.
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    pub within: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AgendaFormat::Table)]
+    pub format: AgendaFormat,
 }
 
 /// `status`.

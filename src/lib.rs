@@ -5,6 +5,7 @@
 //! checks one against the other, [`checker`] ties them together per file, and
 //! [`commands`] implements each subcommand.
 
+pub mod agenda;
 pub mod agreement;
 pub mod atomic;
 pub mod calendar;
