@@ -516,6 +516,9 @@ pub enum StatusFormat {
     Table,
     /// A JSON array, one object per agreement.
     Json,
+    /// CSV with a header row (RFC 4180), for spreadsheets; cells that a
+    /// spreadsheet would run as a formula start with `'`.
+    Csv,
 }
 
 /// `status`.
