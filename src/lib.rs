@@ -16,6 +16,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod edit;
 pub mod evaluation;
+pub mod export;
 pub mod program;
 pub mod questionnaire;
 pub mod render;

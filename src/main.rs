@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
-        Command::Terms(args) => commands::terms::run(args),
+        Command::Terms(args) => commands::terms::run(args, &cli.global),
         Command::Extend(args) => commands::extend::run(args, &cli.global),
         Command::Checkin(args) => commands::checkin::run(args, &cli.global),
         Command::Evaluate(args) => commands::evaluate::run(args, &cli.global),
