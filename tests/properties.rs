@@ -1,5 +1,9 @@
 //! Property tests: the digest ignores formatting but not meaning, date arithmetic
-//! agrees with a simple reference, and no input makes the checker panic.
+//! agrees with a simple reference, and no input makes the checker panic: hostile
+//! bytes (control characters, invalid UTF-8, deep nesting, long lines, mutations
+//! anywhere in a real agreement) go through the library in process, many cases,
+//! and through the real binary (`check --format json`), which must exit 0 or 1
+//! with valid JSON before a timeout that kills it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -133,12 +137,17 @@ fn write(t: &Terms, s: &Style) -> String {
     out
 }
 
+/// 256 cases, or `PROPTEST_CASES` (`.ci/checks/50-fuzz.sh` asks for many more).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+}
+
 fn digest(text: &str) -> String {
     terms::digest(&terms::canonical(text).unwrap_or_else(|| panic!("not TOML:\n{text}")))
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn digest_ignores_formatting(t in terms_strategy(), a in style_strategy(), b in style_strategy()) {
@@ -169,25 +178,194 @@ proptest! {
     }
 
     #[test]
-    fn checker_never_panics_on_arbitrary_text(text in "\\PC{0,400}") {
-        let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options::default(), ssh: None };
-        let _ = checker::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
+    fn checker_never_panics_on_arbitrary_bytes(bytes in hostile_bytes()) {
+        check_bytes(&bytes)?;
     }
 
     #[test]
-    fn checker_never_panics_on_mutated_agreements(cut in 0usize..4000, len in 0usize..60, insert in "\\PC{0,20}") {
-        let original = include_str!("../examples/2026-09-maya-okafor-tomas-rivera.toml");
-        let mut text = original.to_string();
-        let mut at = cut.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + len).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        text.replace_range(at..end.max(at), &insert);
-        let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options { require_signed: true }, ssh: None };
-        let checked = checker::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
-        for d in &checked.diagnostics {
-            prop_assert!(d.position.line >= 1 && d.position.column >= 1);
-            prop_assert!(d.position.line_span.end <= d.position.source_line.len());
+    fn checker_never_panics_on_mutated_agreements(bytes in mutated_example()) {
+        check_bytes(&bytes)?;
+    }
+}
+
+/// Pieces of hostile input: control characters, invalid UTF-8, TOML punctuation,
+/// keys and values of the format, odd numbers and dates.
+const TOKENS: &[&[u8]] = &[
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\0",
+    b"\t",
+    b"\x0b",
+    b"\x1b[31m",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"\xfe",
+    b"\xc3\x28",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xe2\x80\xae",
+    b"\xe2\x80\xa8",
+    b"[",
+    b"]",
+    b"[[",
+    b"]]",
+    b"{",
+    b"}",
+    b"=",
+    b",",
+    b".",
+    b"\"",
+    b"'",
+    b"\"\"\"",
+    b"'''",
+    b"#",
+    b"\\",
+    b"\\u00",
+    b"\\U0010FFFF",
+    b" ",
+    b"format = 1\n",
+    b"format = 2\n",
+    b"[mentor]\n",
+    b"[mentee]\n",
+    b"[schedule]\n",
+    b"[term]\n",
+    b"[[goals]]\n",
+    b"[[signatures]]\n",
+    b"[[checkins]]\n",
+    b"[[extensions]]\n",
+    b"[termination]\n",
+    b"name = ",
+    b"email = ",
+    b"date = ",
+    b"start = ",
+    b"months = ",
+    b"due = ",
+    b"role = ",
+    b"id = ",
+    b"terms = \"sha256:",
+    b"frequency = ",
+    b"session_minutes = ",
+    b"2026-12-07",
+    b"2026-02-30",
+    b"0000-00-00",
+    b"1979-05-27T07:32:00Z",
+    b"07:32:00",
+    b"nan",
+    b"-inf",
+    b"-0",
+    b"99999999999999999999",
+    b"0x7f",
+    b"1e400",
+    b"true",
+    b"\"mentor\"",
+    b"\"weekly\"",
+    b"\"every 2 weeks\"",
+    b"\"\"",
+];
+
+/// Pieces that become deep nesting, long lines or many keys when repeated.
+const REPEATED: &[&[u8]] = &[b"[", b"{a=", b"a", b"k = 1\n", b"[[goals]]\n", b"\"", b"x.", b"\n", b" ", b"\xff"];
+
+fn piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => prop::sample::select(TOKENS).prop_map(<[u8]>::to_vec),
+        1 => prop::collection::vec(any::<u8>(), 0..12),
+        1 => (prop::sample::select(REPEATED), 1usize..20_000).prop_map(|(p, n)| p.repeat(n)),
+    ]
+}
+
+/// Arbitrary bytes built from hostile pieces.
+fn hostile_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(piece(), 0..48).prop_map(|pieces| pieces.concat())
+}
+
+const EXAMPLE: &[u8] = include_bytes!("../examples/2026-09-maya-okafor-tomas-rivera.toml");
+
+/// The signed example with a few stretches replaced by hostile pieces, at any
+/// byte (not only character boundaries or the end).
+fn mutated_example() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec((any::<prop::sample::Index>(), 0usize..80, piece()), 1..8).prop_map(|edits| {
+        let mut bytes = EXAMPLE.to_vec();
+        for (at, len, insert) in edits {
+            let at = at.index(bytes.len() + 1);
+            let end = (at + len).min(bytes.len());
+            bytes.splice(at..end, insert);
         }
+        bytes
+    })
+}
+
+fn any_input() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![hostile_bytes(), mutated_example()]
+}
+
+/// What `check` does with a file's bytes, in process: decode, check, JSON report.
+fn check_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let settings = Settings {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        options: rules::Options { require_signed: true },
+        ssh: None,
+    };
+    let path = Path::new("x.toml");
+    let checked = match checker::decode(bytes.to_vec()) {
+        Ok(text) => checker::check_text(path, &text, Arc::new(Program::builtin()), &settings),
+        Err(located) => {
+            let mut checked = checker::check_text(path, "", Arc::new(Program::builtin()), &settings);
+            checked.diagnostics = vec![*located];
+            checked
+        }
+    };
+    for d in &checked.diagnostics {
+        prop_assert!(d.position.line >= 1 && d.position.column >= 1);
+        prop_assert!(d.position.line_span.end <= d.position.source_line.len());
+    }
+    let json = mentor_agree::diagnostic::report::json(std::slice::from_ref(&checked));
+    prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "invalid JSON: {}", json);
+    Ok(())
+}
+
+/// Runs the real binary, `check --format json FILE`, on `bytes`. A run that takes
+/// longer than the bound is killed and fails the case (a hang, not a slow run:
+/// the bound is far above what any case needs).
+fn check_binary(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.toml");
+    std::fs::write(&file, bytes).unwrap();
+    let out = assert_cmd::Command::cargo_bin("mentor-agree")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env_remove("MENTOR_AGREE_TODAY")
+        .args(["--today", "2026-11-25", "check", "--format", "json"])
+        .arg(&file)
+        .timeout(std::time::Duration::from_secs(60))
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => return Err(TestCaseError::fail(format!("check did not finish: {e}"))),
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    prop_assert!(matches!(out.status.code(), Some(0 | 1)), "exit {:?} (a panic or a signal?): {}", out.status, stderr);
+    prop_assert!(!stderr.contains("panicked"), "{}", stderr);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))))?;
+    prop_assert_eq!(&json["checked"], 1);
+    let diagnostics = json["diagnostics"].as_array().map_or(0, Vec::len);
+    // Exit 1 exactly when there is an error to report.
+    let errors = json["diagnostics"].as_array().into_iter().flatten().filter(|d| d["severity"] == "error").count();
+    prop_assert_eq!(out.status.code() == Some(1), errors > 0, "{} diagnostics, {} errors", diagnostics, errors);
+    Ok(())
+}
+
+fn binary_cases() -> u32 {
+    std::env::var("MENTOR_AGREE_BINARY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(48)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: binary_cases(), max_shrink_iters: 200, max_shrink_time: 120_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_binary_never_panics_or_hangs_on_arbitrary_bytes(bytes in any_input()) {
+        check_binary(&bytes)?;
     }
 }
