@@ -369,3 +369,219 @@ proptest! {
         check_binary(&bytes)?;
     }
 }
+
+/// A TOML value to write, with how to write it.
+#[derive(Debug, Clone)]
+enum Toml {
+    /// A string, written as a basic string (or a literal one when `literal` and it can be).
+    Str(String, bool),
+    /// An integer and a radix to write it in (16, 8, 2; anything else: decimal with `_`s or a `+`).
+    Int(i64, u32),
+    /// A float's TOML text.
+    Float(String),
+    Bool(bool),
+    /// A date, time or datetime's TOML text.
+    Datetime(String),
+    Array(Vec<Toml>),
+    Table(std::collections::BTreeMap<String, Toml>),
+}
+
+fn datetime_text() -> impl Strategy<Value = String> {
+    let date = (1900u32..2100, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
+    let time = (0u32..24, 0u32..60, 0u32..60, prop::option::of(0u32..1000)).prop_map(|(h, m, s, frac)| {
+        format!("{h:02}:{m:02}:{s:02}{}", frac.map(|f| format!(".{f:03}")).unwrap_or_default())
+    });
+    let offset = prop::sample::select(vec!["Z", "+05:30", "-08:00", "z", "+00:00"]);
+    (date, time, offset, 0usize..4, any::<bool>()).prop_map(|(date, time, offset, kind, space)| {
+        let sep = if space { " " } else { "T" };
+        match kind {
+            0 => date,
+            1 => time,
+            2 => format!("{date}{sep}{time}"),
+            _ => format!("{date}{sep}{time}{offset}"),
+        }
+    })
+}
+
+fn float_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(|x| format!("{x:?}")),
+        (-1000i32..1000, 0u32..100).prop_map(|(a, b)| format!("{a}.{b}")),
+        prop::sample::select(vec![
+            "nan", "+nan", "-nan", "inf", "+inf", "-inf", "1_000.5", "6.0", "-0.0", "1e3", "1E-3"
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+fn string_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,8}",
+        "[\\x00-\\x1f\"\\\\'\\u{7f}é]{0,4}",
+        // Strings whose text is that of another type.
+        datetime_text(),
+        prop::sample::select(vec!["nan", "inf", "-inf", "+inf", "1", "1.0", "true", "", "null", "[null]"])
+            .prop_map(str::to_string),
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "a",
+            "b",
+            "start",
+            "format",
+            "terms",
+            "Zed",
+            "é",
+            "a b",
+            "1",
+            "signatures",
+            "checkins",
+            "extensions",
+            "termination"
+        ])
+        .prop_map(str::to_string),
+        "\\PC{0,4}",
+    ]
+}
+
+fn toml_value() -> impl Strategy<Value = Toml> {
+    let leaf = prop_oneof![
+        (string_value(), any::<bool>()).prop_map(|(s, l)| Toml::Str(s, l)),
+        (any::<i64>(), prop::sample::select(vec![10u32, 16, 8, 2, 0, 1])).prop_map(|(i, r)| Toml::Int(i, r)),
+        float_text().prop_map(Toml::Float),
+        any::<bool>().prop_map(Toml::Bool),
+        datetime_text().prop_map(Toml::Datetime),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Toml::Array),
+            prop::collection::btree_map(key(), inner, 0..4).prop_map(Toml::Table),
+        ]
+    })
+}
+
+/// A TOML key, bare when it can be.
+fn toml_key(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        k.to_string()
+    } else {
+        toml_basic(k)
+    }
+}
+
+fn toml_basic(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn toml_text(v: &Toml) -> String {
+    match v {
+        Toml::Str(s, true) if !s.contains('\'') && !s.chars().any(char::is_control) => format!("'{s}'"),
+        Toml::Str(s, _) => toml_basic(s),
+        Toml::Int(i, 16) if *i >= 0 => format!("0x{i:X}"),
+        Toml::Int(i, 8) if *i >= 0 => format!("0o{i:o}"),
+        Toml::Int(i, 2) if *i >= 0 => format!("0b{i:b}"),
+        Toml::Int(i, 0) if *i >= 1000 => format!("{}_{:03}", i / 1000, i % 1000),
+        Toml::Int(i, 1) if *i >= 0 => format!("+{i}"),
+        Toml::Int(i, _) => i.to_string(),
+        Toml::Float(f) | Toml::Datetime(f) => f.clone(),
+        Toml::Bool(b) => b.to_string(),
+        Toml::Array(items) => format!("[{}]", items.iter().map(toml_text).collect::<Vec<_>>().join(", ")),
+        Toml::Table(t) => format!(
+            "{{ {} }}",
+            t.iter().map(|(k, v)| format!("{} = {}", toml_key(k), toml_text(v))).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// A document: top-level keys, tables as `[header]` sections when `sections`.
+fn toml_document(top: &std::collections::BTreeMap<String, Toml>, sections: bool) -> String {
+    let mut out = String::new();
+    let mut later = String::new();
+    for (k, v) in top {
+        match v {
+            Toml::Table(t) if sections => {
+                let _ = writeln!(later, "\n[{}]", toml_key(k));
+                for (k2, v2) in t {
+                    let _ = writeln!(later, "{} = {}", toml_key(k2), toml_text(v2));
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "{} = {}", toml_key(k), toml_text(v));
+            }
+        }
+    }
+    out + &later
+}
+
+/// The oracle: the canonical terms form, written here from the documented rules
+/// on top of another TOML reader (`toml::Table`) and serde_json's writer.
+fn oracle(text: &str) -> String {
+    use serde_json::Value as J;
+    fn is_other_type(s: &str) -> bool {
+        ["nan", "inf", "+inf", "-inf"].contains(&s)
+            || toml::from_str::<toml::Table>(&format!("x = {s}")).is_ok_and(|t| t["x"].is_datetime())
+    }
+    fn json(v: &toml::Value) -> J {
+        match v {
+            toml::Value::String(s) if is_other_type(s) => J::Array(vec![J::Null, J::String(s.clone())]),
+            toml::Value::String(s) => J::String(s.clone()),
+            toml::Value::Integer(i) => J::from(*i),
+            toml::Value::Float(f) if f.is_nan() => J::from("nan"),
+            toml::Value::Float(f) if f.is_infinite() => J::from(if *f > 0.0 { "inf" } else { "-inf" }),
+            toml::Value::Float(f) => J::from(*f),
+            toml::Value::Boolean(b) => J::Bool(*b),
+            toml::Value::Datetime(d) => J::String(d.to_string()),
+            toml::Value::Array(a) => J::Array(a.iter().map(json).collect()),
+            toml::Value::Table(t) => object(t, &[]),
+        }
+    }
+    fn object(t: &toml::Table, skip: &[&str]) -> J {
+        let sorted: std::collections::BTreeMap<&String, &toml::Value> =
+            t.iter().filter(|(k, _)| !skip.contains(&k.as_str())).collect();
+        J::Object(sorted.into_iter().map(|(k, v)| (k.clone(), json(v))).collect())
+    }
+    let table: toml::Table =
+        toml::from_str(text).unwrap_or_else(|e| panic!("generated TOML is invalid ({e}):\n{text}"));
+    serde_json::to_string(&object(&table, &["signatures", "extensions", "checkins", "termination"])).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn canonical_terms_agree_with_an_independent_oracle(
+        top in prop::collection::btree_map(key(), toml_value(), 0..8),
+        sections in any::<bool>(),
+    ) {
+        let text = toml_document(&top, sections);
+        let canonical = terms::canonical(&text).unwrap_or_else(|| panic!("not TOML:\n{text}"));
+        prop_assert_eq!(canonical, oracle(&text), "--- TOML:\n{}", text);
+    }
+
+    #[test]
+    fn a_value_and_a_string_of_its_text_digest_differently(v in toml_value()) {
+        let value = terms::canonical(&format!("x = {}", toml_text(&v))).unwrap();
+        let as_string = terms::canonical(&format!("x = {}", toml_basic(&toml_text(&v)))).unwrap();
+        prop_assert_ne!(digest_of(&value), digest_of(&as_string));
+    }
+}
+
+fn digest_of(canonical: &str) -> String {
+    terms::digest(canonical)
+}
