@@ -387,3 +387,29 @@ fn check_handles_thousands_of_files() {
     let (status, json) = json_check(&[], dir.path());
     assert_eq!((status, json["checked"].as_u64(), json["errors"].as_u64()), (0, Some(2000), Some(0)));
 }
+
+#[test]
+fn two_spellings_of_one_frequency_are_allowed_alike() {
+    let agreement = fs::read_to_string(fixture("codes/frequency-not-allowed/agreement.toml")).unwrap();
+    let codes = |allowed: &str, written: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("program.toml"), format!("[rules.schedule]\nfrequencies = [\"{allowed}\"]\n"))
+            .unwrap();
+        let text = agreement.replace("frequency = \"fortnightly\"", &format!("frequency = \"{written}\""));
+        assert!(text.contains(written));
+        fs::write(dir.path().join("a.toml"), text).unwrap();
+        let out = cmd().arg("check").arg(dir.path().join("a.toml")).args(["--format", "json"]).output().unwrap();
+        codes_of(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    let not_allowed = "frequency-not-allowed".to_string();
+    // The control: a frequency the program does not list is refused.
+    assert!(codes("weekly", "fortnightly").contains(&not_allowed));
+    for (allowed, written) in [
+        ("fortnightly", "every 2 weeks"),
+        ("every 2 weeks", "fortnightly"),
+        ("weekly", "every week"),
+        ("every 1 week", "weekly"),
+    ] {
+        assert!(!codes(allowed, written).contains(&not_allowed), "{allowed} allowed, {written} written");
+    }
+}
