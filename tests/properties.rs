@@ -155,15 +155,20 @@ proptest! {
     }
 
     #[test]
-    fn digest_changes_with_meaning(t in terms_strategy(), s in style_strategy(), which in 0usize..4, extra in "[a-z]{1,5}") {
+    fn digest_changes_with_meaning(t in terms_strategy(), s in style_strategy(), which in 0usize..6, extra in "[a-z]{1,5}") {
         let mut changed = t.clone();
-        match which {
-            0 => changed.mentor.push_str(&extra),
-            1 => changed.minutes += 1,
-            2 => changed.start = changed.start.succ_opt().unwrap(),
-            _ => changed.topics.push(extra),
-        }
-        prop_assert_ne!(digest(&write(&t, &s)), digest(&write(&changed, &s)));
+        let text = write(&t, &s);
+        let changed_text = match which {
+            0 => { changed.mentor.push_str(&extra); write(&changed, &s) }
+            1 => { changed.minutes += 1; write(&changed, &s) }
+            2 => { changed.start = changed.start.succ_opt().unwrap(); write(&changed, &s) }
+            3 => { changed.topics.push(extra); write(&changed, &s) }
+            // The same value as another type: a quoted date, a float.
+            4 => text.replace(&format!("start = {}", t.start), &format!("start = \"{}\"", t.start)),
+            _ => text.replace(&format!("session_minutes = {}", t.minutes), &format!("session_minutes = {}.0", t.minutes)),
+        };
+        prop_assert_ne!(&changed_text, &text);
+        prop_assert_ne!(digest(&text), digest(&changed_text));
     }
 
     #[test]
