@@ -363,7 +363,7 @@ fn check_binary(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 fn binary_cases() -> u32 {
-    std::env::var("MENTOR_AGREE_BINARY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(48)
+    std::env::var("MENTOR_AGREE_BINARY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(128)
 }
 
 proptest! {
