@@ -20,6 +20,7 @@ pub mod export;
 pub mod program;
 pub mod questionnaire;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod site;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Terminate(args) => commands::terminate::run(args, &cli.global),
         Command::Status(args) => commands::status::run(args, &cli.global),
         Command::Agenda(args) => commands::agenda::run(args, &cli.global),
+        Command::Report(args) => commands::report::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
         Command::Schema(args) => commands::schema::run(args, &cli.global),

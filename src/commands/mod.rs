@@ -17,6 +17,7 @@ pub mod init;
 pub mod man;
 pub mod new;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod sign;
 pub mod status;
