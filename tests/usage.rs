@@ -1,4 +1,4 @@
-//! Wrong usage gets one clear message and the documented exit code (SPEC §4, §5):
+//! Wrong usage gets one clear message and the documented exit code (docs/integrations.md, "Exit status"):
 //! 2 when the command cannot run, never a panic or a repeated OS error.
 
 mod common;

@@ -15,7 +15,8 @@ use crate::diagnostic::{Code, Severity};
 use crate::program::Role;
 use crate::rules;
 
-/// One agreement, as `status --format json` prints it (SPEC §5).
+/// One agreement, as `status --format json` prints it (docs/lifecycle.md, "Where every
+/// pair stands"; the dates are the derived values of docs/format.md).
 #[derive(Debug, Serialize)]
 pub struct StatusRow {
     /// `id`, or the file stem.
