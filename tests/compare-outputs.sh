@@ -56,6 +56,8 @@ for cmd in init new check status sign render extend checkin terminate calendar t
     run "help.$cmd" "$root" "$cmd" --help
 done
 run "schema" "$root" schema
+for shell in bash zsh fish powershell elvish; do run "completions.$shell" "$root" completions "$shell"; done
+run "man" "$root" man
 
 # absolute paths of this checkout differ between worktrees: write them as <ROOT>
 for f in "$out"/*; do sed -i "s#$root#<ROOT>#g" "$f"; done

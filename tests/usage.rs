@@ -189,3 +189,41 @@ fn no_agreements_folder_says_what_to_do() {
         .code(2)
         .stderr(predicate::str::contains("no agreements folder at ").and(predicate::str::contains("pairs")));
 }
+
+/// A reader that stops early (`mentor-agree status | head -1`) is not an error:
+/// every command that writes to stdout exits 0 without a word on stderr, as
+/// ripgrep does, instead of "error: Broken pipe" or a panic.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let examples = example("");
+    let runs: [&[&str]; 11] = [
+        &["status", "."],
+        &["status", "--format", "json", "."],
+        &["check", "."],
+        &["check", "--format", "json", "."],
+        &["check", "--list-codes"],
+        &["check", "--explain", "bad-email"],
+        &["render", AGREEMENT],
+        &["calendar", AGREEMENT],
+        &["terms", AGREEMENT],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    for args in runs {
+        // The reading end is closed before the command starts, so its first write
+        // to stdout fails with EPIPE: no race with a reader that might finish first.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"))
+            .current_dir(&examples)
+            .env_remove("MENTOR_AGREE_TODAY")
+            .args(["--today", common::TODAY, "--color", "never"])
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}
