@@ -33,6 +33,27 @@ pub struct Located {
     pub position: Position,
 }
 
+impl Located {
+    /// This diagnostic in `file`, for one-line messages: displays as
+    /// `FILE:LINE:COLUMN: MESSAGE`.
+    pub fn in_file<'a>(&'a self, file: &'a Path) -> InFile<'a> {
+        InFile { located: self, file }
+    }
+}
+
+/// A [`Located`] diagnostic and the file it is in; see [`Located::in_file`].
+pub struct InFile<'a> {
+    located: &'a Located,
+    file: &'a Path,
+}
+
+impl std::fmt::Display for InFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.located.position;
+        write!(f, "{}:{}:{}: {}", self.file.display(), p.line, p.column, self.located.diagnostic.message)
+    }
+}
+
 /// Everything known about one checked file.
 #[derive(Debug, Clone)]
 pub struct Checked {

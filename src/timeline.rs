@@ -36,7 +36,7 @@ pub enum FrequencyError {
 impl Frequency {
     /// Parses `weekly`, `fortnightly`, `monthly` or `every N weeks` (case and spacing tolerant).
     pub fn parse(text: &str) -> Result<Frequency, FrequencyError> {
-        let norm = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let norm = crate::suggest::loose(text);
         match norm.as_str() {
             "weekly" => return Ok(Frequency::Weekly),
             "fortnightly" => return Ok(Frequency::Fortnightly),
@@ -134,7 +134,7 @@ impl fmt::Display for Length {
             Length::Months(n) => (n, "month"),
             Length::Weeks(n) => (n, "week"),
         };
-        write!(f, "{n} {unit}{}", if *n == 1 { "" } else { "s" })
+        f.write_str(&crate::diagnostic::report::plural(*n as usize, unit))
     }
 }
 

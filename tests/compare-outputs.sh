@@ -41,10 +41,21 @@ for t in "${targets[@]}"; do
     for fmt in table json; do run "$name.status.$fmt" "$cwd" status --format "$fmt" "$file"; done
     for fmt in md html; do run "$name.render.$fmt" "$cwd" render --format "$fmt" "$file"; done
     run "$name.calendar" "$cwd" calendar "$file"
+    run "$name.terms" "$cwd" terms "$file"
+    run "$name.terms-digest" "$cwd" terms --digest "$file"
 done
 # whole folders at once, as CI runs them
 for fmt in human json github sarif; do run "examples-all.check.$fmt" "$root/examples" check --format "$fmt" "$root/examples"; done
 for fmt in table json; do run "examples-all.status.$fmt" "$root/examples" status --format "$fmt" "$root/examples"; done
+
+# files that are not agreements at all
+bad=$(mktemp -d)
+printf 'format = 1\n\xff\n' >"$bad/not-utf8.toml"
+printf 'format = 1\n[term\n' >"$bad/not-toml.toml"
+for f in not-utf8 not-toml; do
+    for cmd in terms render calendar check; do run "$f.$cmd" "$bad" "$cmd" "$f.toml"; done
+done
+rm -rf "$bad"
 
 # the code registry and every command's help
 run "list-codes" "$root" check --list-codes

@@ -205,6 +205,5 @@ fn table(rows: &[StatusRow], color: bool) -> String {
         .chain(["invalid"])
         .filter_map(|s| by_state.get(s).map(|n| format!("{n} {s}")))
         .collect();
-    let noun = if rows.len() == 1 { "agreement" } else { "agreements" };
-    format!("{t}\n{} {noun}: {}\n", rows.len(), counts.join(", "))
+    format!("{t}\n{}: {}\n", plural(rows.len(), "agreement"), counts.join(", "))
 }

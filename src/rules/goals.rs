@@ -51,7 +51,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(text) = &g.goal
             && non_empty(text, &format!("goal {n}"), out)
         {
-            let key = text.value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = crate::suggest::loose(&text.value);
             if let Some(first) = seen.get(&key) {
                 out.push(
                     Diagnostic::new(Code::GoalDuplicate, text.span.clone(), format!("goal {n} repeats goal {first}"))

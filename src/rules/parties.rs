@@ -3,6 +3,7 @@
 use crate::agreement::Person;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{Context, non_empty};
+use crate::suggest::loose;
 
 /// `^[a-z0-9][a-z0-9._-]*$`.
 pub fn valid_id(id: &str) -> bool {
@@ -36,10 +37,6 @@ pub const EMAIL_PATTERN: &str = concat!(
     r"(?:[^-@.\p{White_Space}\p{Cc}](?:[^@.\p{White_Space}\p{Cc}]*[^-@.\p{White_Space}\p{Cc}])?\.)+",
     r"\p{Alphabetic}{2,}$"
 );
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = ctx.agreement;
@@ -80,7 +77,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn same_person(mentor: &Person, mentee: &Person, out: &mut Vec<Diagnostic>) {
     if let (Some(a), Some(b)) = (&mentor.name, &mentee.name)
         && !a.value.trim().is_empty()
-        && normalize(&a.value) == normalize(&b.value)
+        && loose(&a.value) == loose(&b.value)
     {
         out.push(
             Diagnostic::new(
@@ -174,7 +171,15 @@ mod tests {
     #[test]
     fn the_email_pattern_is_the_email_rule() {
         let pattern = regex::Regex::new(EMAIL_PATTERN).unwrap();
-        let odd = ["\u{feff}ada@example.org", "ada@x.o\u{301}rg", "ada@x.ǅǆ", "ada@x.org\u{200b}", "-@x.org", "@@", "a@b.c.d.ef"];
+        let odd = [
+            "\u{feff}ada@example.org",
+            "ada@x.o\u{301}rg",
+            "ada@x.ǅǆ",
+            "ada@x.org\u{200b}",
+            "-@x.org",
+            "@@",
+            "a@b.c.d.ef",
+        ];
         for email in GOOD_EMAILS.iter().chain(BAD_EMAILS).chain(&odd) {
             assert_eq!(pattern.is_match(email), valid_email(email), "{email:?}");
         }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{Role, SignatureMethod};
 use crate::rules::{Context, non_empty, ymd};
+use crate::suggest::loose;
 use crate::timeline::days_between;
 
 /// Outcome of verifying one SSH signature.
@@ -24,10 +25,6 @@ pub enum SshVerdict {
 pub trait SshVerifier: Sync {
     /// Checks `armored` (an SSHSIG) over `message` for `principal` as of `date`.
     fn verify(&self, principal: &str, armored: &str, message: &[u8], date: NaiveDate) -> SshVerdict;
-}
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -70,7 +67,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && non_empty(name, "signature name", out)
             && let Some(role) = role
             && let Some(party) = a.name_of(role)
-            && normalize(party) != normalize(&name.value)
+            && loose(party) != loose(&name.value)
         {
             out.push(
                 Diagnostic::new(
