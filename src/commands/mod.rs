@@ -131,8 +131,10 @@ where
             let (errors, warnings) = (outcome.checked.count(Severity::Error), outcome.checked.count(Severity::Warning));
             if errors + warnings > 0 {
                 eprintln!(
-                    "note: {} still has {errors} error(s) and {warnings} warning(s); see `mentor-agree check {}`",
+                    "note: {} still has {} and {}; see `mentor-agree check {}`",
                     file.display(),
+                    crate::diagnostic::report::plural(errors, "error"),
+                    crate::diagnostic::report::plural(warnings, "warning"),
                     file.display()
                 );
             }

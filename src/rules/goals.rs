@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{Context, non_empty, ymd};
 use crate::timeline::sessions_until;
@@ -28,7 +29,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::GoalsTooFew,
                 span,
-                format!("{count} goal(s) given; the program asks for at least {}", rules.min),
+                format!("{} given; the program asks for at least {}", plural(count as usize, "goal"), rules.min),
             )
             .with_help("add a [[goals]] entry with goal, measure and due"),
         );
