@@ -231,7 +231,7 @@ pub fn mark_duplicate_ids(files: &mut [Checked]) {
                     None,
                     format!("id `{}` is also the id of {}", f.id, other.display()),
                 )
-                .with_help("give one of them another `id`, or rename the file");
+                .with_fix();
                 diagnostic.severity = severity;
                 let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
                 f.diagnostics.push(Located { diagnostic, position });

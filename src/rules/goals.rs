@@ -42,7 +42,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 span,
                 format!("{count} goals given; the program allows at most {}", rules.max),
             )
-            .with_help("merge or drop goals: a short list gets done"),
+            .with_fix(),
         );
     }
 
@@ -56,7 +56,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(first) = seen.get(&key) {
                 out.push(
                     Diagnostic::new(Code::GoalDuplicate, text.span.clone(), format!("goal {n} repeats goal {first}"))
-                        .with_help("remove the copy, or make each goal say something different"),
+                        .with_fix(),
                 );
             } else {
                 seen.insert(key, n);
@@ -109,7 +109,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         ymd(last)
                     ),
                 )
-                .with_help("move the due date into the term, or extend the term"),
+                .with_fix(),
             );
             continue;
         }

@@ -44,7 +44,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 r.span.clone(),
                                 format!("a second signature for the {role}"),
                             )
-                            .with_help("keep one; `mentor-agree sign` replaces an old signature for you"),
+                            .with_fix(),
                         );
                     }
                     Some(role)
@@ -56,7 +56,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             r.span.clone(),
                             format!("\"{}\" is not a signing role", r.value),
                         )
-                        .with_help("use role = \"mentor\", \"mentee\" or \"lead\""),
+                        .with_fix(),
                     );
                     None
                 }
@@ -225,7 +225,7 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
                 sig.span.clone(),
                 format!("the SSH signature does not verify: {why}"),
             )
-            .with_help("sign again with `mentor-agree sign --key`"),
+            .with_fix(),
         ),
         SshVerdict::Untrusted(why) => out.push(
             Diagnostic::new(
@@ -233,7 +233,7 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
                 sig.span.clone(),
                 format!("the SSH key is not trusted for {principal}: {why}"),
             )
-            .with_help("add the signer's public key to the program's allowed_signers file"),
+            .with_fix(),
         ),
     }
 }
