@@ -11,8 +11,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(term) = &a.term else { return };
     match (&term.months, &term.weeks) {
         (Some(_), Some(w)) => out.push(
-            Diagnostic::new(Code::TermAmbiguous, w.span.clone(), "the term gives both `months` and `weeks`")
-                .with_fix(),
+            Diagnostic::new(Code::TermAmbiguous, w.span.clone(), "the term gives both `months` and `weeks`").with_fix(),
         ),
         (None, None) => out.push(
             Diagnostic::new(Code::TermAmbiguous, term.span.clone(), "the term gives neither `months` nor `weeks`")
