@@ -1,3 +1,4 @@
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -33,7 +34,8 @@ fn main() -> ExitCode {
         // what it wanted. Stop quietly and exit 0, as ripgrep does.
         Err(err) if commands::is_closed_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Not eprintln!: with stderr closed too, that would panic.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(EXIT_FAILURE)
         }
     }
