@@ -1,6 +1,6 @@
 //! Identity rules: id, names, emails, the pair being two people.
 
-use crate::agreement::Person;
+use crate::agreement::{Person, Sp};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{Context, non_empty};
 use crate::suggest::loose;
@@ -75,38 +75,53 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn same_person(mentor: &Person, mentee: &Person, out: &mut Vec<Diagnostic>) {
+    let same = |what: &str, mentors: &Sp<String>, mentees: &Sp<String>| {
+        Diagnostic::new(
+            Code::SamePerson,
+            mentees.span.clone(),
+            format!("the mentee has the same {what} as the mentor ({})", mentors.value),
+        )
+        .with_help("mentor and mentee must be two different people")
+    };
     if let (Some(a), Some(b)) = (&mentor.name, &mentee.name)
         && !a.value.trim().is_empty()
         && loose(&a.value) == loose(&b.value)
     {
-        out.push(
-            Diagnostic::new(
-                Code::SamePerson,
-                b.span.clone(),
-                format!("the mentee has the same name as the mentor ({})", a.value),
-            )
-            .with_help("mentor and mentee must be two different people"),
-        );
+        out.push(same("name", a, b));
         return;
     }
     if let (Some(a), Some(b)) = (&mentor.email, &mentee.email)
         && !a.value.trim().is_empty()
         && a.value.trim().eq_ignore_ascii_case(b.value.trim())
     {
-        out.push(
-            Diagnostic::new(
-                Code::SamePerson,
-                b.span.clone(),
-                format!("the mentee has the same email as the mentor ({})", a.value),
-            )
-            .with_help("mentor and mentee must be two different people"),
-        );
+        out.push(same("email", a, b));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_name_or_email_is_the_same_person() {
+        let messages = |mentor: &str, mentee: &str| {
+            let text = format!("format = 1\n[mentor]\n{mentor}\n[mentee]\n{mentee}\n");
+            let a = crate::agreement::parse(&text).agreement.unwrap();
+            let mut out = Vec::new();
+            same_person(a.mentor.as_ref().unwrap(), a.mentee.as_ref().unwrap(), &mut out);
+            out.iter().map(|d| (d.message.clone(), d.help.clone().unwrap_or_default())).collect::<Vec<_>>()
+        };
+        let help = "mentor and mentee must be two different people".to_string();
+        assert_eq!(
+            messages("name = \"Ada  Lovelace\"", "name = \"ada lovelace\""),
+            [("the mentee has the same name as the mentor (Ada  Lovelace)".to_string(), help.clone())]
+        );
+        assert_eq!(
+            messages("name = \"Ada\"\nemail = \"ada@example.org\"", "name = \"Grace\"\nemail = \"ADA@example.org \""),
+            [("the mentee has the same email as the mentor (ada@example.org)".to_string(), help)]
+        );
+        assert!(messages("name = \"Ada\"\nemail = \"a@x.org\"", "name = \"Grace\"\nemail = \"g@x.org\"").is_empty());
+    }
 
     #[test]
     fn ids() {
