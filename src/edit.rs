@@ -215,9 +215,10 @@ pub fn added_errors(before: &Checked, after: &Checked) -> Vec<checker::Located> 
     out
 }
 
-/// Appends a `[[name]]` entry at the end of the file, laid out as in SPEC §2: a
-/// blank line before the header, then one `key = value` line per key in the
-/// order the table holds them. Text after the last table (trailing comments)
+/// Appends a `[[name]]` entry at the end of the file, laid out as the examples in
+/// docs/format.md write one: a blank line before the header, then one
+/// `key = value` line per key in the order the table holds them. Text after the
+/// last table (trailing comments)
 /// stays before the new entry, so the file's existing bytes remain a prefix of
 /// the result. Fails when `name` exists but is not an array of tables.
 pub fn append_table_entry(doc: &mut DocumentMut, name: &str, mut entry: Table) -> Result<(), EditError> {

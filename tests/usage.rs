@@ -1,4 +1,4 @@
-//! Wrong usage gets one clear message and the documented exit code (SPEC §4, §5):
+//! Wrong usage gets one clear message and the documented exit code (docs/integrations.md, "Exit status"):
 //! 2 when the command cannot run, never a panic or a repeated OS error. Colour
 //! is detected per stream on a real pseudo-terminal.
 
@@ -262,5 +262,43 @@ mod colour_on_a_terminal {
             let piped = on_a_terminal(run(stream, true), &args, None);
             assert!(!piped.contains('\u{1b}') && piped.len() > 20, "{name}: colour in a pipe:\n{piped:?}");
         }
+    }
+}
+
+/// A reader that stops early (`mentor-agree status | head -1`) is not an error:
+/// every command that writes to stdout exits 0 without a word on stderr, as
+/// ripgrep does, instead of "error: Broken pipe" or a panic.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let examples = example("");
+    let runs: [&[&str]; 11] = [
+        &["status", "."],
+        &["status", "--format", "json", "."],
+        &["check", "."],
+        &["check", "--format", "json", "."],
+        &["check", "--list-codes"],
+        &["check", "--explain", "bad-email"],
+        &["render", AGREEMENT],
+        &["calendar", AGREEMENT],
+        &["terms", AGREEMENT],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    for args in runs {
+        // The reading end is closed before the command starts, so its first write
+        // to stdout fails with EPIPE: no race with a reader that might finish first.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"))
+            .current_dir(&examples)
+            .env_remove("MENTOR_AGREE_TODAY")
+            .args(["--today", common::TODAY, "--color", "never"])
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
     }
 }

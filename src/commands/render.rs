@@ -68,9 +68,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     let checked = files.pop().context("no file was checked")?;
     if checked.agreement.is_none() {
         let reason = match checked.diagnostics.first() {
-            Some(l) => {
-                format!("{}:{}:{}: {}", file.display(), l.position.line, l.position.column, l.diagnostic.message)
-            }
+            Some(l) => l.in_file(file).to_string(),
             None => format!("{}: not an agreement file", file.display()),
         };
         bail!("{reason}\nnothing to render: fix the file first (`mentor-agree check` shows every problem)");
