@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod checker;
 pub mod cli;
 pub mod commands;
+pub mod dashboard;
 pub mod derived;
 pub mod diagnostic;
 pub mod edit;

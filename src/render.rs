@@ -56,6 +56,11 @@ pub const TEMPLATES: &[BuiltinTemplate] = &[
         source: include_str!("../templates/index.html.tera"),
     },
     BuiltinTemplate {
+        name: "report.html.tera",
+        purpose: "the site's dashboard: the program report as charts and tables",
+        source: include_str!("../templates/report.html.tera"),
+    },
+    BuiltinTemplate {
         name: "style.css.tera",
         purpose: "the CSS both HTML pages include (light, dark, phone, print)",
         source: include_str!("../templates/style.css.tera"),
@@ -234,6 +239,13 @@ impl Renderer {
         let mut context = Context::from_serialize(ctx).map_err(|e| render_error(name, e))?;
         let rows: Vec<Value> = ctx.agreements.par_iter().map(Value::from_serializable).collect();
         context.insert_value("agreements", Value::from(rows));
+        self.html.render(name, &context).map_err(|e| render_error(name, e))
+    }
+
+    /// Renders the site's dashboard (`report.html`).
+    pub fn dashboard(&self, ctx: &crate::dashboard::DashboardContext) -> Result<String, RenderError> {
+        let name = "report.html.tera";
+        let context = Context::from_serialize(ctx).map_err(|e| render_error(name, e))?;
         self.html.render(name, &context).map_err(|e| render_error(name, e))
     }
 
@@ -1198,11 +1210,14 @@ pub fn id_page_stem(id: &str) -> Option<&str> {
     (crate::rules::parties::valid_id(id) && id.len() <= 200).then_some(id)
 }
 
+/// The site's own pages (stems), which no agreement's page may take.
+pub const SITE_PAGES: [&str; 2] = ["index", "report"];
+
 /// Page file names for a site, one per id: `<id>.html` when the id is valid
 /// (see [`crate::rules::parties::valid_id`]) and free, else `agreement-<n>.html`;
 /// a taken name gets `-2`, `-3`, … so no page overwrites another or the index.
 pub fn page_names<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut taken = std::collections::HashSet::from(["index".to_string()]);
+    let mut taken: std::collections::HashSet<String> = SITE_PAGES.iter().map(|p| p.to_string()).collect();
     let mut out = Vec::new();
     for (i, id) in ids.into_iter().enumerate() {
         let base = id_page_stem(id).map_or_else(|| format!("agreement-{}", i + 1), str::to_string);
@@ -1240,7 +1255,7 @@ mod tests {
 
     #[test]
     fn page_names_are_safe_and_unique() {
-        let names = page_names(["2026-a", "index", "../etc/passwd", "2026-a", "Upper", "", "agreement-3"]);
+        let names = page_names(["2026-a", "index", "../etc/passwd", "2026-a", "Upper", "", "agreement-3", "report"]);
         assert_eq!(
             names,
             vec![
@@ -1250,7 +1265,8 @@ mod tests {
                 "2026-a-2.html",
                 "agreement-5.html",
                 "agreement-6.html",
-                "agreement-3-2.html"
+                "agreement-3-2.html",
+                "report-2.html"
             ]
         );
         for n in &names {

@@ -139,7 +139,7 @@ fn markdown_has_every_section_filled_with_the_pairs_facts() {
         "by email or chat",
         "7 September 2026",
         "runs for 9 months, through 6 June 2027",
-        "7 December 2026 (next)",
+        "7 December 2026: due (next)",
         "7 March 2027",
         "Effective date: 27 August 2026",
         "written notice",
@@ -372,7 +372,15 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
     written.sort();
     assert_eq!(
         written,
-        ["a-signed.html", "agreement-3.html", "b-errors.html", "d-broken.html", "index.html", "style.css"]
+        [
+            "a-signed.html",
+            "agreement-3.html",
+            "b-errors.html",
+            "d-broken.html",
+            "index.html",
+            "report.html",
+            "style.css"
+        ]
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let page = Html::parse_document(&std::fs::read_to_string(outdir.join("b-errors.html")).unwrap());
@@ -422,14 +430,14 @@ fn site_rendered_again_replaces_its_pages_and_keeps_other_files() {
     names.sort();
     assert_eq!(
         names,
-        ["CNAME", "a-signed.html", "b-errors.html", "index.html", "style.css"],
+        ["CNAME", "a-signed.html", "b-errors.html", "index.html", "report.html", "style.css"],
         "no temporary files left"
     );
 
     // Written over an old site or into a new folder, the pages are the same.
     let fresh = dir.path().join("fresh");
     render(&fresh);
-    for name in ["a-signed.html", "b-errors.html", "index.html", "style.css"] {
+    for name in ["a-signed.html", "b-errors.html", "index.html", "report.html", "style.css"] {
         assert_eq!(std::fs::read(site.join(name)).unwrap(), std::fs::read(fresh.join(name)).unwrap(), "{name}");
     }
 }
@@ -633,4 +641,99 @@ fn screenshot_of_the_html_page_is_not_blank() {
     let dark = luma.iter().filter(|l| **l < 100.0).count() as f64 / luma.len() as f64;
     assert!(variance > 100.0, "the page looks blank (luma variance {variance:.1})");
     assert!(dark > 0.005, "hardly any text on the page ({:.2}% dark pixels)", dark * 100.0);
+}
+
+/// Headless Chromium's screenshot of `page` at `width`×`height`, as (width, height, luma per pixel).
+fn screenshot(page: &Path, png: &Path, width: u32, height: u32) -> (u32, u32, Vec<f64>) {
+    let profile = png.with_extension("profile");
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", png.display()),
+            &format!("--window-size={width},{height}"),
+            &format!("file://{}", page.display()),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "chromium failed");
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let luma =
+        buf[..info.buffer_size()]
+            .chunks(channels)
+            .map(|p| {
+                if channels >= 3 {
+                    0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
+                } else {
+                    p[0] as f64
+                }
+            })
+            .collect();
+    (info.width, info.height, luma)
+}
+
+#[test]
+fn the_site_has_a_dashboard_of_charts_with_text_alternatives() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    cmd().args(["render", "--site"]).arg(&site).arg(example("")).assert().success();
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("<a href=\"report.html\">"), "the index links the dashboard");
+    let html = std::fs::read_to_string(site.join("report.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    assert_eq!(doc.select(&sel("script")).count(), 0, "no script");
+    assert!(!html.contains("http://") && !html.contains("https://"), "nothing fetched from the network");
+    let charts: Vec<_> = doc.select(&sel("svg[role=img]")).collect();
+    assert_eq!(charts.len(), 5, "states, completion, goals, reviews, check-ins");
+    for svg in &charts {
+        // Each chart names its title and description, and both say something.
+        let ids: Vec<&str> = svg.value().attr("aria-labelledby").unwrap().split(' ').collect();
+        assert_eq!(ids.len(), 2);
+        for id in ids {
+            let text: String = doc.select(&sel(&format!("#{id}"))).next().unwrap().text().collect();
+            assert!(text.len() > 5, "{id} is empty");
+        }
+        assert!(svg.select(&sel("rect")).count() >= 2);
+    }
+    // The figures agree with `report --format json` over the same files.
+    let out = cmd().args(["report", "--format", "json"]).arg(example("")).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let desc: String = doc.select(&sel("#goals-d")).next().unwrap().text().collect();
+    let goals = &report["goals"];
+    assert!(
+        desc.starts_with(&format!(
+            "Of {} goals, {} achieved, {} dropped",
+            goals["total"], goals["achieved"], goals["dropped"]
+        )),
+        "{desc}"
+    );
+    // Each chart has its figures as a table too.
+    assert!(doc.select(&sel("table.figures")).count() >= 5);
+
+    if !common::have_tool("chromium", "--version") {
+        return;
+    }
+    let png = dir.path().join("report.png");
+    let (w, h, luma) = screenshot(&site.join("report.html"), &png, 1200, 1600);
+    assert_eq!((w, h), (1200, 1600));
+    let mean = luma.iter().sum::<f64>() / luma.len() as f64;
+    let variance = luma.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / luma.len() as f64;
+    assert!(variance > 100.0, "the dashboard looks blank (luma variance {variance:.1})");
+    // The bars are solid colour: many pixels well away from both paper and ink.
+    let mid = luma.iter().filter(|l| (60.0..180.0).contains(*l)).count() as f64 / luma.len() as f64;
+    assert!(mid > 0.01, "no bars to be seen ({:.2}% mid-tone pixels)", mid * 100.0);
 }

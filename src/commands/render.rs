@@ -11,10 +11,12 @@ use anyhow::{Context as _, bail};
 use crate::checker::Checked;
 use crate::cli::{Global, RenderArgs};
 use crate::commands::check::{FileChecker, check_paths, check_paths_with};
+use crate::dashboard::DashboardContext;
 use crate::diagnostic::report::{self, plural};
 use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
 use crate::render::{AgreementContext, Format, IndexContext, IndexRow, Renderer, SiteCtx, id_page_stem, page_names};
+use crate::report::Facts;
 use crate::rules;
 use crate::site::Staging;
 
@@ -113,6 +115,8 @@ struct StagedPage {
     staged: String,
     /// Its row of the index (the link is set once every id is known).
     row: IndexRow,
+    /// What it adds to the dashboard.
+    facts: Option<Facts>,
 }
 
 /// Each program's compiled templates, compiled on first use.
@@ -148,7 +152,9 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     // site need no moving; under a numbered name when another file took it.
     let render_page = |checked: &Checked| -> anyhow::Result<String> {
         let html = html_of(checked)?;
-        let likely = id_page_stem(&checked.id).filter(|stem| *stem != "index").map(|stem| format!("{stem}.html"));
+        let likely = id_page_stem(&checked.id)
+            .filter(|stem| !crate::render::SITE_PAGES.contains(stem))
+            .map(|stem| format!("{stem}.html"));
         for staged in likely
             .into_iter()
             .chain(std::iter::repeat_with(|| format!("page-{}.tmp", next.fetch_add(1, Ordering::Relaxed))))
@@ -164,7 +170,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     };
     let results = check_paths_with(&args.paths, global, rules::Options::default(), false, |checked| {
         let staged = render_page(checked)?;
-        Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()) })
+        Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()), facts: Facts::of(checked, today) })
     })?;
     let (files, pages): (Vec<Checked>, Vec<anyhow::Result<StagedPage>>) = results.into_iter().unzip();
     let pages = pages.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
@@ -203,6 +209,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
         Some(f) => renderers.get(&f.program)?,
         None => Arc::new(Renderer::builtin()?),
     };
+    let facts: Vec<Facts> = pages.iter().filter_map(|p| p.facts.clone()).collect();
     let (staged, rows): (Vec<String>, Vec<IndexRow>) = pages
         .into_iter()
         .zip(&files)
@@ -218,12 +225,21 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
         })
         .unzip();
     let index = IndexContext::new(rows, shared_program.map(|f| f.program.as_ref()), today);
+    let dashboard = DashboardContext::new(
+        index.title.clone(),
+        &facts,
+        today,
+        "index.html".to_string(),
+        crate::render::STYLESHEET.to_string(),
+    );
     // Everything is rendered and staged before anything is placed: a template that
     // fails here leaves an existing site as it was.
     let (mut staged, mut names) = (staged, names);
-    for (name, text) in
-        [(crate::render::STYLESHEET, index_renderer.stylesheet()?), ("index.html", index_renderer.index(&index)?)]
-    {
+    for (name, text) in [
+        (crate::render::STYLESHEET, index_renderer.stylesheet()?),
+        ("report.html", index_renderer.dashboard(&dashboard)?),
+        ("index.html", index_renderer.index(&index)?),
+    ] {
         let path = staging.dir().join(name);
         crate::atomic::write_regenerable(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;

@@ -11,7 +11,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(term) = &a.term else { return };
     match (&term.months, &term.weeks) {
         (Some(_), Some(w)) => out.push(
-            Diagnostic::new(Code::TermAmbiguous, w.span.clone(), "the term gives both `months` and `weeks`").with_code_help(),
+            Diagnostic::new(Code::TermAmbiguous, w.span.clone(), "the term gives both `months` and `weeks`")
+                .with_code_help(),
         ),
         (None, None) => out.push(
             Diagnostic::new(Code::TermAmbiguous, term.span.clone(), "the term gives neither `months` nor `weeks`")
