@@ -31,6 +31,44 @@ pub enum ProgramError {
         /// What is wrong, with line and column.
         message: String,
     },
+    /// The file is not valid TOML or has a key or value the format does not
+    /// allow: a rustc-style report pointing at the place (without the leading
+    /// `error: `, which the command adds), with a did-you-mean where one fits.
+    #[error("{report}")]
+    Located {
+        /// The program file.
+        path: PathBuf,
+        /// The rendered report.
+        report: String,
+    },
+}
+
+/// What `toml` says about a program file, as a located report: an unknown key
+/// is named with the closest allowed one, the others listed.
+fn located(text: &str, path: &Path, e: &toml::de::Error) -> ProgramError {
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+    let message = e.message().trim_end();
+    let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let (title, help) = match (message.starts_with("unknown field"), names.split_first()) {
+        (true, Some((unknown, allowed))) => {
+            let hint = match crate::suggest::closest(unknown, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? "),
+                None => String::new(),
+            };
+            (format!("unknown key `{unknown}`"), Some(format!("{hint}allowed here: {}", allowed.join(", "))))
+        }
+        _ => (message.lines().next().unwrap_or(message).to_string(), None),
+    };
+    let shown = path.display().to_string();
+    let span = e.span().unwrap_or(0..0);
+    let snippet = Snippet::source(text).path(shown.as_str()).annotation(AnnotationKind::Primary.span(span));
+    let mut group = Level::ERROR.primary_title(title.as_str()).element(snippet);
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let rendered = Renderer::plain().render(&[group]);
+    let report = rendered.strip_prefix("error: ").unwrap_or(&rendered).to_string();
+    ProgramError::Located { path: path.to_path_buf(), report }
 }
 
 /// The `[program]` table.
@@ -371,7 +409,7 @@ impl Program {
     /// Parses program.toml text; `path` is used for messages and relative folders.
     pub fn parse(text: &str, path: &Path) -> Result<Program, ProgramError> {
         let invalid = |message: String| ProgramError::Invalid { path: path.to_path_buf(), message };
-        let file: ProgramFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        let file: ProgramFile = toml::from_str(text).map_err(|e| located(text, path, &e))?;
         let mut levels = HashMap::new();
         for (name, level) in file.levels {
             let code = Code::from_name(&name).ok_or_else(|| {
@@ -574,8 +612,12 @@ mod tests {
     fn unknown_keys_are_rejected_with_location() {
         let err = Program::parse("[rules.goals]\nmaxx = 3\n", Path::new("p/program.toml")).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("maxx"), "{msg}");
-        assert!(msg.contains("line 2"), "{msg}");
+        assert!(msg.starts_with("unknown key `maxx`\n --> p/program.toml:2:1\n"), "{msg}");
+        assert!(msg.contains("2 | maxx = 3\n  | ^^^^"), "{msg}");
+        assert!(msg.contains("= help: did you mean `max`? allowed here: "), "{msg}");
+        // Not TOML at all: located too.
+        let msg = Program::parse("[program]\nname = \"x\n", Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.contains("--> program.toml:2:"), "{msg}");
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec
                 None => WorkspaceError::NoProgram,
             });
         }
-        default = vec![dir];
+        // Shown as the user would type it: relative to the current folder when below it.
+        default = vec![relative(&dir, Path::new("."))];
         &default[..]
     } else {
         paths
@@ -80,6 +81,15 @@ pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec
         }
     }
     Ok(files)
+}
+
+/// `path` relative to the folder `base` when it is below it (without a leading
+/// `./`), else `path` as it is: how paths are shown, as cargo and ruff do.
+pub fn relative(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    if rel.as_os_str().is_empty() { PathBuf::from(".") } else { rel }
 }
 
 /// A resolver for `--program` or discovery.

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use common::{cmd, example, fixture};
 use mentor_agree::diagnostic::Code;
+use predicates::prelude::*;
 use serde_json::Value;
 
 fn json_check(args: &[&str], path: &Path) -> (i32, Value) {
@@ -151,8 +152,64 @@ fn a_broken_program_file_stops_the_run_with_its_location() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("program.toml"))
-        .stderr(predicates::str::contains("line 2"))
-        .stderr(predicates::str::contains("maxx"));
+        .stderr(predicates::str::contains("program.toml:2:1"))
+        .stderr(predicates::str::contains("error: unknown key `maxx`"))
+        .stderr(predicates::str::contains("did you mean `max`?"));
+}
+
+#[test]
+fn program_toml_named_on_the_command_line_is_checked_as_the_program_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("program.toml"), "[program]\nname = \"Riverside\"\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "program.toml"])
+        .assert()
+        .code(0)
+        .stdout("program.toml: the program file; its rules are valid\n");
+    // A mistake in it is a located report with a did-you-mean, and the run cannot go on.
+    fs::write(dir.path().join("program.toml"), "[program]\nnmae = \"Riverside\"\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "program.toml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::starts_with("error: unknown key `nmae`\n --> program.toml:2:1\n"))
+        .stderr(predicates::str::contains("did you mean `name`?"))
+        .stderr(predicates::str::contains("checked").not());
+}
+
+#[test]
+fn a_folder_without_agreements_warns_and_fails_with_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("agreements")).unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "agreements"])
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("warning: no agreement files (*.toml) in agreements: is the path right?"));
+    cmd().current_dir(dir.path()).args(["check", "agreements", "--deny-warnings"]).assert().code(1);
+    // Not for a folder that has one.
+    fs::copy(example("2027-01-li-wei-sara-haddad.toml"), dir.path().join("agreements/a.toml")).unwrap();
+    cmd().current_dir(dir.path()).args(["check", "agreements"]).assert().stderr("");
+}
+
+#[test]
+fn with_no_path_files_are_shown_relative_to_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("program.toml"), "").unwrap();
+    fs::create_dir(dir.path().join("agreements")).unwrap();
+    fs::copy(fixture("codes/bad-email/agreement.toml"), dir.path().join("agreements/a.toml")).unwrap();
+    let out = cmd().current_dir(dir.path()).args(["check", "--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["file"].as_str(), Some("agreements/a.toml"), "{json}");
+    let out = cmd().current_dir(dir.path()).arg("check").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--> agreements/a.toml:"));
+    let out = cmd().current_dir(dir.path()).args(["status", "--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["file"].as_str(), Some("agreements/a.toml"), "{json}");
 }
 
 #[test]

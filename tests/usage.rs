@@ -160,8 +160,10 @@ fn a_broken_program_toml_stops_every_command_with_its_location() {
         let out = cmd().current_dir(folder).args(args).assert().code(2);
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
-        assert!(stderr.contains("program.toml: invalid program file"), "{args:?}: {stderr}");
-        assert!(stderr.contains("line 2, column 1") && stderr.contains("unknown field `nmae`"), "{args:?}: {stderr}");
+        // A located, rustc-style report with a did-you-mean, as for agreements.
+        assert!(stderr.starts_with("error: unknown key `nmae`\n"), "{args:?}: {stderr}");
+        assert!(stderr.contains("program.toml:2:1\n"), "{args:?}: {stderr}");
+        assert!(stderr.contains("= help: did you mean `name`?"), "{args:?}: {stderr}");
         assert!(!stderr.ends_with("\n\n"), "{args:?} ends with a blank line: {stderr:?}");
     }
     assert_eq!(std::fs::read(&file).unwrap(), std::fs::read(example(AGREEMENT)).unwrap(), "nothing signed");

@@ -23,6 +23,7 @@ use crate::checker::{self, Settings};
 use crate::cli::{Global, NewArgs};
 use crate::diagnostic::Severity;
 use crate::program::{Program, find_program_file};
+use crate::workspace::relative;
 use crate::questionnaire::{
     Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, parse_length,
 };
@@ -619,13 +620,6 @@ impl Target {
         self.path = Some(path);
         Ok(())
     }
-}
-
-/// `path` relative to `base` when it is below it, without a leading `./`.
-fn relative(path: &Path, base: &Path) -> PathBuf {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
-    rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
 /// `#:schema PATH` for editors (Taplo, Even Better TOML, Tombi), when the program
