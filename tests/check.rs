@@ -408,3 +408,48 @@ fn check_handles_thousands_of_files() {
     let (status, json) = json_check(&[], dir.path());
     assert_eq!((status, json["checked"].as_u64(), json["errors"].as_u64()), (0, Some(2000), Some(0)));
 }
+
+/// The example agreement with `edit` applied to its text, in a temporary folder.
+fn edited_example(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(example("2027-01-li-wei-sara-haddad.toml")).unwrap();
+    let file = dir.path().join("a.toml");
+    fs::write(&file, edit(&text)).unwrap();
+    (dir, file)
+}
+
+#[test]
+fn a_misspelt_table_gets_one_diagnostic_with_the_did_you_mean() {
+    let (_dir, file) = edited_example(|t| t.replacen("[mentee]", "[mentees]", 1));
+    let (status, json) = json_check(&[], &file);
+    assert_eq!(status, 1);
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(codes_of(&json), ["unknown-key"], "{json}");
+    assert_eq!(diags[0]["help"].as_str(), Some("did you mean `mentee`?"), "{json}");
+    // A table that is really missing is still reported.
+    let (_dir, file) = edited_example(|t| t.replacen("[mentee]", "[something_else]", 1));
+    let (_, json) = json_check(&[], &file);
+    assert_eq!(codes_of(&json), ["missing-key", "unknown-key"], "{json}");
+}
+
+#[test]
+fn whole_file_problems_point_at_the_first_key_not_a_leading_comment() {
+    let (_dir, file) = edited_example(|t| {
+        let start = t.find("[term]").unwrap();
+        let end = start + t[start..].find("\n\n").unwrap();
+        format!("#:schema ../agreement.schema.json\n\n# A comment.\n{}{}", &t[..start], &t[end..])
+    });
+    let text = fs::read_to_string(&file).unwrap();
+    let first_key_line = text.lines().position(|l| !l.is_empty() && !l.starts_with('#')).unwrap() + 1;
+    assert!(first_key_line > 3);
+    let (_, json) = json_check(&["--require-signed"], &file);
+    let diags = json["diagnostics"].as_array().unwrap();
+    let whole: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "unsigned" || d["message"].as_str().unwrap().starts_with("missing required table"))
+        .collect();
+    assert!(whole.iter().any(|d| d["code"] == "missing-key"), "{json}");
+    for d in whole {
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(first_key_line as u64), Some(1)), "{d}");
+    }
+}
