@@ -32,6 +32,34 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the command line, exiting with clap's message (exit 2) when it is
+    /// wrong. For a mistyped subcommand the similar ones are listed closest first
+    /// (`chek`: `check`, then `checkin`), where clap lists the closest last.
+    pub fn parse_args() -> Cli {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(mut e) => {
+                if e.kind() == ErrorKind::InvalidSubcommand {
+                    let typed = match e.get(ContextKind::InvalidSubcommand) {
+                        Some(ContextValue::String(s)) => s.clone(),
+                        _ => String::new(),
+                    };
+                    if let Some(ContextValue::Strings(similar)) = e.get(ContextKind::SuggestedSubcommand) {
+                        let mut similar = similar.clone();
+                        similar.sort_by(|a, b| {
+                            strsim::jaro_winkler(&typed, b).total_cmp(&strsim::jaro_winkler(&typed, a)).then(a.cmp(b))
+                        });
+                        e.insert(ContextKind::SuggestedSubcommand, ContextValue::Strings(similar));
+                    }
+                }
+                e.exit()
+            }
+        }
+    }
+}
+
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
@@ -269,19 +297,19 @@ pub struct NewArgs {
     /// The mentor's full name.
     #[arg(long, value_name = "NAME", help_heading = "Answers")]
     pub mentor: Option<String>,
-    /// The mentor's email address.
+    /// The mentor's email address ("" for none).
     #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
     pub mentor_email: Option<String>,
     /// The mentee's full name.
     #[arg(long, value_name = "NAME", help_heading = "Answers")]
     pub mentee: Option<String>,
-    /// The mentee's email address.
+    /// The mentee's email address ("" for none).
     #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
     pub mentee_email: Option<String>,
     /// The initiative lead's full name (default: [program].lead).
     #[arg(long, value_name = "NAME", help_heading = "Answers")]
     pub lead: Option<String>,
-    /// The initiative lead's email address.
+    /// The initiative lead's email address ("" for none, also when program.toml names one).
     #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
     pub lead_email: Option<String>,
     /// A topic of focus (repeat for several).

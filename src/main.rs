@@ -1,6 +1,5 @@
 use std::process::ExitCode;
 
-use clap::Parser;
 use mentor_agree::cli::{Cli, Command};
 use mentor_agree::commands::{self, EXIT_FAILURE};
 
@@ -10,7 +9,7 @@ use mentor_agree::commands::{self, EXIT_FAILURE};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Terms(args) => commands::terms::run(args),

@@ -181,6 +181,30 @@ fn flags_with(name: &str, value: &str) -> Vec<String> {
 }
 
 #[test]
+fn an_empty_email_flag_says_no_email() {
+    let dir = program_dir();
+    // The program names its lead's email; "" leaves it out, as for the mentor.
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["new", "--yes", "--print", "--mentor", "Maya Okafor", "--mentee", "Tomás Rivera", "--topic", "x"])
+        .args(["--goal", "Run retrospectives | 3 retrospectives run | 2027-03-15"])
+        .args(["--mentor-email", "", "--lead-email", ""])
+        .assert()
+        .code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("[mentor]\nname = \"Maya Okafor\"\n\n"), "{text}");
+    assert!(!text.contains("noor@riverside.example"), "{text}");
+    // A wrong address is explained in terms of the answer, not of a file's keys.
+    cmd()
+        .current_dir(dir.path())
+        .args(flags_with("--mentor-email", "maya@"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("or leave it empty for no email"))
+        .stderr(predicate::str::contains("remove the key").not());
+}
+
+#[test]
 fn invalid_flag_values_are_refused_with_the_rule_code() {
     let dir = program_dir();
     let cases = [

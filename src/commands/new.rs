@@ -165,6 +165,13 @@ impl Flow<'_> {
     /// Applies the flag for `field`, if given. `Err` when the flag cannot be read at all.
     fn given(&self, field: Field, a: &mut Answers) -> Result<bool, String> {
         let g = self.args;
+        /// An email flag: `""` (or `-`) answers "no email".
+        fn email(slot: &mut Option<String>, value: &Option<String>) -> bool {
+            if let Some(v) = value {
+                *slot = optional(v);
+            }
+            value.is_some()
+        }
         fn set<T: Clone>(slot: &mut Option<T>, value: &Option<T>) -> bool {
             if value.is_some() {
                 slot.clone_from(value);
@@ -173,11 +180,11 @@ impl Flow<'_> {
         }
         Ok(match field {
             Field::Mentor => set(&mut a.mentor, &g.mentor),
-            Field::MentorEmail => set(&mut a.mentor_email, &g.mentor_email),
+            Field::MentorEmail => email(&mut a.mentor_email, &g.mentor_email),
             Field::Mentee => set(&mut a.mentee, &g.mentee),
-            Field::MenteeEmail => set(&mut a.mentee_email, &g.mentee_email),
+            Field::MenteeEmail => email(&mut a.mentee_email, &g.mentee_email),
             Field::Lead => set(&mut a.lead, &g.lead),
-            Field::LeadEmail => set(&mut a.lead_email, &g.lead_email),
+            Field::LeadEmail => email(&mut a.lead_email, &g.lead_email),
             Field::Frequency => set(&mut a.frequency, &g.frequency),
             Field::Minutes => set(&mut a.minutes, &g.minutes),
             Field::Start => set(&mut a.start, &g.start),
@@ -233,7 +240,14 @@ impl Flow<'_> {
     }
 
     fn problems(&self, a: &Answers, field: Field) -> Vec<Problem> {
-        a.problems(field, &self.program, self.today)
+        let mut problems = a.problems(field, &self.program, self.today);
+        for p in &mut problems {
+            // `check`'s advice is about the file ("remove the key"); here the answer is what changes.
+            if p.code == crate::diagnostic::Code::BadEmail {
+                p.help = Some("write it as name@domain.tld, or leave it empty for no email".into());
+            }
+        }
+        problems
     }
 
     /// Applies every flag (and, with `use_defaults`, every default) in question order,
@@ -783,7 +797,8 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
 fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     let program_file = global.program.clone().or_else(|| find_program_file(Path::new(".")));
     let program = match program_file {
-        Some(file) => Program::load(&file).map_err(|e| Stop::Refused(e.to_string()))?,
+        // With the reason the file cannot be read (`{:#}` shows the I/O error's cause).
+        Some(file) => Program::load(&file).map_err(|e| Stop::Refused(format!("{:#}", anyhow::Error::from(e))))?,
         None => Program::builtin(),
     };
     let program = Arc::new(program);
