@@ -720,11 +720,12 @@ fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16
     t.add_row(vec!["Lead".to_string(), person(&answers.lead, &answers.lead_email)]);
     t.add_row(vec!["Topics".to_string(), answers.topics.join(", ")]);
     let d = checked.derived.as_ref();
+    let modes: Vec<&str> = answers.modes.iter().flatten().map(String::as_str).collect();
     let meets = format!(
-        "{}, {} minutes, by {}",
+        "{}, {} minutes, {}",
         d.and_then(|d| d.frequency_words.clone()).unwrap_or_else(|| answers.frequency.clone().unwrap_or_default()),
         answers.minutes.unwrap_or_default(),
-        answers.modes.clone().unwrap_or_default().join(", ")
+        crate::timeline::modes_in_words(&modes)
     );
     t.add_row(vec!["Sessions".to_string(), meets]);
     let between = if answers.also_via.is_empty() { "—".to_string() } else { answers.also_via.join(", ") };
