@@ -165,10 +165,11 @@ pub enum Command {
 
     /// Show where every agreement stands: one row per agreement.
     ///
-    /// Lists the pair, state, dates, signatures and problem counts, the
-    /// agreements needing attention first (errors, overdue check-ins, missing
-    /// signatures). With no paths, the program's agreements folder.
-    #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft\n  \
+    /// Lists the state, last day, next review, signatures (missing or stale)
+    /// and problem counts, fitted to the terminal, the agreements needing
+    /// attention first (errors, overdue check-ins, missing signatures); `--wide`
+    /// shows every column. With no paths, the program's agreements folder.
+    #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft --wide\n  \
                       mentor-agree status agreements/ --format json")]
     #[command(display_order = 4)]
     Status(StatusArgs),
@@ -541,6 +542,10 @@ pub struct StatusArgs {
     /// Only agreements in these states (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "STATE", value_parser = state_parser())]
     pub state: Vec<crate::derived::State>,
+    /// Every column (start, effective date and last check-in too); the table
+    /// otherwise fits the terminal's width (or $COLUMNS) with the columns that matter most.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Parses a state name, listing the states in `--help` and errors.
