@@ -50,7 +50,7 @@ fn parse_with_python(text: &str) -> Option<Value> {
         if std::env::var_os("MENTOR_AGREE_REQUIRE_TOOLS").is_some() {
             panic!("python3 -m pip install icalendar is required in CI");
         }
-        eprintln!("skipping: Python icalendar is not installed");
+        common::skip("Python icalendar is not installed");
         return None;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -30,7 +30,7 @@ const EDITS: [&[&str]; 4] = [
 fn fault_hook_available() -> bool {
     // The hook is compiled into debug builds only; `cargo test --release` builds without it.
     if !cfg!(debug_assertions) {
-        eprintln!("skipping: MENTOR_AGREE_FAULT is read only by debug builds");
+        common::skip("MENTOR_AGREE_FAULT is read only by debug builds");
     }
     cfg!(debug_assertions)
 }
@@ -109,7 +109,7 @@ fn in_mount_namespace(script: &str, args: &[&std::ffi::OsStr]) -> Option<std::pr
         .args(["--user", "--map-root-user", "--mount", "sh", "-c", "mount -t tmpfs none /mnt 2>/dev/null || exit 1"])
         .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipping: cannot mount in a private namespace here (`unshare --user --mount` not allowed)");
+        common::skip("cannot mount in a private namespace here (`unshare --user --mount` not allowed)");
         return None;
     }
     let out = Command::new("unshare")

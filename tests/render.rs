@@ -621,3 +621,25 @@ fn the_site_index_is_readable_from_phone_to_desktop() {
         assert_eq!(m["names_broken"], 0, "{width}px: names one word per line: {m}");
     }
 }
+
+/// A test that skips for want of a tool says so in `cargo test`'s output, although it passes.
+#[test]
+fn a_skipped_test_says_so_in_the_test_output() {
+    if std::env::var_os("MENTOR_AGREE_SKIP_PROBE").is_some() {
+        return; // the probe run below: do not recurse
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["screenshot_of_the_html_page_is_not_blank", "--exact", "--test-threads=1"])
+        .env("PATH", "/nonexistent")
+        .env("MENTOR_AGREE_SKIP_PROBE", "1")
+        .env_remove("MENTOR_AGREE_REQUIRE_TOOLS")
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("1 passed"), "{said}");
+    assert!(
+        said.contains("skipped: screenshot_of_the_html_page_is_not_blank: chromium is not installed"),
+        "the skip is not visible:\n{said}"
+    );
+}

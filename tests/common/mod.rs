@@ -38,7 +38,18 @@ pub fn have_tool(tool: &str, version_arg: &str) -> bool {
         if std::env::var_os("MENTOR_AGREE_REQUIRE_TOOLS").is_some() {
             panic!("{tool} is required in CI (MENTOR_AGREE_REQUIRE_TOOLS is set) but was not found");
         }
-        eprintln!("skipping: {tool} is not installed");
+        skip(&format!("{tool} is not installed"));
     }
     ok
+}
+
+/// Says on the terminal that the calling test is skipped, and why: a line
+/// `skipped: TEST: WHY` that `cargo test` shows even for a passing test (it is
+/// written to the process's stderr directly, past the test harness's capture
+/// of `eprintln!`), so a skip never passes for a pass unnoticed.
+pub fn skip(why: &str) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr().lock(), "skipped: {test}: {why}");
 }
