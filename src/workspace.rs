@@ -40,20 +40,7 @@ fn is_agreement_file(path: &Path) -> bool {
 pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec<PathBuf>, WorkspaceError> {
     let default;
     let paths = if paths.is_empty() {
-        let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
-        let program = match &file {
-            Some(file) => Program::load(file)?,
-            None => Program::builtin(),
-        };
-        let dir = program.agreements_dir();
-        if !dir.is_dir() {
-            return Err(match file {
-                Some(_) => WorkspaceError::NoAgreementsFolder(dir),
-                None => WorkspaceError::NoProgram,
-            });
-        }
-        // Shown as the user would type it: relative to the current folder when below it.
-        default = vec![relative(&dir, Path::new("."))];
+        default = vec![agreements_folder(program_override)?];
         &default[..]
     } else {
         paths
@@ -81,6 +68,25 @@ pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec
         }
     }
     Ok(files)
+}
+
+/// The folder a command works on when given no paths: the agreements folder of
+/// the program (`--program`, or found from the current folder), shown as the
+/// user would type it (relative to the current folder when below it).
+pub fn agreements_folder(program_override: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
+    let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
+    let program = match &file {
+        Some(file) => Program::load(file)?,
+        None => Program::builtin(),
+    };
+    let dir = program.agreements_dir();
+    if !dir.is_dir() {
+        return Err(match file {
+            Some(_) => WorkspaceError::NoAgreementsFolder(dir),
+            None => WorkspaceError::NoProgram,
+        });
+    }
+    Ok(relative(&dir, Path::new(".")))
 }
 
 /// `path` relative to the folder `base` when it is below it (without a leading

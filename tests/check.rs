@@ -191,6 +191,13 @@ fn a_folder_without_agreements_warns_and_fails_with_deny_warnings() {
         .code(0)
         .stderr(predicates::str::contains("warning: no agreement files (*.toml) in agreements: is the path right?"));
     cmd().current_dir(dir.path()).args(["check", "agreements", "--deny-warnings"]).assert().code(1);
+    // With no path, the folder searched is named as well.
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("warning: no agreement files (*.toml) in agreements: is the path right?"));
     // Not for a folder that has one.
     fs::copy(example("2027-01-li-wei-sara-haddad.toml"), dir.path().join("agreements/a.toml")).unwrap();
     cmd().current_dir(dir.path()).args(["check", "agreements"]).assert().stderr("");

@@ -128,7 +128,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         check_paths_with(&paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
     if files.is_empty() {
         let searched = if paths.is_empty() {
-            "the agreements folder".to_string()
+            workspace::agreements_folder(global.program.as_deref())?.display().to_string()
         } else {
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         };
