@@ -431,8 +431,8 @@ impl Program {
     /// Parses program.toml text; `path` is used for messages and relative folders.
     pub fn parse(text: &str, path: &Path) -> Result<Program, ProgramError> {
         // Shown at the key it is about (the first of `keys` written in the file).
-        let invalid = |keys: &[&[&str]], title: String, help: Option<String>| {
-            match keys.iter().find_map(|k| key_span(text, k)) {
+        let invalid =
+            |keys: &[&[&str]], title: String, help: Option<String>| match keys.iter().find_map(|k| key_span(text, k)) {
                 Some(span) => report(text, path, span, &title, help.as_deref()),
                 None => {
                     let message = match help {
@@ -441,8 +441,7 @@ impl Program {
                     };
                     ProgramError::Invalid { path: path.to_path_buf(), message }
                 }
-            }
-        };
+            };
         let file: ProgramFile = toml::from_str(text).map_err(|e| located(text, path, &e))?;
         let mut levels = HashMap::new();
         for (name, level) in file.levels {

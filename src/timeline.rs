@@ -221,7 +221,10 @@ mod tests {
         assert_eq!(modes_in_words(&["video call"]), "by video call");
         assert_eq!(modes_in_words(&["in person"]), "in person");
         assert_eq!(modes_in_words(&["video call", "In person"]), "by video call or In person");
-        assert_eq!(modes_in_words(&["phone call", "online", "at the library"]), "by phone call, online or at the library");
+        assert_eq!(
+            modes_in_words(&["phone call", "online", "at the library"]),
+            "by phone call, online or at the library"
+        );
         assert_eq!(modes_in_words(&[]), "");
     }
 

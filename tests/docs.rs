@@ -66,7 +66,12 @@ fn every_generated_file_names_the_one_command_that_regenerates_it() {
         for (i, _) in text.match_indices("UPDATE_DOCS=1") {
             mentions += 1;
             let start = text[..i].rfind(|c: char| c.is_whitespace() || c == '`' || c == '"').map_or(0, |s| s + 1);
-            assert!(text[start..].starts_with(REGENERATE), "{}: {}", f.display(), &text[start..(i + 40).min(text.len())]);
+            assert!(
+                text[start..].starts_with(REGENERATE),
+                "{}: {}",
+                f.display(),
+                &text[start..(i + 40).min(text.len())]
+            );
         }
     }
     assert!(mentions >= 3, "README, docs/codes.md and these tests name the command");

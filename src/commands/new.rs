@@ -23,10 +23,10 @@ use crate::checker::{self, Settings};
 use crate::cli::{Global, NewArgs};
 use crate::diagnostic::Severity;
 use crate::program::{Program, find_program_file};
-use crate::workspace::relative;
 use crate::questionnaire::{
     Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, parse_length,
 };
+use crate::workspace::relative;
 
 /// Set while the finished file is being written: Ctrl-C then waits for the write.
 static WRITING: AtomicBool = AtomicBool::new(false);
@@ -327,8 +327,7 @@ impl Flow<'_> {
                 input.interact_text_on(&ui.term)?
             };
             let mut candidate = self.answers.clone();
-            if let Err(why) = set(&mut candidate, &typed).and_then(|()| errors_of(&self.problems(&candidate, field)))
-            {
+            if let Err(why) = set(&mut candidate, &typed).and_then(|()| errors_of(&self.problems(&candidate, field))) {
                 self.ui().term.write_line(&format!("error: {why}"))?;
                 continue;
             }
@@ -553,10 +552,8 @@ impl Flow<'_> {
             if count >= rules.max {
                 return Ok(());
             }
-            if count >= rules.min {
-                if !yes_no(self.ui(), "Add another goal?", false)? {
-                    return Ok(());
-                }
+            if count >= rules.min && !yes_no(self.ui(), "Add another goal?", false)? {
+                return Ok(());
             }
         }
     }

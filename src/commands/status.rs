@@ -63,8 +63,9 @@ impl StatusRow {
         let d = c.derived.as_ref();
         let name = |p: Option<&crate::agreement::Person>| p.and_then(|p| p.name.as_ref()).map(|n| n.value.clone());
         // A role without a current signature that has one all the same signed other terms.
-        let signed_before =
-            |role: Role| a.is_some_and(|a| a.signatures.iter().any(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())));
+        let signed_before = |role: Role| {
+            a.is_some_and(|a| a.signatures.iter().any(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())))
+        };
         StatusRow {
             id: c.id.clone(),
             file: c.path.display().to_string(),
@@ -88,7 +89,8 @@ impl StatusRow {
 
     /// Missing (or stale) signatures matter until the agreement is over.
     fn awaits_signatures(&self) -> bool {
-        !(self.missing.is_empty() && self.stale.is_empty()) && !matches!(self.state, Some(State::Ended | State::Terminated))
+        let unsigned = !self.missing.is_empty() || !self.stale.is_empty();
+        unsigned && !matches!(self.state, Some(State::Ended | State::Terminated))
     }
 
     /// Sort key: errors first, then overdue check-ins, then missing signatures, then by id.
