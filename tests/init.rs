@@ -313,3 +313,27 @@ fn the_action_is_a_composite_action_whose_steps_pass_actionlint() {
     std::fs::write(&file, serde_norway::to_string(&workflow).unwrap()).unwrap();
     actionlint(&[&file]);
 }
+
+/// The GitHub files against SchemaStore's schemas too (check-jsonschema's vendored copies).
+#[test]
+fn the_action_and_the_workflows_match_githubs_schemas() {
+    if !common::have_tool("check-jsonschema", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path()).assert().code(0);
+    let runs = [
+        ("vendor.github-actions", root().join("action.yml")),
+        ("vendor.github-workflows", root().join(".github/workflows/release.yml")),
+        ("vendor.github-workflows", dir.path().join(".github/workflows/mentor-agree.yml")),
+    ];
+    for (schema, file) in runs {
+        let out = std::process::Command::new("check-jsonschema")
+            .args(["--builtin-schema", schema])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{}: {said}", file.display());
+    }
+}
