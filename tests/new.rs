@@ -200,7 +200,7 @@ fn an_empty_email_flag_says_no_email() {
         .args(flags_with("--mentor-email", "maya@"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("or leave it empty for no email"))
+        .stderr(predicate::str::contains("or - for no email"))
         .stderr(predicate::str::contains("remove the key").not());
 }
 

@@ -244,7 +244,7 @@ impl Flow<'_> {
         for p in &mut problems {
             // `check`'s advice is about the file ("remove the key"); here the answer is what changes.
             if p.code == crate::diagnostic::Code::BadEmail {
-                p.help = Some("write it as name@domain.tld, or leave it empty for no email".into());
+                p.help = Some("write it as name@domain.tld, or - for no email".into());
             }
         }
         problems
