@@ -440,6 +440,18 @@ impl Reader {
         }
     }
 
+    /// A required top-level table is missing, unless a misspelt key stands for it
+    /// (`[mentees]`): its `unknown-key`, with the did-you-mean, says it all.
+    fn missing_table(&mut self, root: &Table<'_>, key: &str) {
+        let misspelt = root.iter().any(|(k, _)| {
+            let k: &str = k.get_ref();
+            !keys::ROOT.contains(&k) && suggest::closest(k, keys::ROOT.iter().copied()) == Some(key)
+        });
+        if !misspelt {
+            self.missing("", key, &(0..0));
+        }
+    }
+
     fn missing(&mut self, path: &str, key: &str, header: &Span) {
         let message = if path.is_empty() {
             format!("missing required table `[{key}]`")
@@ -659,7 +671,7 @@ impl Reader {
             [("mentor", a.mentor.is_some()), ("mentee", a.mentee.is_some()), ("lead", a.lead.is_some())]
         {
             if !present && !root.contains_key(key) {
-                self.missing("", key, &(0..0));
+                self.missing_table(root, key);
             }
         }
 
@@ -678,7 +690,7 @@ impl Reader {
             }
             a.schedule = Some(s);
         } else if !root.contains_key("schedule") {
-            self.missing("", "schedule", &(0..0));
+            self.missing_table(root, "schedule");
         }
 
         if let Some((t, span)) = self.table(root, "term", keys::TERM) {
@@ -693,7 +705,7 @@ impl Reader {
             }
             a.term = Some(term);
         } else if !root.contains_key("term") {
-            self.missing("", "term", &(0..0));
+            self.missing_table(root, "term");
         }
 
         if let Some((t, span)) = self.table(root, "reviews", keys::REVIEWS) {

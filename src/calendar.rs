@@ -118,7 +118,7 @@ pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -
     let also: Vec<&str> = schedule.map(|s| s.also_via.iter().map(|x| x.value.as_str()).collect()).unwrap_or_default();
     let mut description = format!("{minutes}-minute mentoring session, {}", freq.in_words());
     if !modes.is_empty() {
-        description.push_str(&format!(", by {}", modes.join(" or ")));
+        description.push_str(&format!(", {}", crate::timeline::modes_in_words(&modes)));
     }
     description.push('.');
     if !also.is_empty() {

@@ -188,10 +188,35 @@ fn locate_with(text: &str, index: &LineIndex, mut diags: Vec<Diagnostic>) -> Vec
         key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
     });
     diags.dedup();
+    let whole = first_content(text);
     diags
         .into_iter()
-        .map(|d| Located { position: position(text, index, &d.span.clone().unwrap_or(0..0)), diagnostic: d })
+        .map(|d| {
+            // A problem of the whole file (no span, or an empty one at the start) is shown
+            // on the first table or key, not on a leading comment such as `#:schema`.
+            let span = match &d.span {
+                Some(s) if *s != (0..0) => s.clone(),
+                _ => whole.clone(),
+            };
+            Located { position: position(text, index, &span), diagnostic: d }
+        })
         .collect()
+}
+
+/// The first line that is neither blank nor a comment, without its line ending
+/// (an empty span at 0 when there is none).
+fn first_content(text: &str) -> Span {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let start = offset + (content.len() - trimmed.len());
+            return start..offset + content.trim_end().len();
+        }
+        offset += line.len();
+    }
+    0..0
 }
 
 /// Line, column and line text of a span.

@@ -32,6 +32,34 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the command line, exiting with clap's message (exit 2) when it is
+    /// wrong. For a mistyped subcommand the similar ones are listed closest first
+    /// (`chek`: `check`, then `checkin`), where clap lists the closest last.
+    pub fn parse_args() -> Cli {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(mut e) => {
+                if e.kind() == ErrorKind::InvalidSubcommand {
+                    let typed = match e.get(ContextKind::InvalidSubcommand) {
+                        Some(ContextValue::String(s)) => s.clone(),
+                        _ => String::new(),
+                    };
+                    if let Some(ContextValue::Strings(similar)) = e.get(ContextKind::SuggestedSubcommand) {
+                        let mut similar = similar.clone();
+                        similar.sort_by(|a, b| {
+                            strsim::jaro_winkler(&typed, b).total_cmp(&strsim::jaro_winkler(&typed, a)).then(a.cmp(b))
+                        });
+                        e.insert(ContextKind::SuggestedSubcommand, ContextValue::Strings(similar));
+                    }
+                }
+                e.exit()
+            }
+        }
+    }
+}
+
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
@@ -158,10 +186,11 @@ pub enum Command {
 
     /// Show where every agreement stands: one row per agreement.
     ///
-    /// Lists the pair, state, dates, signatures and problem counts, the
-    /// agreements needing attention first (errors, overdue check-ins, missing
-    /// signatures). With no paths, the program's agreements folder.
-    #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft\n  \
+    /// Lists the state, last day, next review, signatures (missing or stale)
+    /// and problem counts, fitted to the terminal, the agreements needing
+    /// attention first (errors, overdue check-ins, missing signatures); `--wide`
+    /// shows every column. With no paths, the program's agreements folder.
+    #[command(after_help = "Examples:\n  mentor-agree status\n  mentor-agree status --state active,draft --wide\n  \
                       mentor-agree status agreements/ --format json")]
     #[command(display_order = 4)]
     Status(StatusArgs),
@@ -341,19 +370,19 @@ pub struct NewArgs {
     /// The mentor's full name.
     #[arg(long, value_name = "NAME", help_heading = "Answers")]
     pub mentor: Option<String>,
-    /// The mentor's email address.
+    /// The mentor's email address ("" for none).
     #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
     pub mentor_email: Option<String>,
     /// The mentee's full name.
     #[arg(long, value_name = "NAME", help_heading = "Answers")]
     pub mentee: Option<String>,
-    /// The mentee's email address.
+    /// The mentee's email address ("" for none).
     #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
     pub mentee_email: Option<String>,
     /// The initiative lead's full name (default: [program].lead).
     #[arg(long, value_name = "NAME", help_heading = "Answers")]
     pub lead: Option<String>,
-    /// The initiative lead's email address.
+    /// The initiative lead's email address ("" for none, also when program.toml names one).
     #[arg(long, value_name = "EMAIL", help_heading = "Answers")]
     pub lead_email: Option<String>,
     /// A topic of focus (repeat for several).
@@ -717,6 +746,10 @@ pub struct StatusArgs {
     /// Only agreements in these states (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "STATE", value_parser = state_parser())]
     pub state: Vec<crate::derived::State>,
+    /// Every column (start, effective date and last check-in too); the table
+    /// otherwise fits the terminal's width (or $COLUMNS) with the columns that matter most.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Parses a state name, listing the states in `--help` and errors.

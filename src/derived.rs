@@ -193,6 +193,9 @@ impl Derived {
 
         let session_count =
             frequency.zip(start).zip(last_day).map(|((f, s), l)| timeline::sessions_until(f, s, l, 10_000));
+        // No review on or after the day the agreement ends by notice (today or ahead).
+        let ends_by_notice = a.termination.as_ref().and_then(|t| t.date.as_ref()).map(|d| d.value);
+        let next_review = next_review.filter(|r| ends_by_notice.is_none_or(|t| *r < t));
 
         Derived {
             start,

@@ -1,7 +1,6 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::Parser;
 use mentor_agree::cli::{Cli, Command};
 use mentor_agree::commands::{self, EXIT_FAILURE, EXIT_OK};
 
@@ -11,7 +10,7 @@ use mentor_agree::commands::{self, EXIT_FAILURE, EXIT_OK};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
         Command::Terms(args) => commands::terms::run(args, &cli.global),

@@ -31,6 +31,66 @@ pub enum ProgramError {
         /// What is wrong, with line and column.
         message: String,
     },
+    /// The file is not valid TOML or has a key or value the format does not
+    /// allow: a rustc-style report pointing at the place (without the leading
+    /// `error: `, which the command adds), with a did-you-mean where one fits.
+    #[error("{report}")]
+    Located {
+        /// The program file.
+        path: PathBuf,
+        /// The rendered report.
+        report: String,
+    },
+}
+
+/// What `toml` says about a program file, as a located report: an unknown key
+/// is named with the closest allowed one, the others listed.
+fn located(text: &str, path: &Path, e: &toml::de::Error) -> ProgramError {
+    let message = e.message().trim_end();
+    let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let (title, help) = match (message.starts_with("unknown field"), names.split_first()) {
+        (true, Some((unknown, allowed))) => {
+            let hint = match crate::suggest::closest(unknown, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? "),
+                None => String::new(),
+            };
+            (format!("unknown key `{unknown}`"), Some(format!("{hint}allowed here: {}", allowed.join(", "))))
+        }
+        _ => (message.lines().next().unwrap_or(message).to_string(), None),
+    };
+    report(text, path, e.span().unwrap_or(0..0), &title, help.as_deref())
+}
+
+/// A rustc-style report of `title` at `span` of program.toml, with `help`.
+fn report(text: &str, path: &Path, span: std::ops::Range<usize>, title: &str, help: Option<&str>) -> ProgramError {
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+    let shown = path.display().to_string();
+    let snippet = Snippet::source(text).path(shown.as_str()).annotation(AnnotationKind::Primary.span(span));
+    let mut group = Level::ERROR.primary_title(title).element(snippet);
+    if let Some(help) = help {
+        group = group.element(Level::HELP.message(help));
+    }
+    let rendered = Renderer::plain().render(&[group]);
+    let report = rendered.strip_prefix("error: ").unwrap_or(&rendered).to_string();
+    ProgramError::Located { path: path.to_path_buf(), report }
+}
+
+/// Where the key at `keys` (tables, then the key) is written in program.toml text.
+fn key_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    for (i, part) in keys.iter().enumerate() {
+        let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *part)?;
+        if i + 1 == keys.len() {
+            return Some(k.span());
+        }
+        match v.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The `[program]` table.
@@ -377,15 +437,27 @@ impl Program {
 
     /// Parses program.toml text; `path` is used for messages and relative folders.
     pub fn parse(text: &str, path: &Path) -> Result<Program, ProgramError> {
-        let invalid = |message: String| ProgramError::Invalid { path: path.to_path_buf(), message };
-        let file: ProgramFile = toml::from_str(text).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        // Shown at the key it is about (the first of `keys` written in the file).
+        let invalid =
+            |keys: &[&[&str]], title: String, help: Option<String>| match keys.iter().find_map(|k| key_span(text, k)) {
+                Some(span) => report(text, path, span, &title, help.as_deref()),
+                None => {
+                    let message = match help {
+                        Some(h) => format!("{title} ({h})"),
+                        None => title,
+                    };
+                    ProgramError::Invalid { path: path.to_path_buf(), message }
+                }
+            };
+        let file: ProgramFile = toml::from_str(text).map_err(|e| located(text, path, &e))?;
         let mut levels = HashMap::new();
         for (name, level) in file.levels {
             let code = Code::from_name(&name).ok_or_else(|| {
-                let hint = crate::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str()))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                invalid(format!("[levels]: unknown diagnostic code `{name}`{hint}"))
+                let help = match crate::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str())) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "`mentor-agree check --list-codes` lists them".to_string(),
+                };
+                invalid(&[&["levels", &name]], format!("[levels]: unknown diagnostic code `{name}`"), Some(help))
             })?;
             levels.insert(code, level);
         }
@@ -394,24 +466,43 @@ impl Program {
             .schedule
             .frequencies
             .iter()
-            .map(|f| Frequency::parse(f).map_err(|e| invalid(format!("rules.schedule.frequencies: {e}"))))
+            .map(|f| {
+                Frequency::parse(f).map_err(|e| {
+                    invalid(&[&["rules", "schedule", "frequencies"]], format!("rules.schedule.frequencies: {e}"), None)
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let r = &file.rules;
-        let checks = [
-            (r.goals.min > r.goals.max, "rules.goals.min is larger than rules.goals.max"),
+        // Each check, with the keys it is about (whichever the file writes is shown).
+        let checks: [(bool, &str, &[&[&str]]); 5] = [
+            (
+                r.goals.min > r.goals.max,
+                "rules.goals.min is larger than rules.goals.max",
+                &[&["rules", "goals", "min"], &["rules", "goals", "max"]],
+            ),
             (
                 r.schedule.min_session_minutes > r.schedule.max_session_minutes,
                 "rules.schedule.min_session_minutes is larger than max_session_minutes",
+                &[&["rules", "schedule", "min_session_minutes"], &["rules", "schedule", "max_session_minutes"]],
             ),
-            (r.term.min_months > r.term.max_months, "rules.term.min_months is larger than rules.term.max_months"),
+            (
+                r.term.min_months > r.term.max_months,
+                "rules.term.min_months is larger than rules.term.max_months",
+                &[&["rules", "term", "min_months"], &["rules", "term", "max_months"]],
+            ),
             (
                 r.term.max_months > r.term.max_total_months,
                 "rules.term.max_months is larger than rules.term.max_total_months",
+                &[&["rules", "term", "max_months"], &["rules", "term", "max_total_months"]],
             ),
-            (r.reviews.max_gap_months == 0, "rules.reviews.max_gap_months must be at least 1"),
+            (
+                r.reviews.max_gap_months == 0,
+                "rules.reviews.max_gap_months must be at least 1",
+                &[&["rules", "reviews", "max_gap_months"]],
+            ),
         ];
-        if let Some((_, msg)) = checks.iter().find(|(bad, _)| *bad) {
-            return Err(invalid((*msg).to_string()));
+        if let Some((_, msg, keys)) = checks.iter().find(|(bad, _, _)| *bad) {
+            return Err(invalid(keys, (*msg).to_string(), None));
         }
         let mut clauses = Clauses::default();
         let o = file.clauses;
@@ -582,8 +673,12 @@ mod tests {
     fn unknown_keys_are_rejected_with_location() {
         let err = Program::parse("[rules.goals]\nmaxx = 3\n", Path::new("p/program.toml")).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("maxx"), "{msg}");
-        assert!(msg.contains("line 2"), "{msg}");
+        assert!(msg.starts_with("unknown key `maxx`\n --> p/program.toml:2:1\n"), "{msg}");
+        assert!(msg.contains("2 | maxx = 3\n  | ^^^^"), "{msg}");
+        assert!(msg.contains("= help: did you mean `max`? allowed here: "), "{msg}");
+        // Not TOML at all: located too.
+        let msg = Program::parse("[program]\nname = \"x\n", Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.contains("--> program.toml:2:"), "{msg}");
     }
 
     #[test]
@@ -598,6 +693,8 @@ mod tests {
         assert_eq!(p.severity(Code::SamePerson), Some(Severity::Error));
         let err = Program::parse("[levels]\ngoal-vage-measure = \"off\"\n", Path::new("program.toml")).unwrap_err();
         assert!(err.to_string().contains("did you mean `goal-vague-measure`"), "{err}");
+        // At the key, like every program.toml mistake.
+        assert!(err.to_string().contains(" --> program.toml:2:1\n"), "{err}");
     }
 
     #[test]
@@ -611,6 +708,7 @@ mod tests {
     fn inconsistent_rules_are_refused() {
         let err = Program::parse("[rules.goals]\nmin = 6\nmax = 2\n", Path::new("program.toml")).unwrap_err();
         assert!(err.to_string().contains("rules.goals.min"));
+        assert!(err.to_string().contains(" --> program.toml:2:1\n  |\n2 | min = 6\n"), "{err}");
         let err =
             Program::parse("[rules.schedule]\nfrequencies = [\"biweekly\"]\n", Path::new("program.toml")).unwrap_err();
         assert!(err.to_string().contains("ambiguous"));

@@ -832,7 +832,7 @@ fn role_title(role: Role) -> &'static str {
 fn state_label(state: AgreementState) -> &'static str {
     match state {
         AgreementState::Draft => "Draft",
-        AgreementState::Pending => "Signed, not started",
+        AgreementState::Pending => "Pending",
         AgreementState::Active => "Active",
         AgreementState::Ended => "Ended",
         AgreementState::Terminated => "Terminated",
@@ -1111,7 +1111,7 @@ pub struct Counts {
     pub total: usize,
     /// Drafts.
     pub draft: usize,
-    /// Signed, not started.
+    /// Pending: signed, the term not started.
     pub pending: usize,
     /// Active.
     pub active: usize,

@@ -196,9 +196,48 @@ pub fn long_date(date: NaiveDate) -> String {
     format!("{} {month} {}", date.day(), date.year())
 }
 
+/// How sessions are held, as a phrase that follows "a session, …": each mode
+/// gets "by" unless it already reads as a place or manner ("in person",
+/// "online", "at the office"), joined with commas and a final "or":
+/// `by video call or in person`.
+pub fn modes_in_words(modes: &[&str]) -> String {
+    const AS_IS: [&str; 6] = ["in ", "on ", "at ", "over ", "via ", "by "];
+    const WHOLE: [&str; 5] = ["in-person", "face to face", "face-to-face", "online", "remotely"];
+    let phrases: Vec<String> = modes
+        .iter()
+        .map(|m| m.trim())
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let lower = m.to_lowercase();
+            if AS_IS.iter().any(|p| lower.starts_with(p)) || WHOLE.contains(&lower.as_str()) {
+                m.to_string()
+            } else {
+                format!("by {m}")
+            }
+        })
+        .collect();
+    match phrases.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modes_read_well_in_a_sentence() {
+        assert_eq!(modes_in_words(&["video call"]), "by video call");
+        assert_eq!(modes_in_words(&["in person"]), "in person");
+        assert_eq!(modes_in_words(&["video call", "In person"]), "by video call or In person");
+        assert_eq!(
+            modes_in_words(&["phone call", "online", "at the library"]),
+            "by phone call, online or at the library"
+        );
+        assert_eq!(modes_in_words(&[]), "");
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -40,19 +40,7 @@ fn is_agreement_file(path: &Path) -> bool {
 pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec<PathBuf>, WorkspaceError> {
     let default;
     let paths = if paths.is_empty() {
-        let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
-        let program = match &file {
-            Some(file) => Program::load(file)?,
-            None => Program::builtin(),
-        };
-        let dir = program.agreements_dir();
-        if !dir.is_dir() {
-            return Err(match file {
-                Some(_) => WorkspaceError::NoAgreementsFolder(dir),
-                None => WorkspaceError::NoProgram,
-            });
-        }
-        default = vec![dir];
+        default = vec![agreements_folder(program_override)?];
         &default[..]
     } else {
         paths
@@ -80,6 +68,34 @@ pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec
         }
     }
     Ok(files)
+}
+
+/// The folder a command works on when given no paths: the agreements folder of
+/// the program (`--program`, or found from the current folder), shown as the
+/// user would type it (relative to the current folder when below it).
+pub fn agreements_folder(program_override: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
+    let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
+    let program = match &file {
+        Some(file) => Program::load(file)?,
+        None => Program::builtin(),
+    };
+    let dir = program.agreements_dir();
+    if !dir.is_dir() {
+        return Err(match file {
+            Some(_) => WorkspaceError::NoAgreementsFolder(dir),
+            None => WorkspaceError::NoProgram,
+        });
+    }
+    Ok(relative(&dir, Path::new(".")))
+}
+
+/// `path` relative to the folder `base` when it is below it (without a leading
+/// `./`), else `path` as it is: how paths are shown, as cargo and ruff do.
+pub fn relative(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    if rel.as_os_str().is_empty() { PathBuf::from(".") } else { rel }
 }
 
 /// A resolver for `--program` or discovery.

@@ -219,3 +219,26 @@ fn out_file_and_refusals() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8(o.stderr).unwrap().contains("HH:MM"));
 }
+
+#[test]
+fn session_modes_read_well_in_the_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    // A draft: the signatures would be stale once the modes change.
+    let text = text[..text.find("[[signatures]]").unwrap_or(text.len())].to_string();
+    let file = dir.path().join("a.toml");
+    let modes = regex_free_modes(&text);
+    std::fs::write(&file, text.replacen(&modes, "modes = [\"in person\", \"video call\", \"phone call\"]", 1)).unwrap();
+    // Unfolded (RFC 5545 folds long lines with CRLF and a space), with escaped commas read back.
+    let unfolded = ics(&file, &[]).replace("\r\n ", "").replace("\\,", ",");
+    assert!(
+        unfolded.contains("45-minute mentoring session, every two weeks, in person, by video call or by phone call."),
+        "{unfolded}"
+    );
+    assert!(!unfolded.contains("by in person"), "{unfolded}");
+}
+
+/// The `modes = [...]` line of an agreement's text.
+fn regex_free_modes(text: &str) -> String {
+    text.lines().find(|l| l.starts_with("modes = ")).expect("a modes line").to_string()
+}

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use common::{cmd, example, fixture};
 use mentor_agree::diagnostic::Code;
+use predicates::prelude::*;
 use serde_json::Value;
 
 fn json_check(args: &[&str], path: &Path) -> (i32, Value) {
@@ -151,8 +152,71 @@ fn a_broken_program_file_stops_the_run_with_its_location() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("program.toml"))
-        .stderr(predicates::str::contains("line 2"))
-        .stderr(predicates::str::contains("maxx"));
+        .stderr(predicates::str::contains("program.toml:2:1"))
+        .stderr(predicates::str::contains("error: unknown key `maxx`"))
+        .stderr(predicates::str::contains("did you mean `max`?"));
+}
+
+#[test]
+fn program_toml_named_on_the_command_line_is_checked_as_the_program_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("program.toml"), "[program]\nname = \"Riverside\"\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "program.toml"])
+        .assert()
+        .code(0)
+        .stdout("program.toml: the program file; its rules are valid\n");
+    // A mistake in it is a located report with a did-you-mean, and the run cannot go on.
+    fs::write(dir.path().join("program.toml"), "[program]\nnmae = \"Riverside\"\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "program.toml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::starts_with("error: unknown key `nmae`\n --> program.toml:2:1\n"))
+        .stderr(predicates::str::contains("did you mean `name`?"))
+        .stderr(predicates::str::contains("checked").not());
+}
+
+#[test]
+fn a_folder_without_agreements_warns_and_fails_with_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("agreements")).unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "agreements"])
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("warning: no agreement files (*.toml) in agreements: is the path right?"));
+    cmd().current_dir(dir.path()).args(["check", "agreements", "--deny-warnings"]).assert().code(1);
+    // With no path, the folder searched is named as well.
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--deny-warnings"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("warning: no agreement files (*.toml) in agreements: is the path right?"));
+    // Not for a folder that has one.
+    fs::copy(example("2027-01-li-wei-sara-haddad.toml"), dir.path().join("agreements/a.toml")).unwrap();
+    cmd().current_dir(dir.path()).args(["check", "agreements"]).assert().stderr("");
+}
+
+#[test]
+fn with_no_path_files_are_shown_relative_to_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("program.toml"), "").unwrap();
+    fs::create_dir(dir.path().join("agreements")).unwrap();
+    fs::copy(fixture("codes/bad-email/agreement.toml"), dir.path().join("agreements/a.toml")).unwrap();
+    let out = cmd().current_dir(dir.path()).args(["check", "--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["file"].as_str(), Some("agreements/a.toml"), "{json}");
+    let out = cmd().current_dir(dir.path()).arg("check").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--> agreements/a.toml:"));
+    let out = cmd().current_dir(dir.path()).args(["status", "--format", "json"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["file"].as_str(), Some("agreements/a.toml"), "{json}");
 }
 
 #[test]
@@ -411,5 +475,50 @@ fn two_spellings_of_one_frequency_are_allowed_alike() {
         ("every 1 week", "weekly"),
     ] {
         assert!(!codes(allowed, written).contains(&not_allowed), "{allowed} allowed, {written} written");
+    }
+}
+
+/// The example agreement with `edit` applied to its text, in a temporary folder.
+fn edited_example(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(example("2027-01-li-wei-sara-haddad.toml")).unwrap();
+    let file = dir.path().join("a.toml");
+    fs::write(&file, edit(&text)).unwrap();
+    (dir, file)
+}
+
+#[test]
+fn a_misspelt_table_gets_one_diagnostic_with_the_did_you_mean() {
+    let (_dir, file) = edited_example(|t| t.replacen("[mentee]", "[mentees]", 1));
+    let (status, json) = json_check(&[], &file);
+    assert_eq!(status, 1);
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(codes_of(&json), ["unknown-key"], "{json}");
+    assert_eq!(diags[0]["help"].as_str(), Some("did you mean `mentee`?"), "{json}");
+    // A table that is really missing is still reported.
+    let (_dir, file) = edited_example(|t| t.replacen("[mentee]", "[something_else]", 1));
+    let (_, json) = json_check(&[], &file);
+    assert_eq!(codes_of(&json), ["missing-key", "unknown-key"], "{json}");
+}
+
+#[test]
+fn whole_file_problems_point_at_the_first_key_not_a_leading_comment() {
+    let (_dir, file) = edited_example(|t| {
+        let start = t.find("[term]").unwrap();
+        let end = start + t[start..].find("\n\n").unwrap();
+        format!("#:schema ../agreement.schema.json\n\n# A comment.\n{}{}", &t[..start], &t[end..])
+    });
+    let text = fs::read_to_string(&file).unwrap();
+    let first_key_line = text.lines().position(|l| !l.is_empty() && !l.starts_with('#')).unwrap() + 1;
+    assert!(first_key_line > 3);
+    let (_, json) = json_check(&["--require-signed"], &file);
+    let diags = json["diagnostics"].as_array().unwrap();
+    let whole: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "unsigned" || d["message"].as_str().unwrap().starts_with("missing required table"))
+        .collect();
+    assert!(whole.iter().any(|d| d["code"] == "missing-key"), "{json}");
+    for d in whole {
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(first_key_line as u64), Some(1)), "{d}");
     }
 }

@@ -84,14 +84,15 @@ fn the_ci_files_are_valid_yaml_that_run_check() {
     let on = &workflow["on"];
     assert!(on.get("push").is_some() && on.get("pull_request").is_some(), "triggers: {on:?}");
     let steps = workflow["jobs"]["check"]["steps"].as_sequence().expect("steps");
-    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(runs.iter().any(|r| r.starts_with("cargo install --locked mentor-agree")), "{runs:?}");
-    assert_eq!(runs.last(), Some(&"mentor-agree check --format github"));
-    assert_eq!(
-        workflow["jobs"]["check"]["env"]["MENTOR_AGREE_VERSION"].as_str(),
-        Some(env!("CARGO_PKG_VERSION")),
-        "installs the version that wrote it"
-    );
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    // This repository's action, at the version that wrote the workflow (no registry install).
+    let action = format!("mentor-agree/mentor-agree@v{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(uses, ["actions/checkout@v4", action.as_str()]);
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/mentor-agree.yml")).unwrap();
+    assert!(!text.contains("cargo install --locked mentor-agree"), "{text}");
+    // The weekly agenda job is there to uncomment.
+    assert!(text.contains("  # schedule:\n  #   - cron: "), "{text}");
+    assert!(text.contains("#     - run: mentor-agree agenda --format md"), "{text}");
 
     let pre_commit = yaml(&dir.path().join(".pre-commit-config.yaml"));
     let repo = &pre_commit["repos"][0];
@@ -195,4 +196,144 @@ fn init_works_inside_an_existing_repo() {
     assert_eq!(std::fs::read_to_string(dir.path().join("agreements/old.toml")).unwrap(), "format = 1\n");
     assert!(!dir.path().join("agreements/.gitkeep").exists(), "the folder already has files");
     assert!(dir.path().join("program.toml").is_file());
+}
+
+/// The repository's root.
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs actionlint on `files`: no output and exit 0, or the test fails with what it said.
+/// Without actionlint (installed by .ci/setup/45-actionlint.sh) the test is skipped,
+/// except under MENTOR_AGREE_REQUIRE_TOOLS=1.
+fn actionlint(files: &[&Path]) -> bool {
+    if !common::have_tool("actionlint", "--version") {
+        return false;
+    }
+    let out = std::process::Command::new("actionlint").args(files).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.trim().is_empty(), "actionlint: {said}");
+    true
+}
+
+#[test]
+fn the_workflow_init_writes_passes_actionlint() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path()).assert().code(0);
+    let workflow = dir.path().join(".github/workflows/mentor-agree.yml");
+    if !actionlint(&[&workflow]) {
+        return;
+    }
+    // With the commented-out agenda job switched on, it is still valid.
+    let on = std::fs::read_to_string(&workflow)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let t = l.trim_start();
+            let indent = l.len() - t.len();
+            match t.strip_prefix("# ") {
+                Some(rest)
+                    if ["schedule:", "- cron:", "agenda:", "if:", "runs-on:", "steps:", "- uses:", "- run:"]
+                        .iter()
+                        .any(|k| rest.trim_start().starts_with(k)) =>
+                {
+                    format!("{}{}", " ".repeat(indent), rest)
+                }
+                _ => l.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(on.contains("\n  schedule:\n") && on.contains("\n  agenda:\n"), "{on}");
+    let scheduled = dir.path().join("scheduled.yml");
+    std::fs::write(&scheduled, on).unwrap();
+    actionlint(&[&scheduled]);
+}
+
+#[test]
+fn the_release_workflow_and_the_docs_workflows_pass_actionlint() {
+    let release = root().join(".github/workflows/release.yml");
+    let dir = tempfile::tempdir().unwrap();
+    let docs = std::fs::read_to_string(root().join("docs/integrations.md")).unwrap();
+    let mut files = vec![release.clone()];
+    for (i, block) in docs.split("```yaml\n").skip(1).enumerate() {
+        let block = &block[..block.find("```").unwrap()];
+        if block.contains("\njobs:") {
+            let f = dir.path().join(format!("docs-{i}.yml"));
+            std::fs::write(&f, block).unwrap();
+            files.push(f);
+        }
+    }
+    assert!(files.len() >= 3, "the workflows in docs/integrations.md");
+    let refs: Vec<&Path> = files.iter().map(|f| f.as_path()).collect();
+    actionlint(&refs);
+}
+
+/// action.yml's steps, as the job of a reusable workflow whose inputs are the
+/// action's: actionlint then checks every step, expression and input name.
+#[test]
+fn the_action_is_a_composite_action_whose_steps_pass_actionlint() {
+    let action = yaml(&root().join("action.yml"));
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let inputs = action["inputs"].as_mapping().expect("inputs");
+    for name in ["paths", "args", "sarif"] {
+        assert!(inputs.contains_key(name), "input {name}");
+    }
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs.iter().any(|r| r.contains("cargo install --locked --path \"$ACTION_PATH\"")), "{runs:?}");
+    assert!(runs.last().unwrap().contains("mentor-agree check --format github"), "{runs:?}");
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(uses.contains(&"actions/cache@v4") && uses.contains(&"github/codeql-action/upload-sarif@v3"), "{uses:?}");
+    for step in steps.iter().filter(|s| s.get("run").is_some()) {
+        assert_eq!(step["shell"].as_str(), Some("bash"), "a composite run step names its shell: {step:?}");
+    }
+    // The release archives the action downloads are the ones binstall is told about.
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("/releases/download/v{ version }/{ name }-{ target }{ archive-suffix }"), "{cargo}");
+    assert!(runs.iter().any(|r| r.contains("$REPOSITORY/releases/download/v$VERSION/$archive")), "{runs:?}");
+    let release = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    assert!(release.contains("archive=\"mentor-agree-$TARGET.tar.gz\""), "{release}");
+
+    let mut call_inputs = serde_norway::Mapping::new();
+    for (name, input) in inputs {
+        let mut i = serde_norway::Mapping::new();
+        i.insert("type".into(), "string".into());
+        i.insert("default".into(), input["default"].clone());
+        call_inputs.insert(name.clone(), Value::Mapping(i));
+    }
+    let workflow: Value = serde_norway::from_str(&format!(
+        "on:\n  workflow_call:\n    inputs: {}\njobs:\n  action:\n    runs-on: ubuntu-latest\n    steps: {}\n",
+        serde_json::to_string(&call_inputs).unwrap(),
+        serde_json::to_string(steps).unwrap()
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("action-steps.yml");
+    std::fs::write(&file, serde_norway::to_string(&workflow).unwrap()).unwrap();
+    actionlint(&[&file]);
+}
+
+/// The GitHub files against SchemaStore's schemas too (check-jsonschema's vendored copies).
+#[test]
+fn the_action_and_the_workflows_match_githubs_schemas() {
+    if !common::have_tool("check-jsonschema", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path()).assert().code(0);
+    let runs = [
+        ("vendor.github-actions", root().join("action.yml")),
+        ("vendor.github-workflows", root().join(".github/workflows/release.yml")),
+        ("vendor.github-workflows", dir.path().join(".github/workflows/mentor-agree.yml")),
+    ];
+    for (schema, file) in runs {
+        let out = std::process::Command::new("check-jsonschema")
+            .args(["--builtin-schema", schema])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{}: {said}", file.display());
+    }
 }

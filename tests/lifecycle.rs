@@ -97,6 +97,25 @@ fn checkin_in_the_future_or_before_the_start_is_refused() {
 }
 
 #[test]
+fn dry_runs_say_what_they_would_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(FIXTURE, dir.path());
+    let before = read(&file);
+    for (args, said) in [
+        (&["terminate", "--by", "mentee", "--reason", "Changed roles"][..], "Would record the termination of "),
+        (&["checkin", "--by", "mentor", "--note", "Went well"], "Would record check-in #1 in "),
+        (&["extend", "--months", "1"], "the last day would be "),
+    ] {
+        let out = cmd().arg(args[0]).arg(&file).args(&args[1..]).arg("--dry-run").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(stderr.contains(said) && stderr.contains("dry run: nothing written"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Recorded") && !stderr.contains("Extended"), "{args:?}: {stderr}");
+        assert_eq!(read(&file), before);
+    }
+}
+
+#[test]
 fn terminate_writes_written_notice_once() {
     let dir = tempfile::tempdir().unwrap();
     let file = copy_fixture(FIXTURE, dir.path());

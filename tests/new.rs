@@ -181,6 +181,30 @@ fn flags_with(name: &str, value: &str) -> Vec<String> {
 }
 
 #[test]
+fn an_empty_email_flag_says_no_email() {
+    let dir = program_dir();
+    // The program names its lead's email; "" leaves it out, as for the mentor.
+    let out = cmd()
+        .current_dir(dir.path())
+        .args(["new", "--yes", "--print", "--mentor", "Maya Okafor", "--mentee", "Tomás Rivera", "--topic", "x"])
+        .args(["--goal", "Run retrospectives | 3 retrospectives run | 2027-03-15"])
+        .args(["--mentor-email", "", "--lead-email", ""])
+        .assert()
+        .code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("[mentor]\nname = \"Maya Okafor\"\n\n"), "{text}");
+    assert!(!text.contains("noor@riverside.example"), "{text}");
+    // A wrong address is explained in terms of the answer, not of a file's keys.
+    cmd()
+        .current_dir(dir.path())
+        .args(flags_with("--mentor-email", "maya@"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("or - for no email"))
+        .stderr(predicate::str::contains("remove the key").not());
+}
+
+#[test]
 fn invalid_flag_values_are_refused_with_the_rule_code() {
     let dir = program_dir();
     let cases = [
@@ -342,13 +366,9 @@ mod interactive {
         p.exp_string("goal-due-outside-term").unwrap();
         answer(&mut p, "Goal 1: due date", "2027-03-15");
         answer(&mut p, "Goal 1: why does it matter? (optional)", "");
-        p.exp_string("Add another goal?").unwrap();
-        p.send("n").unwrap();
-        p.flush().unwrap();
+        answer(&mut p, "Add another goal?", "n");
         p.exp_string("Maya Okafor <maya@example.org>").unwrap(); // the summary
-        p.exp_string("Write agreements/2026-12-maya-okafor-tomas-rivera.toml?").unwrap();
-        p.send("y").unwrap();
-        p.flush().unwrap();
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "y");
         p.exp_string("Created agreements/2026-12-maya-okafor-tomas-rivera.toml").unwrap();
         assert_eq!(exit_code(&mut p), 0);
 
@@ -360,29 +380,232 @@ mod interactive {
         assert_checks_clean(dir.path(), &file);
     }
 
+    /// Answers the people and topics questions (the program's lead and no emails).
+    fn up_to_frequency(p: &mut PtySession) {
+        answer(p, "Mentor's full name", "Maya Okafor");
+        answer(p, "Mentor's email", "");
+        answer(p, "Mentee's full name", "Tomás Rivera");
+        answer(p, "Mentee's email", "");
+        answer(p, "Initiative lead's full name", "");
+        answer(p, "Lead's email", "");
+        answer(p, "Topics of focus", "leadership");
+    }
+
+    /// Answers from the session minutes to the first goal's why.
+    fn minutes_to_goal(p: &mut PtySession) {
+        answer(p, "Minutes per session", "45");
+        answer(p, "How will sessions be held?", "");
+        answer(p, "between sessions?", "");
+        answer(p, "Start date (YYYY-MM-DD) [2026-11-30]", "2026-12-07");
+        answer(p, "Duration", "");
+        answer(p, "Review checkpoint every how many months?", "");
+        answer(p, "Goal 1: what will the mentee achieve?", "Facilitate the team's retrospectives");
+        answer(p, "Goal 1: how will you both know it is met?", "Run 3 retrospectives");
+        answer(p, "Goal 1: due date", "2027-03-15");
+        answer(p, "Goal 1: why does it matter? (optional)", "");
+    }
+
     #[test]
-    fn every_n_weeks_asks_for_a_number() {
+    fn a_typed_frequency_is_taken_as_typed_or_explained_and_asked_again() {
         let dir = program_dir();
         let mut p = spawn(dir.path());
-        answer(&mut p, "Mentor's full name", "Maya Okafor");
-        answer(&mut p, "Mentor's email", "");
-        answer(&mut p, "Mentee's full name", "Tomás Rivera");
-        answer(&mut p, "Mentee's email", "");
-        answer(&mut p, "Initiative lead's full name", "");
-        answer(&mut p, "Lead's email", "");
-        answer(&mut p, "Topics of focus", "leadership");
-        p.exp_string("How often will they meet?").unwrap();
-        // From the default (fortnightly) down past monthly to "every N weeks…".
-        p.send("\x1b[B\x1b[B\r").unwrap();
-        p.flush().unwrap();
-        answer(&mut p, "Every how many weeks? (1 to 12)", "three");
-        p.exp_string("`three` is not a number of weeks").unwrap();
-        answer(&mut p, "Every how many weeks? (1 to 12)", "13");
+        up_to_frequency(&mut p);
+        // Letters are text, not movement keys: `biweekly` is read as written and explained.
+        answer(&mut p, "How often will they meet? (weekly, fortnightly, monthly or every N weeks)", "biweekly");
         p.exp_string("frequency-unknown").unwrap();
-        answer(&mut p, "Every how many weeks? (1 to 12)", "3");
-        p.exp_string("Minutes per session").unwrap();
+        p.exp_string("is ambiguous").unwrap();
+        answer(&mut p, "How often will they meet?", "every 13 weeks");
+        p.exp_string("outside the allowed range").unwrap();
+        answer(&mut p, "How often will they meet?", "every  3 weeks");
+        answer(&mut p, "Minutes per session", "45");
+        // A typed list of modes, spelt as the options are.
+        answer(&mut p, "How will sessions be held?", "In Person, chat");
+        answer(&mut p, "between sessions?", "-");
+        answer(&mut p, "Start date (YYYY-MM-DD) [2026-11-30]", "2026-12-07");
+        answer(&mut p, "Duration", "");
+        answer(&mut p, "Review checkpoint every how many months?", "");
+        answer(&mut p, "Goal 1: what will the mentee achieve?", "Facilitate the team's retrospectives");
+        answer(&mut p, "Goal 1: how will you both know it is met?", "Run 3 retrospectives");
+        answer(&mut p, "Goal 1: due date", "2027-03-15");
+        answer(&mut p, "Goal 1: why does it matter? (optional)", "");
+        answer(&mut p, "Add another goal?", "n");
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "y");
+        p.exp_string("Created agreements/2026-12-maya-okafor-tomas-rivera.toml").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        let file = dir.path().join("agreements/2026-12-maya-okafor-tomas-rivera.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("frequency = \"every 3 weeks\"\n"), "{text}");
+        assert!(text.contains("modes = [\"in person\", \"chat\"]\n"), "{text}");
+        assert!(!text.contains("also_via"), "- means no channel: {text}");
+        assert_checks_clean(dir.path(), &file);
+    }
+
+    #[test]
+    fn a_single_key_does_not_answer_and_its_enter_does_not_leak() {
+        let dir = program_dir();
+        let mut p = spawn(dir.path());
+        up_to_frequency(&mut p);
+        answer(&mut p, "How often will they meet?", "");
+        minutes_to_goal(&mut p);
+        p.exp_string("Add another goal?").unwrap();
+        // `n` waits for Enter; the Enter answers this question only ...
+        p.send("n").unwrap();
+        p.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send("\r").unwrap();
+        p.flush().unwrap();
+        // ... so the confirmation is still waiting for its own answer.
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "n");
+        p.exp_string("cancelled: nothing was written").unwrap();
+        assert_eq!(exit_code(&mut p), 130);
+        assert!(agreements(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn enter_after_a_warning_asks_again() {
+        let dir = program_dir();
+        let mut p = spawn(dir.path());
+        up_to_frequency(&mut p);
+        answer(&mut p, "How often will they meet?", "");
+        answer(&mut p, "Minutes per session", "45");
+        answer(&mut p, "How will sessions be held?", "");
+        answer(&mut p, "between sessions?", "");
+        answer(&mut p, "Start date", "");
+        answer(&mut p, "Duration", "");
+        answer(&mut p, "Review checkpoint every how many months?", "");
+        answer(&mut p, "Goal 1: what will the mentee achieve?", "Give a talk");
+        answer(&mut p, "Goal 1: how will you both know it is met?", "Feel more confident");
+        p.exp_string("warning: goal-vague-measure").unwrap();
+        // The default is no, as docs/scaffold.md shows: Enter alone asks the question again.
+        answer(&mut p, "Keep this answer anyway? [y/N]", "");
+        answer(&mut p, "Goal 1: how will you both know it is met?", "Feel more confident");
+        answer(&mut p, "Keep this answer anyway? [y/N]", "y");
+        p.exp_string("Goal 1: due date").unwrap();
         p.send_control('c').unwrap();
         assert_eq!(exit_code(&mut p), 130);
+    }
+
+    /// What a terminal shows once `raw` is written to it: lines as finally drawn
+    /// (carriage returns, line clears and cursor moves applied; other escapes dropped).
+    fn screen(raw: &str) -> Vec<String> {
+        let mut lines: Vec<Vec<char>> = vec![Vec::new()];
+        let (mut row, mut col) = (0usize, 0usize);
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\x1b' => {
+                    if chars.peek() != Some(&'[') {
+                        chars.next();
+                        continue;
+                    }
+                    chars.next();
+                    let mut arg = String::new();
+                    let mut end = ' ';
+                    for c in chars.by_ref() {
+                        if c.is_ascii_alphabetic() || c == '~' {
+                            end = c;
+                            break;
+                        }
+                        arg.push(c);
+                    }
+                    let n: usize = arg.trim_start_matches('?').parse().unwrap_or(1);
+                    match end {
+                        'A' => row = row.saturating_sub(n),
+                        'B' => row += n,
+                        'G' => col = n.saturating_sub(1),
+                        'K' if arg == "2" => lines[row].clear(),
+                        'K' => lines[row].truncate(col),
+                        'J' => lines.truncate(row + 1),
+                        _ => {}
+                    }
+                    while lines.len() <= row {
+                        lines.push(Vec::new());
+                    }
+                }
+                '\r' => col = 0,
+                '\n' => {
+                    row += 1;
+                    col = 0;
+                    while lines.len() <= row {
+                        lines.push(Vec::new());
+                    }
+                }
+                c if c.is_control() => {}
+                c => {
+                    let line = &mut lines[row];
+                    while line.len() < col {
+                        line.push(' ');
+                    }
+                    if col < line.len() {
+                        line[col] = c;
+                    } else {
+                        line.push(c);
+                    }
+                    col += 1;
+                }
+            }
+        }
+        lines.into_iter().map(|l| l.into_iter().collect::<String>().trim_end().to_string()).collect()
+    }
+
+    /// docs/scaffold.md's `mentor-agree new` session, typed into the real
+    /// questionnaire: the screen must show exactly the transcript's lines.
+    #[test]
+    fn the_documented_session_is_what_the_terminal_shows() {
+        let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scaffold.md")).unwrap();
+        let start = doc.find("$ mentor-agree new\n").expect("the transcript in docs/scaffold.md");
+        let block = &doc[start + "$ mentor-agree new\n".len()..];
+        let documented: Vec<&str> = block[..block.find("```").unwrap()].lines().map(str::trim_end).collect();
+
+        let dir = tempfile::tempdir().unwrap(); // the built-in program
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.current_dir(dir.path()).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm");
+        c.args(["--today", common::TODAY, "new"]);
+        let mut p = rexpect::session::spawn_command(c, Some(30_000)).unwrap();
+        let mut raw = String::new();
+        let mut say = |p: &mut PtySession, prompt: &str, text: &str| {
+            raw.push_str(&p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}")));
+            raw.push_str(prompt);
+            p.send(text).unwrap();
+            p.send("\r").unwrap();
+            p.flush().unwrap();
+        };
+        for (prompt, text) in [
+            ("Mentor's full name", "Maya Okafor"),
+            ("Mentor's email (optional)", "maya.okafor@example.org"),
+            ("Mentee's full name", "Tomás Rivera"),
+            ("Mentee's email (optional)", "tomas.rivera@example.org"),
+            ("Initiative lead's full name", "Priya Natarajan"),
+            ("Lead's email (optional)", ""),
+            ("Topics of focus", "career development, public speaking"),
+            ("How often will they meet?", "biweekly"),
+            ("How often will they meet?", "fortnightly"),
+            ("Minutes per session (15 to 120)", "150"),
+            ("Minutes per session (15 to 120)", "45"),
+            ("How will sessions be held?", ""),
+            ("between sessions?", "email, phone"),
+            ("Start date (YYYY-MM-DD)", "2026-12-07"),
+            ("Duration", ""),
+            ("Review checkpoint every how many months?", ""),
+            ("Goal 1: what will the mentee achieve?", "Give a talk at the department meetup"),
+            ("Goal 1: how will you both know it is met?", "Feel more confident"),
+            ("Keep this answer anyway?", "n"),
+            ("Goal 1: how will you both know it is met?", "One 20-minute talk given"),
+            ("Goal 1: due date", "2027-04-30"),
+            ("Goal 1: why does it matter?", ""),
+            ("Add another goal?", ""),
+            ("Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "y"),
+        ] {
+            say(&mut p, prompt, text);
+        }
+        raw.push_str(&p.exp_eof().unwrap());
+        // rexpect hands over each byte as a char: put the UTF-8 back together.
+        let raw = String::from_utf8(raw.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect()).unwrap();
+        let shown = screen(&raw);
+        let shown: Vec<&str> = shown.iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
+        let documented: Vec<&str> = documented.into_iter().filter(|l| !l.is_empty()).collect();
+        assert_eq!(shown, documented, "docs/scaffold.md's transcript and the real prompts differ");
+        assert!(dir.path().join("agreements/2026-12-maya-okafor-tomas-rivera.toml").is_file());
     }
 
     #[test]
@@ -406,7 +629,11 @@ mod interactive {
         let mut p = rexpect::session::spawn_command(c, Some(30_000)).unwrap();
         // Every question answered by a flag: straight to the summary.
         p.exp_string("Write agreements/2026-12-maya-okafor-tomas-rivera.toml?").unwrap();
+        // Esc clears the answer; Enter then cancels.
         p.send("\x1b").unwrap();
+        p.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send("\r").unwrap();
         p.flush().unwrap();
         p.exp_string("cancelled: nothing was written").unwrap();
         assert_eq!(exit_code(&mut p), 130);

@@ -71,14 +71,21 @@ fn documented_workflows_are_valid_github_workflows() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    for name in [".github/workflows/agreements.yml", ".github/workflows/agreements-annotations.yml"] {
+    for name in [
+        ".github/workflows/mentor-agree.yml",
+        ".github/workflows/agreements.yml",
+        ".github/workflows/agreements-sarif.yml",
+    ] {
         let block = docs_block(name);
         let file = write(dir.path(), &name.replace('/', "_"), &block);
         let (ok, out) = run("check-jsonschema", &["--builtin-schema", "vendor.github-workflows"], &file);
         assert!(ok, "{name}:\n{out}");
-        assert!(block.contains("mentor-agree check"));
+        assert!(block.contains("uses: mentor-agree/mentor-agree@v") || block.contains("mentor-agree check"), "{block}");
     }
-    let sarif = docs_block(".github/workflows/agreements.yml");
-    assert!(sarif.contains("--format sarif") && sarif.contains("github/codeql-action/upload-sarif"));
-    assert!(sarif.contains("security-events: write"));
+    // Code scanning through the action's input, or by hand.
+    let with_action = docs_block(".github/workflows/agreements.yml");
+    assert!(with_action.contains("sarif: \"true\"") && with_action.contains("security-events: write"));
+    let by_hand = docs_block(".github/workflows/agreements-sarif.yml");
+    assert!(by_hand.contains("--format sarif") && by_hand.contains("github/codeql-action/upload-sarif"));
+    assert!(by_hand.contains("security-events: write"));
 }

@@ -643,6 +643,82 @@ fn screenshot_of_the_html_page_is_not_blank() {
     assert!(dark > 0.005, "hardly any text on the page ({:.2}% dark pixels)", dark * 100.0);
 }
 
+/// Measures the site index in Chromium at `width` pixels: how far the table
+/// overflows its box, and how many ids and pair names are broken across lines.
+fn measure_index(index: &Path, dir: &Path, width: u32) -> serde_json::Value {
+    const MEASURE: &str = r#"<script>
+(function () {
+  var wrap = document.querySelector('.table-wrap');
+  var out = { overflow: wrap.scrollWidth - wrap.clientWidth, ids_broken: 0, names_broken: 0, rows: 0 };
+  document.querySelectorAll('table.agreements tbody tr').forEach(function (tr) {
+    out.rows++;
+    var code = tr.querySelector('code');
+    if (code && code.getClientRects().length > 1) { out.ids_broken++; }
+    var name = tr.querySelector('a');
+    if (name.getClientRects().length > 2) { out.names_broken++; }
+  });
+  document.body.setAttribute('data-measure', JSON.stringify(out));
+})();
+</script></body>"#;
+    let html = std::fs::read_to_string(index).unwrap().replace("</body>", MEASURE);
+    let page = index.with_file_name("measure.html");
+    std::fs::write(&page, html).unwrap();
+    let out = std::process::Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--window-size={width},1200"))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .stderr(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("data-measure=\"").unwrap_or_else(|| panic!("no measurement at {width}px: {dom}")) + 14;
+    let json = dom[start..start + dom[start..].find('"').unwrap()].replace("&quot;", "\"");
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn the_site_index_is_readable_from_phone_to_desktop() {
+    if !common::have_tool("chromium", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    cmd().args(["render", "--site"]).arg(&site).arg(example("")).assert().success();
+    // A phone (Chromium's narrowest window), a tablet, a small laptop, a desktop.
+    for width in [500, 700, 1000, 1400, 1920] {
+        let m = measure_index(&site.join("index.html"), dir.path(), width);
+        assert!(m["rows"].as_u64().unwrap() >= 5, "{width}px: {m}");
+        assert_eq!(m["overflow"], 0, "{width}px: the table is cut off: {m}");
+        assert_eq!(m["ids_broken"], 0, "{width}px: ids broken across lines: {m}");
+        assert_eq!(m["names_broken"], 0, "{width}px: names one word per line: {m}");
+    }
+}
+
+/// A test that skips for want of a tool says so in `cargo test`'s output, although it passes.
+#[test]
+fn a_skipped_test_says_so_in_the_test_output() {
+    if std::env::var_os("MENTOR_AGREE_SKIP_PROBE").is_some() {
+        return; // the probe run below: do not recurse
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["screenshot_of_the_html_page_is_not_blank", "--exact", "--test-threads=1"])
+        .env("PATH", "/nonexistent")
+        .env("MENTOR_AGREE_SKIP_PROBE", "1")
+        .env_remove("MENTOR_AGREE_REQUIRE_TOOLS")
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("1 passed"), "{said}");
+    assert!(
+        said.contains("SKIPPED screenshot_of_the_html_page_is_not_blank: chromium is not installed"),
+        "the skip is not visible:\n{said}"
+    );
+}
+
 /// Headless Chromium's screenshot of `page` at `width`×`height`, as (width, height, luma per pixel).
 fn screenshot(page: &Path, png: &Path, width: u32, height: u32) -> (u32, u32, Vec<f64>) {
     let profile = png.with_extension("profile");

@@ -91,6 +91,7 @@ fn json_has_exactly_the_documented_fields() {
         "state",
         "start",
         "end",
+        "last_day",
         "effective",
         "next_review",
         "last_checkin",
@@ -99,6 +100,7 @@ fn json_has_exactly_the_documented_fields() {
         "goals_achieved",
         "signed",
         "missing",
+        "stale",
         "errors",
         "warnings",
     ];
@@ -108,6 +110,7 @@ fn json_has_exactly_the_documented_fields() {
     assert_eq!(row["mentee"], "Grace Hopper");
     assert_eq!(row["start"], "2026-11-02");
     assert_eq!(row["end"], "2027-05-02");
+    assert_eq!(row["last_day"], "2027-05-01", "the day before the exclusive end, as render and new say");
     assert_eq!(row["effective"], "2026-10-20");
     assert_eq!(row["next_review"], "2027-01-02");
     assert_eq!(row["last_checkin"], "2026-11-25");
@@ -136,12 +139,12 @@ fn state_filter() {
 fn table_lists_every_agreement_in_order() {
     let dir = tempfile::tempdir().unwrap();
     portfolio(dir.path());
-    let out = cmd().arg("status").arg(dir.path()).output().unwrap();
+    let out = cmd().arg("status").arg(dir.path()).arg("--wide").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\x1b'), "no colour without a terminal:\n{text}");
     for header in
-        ["pair", "state", "start", "end", "effective", "next review", "last check-in", "signatures", "problems"]
+        ["pair", "state", "start", "last day", "effective", "next review", "last check-in", "signatures", "problems"]
     {
         assert!(text.contains(header), "{header} missing:\n{text}");
     }
@@ -151,7 +154,7 @@ fn table_lists_every_agreement_in_order() {
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     assert!(text.contains("Ada Lovelace → Grace Hopper"));
-    assert!(text.contains("0/3, missing mentor, mentee, lead"));
+    assert!(text.contains("0/3, missing: mentor, mentee, lead"));
     assert!(text.contains("1 error"));
     assert!(text.contains("6 agreements: 2 draft, 2 active, 1 terminated, 1 invalid"), "{text}");
 }
@@ -189,4 +192,86 @@ fn duplicate_ids_count_as_errors_of_the_later_file() {
     };
     assert_eq!((errors("a.toml"), errors("b.toml")), (0, 1));
     assert!(rows[0]["file"].as_str().unwrap().ends_with("b.toml"), "the file with the error comes first");
+}
+
+#[test]
+fn the_table_fits_the_terminal_with_the_columns_that_matter_most() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let out = cmd().arg("status").arg(dir.path()).env("COLUMNS", "100").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "wider than 100 columns: {line}\n{text}");
+    }
+    for header in ["agreement", "state", "last day", "next", "signatures", "problems"] {
+        assert!(text.contains(header), "{header} missing:\n{text}");
+    }
+    for only_wide in ["pair", "effective", "last check-in"] {
+        assert!(!text.contains(only_wide), "{only_wide} is for --wide:\n{text}");
+    }
+    // Ids and dates are whole on their line, never broken.
+    for whole in ["4-overdue", "1-terminated", "2027-05-01", "terminated"] {
+        assert!(text.contains(whole), "{whole} broken:\n{text}");
+    }
+    // --wide shows everything, one line per agreement, however wide.
+    let out = cmd().arg("status").arg(dir.path()).arg("--wide").env("COLUMNS", "100").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("effective") && text.contains("Ada Lovelace → Grace Hopper"), "{text}");
+    assert_eq!(text.lines().count(), 6 + 5, "header, rule, borders, six rows, counts: {text}");
+}
+
+#[test]
+fn stale_signatures_are_stale_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    // The terms change after everyone signed.
+    let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
+    std::fs::write(&file, text).unwrap();
+    let rows = status_json(&[&file]);
+    assert_eq!(rows[0]["stale"], serde_json::json!(["mentor", "mentee", "lead"]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["missing"], serde_json::json!([]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["signed"], serde_json::json!([]), "{:#}", rows[0]);
+    let out = cmd().arg("status").arg(&file).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("0/3, stale: mentor, mentee, lead"), "{table}");
+    assert!(!table.contains("missing"), "{table}");
+}
+
+#[test]
+fn a_terminated_agreement_has_no_next_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    assert_eq!(status_json(&[&file])[0]["next_review"], "2027-01-02");
+    cmd().arg("terminate").arg(&file).args(["--by", "mentee", "--reason", "New job"]).assert().success();
+    let row = &status_json(&[&file])[0];
+    assert_eq!(row["state"], "terminated");
+    assert_eq!(row["next_review"], serde_json::Value::Null, "{row:#}");
+}
+
+#[test]
+fn one_word_for_each_state_in_status_and_on_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    // Signed by everyone, before the term starts on 2026-11-02.
+    let before_start = || {
+        let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").args(["--today", "2026-10-25"]);
+        c
+    };
+    let out = before_start().args(["status", "--format", "json"]).arg(&file).output().unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["state"], "pending");
+    let site = dir.path().join("site");
+    before_start().args(["render", "--site"]).arg(&site).arg(&file).assert().success();
+    for page in ["index.html", "a.html"] {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        assert!(html.contains(">Pending<") || html.contains("Pending</"), "{page}: {html}");
+        assert!(!html.contains("not started"), "{page} uses another word for pending");
+    }
 }

@@ -37,6 +37,24 @@ fn a_missing_file_is_named_once_with_the_reason() {
 }
 
 #[test]
+fn a_missing_program_file_is_named_with_the_reason_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["check"][..], &["status"], &["new", "--yes", "--mentor", "Maya Okafor"]] {
+        let out = cmd().current_dir(dir.path()).args(["--program", "gone.toml"]).args(args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.starts_with("error: cannot read gone.toml: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("os error"), "{args:?} gives the OS reason: {stderr}");
+    }
+}
+
+#[test]
+fn a_mistyped_command_suggests_the_closest_first() {
+    let out = cmd().arg("chek").assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("some similar subcommands exist: 'check', 'checkin'"), "{stderr}");
+}
+
+#[test]
 fn a_folder_where_a_file_is_expected_says_so() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("agreements")).unwrap();
@@ -161,8 +179,10 @@ fn a_broken_program_toml_stops_every_command_with_its_location() {
         let out = cmd().current_dir(folder).args(args).assert().code(2);
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
         assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
-        assert!(stderr.contains("program.toml: invalid program file"), "{args:?}: {stderr}");
-        assert!(stderr.contains("line 2, column 1") && stderr.contains("unknown field `nmae`"), "{args:?}: {stderr}");
+        // A located, rustc-style report with a did-you-mean, as for agreements.
+        assert!(stderr.starts_with("error: unknown key `nmae`\n"), "{args:?}: {stderr}");
+        assert!(stderr.contains("program.toml:2:1\n"), "{args:?}: {stderr}");
+        assert!(stderr.contains("= help: did you mean `name`?"), "{args:?}: {stderr}");
         assert!(!stderr.ends_with("\n\n"), "{args:?} ends with a blank line: {stderr:?}");
     }
     assert_eq!(std::fs::read(&file).unwrap(), std::fs::read(example(AGREEMENT)).unwrap(), "nothing signed");

@@ -11,7 +11,7 @@ use crate::checker::{self, Checked, Settings};
 use crate::cli::{CheckArgs, Global};
 use crate::diagnostic::report::{self, Format, Totals};
 use crate::diagnostic::{Code, explain, sarif};
-use crate::program::ProgramResolver;
+use crate::program::{PROGRAM_FILE, Program, ProgramResolver};
 use crate::rules;
 use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
@@ -112,8 +112,34 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         return Ok(super::EXIT_OK);
     }
     let options = rules::Options { require_signed: args.require_signed };
+    // A program.toml named on the command line is checked as the program file it is.
+    let (programs, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.paths.iter().cloned().partition(|p| p.file_name().is_some_and(|n| n == PROGRAM_FILE) && p.is_file());
+    for program in &programs {
+        Program::load(program)?;
+        if args.format == Format::Human {
+            println!("{}: the program file; its rules are valid", program.display());
+        }
+    }
+    if !programs.is_empty() && paths.is_empty() {
+        return Ok(super::EXIT_OK);
+    }
     let files: Vec<Checked> =
-        check_paths_with(&args.paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
+        check_paths_with(&paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
+    if files.is_empty() {
+        let searched = if paths.is_empty() {
+            workspace::agreements_folder(global.program.as_deref())?.display().to_string()
+        } else {
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        };
+        eprintln!(
+            "warning: no agreement files (*.toml) in {searched}: is the path right?{}",
+            if args.deny_warnings { "" } else { " (--deny-warnings makes this fail)" }
+        );
+        if args.deny_warnings {
+            return Ok(super::EXIT_PROBLEMS);
+        }
+    }
     let totals = Totals::of(&files);
     let text = match args.format {
         Format::Human => {

@@ -14,7 +14,8 @@ pub fn run(args: &CheckinArgs, global: &Global) -> anyhow::Result<u8> {
     let by = args.by.as_str();
     let done = |o: &crate::edit::EditOutcome| {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.checkins.len());
-        format!("Recorded check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))
+        let verb = if o.written { "Recorded" } else { "Would record" };
+        format!("{verb} check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))
     };
     super::run_edit(global, file, args.edit.dry_run, None, done, |doc, _before| {
         let mut entry = Table::new();

@@ -19,7 +19,11 @@ pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
     let file = &args.edit.file;
     let done = |o: &crate::edit::EditOutcome| {
         let end = o.checked.derived.as_ref().and_then(|d| d.last_day).map(ymd).unwrap_or_else(|| "?".into());
-        format!("Extended {} by {length}, agreed {}: the last day is now {end}", file.display(), ymd(date))
+        if o.written {
+            format!("Extended {} by {length}, agreed {}: the last day is now {end}", file.display(), ymd(date))
+        } else {
+            format!("Would extend {} by {length}, agreed {}: the last day would be {end}", file.display(), ymd(date))
+        }
     };
     super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {

@@ -11,7 +11,8 @@ use crate::schema::SCHEMA_FILE;
 
 /// The program.toml `init` writes: every key with its built-in default, commented.
 pub const PROGRAM_TEMPLATE: &str = include_str!("../defaults/program.toml");
-/// The GitHub Actions workflow `init` writes (`{version}` is this tool's version).
+/// The GitHub Actions workflow `init` writes: `{action}`, `{repository}` and
+/// `{version}` are filled in by [`files`] from Cargo.toml.
 pub const WORKFLOW_TEMPLATE: &str = include_str!("../defaults/workflow.yml");
 /// The pre-commit configuration `init` writes.
 pub const PRE_COMMIT_TEMPLATE: &str = include_str!("../defaults/pre-commit-config.yaml");
@@ -32,9 +33,27 @@ pub fn files() -> Vec<(&'static str, String)> {
         (PROGRAM_FILE, PROGRAM_TEMPLATE.to_string()),
         (SCHEMA_FILE, crate::schema::schema_json()),
         (TAPLO_PATH, TAPLO_TEMPLATE.to_string()),
-        (WORKFLOW_PATH, WORKFLOW_TEMPLATE.replace("{version}", env!("CARGO_PKG_VERSION"))),
+        (WORKFLOW_PATH, workflow()),
         (PRE_COMMIT_PATH, PRE_COMMIT_TEMPLATE.to_string()),
     ]
+}
+
+/// The repository mentor-agree comes from: Cargo.toml's `repository`, the one
+/// place it is written (a fork changes it there; see docs/scaffold.md).
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// `OWNER/NAME` of the GitHub repository in [`REPOSITORY`], as `uses:` names its action.
+pub fn action_coordinate() -> &'static str {
+    let path = REPOSITORY.strip_prefix("https://github.com/").unwrap_or(REPOSITORY);
+    path.trim_end_matches('/').trim_end_matches(".git")
+}
+
+/// The workflow `init` writes, using this version of the action.
+pub fn workflow() -> String {
+    WORKFLOW_TEMPLATE
+        .replace("{action}", action_coordinate())
+        .replace("{repository}", REPOSITORY)
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
 }
 
 /// True when `dir` or a folder above it is a git work tree.
@@ -146,9 +165,20 @@ mod tests {
     }
 
     #[test]
-    fn the_workflow_pins_this_version() {
+    fn the_workflow_uses_this_version_of_the_action() {
         let (_, workflow) = files().into_iter().find(|(p, _)| *p == WORKFLOW_PATH).unwrap();
-        assert!(workflow.contains(&format!("MENTOR_AGREE_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
-        assert!(!workflow.contains("{version}"));
+        let uses = format!("uses: {}@v{}\n", action_coordinate(), env!("CARGO_PKG_VERSION"));
+        assert!(workflow.contains(&uses), "{workflow}");
+        assert!(!workflow.contains("{version}"), "{workflow}");
+        assert!(!workflow.contains("{action}") && !workflow.contains("{repository}"), "{workflow}");
+    }
+
+    #[test]
+    fn the_repository_is_a_real_github_coordinate() {
+        // The action is named `OWNER/NAME`: the repository must be on GitHub and not a placeholder.
+        assert!(REPOSITORY.starts_with("https://github.com/"), "{REPOSITORY}");
+        let (owner, name) = action_coordinate().split_once('/').expect("OWNER/NAME");
+        assert!(!owner.is_empty() && !name.is_empty() && !name.contains('/'), "{REPOSITORY}");
+        assert_ne!(owner, "example", "Cargo.toml's repository is still the example placeholder");
     }
 }

@@ -129,7 +129,7 @@ where
             if written {
                 eprintln!("{message}");
             } else {
-                eprintln!("{message} (dry run: nothing written)");
+                eprintln!("{message}; dry run: nothing written");
             }
             let (errors, warnings) = (outcome.checked.count(Severity::Error), outcome.checked.count(Severity::Warning));
             if errors + warnings > 0 {

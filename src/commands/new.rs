@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use comfy_table::{ContentArrangement, Table, presets};
 use dialoguer::console::Term;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, Input, MultiSelect, Select};
+use dialoguer::{Confirm, Input};
 
 use crate::checker::{self, Settings};
 use crate::cli::{Global, NewArgs};
@@ -26,6 +26,7 @@ use crate::program::{Program, find_program_file};
 use crate::questionnaire::{
     Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, parse_length,
 };
+use crate::workspace::relative;
 
 /// Set while the finished file is being written: Ctrl-C then waits for the write.
 static WRITING: AtomicBool = AtomicBool::new(false);
@@ -85,6 +86,18 @@ type Setter<'s> = &'s dyn Fn(&mut Answers, &str) -> Result<(), String>;
 struct Ui {
     term: Term,
     theme: Box<dyn Theme>,
+}
+
+/// Asks a yes/no question: y or n, then Enter; Enter alone takes `default`; Esc
+/// (then Enter) or Ctrl-C cancels. A single key never answers on its own, so the
+/// Enter typed after it cannot answer the next question too.
+fn yes_no(ui: &Ui, prompt: &str, default: bool) -> Step<bool> {
+    Confirm::with_theme(ui.theme.as_ref())
+        .with_prompt(prompt)
+        .default(default)
+        .wait_for_newline(true)
+        .interact_on_opt(&ui.term)?
+        .ok_or(Stop::Cancelled)
 }
 
 /// Splits a comma-separated answer, dropping empty pieces.
@@ -152,6 +165,13 @@ impl Flow<'_> {
     /// Applies the flag for `field`, if given. `Err` when the flag cannot be read at all.
     fn given(&self, field: Field, a: &mut Answers) -> Result<bool, String> {
         let g = self.args;
+        /// An email flag: `""` (or `-`) answers "no email".
+        fn email(slot: &mut Option<String>, value: &Option<String>) -> bool {
+            if let Some(v) = value {
+                *slot = optional(v);
+            }
+            value.is_some()
+        }
         fn set<T: Clone>(slot: &mut Option<T>, value: &Option<T>) -> bool {
             if value.is_some() {
                 slot.clone_from(value);
@@ -160,11 +180,11 @@ impl Flow<'_> {
         }
         Ok(match field {
             Field::Mentor => set(&mut a.mentor, &g.mentor),
-            Field::MentorEmail => set(&mut a.mentor_email, &g.mentor_email),
+            Field::MentorEmail => email(&mut a.mentor_email, &g.mentor_email),
             Field::Mentee => set(&mut a.mentee, &g.mentee),
-            Field::MenteeEmail => set(&mut a.mentee_email, &g.mentee_email),
+            Field::MenteeEmail => email(&mut a.mentee_email, &g.mentee_email),
             Field::Lead => set(&mut a.lead, &g.lead),
-            Field::LeadEmail => set(&mut a.lead_email, &g.lead_email),
+            Field::LeadEmail => email(&mut a.lead_email, &g.lead_email),
             Field::Frequency => set(&mut a.frequency, &g.frequency),
             Field::Minutes => set(&mut a.minutes, &g.minutes),
             Field::Start => set(&mut a.start, &g.start),
@@ -220,7 +240,14 @@ impl Flow<'_> {
     }
 
     fn problems(&self, a: &Answers, field: Field) -> Vec<Problem> {
-        a.problems(field, &self.program, self.today)
+        let mut problems = a.problems(field, &self.program, self.today);
+        for p in &mut problems {
+            // `check`'s advice is about the file ("remove the key"); here the answer is what changes.
+            if p.code == crate::diagnostic::Code::BadEmail {
+                p.help = Some("write it as name@domain.tld, or - for no email".into());
+            }
+        }
+        problems
     }
 
     /// Applies every flag (and, with `use_defaults`, every default) in question order,
@@ -282,134 +309,82 @@ impl Flow<'_> {
         for w in &warnings {
             ui.term.write_line(&format!("warning: {w}"))?;
         }
-        Confirm::with_theme(ui.theme.as_ref())
-            .with_prompt("Keep this answer anyway?")
-            .default(true)
-            .interact_on_opt(&ui.term)?
-            .ok_or(Stop::Cancelled)
+        // No by default: Enter alone asks again rather than keep what was warned about.
+        yes_no(ui, "Keep this answer anyway?", false)
     }
 
     /// Asks a free-text question until the answer passes the rules for `field`.
+    /// A refused answer stays on the screen with the reason below it, so the
+    /// scrollback shows what was typed and why it was asked again.
     fn text(&mut self, field: Field, prompt: &str, default: Option<String>, set: Setter<'_>) -> Step<()> {
         loop {
             let typed = {
                 let ui = self.ui();
-                let (answers, program, today) = (&self.answers, &self.program, self.today);
                 let mut input = Input::<String>::with_theme(ui.theme.as_ref()).with_prompt(prompt).allow_empty(true);
                 if let Some(d) = &default {
                     input = input.default(d.clone());
                 }
-                input
-                    .validate_with(|s: &String| -> Result<(), String> {
-                        let mut a = answers.clone();
-                        set(&mut a, s)?;
-                        errors_of(&a.problems(field, program, today))
-                    })
-                    .interact_text_on(&ui.term)?
+                input.interact_text_on(&ui.term)?
             };
-            set(&mut self.answers, &typed).map_err(Stop::Refused)?;
+            let mut candidate = self.answers.clone();
+            if let Err(why) = set(&mut candidate, &typed).and_then(|()| errors_of(&self.problems(&candidate, field))) {
+                self.ui().term.write_line(&format!("error: {why}"))?;
+                continue;
+            }
+            let before = std::mem::replace(&mut self.answers, candidate);
             if self.keep_despite_warnings(field)? {
                 return Ok(());
             }
+            self.answers = before;
         }
     }
 
-    /// Tries a candidate answer: keeps it when it passes, else shows why and returns false.
-    fn try_answer(&mut self, field: Field, candidate: Answers) -> Step<bool> {
-        if let Err(why) = errors_of(&self.problems(&candidate, field)) {
-            self.ui().term.write_line(&format!("error: {why}"))?;
-            return Ok(false);
-        }
-        let before = std::mem::replace(&mut self.answers, candidate);
-        if self.keep_despite_warnings(field)? {
-            return Ok(true);
-        }
-        self.answers = before;
-        Ok(false)
-    }
-
+    /// How often they meet, typed (never a select list: typed letters would move
+    /// a selection and record an answer nobody gave). The text is checked as
+    /// `check` reads it, so `biweekly` gets the `frequency-unknown` explanation
+    /// and the question again.
     fn frequency(&mut self) -> Step<()> {
-        let open = self.program.frequencies.is_empty();
-        let mut items: Vec<String> = if open {
-            ["weekly", "fortnightly", "monthly"].map(String::from).to_vec()
+        let choices = if self.program.frequencies.is_empty() {
+            "weekly, fortnightly, monthly or every N weeks".to_string()
         } else {
-            self.program.frequencies.iter().map(ToString::to_string).collect()
+            let allowed: Vec<String> = self.program.frequencies.iter().map(ToString::to_string).collect();
+            format!("this program allows: {}", allowed.join(", "))
         };
-        if open {
-            items.push("every N weeks…".into());
-        }
-        let default = items.iter().position(|i| *i == self.defaults.frequency).unwrap_or(0);
-        loop {
-            let ui = self.ui();
-            let Some(i) = Select::with_theme(ui.theme.as_ref())
-                .with_prompt("How often will they meet?")
-                .items(&items)
-                .default(default)
-                .interact_on_opt(&ui.term)?
-            else {
-                return Err(Stop::Cancelled);
-            };
-            if open && i == items.len() - 1 {
-                return self.text(Field::Frequency, "Every how many weeks? (1 to 12)", None, &|a, s| {
-                    let n: u32 = s.trim().parse().map_err(|_| format!("`{}` is not a number of weeks", s.trim()))?;
-                    a.frequency = Some(format!("every {n} weeks"));
-                    Ok(())
-                });
-            }
-            let mut candidate = self.answers.clone();
-            candidate.frequency = Some(items[i].clone());
-            if self.try_answer(Field::Frequency, candidate)? {
-                return Ok(());
-            }
-        }
+        let prompt = format!("How often will they meet? ({choices})");
+        self.text(Field::Frequency, &prompt, Some(self.defaults.frequency.clone()), &|a, s| {
+            a.frequency = Some(s.split_whitespace().collect::<Vec<_>>().join(" "));
+            Ok(())
+        })
     }
 
-    /// A multi-select of `options` (plus "other…" when `other` is allowed).
-    fn pick_many(
+    /// A comma-separated list, typed; each item spelt as in `options` when it is
+    /// one of them (case aside). `none` allows `-` for an empty list.
+    fn list(
         &mut self,
         field: Field,
         prompt: &str,
-        options: Vec<String>,
-        checked: &[String],
-        other: bool,
+        options: &[String],
+        default: &[String],
+        none: bool,
         set: fn(&mut Answers, Vec<String>),
     ) -> Step<()> {
-        let mut items = options;
-        for c in checked {
-            if !items.iter().any(|i| i.eq_ignore_ascii_case(c)) {
-                items.push(c.clone());
-            }
-        }
-        let other_index = other.then_some(items.len());
-        if other {
-            items.push("other…".into());
-        }
-        let marks: Vec<bool> = items.iter().map(|i| checked.iter().any(|c| c.eq_ignore_ascii_case(i))).collect();
-        loop {
-            let ui = self.ui();
-            let Some(picked) = MultiSelect::with_theme(ui.theme.as_ref())
-                .with_prompt(format!("{prompt} (space picks, enter confirms)"))
-                .items(&items)
-                .defaults(&marks)
-                .interact_on_opt(&ui.term)?
-            else {
-                return Err(Stop::Cancelled);
-            };
-            let mut values: Vec<String> =
-                picked.iter().filter(|i| Some(**i) != other_index).map(|i| items[*i].clone()).collect();
-            if other_index.is_some_and(|o| picked.contains(&o)) {
-                let more: String = Input::with_theme(ui.theme.as_ref())
-                    .with_prompt("Which others? (comma-separated)")
-                    .allow_empty(true)
-                    .interact_text_on(&ui.term)?;
-                values.extend(split_list(&more));
-            }
-            let mut candidate = self.answers.clone();
-            set(&mut candidate, values);
-            if self.try_answer(field, candidate)? {
+        let default = (!default.is_empty()).then(|| default.join(", "));
+        let options = options.to_vec();
+        self.text(field, prompt, default, &move |a, s| {
+            if none && s.trim() == "-" {
+                set(a, Vec::new());
                 return Ok(());
             }
-        }
+            let items: Vec<String> = split_list(s)
+                .into_iter()
+                .map(|item| options.iter().find(|o| o.eq_ignore_ascii_case(&item)).cloned().unwrap_or(item))
+                .collect();
+            if items.is_empty() {
+                return Err(if none { "name at least one, or - for none".into() } else { "name at least one".into() });
+            }
+            set(a, items);
+            Ok(())
+        })
     }
 
     /// Asks the question for `field`.
@@ -471,25 +446,27 @@ impl Flow<'_> {
                 })
             }
             Field::Modes => {
-                let (options, other) = if rules.schedule.modes.is_empty() {
-                    (COMMON_MODES.iter().map(|m| m.to_string()).collect(), true)
+                let (options, choices) = if rules.schedule.modes.is_empty() {
+                    let common: Vec<String> = COMMON_MODES.iter().map(|m| m.to_string()).collect();
+                    let choices = format!("comma-separated, e.g. {}", common.join(", "));
+                    (common, choices)
                 } else {
-                    (rules.schedule.modes.clone(), false)
+                    let allowed = rules.schedule.modes.clone();
+                    let choices = format!("this program allows: {}", allowed.join(", "));
+                    (allowed, choices)
                 };
-                let checked = self.defaults.modes.clone();
-                self.pick_many(field, "How will sessions be held?", options, &checked, other, |a, v| a.modes = Some(v))
+                let default = self.defaults.modes.clone();
+                let prompt = format!("How will sessions be held? ({choices})");
+                self.list(field, &prompt, &options, &default, false, |a, v| a.modes = Some(v))
             }
             Field::AlsoVia => {
-                let options = COMMON_CHANNELS.iter().map(|m| m.to_string()).collect();
-                let checked = self.defaults.also_via.clone();
-                self.pick_many(
-                    field,
-                    "How will they keep in touch between sessions?",
-                    options,
-                    &checked,
-                    true,
-                    |a, v| a.also_via = v,
-                )
+                let options: Vec<String> = COMMON_CHANNELS.iter().map(|m| m.to_string()).collect();
+                let prompt = format!(
+                    "How will they keep in touch between sessions? (comma-separated, e.g. {}; - for none)",
+                    options.join(", ")
+                );
+                let default = self.defaults.also_via.clone();
+                self.list(field, &prompt, &options, &default, true, |a, v| a.also_via = v)
             }
             Field::Start => {
                 self.text(field, "Start date (YYYY-MM-DD)", Some(self.defaults.start.to_string()), &|a, s| {
@@ -575,16 +552,8 @@ impl Flow<'_> {
             if count >= rules.max {
                 return Ok(());
             }
-            if count >= rules.min {
-                let ui = self.ui();
-                let more = Confirm::with_theme(ui.theme.as_ref())
-                    .with_prompt("Add another goal?")
-                    .default(false)
-                    .interact_on_opt(&ui.term)?
-                    .ok_or(Stop::Cancelled)?;
-                if !more {
-                    return Ok(());
-                }
+            if count >= rules.min && !yes_no(self.ui(), "Add another goal?", false)? {
+                return Ok(());
             }
         }
     }
@@ -662,13 +631,6 @@ impl Target {
         self.path = Some(path);
         Ok(())
     }
-}
-
-/// `path` relative to `base` when it is below it, without a leading `./`.
-fn relative(path: &Path, base: &Path) -> PathBuf {
-    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
-    rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
 }
 
 /// `#:schema PATH` for editors (Taplo, Even Better TOML, Tombi), when the program
@@ -755,11 +717,12 @@ fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16
     t.add_row(vec!["Lead".to_string(), person(&answers.lead, &answers.lead_email)]);
     t.add_row(vec!["Topics".to_string(), answers.topics.join(", ")]);
     let d = checked.derived.as_ref();
+    let modes: Vec<&str> = answers.modes.iter().flatten().map(String::as_str).collect();
     let meets = format!(
-        "{}, {} minutes, by {}",
+        "{}, {} minutes, {}",
         d.and_then(|d| d.frequency_words.clone()).unwrap_or_else(|| answers.frequency.clone().unwrap_or_default()),
         answers.minutes.unwrap_or_default(),
-        answers.modes.clone().unwrap_or_default().join(", ")
+        crate::timeline::modes_in_words(&modes)
     );
     t.add_row(vec!["Sessions".to_string(), meets]);
     let between = if answers.also_via.is_empty() { "—".to_string() } else { answers.also_via.join(", ") };
@@ -832,7 +795,8 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
 fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     let program_file = global.program.clone().or_else(|| find_program_file(Path::new(".")));
     let program = match program_file {
-        Some(file) => Program::load(&file).map_err(|e| Stop::Refused(e.to_string()))?,
+        // With the reason the file cannot be read (`{:#}` shows the I/O error's cause).
+        Some(file) => Program::load(&file).map_err(|e| Stop::Refused(format!("{:#}", anyhow::Error::from(e))))?,
         None => Program::builtin(),
     };
     let program = Arc::new(program);
@@ -923,8 +887,7 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
         let width = ui.term.size().1.clamp(40, 120);
         ui.term.write_line(&summary(&flow.answers, &checked, &file, width).to_string())?;
         let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
-        let yes = Confirm::with_theme(ui.theme.as_ref()).with_prompt(prompt).default(true).interact_on_opt(&ui.term)?;
-        if yes != Some(true) {
+        if !yes_no(ui, &prompt, true)? {
             return Err(Stop::Cancelled);
         }
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde::Serialize;
 
 use crate::checker::Checked;
@@ -33,6 +33,9 @@ pub struct StatusRow {
     pub start: Option<NaiveDate>,
     /// End of the term including extensions (exclusive: the last day is the day before).
     pub end: Option<NaiveDate>,
+    /// Last day of the term including extensions (the day before `end`), as every
+    /// other output names it.
+    pub last_day: Option<NaiveDate>,
     /// Date of the last required signature.
     pub effective: Option<NaiveDate>,
     /// First review checkpoint on or after today.
@@ -47,8 +50,11 @@ pub struct StatusRow {
     pub goals_achieved: usize,
     /// Required roles with a current signature.
     pub signed: Vec<Role>,
-    /// Required roles without one.
+    /// Required roles with no signature at all.
     pub missing: Vec<Role>,
+    /// Required roles whose signature covers other terms than the current ones
+    /// (the terms changed after they signed): they need to sign again.
+    pub stale: Vec<Role>,
     /// Number of errors.
     pub errors: usize,
     /// Number of warnings.
@@ -63,6 +69,10 @@ impl StatusRow {
         let a = c.agreement.as_ref();
         let d = c.derived.as_ref();
         let name = |p: Option<&crate::agreement::Person>| p.and_then(|p| p.name.as_ref()).map(|n| n.value.clone());
+        // A role without a current signature that has one all the same signed other terms.
+        let signed_before = |role: Role| {
+            a.is_some_and(|a| a.signatures.iter().any(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())))
+        };
         StatusRow {
             id: c.id.clone(),
             file: c.path.display().to_string(),
@@ -71,6 +81,7 @@ impl StatusRow {
             state: d.map(|d| d.state),
             start: d.and_then(|d| d.start),
             end: d.and_then(|d| d.end),
+            last_day: d.and_then(|d| d.last_day),
             effective: d.and_then(|d| d.effective),
             next_review: d.and_then(|d| d.next_review),
             last_checkin: d.and_then(|d| d.last_checkin),
@@ -78,16 +89,18 @@ impl StatusRow {
             goals_total: a.map_or(0, |a| a.goals.len()),
             goals_achieved: d.map_or(0, |d| d.goals_achieved()),
             signed: d.map(|d| d.signed.clone()).unwrap_or_default(),
-            missing: d.map(|d| d.missing.clone()).unwrap_or_default(),
+            missing: d.map(|d| d.missing.iter().copied().filter(|r| !signed_before(*r)).collect()).unwrap_or_default(),
+            stale: d.map(|d| d.missing.iter().copied().filter(|r| signed_before(*r)).collect()).unwrap_or_default(),
             errors: c.count(Severity::Error),
             warnings: c.count(Severity::Warning),
             overdue: c.diagnostics.iter().any(|l| l.diagnostic.code == Code::CheckinOverdue),
         }
     }
 
-    /// Missing signatures matter until the agreement is over.
+    /// Missing (or stale) signatures matter until the agreement is over.
     fn awaits_signatures(&self) -> bool {
-        !self.missing.is_empty() && !matches!(self.state, Some(State::Ended | State::Terminated))
+        let unsigned = !self.missing.is_empty() || !self.stale.is_empty();
+        unsigned && !matches!(self.state, Some(State::Ended | State::Terminated))
     }
 
     /// Sort key: errors first, then overdue check-ins, then missing signatures, then by id.
@@ -127,12 +140,25 @@ pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
             eprintln!("no agreements to show");
             String::new()
         }
-        StatusFormat::Table => table(&rows, super::use_color(global)),
+        StatusFormat::Table => table(&rows, super::use_color(global), args.wide, terminal_width()),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(super::EXIT_OK)
+}
+
+/// The width to fit: `$COLUMNS` when set, else the terminal's when stdout is one
+/// (none when piped: rows stay whole for grep and friends).
+fn terminal_width() -> Option<u16> {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()) {
+        return Some(n.max(40));
+    }
+    let term = dialoguer::console::Term::stdout();
+    if !term.is_term() {
+        return None;
+    }
+    term.size_checked().map(|(_, cols)| cols.max(40))
 }
 
 fn date(d: Option<NaiveDate>) -> String {
@@ -150,8 +176,12 @@ fn state_color(state: Option<State>) -> Color {
     }
 }
 
-/// The table, followed by a count per state.
-fn table(rows: &[StatusRow], color: bool) -> String {
+/// The columns only `--wide` shows (the id already names the pair).
+const WIDE_ONLY: [&str; 4] = ["pair", "start", "effective", "last check-in"];
+
+/// The table, followed by a count per state: fitted to `width` when given,
+/// or with every column (those of [`WIDE_ONLY`] too), unwrapped, when `wide`.
+fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
         .set_content_arrangement(ContentArrangement::Dynamic);
@@ -160,18 +190,24 @@ fn table(rows: &[StatusRow], color: bool) -> String {
     } else {
         t.force_no_tty();
     }
-    t.set_header([
+    // Everything is everything: --wide keeps each row on one line, whatever the width.
+    if let Some(w) = width.filter(|_| !wide) {
+        t.set_width(w);
+    }
+    let columns = [
         "agreement",
         "pair",
         "state",
         "start",
-        "end",
+        "last day",
         "effective",
         "next review",
         "last check-in",
         "signatures",
         "problems",
-    ]);
+    ];
+    let shown = |c: &str| wide || !WIDE_ONLY.contains(&c);
+    t.set_header(columns.iter().copied().filter(|c| shown(c)).collect::<Vec<_>>());
     for r in rows {
         let pair = format!("{} → {}", r.mentor.as_deref().unwrap_or("?"), r.mentee.as_deref().unwrap_or("?"));
         let state_text = r.state.map_or("invalid", State::as_str);
@@ -179,31 +215,47 @@ fn table(rows: &[StatusRow], color: bool) -> String {
         if color {
             state = state.fg(state_color(r.state));
         }
-        let total = r.signed.len() + r.missing.len();
-        let signatures = if r.missing.is_empty() {
-            format!("{}/{total}", r.signed.len())
-        } else {
-            let missing: Vec<&str> = r.missing.iter().map(|m| m.as_str()).collect();
-            format!("{}/{total}, missing {}", r.signed.len(), missing.join(", "))
-        };
+        let total = r.signed.len() + r.missing.len() + r.stale.len();
+        let mut signatures = format!("{}/{total}", r.signed.len());
+        for (what, roles) in [("stale", &r.stale), ("missing", &r.missing)] {
+            if !roles.is_empty() {
+                let roles: Vec<&str> = roles.iter().map(|m| m.as_str()).collect();
+                signatures.push_str(&format!(", {what}: {}", roles.join(", ")));
+            }
+        }
         let problems = match (r.errors, r.warnings) {
             (0, 0) => "-".to_string(),
             (e, 0) => plural(e, "error"),
             (0, w) => plural(w, "warning"),
             (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
         };
-        t.add_row(vec![
+        let cells = [
             Cell::new(&r.id),
             Cell::new(pair),
             state,
             Cell::new(date(r.start)),
-            Cell::new(date(r.end)),
+            Cell::new(date(r.last_day)),
             Cell::new(date(r.effective)),
             Cell::new(date(r.next_review)),
             Cell::new(date(r.last_checkin)),
             Cell::new(signatures),
             Cell::new(problems),
-        ]);
+        ];
+        t.add_row(columns.iter().zip(cells).filter(|(c, _)| shown(c)).map(|(_, cell)| cell).collect::<Vec<_>>());
+    }
+    // Ids, states and dates are never broken across lines; the other columns wrap between words.
+    let id_width = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(0).clamp(9, 40) as u16;
+    for (i, name) in columns.iter().copied().filter(|c| shown(c)).enumerate() {
+        let keep = match name {
+            "agreement" => id_width,
+            "state" => 10,
+            "start" | "last day" | "effective" | "next review" | "last check-in" => 10,
+            _ => continue,
+        };
+        if let Some(column) = t.column_mut(i) {
+            // The width counts the padding, one space each side.
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(keep + 2)));
+        }
     }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
@@ -229,6 +281,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "state",
         "start",
         "end",
+        "last_day",
         "effective",
         "next_review",
         "last_checkin",
@@ -237,6 +290,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "goals_achieved",
         "signed",
         "missing",
+        "stale",
         "errors",
         "warnings",
     ];
@@ -251,6 +305,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
             r.state.map(State::as_str).unwrap_or_default().to_string(),
             day(r.start),
             day(r.end),
+            day(r.last_day),
             day(r.effective),
             day(r.next_review),
             day(r.last_checkin),
@@ -259,6 +314,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
             r.goals_achieved.to_string(),
             roles(&r.signed),
             roles(&r.missing),
+            roles(&r.stale),
             r.errors.to_string(),
             r.warnings.to_string(),
         ]

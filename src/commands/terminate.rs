@@ -15,8 +15,9 @@ pub fn run(args: &TerminateArgs, global: &Global) -> anyhow::Result<u8> {
     let date = args.edit.date.unwrap_or_else(|| super::today(global));
     let file = &args.edit.file;
     let by = args.by.as_str();
-    let done = |_: &crate::edit::EditOutcome| {
-        format!("Recorded the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
+    let done = |o: &crate::edit::EditOutcome| {
+        let verb = if o.written { "Recorded" } else { "Would record" };
+        format!("{verb} the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
     };
     super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
