@@ -86,7 +86,8 @@ fn site_never_writes_outside_outdir_whatever_the_ids() {
     }
     assert!(!Path::new("/etc/mentor-agree-escaped").exists() && !Path::new("/tmp/mentor-agree-escaped").exists());
     assert!(pages.remove("style.css"), "the shared stylesheet: {pages:?}");
-    assert_eq!(pages.len(), ids.len() + 1, "one page per agreement and the index: {pages:?}");
+    assert!(pages.contains("report.html"), "the dashboard: {pages:?}");
+    assert_eq!(pages.len(), ids.len() + 2, "one page per agreement, the index and the dashboard: {pages:?}");
     for page in &pages {
         assert!(page.ends_with(".html") && !page.starts_with('.') && page.len() < 255, "{page}");
     }
@@ -95,7 +96,8 @@ fn site_never_writes_outside_outdir_whatever_the_ids() {
     let index = Html::parse_document(&fs::read_to_string(outdir.join("index.html")).unwrap());
     let links: BTreeSet<String> =
         index.select(&Selector::parse("table a").unwrap()).map(|a| a.attr("href").unwrap().to_string()).collect();
-    let expected: BTreeSet<String> = pages.iter().filter(|p| *p != "index.html").cloned().collect();
+    let expected: BTreeSet<String> =
+        pages.iter().filter(|p| !["index.html", "report.html"].contains(&p.as_str())).cloned().collect();
     assert_eq!(links, expected);
     // The hostile ids themselves show as text.
     let text: String = index.root_element().text().collect();

@@ -621,31 +621,41 @@ codes! {
         "Hold the review and record it with `mentor-agree evaluate`.",
         why: "Checkpoints only help if they happen: a review that slips by unnoticed is where a pair drifts without anyone seeing it.",
         example: r#"
-            # today is 2027-03-01, the agreement is active
+            # today is 2026-11-25, the agreement is in force
+            [term]
+            start = 2026-09-01
+
             [reviews]
-            dates = [2027-02-07]   # no [[evaluations]] near it
+            every_months = 2   # no evaluation near the checkpoint of 2026-11-01
         "#;
     ClosingReviewMissing = "closing-review-missing", Warning,
         "The agreement has ended and no evaluation is marked `closing = true` (with rules.reviews.require_closing).",
         "Hold a final review together and record it with `mentor-agree evaluate --closing`.",
         why: "The closing review is where the pair looks back on the whole relationship and the program learns whether mentoring worked.",
         example: r#"
-            # the term ended; the last evaluation is not a closing one
+            # today is 2026-11-25; the term ran from 2026-03-02 to 2026-09-01
+            [term]
+            start = 2026-03-02
+            months = 6
+
             [[evaluations]]
-            date = 2027-04-07
+            date = 2026-08-28
             by = ["mentor", "mentee"]
-            closing = false
+            closing = false   # the last review, not marked as the closing one
         "#;
     GoalOverdue = "goal-overdue", Warning,
         "A goal's due date passed more than rules.reviews.grace_days ago and its current status is neither achieved nor dropped.",
         "Review the goal: record it as achieved or dropped, or agree a new due date.",
         why: "A goal past its date with no outcome is either done and unrecorded, or stuck; either way the pair should say which.",
         example: r#"
-            # today is 2027-04-15, the agreement is active
+            # today is 2026-11-25, the agreement is in force
+            [term]
+            start = 2026-09-01
+
             [[goals]]
             goal = "Run team retrospectives"
             measure = "3 retrospectives run"
-            due = 2027-03-15   # no evaluation says achieved or dropped
+            due = 2026-11-01   # no evaluation says achieved or dropped
         "#;
     Unsigned = "unsigned", Error,
         "With `check --require-signed`: a required signature is missing.",
