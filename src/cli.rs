@@ -253,6 +253,43 @@ pub enum Command {
     )]
     #[command(display_order = 2)]
     New(Box<NewArgs>),
+
+    /// Merge two versions of an agreement by meaning: git's merge driver.
+    ///
+    /// git runs it when two branches changed one agreement (see `.gitattributes`).
+    /// Records either side added (signatures, check-ins, evaluations, extensions)
+    /// are all kept, once each, in date order; a term changed on one side only is
+    /// taken from that side. The result, written to OURS, keeps OURS's comments and
+    /// layout. When the sides really contradict each other (the same term changed
+    /// differently, two signatures for one role, two terminations), or a file is
+    /// not an agreement, git's line-wise merge with conflict markers is written
+    /// instead. Register it once per clone:
+    ///
+    ///   git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P"
+    #[command(after_help = "Examples:\n  \
+                      git config merge.mentor-agree.driver \"mentor-agree merge-file %O %A %B --path %P\"\n  \
+                      echo 'agreements/*.toml merge=mentor-agree' >> .gitattributes\n  \
+                      mentor-agree merge-file base.toml ours.toml theirs.toml   # by hand: the result replaces ours.toml\n\n\
+                      Exit status: 0 merged, 1 conflicts left in OURS, 2 could not run (OURS unchanged).")]
+    #[command(display_order = 15)]
+    MergeFile(MergeFileArgs),
+}
+
+/// `merge-file` (git's %O %A %B %P).
+#[derive(Debug, Args)]
+pub struct MergeFileArgs {
+    /// The common ancestor's version (git's %O; may be empty).
+    pub base: PathBuf,
+    /// Our version (git's %A); the result is written here.
+    pub ours: PathBuf,
+    /// Their version (git's %B).
+    pub theirs: PathBuf,
+    /// The file's path in the repository (git's %P), for messages and conflict markers.
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+    /// Length of conflict markers (git's %L).
+    #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub marker_size: u16,
 }
 
 /// `init`.

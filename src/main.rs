@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Calendar(args) => commands::calendar::run(args, &cli.global),
         Command::Init(args) => commands::init::run(args, &cli.global),
         Command::New(args) => commands::new::run(args, &cli.global),
+        Command::MergeFile(args) => commands::merge_file::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

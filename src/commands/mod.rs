@@ -13,6 +13,7 @@ pub mod completions;
 pub mod extend;
 pub mod init;
 pub mod man;
+pub mod merge_file;
 pub mod new;
 pub mod render;
 pub mod schema;
