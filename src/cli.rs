@@ -273,6 +273,29 @@ pub enum Command {
                       Exit status: 0 merged, 1 conflicts left in OURS, 2 could not run (OURS unchanged).")]
     #[command(display_order = 15)]
     MergeFile(MergeFileArgs),
+
+    /// Register the merge driver in this clone's git configuration.
+    ///
+    /// Runs `git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P"`
+    /// (and a readable `merge.mentor-agree.name`), which git needs once per clone:
+    /// `.gitattributes`, written by `init`, names the driver, but git never takes
+    /// commands to run from a repository's files. Says so when `.gitattributes`
+    /// does not send agreements to the driver yet.
+    #[command(after_help = "Examples:\n  mentor-agree git-setup\n  mentor-agree git-setup --global   # every repository of this user\n\n\
+                      Exit status: 0 registered, 2 not in a git repository or git failed.")]
+    #[command(display_order = 16)]
+    GitSetup(GitSetupArgs),
+}
+
+/// `git-setup`.
+#[derive(Debug, Args)]
+pub struct GitSetupArgs {
+    /// A folder inside the repository.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Register the driver in the user's git configuration instead of the repository's.
+    #[arg(long)]
+    pub global: bool,
 }
 
 /// `merge-file` (git's %O %A %B %P).

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(args, &cli.global),
         Command::New(args) => commands::new::run(args, &cli.global),
         Command::MergeFile(args) => commands::merge_file::run(args),
+        Command::GitSetup(args) => commands::git_setup::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -28,6 +28,18 @@ use toml_edit::{DocumentMut, Item, TableLike};
 use crate::edit;
 use crate::git::{self, GitError, Labels};
 
+/// The driver's name in `.gitattributes` and git's configuration.
+pub const DRIVER_NAME: &str = "mentor-agree";
+/// The command git runs for the driver (`merge.mentor-agree.driver`).
+pub const DRIVER_COMMAND: &str = "mentor-agree merge-file %O %A %B --path %P";
+/// The `.gitattributes` line that sends agreements through the driver.
+pub const GITATTRIBUTES_LINE: &str = "agreements/**/*.toml merge=mentor-agree";
+
+/// The one `git config` command each clone runs to register the driver.
+pub fn config_command() -> String {
+    format!("git config merge.{DRIVER_NAME}.driver \"{DRIVER_COMMAND}\"")
+}
+
 /// Top-level keys holding records: arrays of tables that only ever grow.
 pub const RECORD_KEYS: [&str; 4] = ["signatures", "checkins", "evaluations", "extensions"];
 

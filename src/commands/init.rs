@@ -83,6 +83,16 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot create {}", path.display()))?;
         created.push(path);
     }
+    // Agreements merge through `mentor-agree merge-file`; an existing .gitattributes is left alone.
+    let attributes = dir.join(".gitattributes");
+    let has_line = std::fs::read_to_string(&attributes).is_ok_and(|t| t.contains(crate::merge::GITATTRIBUTES_LINE));
+    if attributes.symlink_metadata().is_err() {
+        let text = format!("# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{}\n", crate::merge::GITATTRIBUTES_LINE);
+        crate::atomic::write_new(&attributes, text.as_bytes()).with_context(|| format!("cannot create {}", attributes.display()))?;
+        created.push(attributes);
+    } else if !has_line {
+        eprintln!("note: add `{}` to {} to merge agreements by meaning", crate::merge::GITATTRIBUTES_LINE, shown(&attributes).display());
+    }
     if !agreements.is_dir() {
         std::fs::create_dir_all(&agreements).with_context(|| format!("cannot create {}", agreements.display()))?;
         // git keeps no empty folders.
@@ -110,10 +120,12 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     steps.push(("edit program.toml".into(), "your program's name, lead and rules"));
     steps.push(("mentor-agree new".into(), "draft the first agreement with a pair"));
     steps.push(("pre-commit install".into(), "optional: check agreements before each commit"));
+    steps.push(("mentor-agree git-setup".into(), "in each clone: merge agreements by meaning"));
     let width = steps.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(0);
     for (command, why) in steps {
         writeln!(out, "  {command:<width$}   # {why}")?;
     }
+    writeln!(out, "\n(git-setup runs: {})", crate::merge::config_command())?;
     out.flush()?;
     Ok(super::EXIT_OK)
 }

@@ -11,6 +11,7 @@ pub mod check;
 pub mod checkin;
 pub mod completions;
 pub mod extend;
+pub mod git_setup;
 pub mod init;
 pub mod man;
 pub mod merge_file;
