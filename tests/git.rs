@@ -1,0 +1,194 @@
+//! Many people, one git repo: real git repositories in temporary folders, the
+//! merge driver registered exactly as the docs say (`init`, then `git-setup`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::cmd;
+
+const FILE: &str = "agreements/pair.toml";
+
+/// `git ARGS` in `dir`, isolated from the user's and system's git configuration,
+/// with the freshly built mentor-agree first on PATH (as an installed one would be).
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("mentor-agree");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", dir.join("../gitconfig"))
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .env_remove("MENTOR_AGREE_TODAY")
+        .output()
+        .expect("git runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = git(dir, args);
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A program repo made by `init` + `git-setup`, holding one unsigned agreement on `main`.
+fn repo() -> Option<(tempfile::TempDir, PathBuf)> {
+    if !common::have_tool("git", "--version") {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("program");
+    std::fs::write(tmp.path().join("gitconfig"), "").unwrap();
+    cmd().arg("init").arg(&dir).assert().success();
+    ok(&dir, &["init", "-q", "-b", "main"]);
+    let out = cmd().arg("git-setup").current_dir(&dir).env("GIT_CONFIG_NOSYSTEM", "1").env("GIT_CONFIG_GLOBAL", tmp.path().join("gitconfig")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let unsigned = &example[..example.find("\n[[signatures]]").unwrap()];
+    std::fs::write(dir.join(FILE), format!("{unsigned}\n")).unwrap();
+    ok(&dir, &["add", "-A"]);
+    ok(&dir, &["commit", "-qm", "draft"]);
+    Some((tmp, dir))
+}
+
+/// Signs as `role` on `date`, that day being today (a signature alone is only late a month on).
+fn sign(dir: &Path, role: &str, date: &str) {
+    let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+    c.current_dir(dir).env("MENTOR_AGREE_TODAY", date).env("NO_COLOR", "1");
+    c.args(["sign", FILE, "--role", role, "--date", date]).assert().success();
+}
+
+fn commit(dir: &Path, message: &str) {
+    ok(dir, &["commit", "-qam", message]);
+}
+
+fn read(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(FILE)).unwrap()
+}
+
+fn merge(dir: &Path, branch: &str) -> std::process::Output {
+    git(dir, &["merge", "--no-edit", "-q", branch])
+}
+
+#[test]
+fn parallel_signing_merges_cleanly_and_the_result_is_signed() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "mentee"]);
+    sign(&dir, "mentee", "2026-08-25");
+    sign(&dir, "lead", "2026-08-27");
+    commit(&dir, "mentee and lead sign");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign(&dir, "mentor", "2026-08-24");
+    commit(&dir, "mentor signs");
+
+    let out = merge(&dir, "mentee");
+    assert!(out.status.success(), "merge failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = read(&dir);
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    // In date order: mentor (24th), mentee (25th), lead (27th).
+    let at = |role: &str| text.find(&format!("role = \"{role}\"")).unwrap_or_else(|| panic!("no {role} in\n{text}"));
+    assert!(at("mentor") < at("mentee") && at("mentee") < at("lead"), "{text}");
+    cmd().current_dir(&dir).args(["check", "--require-signed", FILE]).assert().success();
+    assert!(ok(&dir, &["status", "--porcelain"]).is_empty(), "the merge is committed");
+}
+
+#[test]
+fn without_the_driver_the_same_merge_conflicts() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["config", "--unset", "merge.mentor-agree.driver"]);
+    ok(&dir, &["switch", "-q", "-c", "mentee"]);
+    sign(&dir, "mentee", "2026-08-25");
+    commit(&dir, "mentee signs");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign(&dir, "mentor", "2026-08-24");
+    commit(&dir, "mentor signs");
+    assert!(!merge(&dir, "mentee").status.success());
+}
+
+#[test]
+fn checkins_and_evaluations_on_both_sides_are_all_kept_and_our_comments_survive() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign(&dir, "mentor", "2026-08-24");
+    sign(&dir, "mentee", "2026-08-25");
+    sign(&dir, "lead", "2026-08-27");
+    commit(&dir, "signed");
+    ok(&dir, &["switch", "-q", "-c", "mentee"]);
+    cmd().current_dir(&dir).args(["checkin", FILE, "--by", "mentee", "--date", "2026-10-05", "--note", "retro 1"]).assert().success();
+    let evaluation = "\n[[evaluations]]\ndate = 2026-11-20\nby = [\"mentor\", \"mentee\"]\nclosing = false\nworking = \"rhythm\"\nprogress = [{ goal = 1, status = \"on-track\" }]\n";
+    std::fs::write(dir.join(FILE), read(&dir) + evaluation).unwrap();
+    commit(&dir, "mentee reports");
+    ok(&dir, &["switch", "-q", "main"]);
+    let commented = read(&dir).replace("[schedule]", "# agreed at the first meeting\n[schedule]");
+    std::fs::write(dir.join(FILE), commented).unwrap();
+    cmd().current_dir(&dir).args(["checkin", FILE, "--by", "mentor", "--date", "2026-11-16"]).assert().success();
+    commit(&dir, "mentor reports");
+
+    let out = merge(&dir, "mentee");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = read(&dir);
+    assert!(text.contains("# agreed at the first meeting\n[schedule]"), "{text}");
+    let table: toml::Table = text.parse().unwrap();
+    let dates = |key: &str| -> Vec<String> {
+        table[key].as_array().unwrap().iter().map(|e| e["date"].to_string()).collect()
+    };
+    assert_eq!(dates("checkins"), ["2026-10-05", "2026-11-16"]);
+    assert_eq!(dates("evaluations"), ["2026-11-20"]);
+    assert_eq!(table["signatures"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_real_term_conflict_stops_with_markers() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "longer"]);
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "60 minutes");
+    ok(&dir, &["switch", "-q", "main"]);
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 30")).unwrap();
+    commit(&dir, "30 minutes");
+
+    let out = merge(&dir, "longer");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("`schedule.session_minutes` changed on both sides: 45 → 30 here, 60 there"), "{said}");
+    let text = read(&dir);
+    assert!(text.contains("<<<<<<< ours:agreements/pair.toml\nsession_minutes = 30\n=======\nsession_minutes = 60\n>>>>>>> theirs:agreements/pair.toml"), "{text}");
+    assert!(ok(&dir, &["status", "--porcelain"]).contains("UU agreements/pair.toml"));
+}
+
+#[test]
+fn a_term_changed_on_one_branch_is_taken_while_the_other_signs() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "longer"]);
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "60 minutes");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign(&dir, "mentor", "2026-08-24");
+    commit(&dir, "mentor signs");
+    assert!(merge(&dir, "longer").status.success());
+    let text = read(&dir);
+    assert!(text.contains("session_minutes = 60") && text.contains("role = \"mentor\""), "{text}");
+    // The mentor signed the 45-minute terms: check says the signature is stale.
+    let out = cmd().current_dir(&dir).args(["check", FILE]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("signature-stale"));
+}
+
+#[test]
+fn merge_file_by_hand_reports_and_exits_as_documented() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |n: &str| tmp.path().join(n);
+    let base = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    std::fs::write(p("base"), &base).unwrap();
+    std::fs::write(p("ours"), format!("{base}\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n")).unwrap();
+    std::fs::write(p("theirs"), format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n")).unwrap();
+    cmd().arg("merge-file").args([p("base"), p("ours"), p("theirs")]).assert().success();
+    let merged = std::fs::read_to_string(p("ours")).unwrap();
+    assert_eq!(merged, format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n"));
+    // A missing side: exit 2, ours untouched.
+    cmd().arg("merge-file").args([p("base"), p("ours"), p("missing")]).assert().code(2);
+    assert_eq!(std::fs::read_to_string(p("ours")).unwrap(), merged);
+}
