@@ -285,6 +285,54 @@ pub enum Command {
                       Exit status: 0 registered, 2 not in a git repository or git failed.")]
     #[command(display_order = 16)]
     GitSetup(GitSetupArgs),
+
+    /// Show what changed in an agreement's meaning, and what follows from it.
+    ///
+    /// Compares two versions as values, not lines (reformatting is no change):
+    /// each changed term as `path: old → new`, goals added, removed or changed,
+    /// records added or removed, whose signatures the change makes stale, and
+    /// whether the new version passes `check`.
+    ///
+    /// - `diff OLD NEW`: two files.
+    /// - `diff FILE [--rev REV]`: FILE at the git revision REV (default HEAD) against the working tree.
+    /// - `diff --base REV [PATH…]`: every agreement changed since REV (what a pull request changes);
+    ///   paths default to the program's agreements folder.
+    #[command(after_help = "Examples:\n  mentor-agree diff agreements/pair.toml                 # uncommitted changes\n  \
+                      mentor-agree diff agreements/pair.toml --rev HEAD~3\n  \
+                      mentor-agree diff old.toml new.toml --format json\n  \
+                      mentor-agree diff --base origin/main --format md >> \"$GITHUB_STEP_SUMMARY\"\n\n\
+                      Exit status: 0 compared, 2 could not run (a bad revision, a file that is not TOML).")]
+    #[command(display_order = 17)]
+    Diff(DiffArgs),
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Indented lines for people.
+    #[default]
+    Human,
+    /// A JSON array, one object per file.
+    Json,
+    /// Markdown, e.g. for `$GITHUB_STEP_SUMMARY`.
+    Md,
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD NEW; or FILE (against --rev); or, with --base, files and folders to limit to.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare FILE at this git revision with the working tree [default: HEAD].
+    #[arg(long, value_name = "REV", conflicts_with = "base")]
+    pub rev: Option<String>,
+    /// Every agreement changed between this git revision and the working tree.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
 }
 
 /// `git-setup`.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod derived;
 pub mod diagnostic;
+pub mod diff;
 pub mod edit;
 pub mod git;
 pub mod program;

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod check;
 pub mod checkin;
 pub mod completions;
+pub mod diff;
 pub mod extend;
 pub mod git_setup;
 pub mod init;
