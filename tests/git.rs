@@ -63,6 +63,12 @@ fn sign(dir: &Path, role: &str, date: &str) {
     c.args(["sign", FILE, "--role", role, "--date", date]).assert().success();
 }
 
+fn sign_all(dir: &Path) {
+    sign(dir, "mentor", "2026-08-24");
+    sign(dir, "mentee", "2026-08-25");
+    sign(dir, "lead", "2026-08-27");
+}
+
 fn commit(dir: &Path, message: &str) {
     ok(dir, &["commit", "-qam", message]);
 }
@@ -191,4 +197,78 @@ fn merge_file_by_hand_reports_and_exits_as_documented() {
     // A missing side: exit 2, ours untouched.
     cmd().arg("merge-file").args([p("base"), p("ours"), p("missing")]).assert().code(2);
     assert_eq!(std::fs::read_to_string(p("ours")).unwrap(), merged);
+}
+
+fn diff(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = cmd().current_dir(dir).arg("diff").args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn diff_against_head_names_term_and_goal_changes_and_ignores_reformatting() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    // Reformatted only: [mentor] as an inline table, another quoting style.
+    let text = read(&dir);
+    let reformatted = text.replace(
+        "[mentor]\nname = \"Maya Okafor\"\nemail = \"maya.okafor@example.org\"\n",
+        "mentor = { email = 'maya.okafor@example.org', name = 'Maya Okafor' }\n",
+    );
+    let reformatted = format!("topics = [\"career development\", \"leadership\", \"public speaking\"]\n{}", reformatted.replacen("topics = [\"career development\", \"leadership\", \"public speaking\"]\n", "", 1));
+    assert_ne!(reformatted, text);
+    std::fs::write(dir.join(FILE), &reformatted).unwrap();
+    let (code, out, _) = diff(&dir, &[FILE]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with(&format!("{FILE} (unchanged)\n  no change in meaning\n  passes check (")), "{out}");
+
+    let changed = reformatted.replace("session_minutes = 45", "session_minutes = 60").replace("due = 2027-05-28", "due = 2027-05-21");
+    std::fs::write(dir.join(FILE), changed).unwrap();
+    let (code, out, _) = diff(&dir, &[FILE, "--rev", "HEAD"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("  schedule.session_minutes: 45 → 60\n"), "{out}");
+    assert!(out.contains("  goal 3 changed: Build a network outside my team\n    due: 2027-05-28 → 2027-05-21\n"), "{out}");
+    assert!(out.contains("signatures going stale: the mentor, the mentee, the lead must sign again"), "{out}");
+    // The version before the signatures: the signatures are what was added.
+    let (_, out, _) = diff(&dir, &[FILE, "--rev", "HEAD~1"]);
+    assert!(out.contains("signature added: mentor (Maya Okafor) on 2026-08-24"), "{out}");
+}
+
+#[test]
+fn diff_base_lists_every_changed_agreement() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "pr"]);
+    sign_all(&dir);
+    let second = read(&dir).replace("Tomás Rivera", "Ana Lima");
+    std::fs::write(dir.join("agreements/second.toml"), second).unwrap();
+    std::fs::write(dir.join("notes.toml"), "a = 1\n").unwrap();
+    ok(&dir, &["add", "-A"]);
+    commit(&dir, "a pull request");
+    let (code, out, err) = diff(&dir, &["--base", "main", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files: Vec<(&str, &str)> = reports.as_array().unwrap().iter().map(|r| (r["file"].as_str().unwrap(), r["status"].as_str().unwrap())).collect();
+    assert_eq!(files, [("agreements/pair.toml", "changed"), ("agreements/second.toml", "added")]);
+    assert_eq!(reports[0]["records"][0]["kind"], "signature");
+    assert_eq!(reports[0]["errors"], 0);
+    let (_, md, _) = diff(&dir, &["--base", "main", "--format", "md", "agreements/second.toml"]);
+    assert!(md.starts_with("## Agreement changes\n\n### `agreements/second.toml` (added)\n"), "{md}");
+}
+
+#[test]
+fn diff_refuses_bad_revisions_and_never_reads_them_as_options() {
+    let Some((_tmp, dir)) = repo() else { return };
+    for rev in ["no-such-branch", "--output=leak", "HEAD~99"] {
+        let (code, _, err) = diff(&dir, &[FILE, &format!("--rev={rev}")]);
+        assert_eq!(code, 2, "{rev}: {err}");
+        assert!(err.contains("is not a revision of this repository"), "{err}");
+        let (code, _, _) = diff(&dir, &[&format!("--base={rev}")]);
+        assert_eq!(code, 2);
+    }
+    assert!(!dir.join("leak").exists());
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("a.toml"), "format = 1\n").unwrap();
+    let (code, _, err) = diff(outside.path(), &["a.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not inside a git repository"), "{err}");
 }
