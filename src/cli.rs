@@ -454,6 +454,10 @@ pub struct CheckArgs {
     /// List every diagnostic code with its default severity and exit.
     #[arg(long)]
     pub list_codes: bool,
+    /// In a git repository, how many commits back to look for the version a stale
+    /// signature covered, to say what changed since (0: don't look).
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_DEPTH)]
+    pub history_depth: usize,
 }
 
 /// `terms`.

@@ -8,6 +8,7 @@
 //! understands every repository layout git does (worktrees, shallow clones,
 //! alternates, `safe.directory`), and it adds nothing to the build.
 
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -112,6 +113,99 @@ impl Repo {
         c.args(pathspecs.iter().map(|p| format!(":(top,literal){p}")));
         let out = output(c, "diff")?;
         Ok(out.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect())
+    }
+}
+
+/// One committed version of a file.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// The commit's abbreviated id.
+    pub commit: String,
+    /// The commit date, `YYYY-MM-DD`.
+    pub date: String,
+    /// The file's bytes in that commit.
+    pub bytes: Vec<u8>,
+}
+
+impl Repo {
+    /// The committed versions of each of `rels` (root-relative), newest first, at
+    /// most `depth` per file. The history is read once for all of them: one
+    /// `git log` (stopped as soon as every file has `depth` versions) and one
+    /// `git cat-file --batch`. A shallow clone only knows the commits it fetched.
+    pub fn histories(&self, rels: &[String], depth: usize) -> Result<HashMap<String, Vec<Version>>, GitError> {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let mut found: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+        if depth == 0 || rels.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut c = git(&self.root);
+        c.args(["-c", "core.quotePath=false", "log", "--no-renames", "--diff-merges=first-parent", "--name-only", "--format=%x01%H %h %cs", "--"]);
+        c.args(rels.iter().map(|r| format!(":(top,literal){r}")));
+        c.stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = c.spawn().map_err(GitError::Missing)?;
+        let log = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut commit: Option<(String, String, String)> = None;
+        let mut complete = 0;
+        for line in log.lines() {
+            let Ok(line) = line else { break };
+            if let Some(header) = line.strip_prefix('\u{1}') {
+                let mut w = header.split(' ');
+                commit = match (w.next(), w.next(), w.next()) {
+                    (Some(a), Some(b), Some(c)) => Some((a.to_string(), b.to_string(), c.to_string())),
+                    _ => None,
+                };
+            } else if let (Some(c), true) = (&commit, rels.contains(&line)) {
+                let versions = found.entry(line).or_default();
+                if versions.len() < depth {
+                    versions.push(c.clone());
+                    if versions.len() == depth {
+                        complete += 1;
+                    }
+                }
+                if complete == rels.len() {
+                    break;
+                }
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let requests: Vec<(String, String, String, String)> = found
+            .iter()
+            .flat_map(|(rel, cs)| cs.iter().map(move |(full, short, date)| (rel.clone(), full.clone(), short.clone(), date.clone())))
+            .collect();
+        let mut out: HashMap<String, Vec<Version>> = HashMap::new();
+        if requests.is_empty() {
+            return Ok(out);
+        }
+        let mut c = git(&self.root);
+        c.args(["cat-file", "--batch"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = c.spawn().map_err(GitError::Missing)?;
+        let input: String = requests.iter().map(|(rel, full, _, _)| format!("{full}:{rel}\n")).collect();
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        // Written from another thread: git answers while it reads, and a full pipe would stall both.
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+        let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let failed = |m: &str| GitError::Failed { command: "cat-file".into(), message: m.to_string() };
+        for (rel, _, short, date) in requests {
+            let mut header = String::new();
+            reader.read_line(&mut header).map_err(|e| failed(&e.to_string()))?;
+            let words: Vec<&str> = header.split_whitespace().collect();
+            let size = match words.as_slice() {
+                [_, "blob", size] => size.parse::<usize>().map_err(|_| failed("unreadable answer"))?,
+                [.., "missing"] => continue,
+                _ => return Err(failed("unreadable answer")),
+            };
+            let mut bytes = vec![0; size + 1];
+            reader.read_exact(&mut bytes).map_err(|e| failed(&e.to_string()))?;
+            bytes.pop();
+            out.entry(rel).or_default().push(Version { commit: short, date, bytes });
+        }
+        let _ = writer.join();
+        drop(reader);
+        let _ = child.wait();
+        Ok(out)
     }
 }
 

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod edit;
 pub mod git;
+pub mod history;
 pub mod program;
 pub mod questionnaire;
 pub mod merge;

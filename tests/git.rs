@@ -272,3 +272,40 @@ fn diff_refuses_bad_revisions_and_never_reads_them_as_options() {
     assert_eq!(code, 2);
     assert!(err.contains("not inside a git repository"), "{err}");
 }
+
+#[test]
+fn a_stale_signature_says_what_changed_since_that_person_signed() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    let signed_at = ok(&dir, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    let date = ok(&dir, &["log", "-1", "--format=%cs"]).trim().to_string();
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "longer sessions");
+    std::fs::write(dir.join(FILE), read(&dir).replace("months = 9", "months = 8")).unwrap();
+
+    let check = |extra: &[&str]| {
+        let out = cmd().current_dir(&dir).args(["check", "--format", "json", FILE]).args(extra).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "signature-stale")
+            .map(|d| d["help"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let helps = check(&[]);
+    assert_eq!(helps.len(), 3);
+    assert!(
+        helps[0].starts_with(&format!(
+            "since the mentor signed (commit {signed_at}, {date}): schedule.session_minutes 45 → 60, term.months 9 → 8; review the new terms"
+        )),
+        "{helps:?}"
+    );
+    assert!(helps[2].starts_with("since the lead signed"), "{helps:?}");
+    // Looking back one commit does not reach the signed version; 0 does not look at all.
+    for depth in ["1", "0"] {
+        assert!(check(&["--history-depth", depth]).iter().all(|h| h.starts_with("review the new terms")), "{depth}");
+    }
+}

@@ -112,8 +112,10 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         return Ok(super::EXIT_OK);
     }
     let options = rules::Options { require_signed: args.require_signed };
-    let files: Vec<Checked> =
+    let mut files: Vec<Checked> =
         check_paths_with(&args.paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
+    // Only files with a stale signature read git history.
+    crate::history::explain_stale(&mut files, args.history_depth);
     let totals = Totals::of(&files);
     let text = match args.format {
         Format::Human => {
