@@ -309,3 +309,39 @@ fn a_stale_signature_says_what_changed_since_that_person_signed() {
         assert!(check(&["--history-depth", depth]).iter().all(|h| h.starts_with("review the new terms")), "{depth}");
     }
 }
+
+#[test]
+fn diff_and_the_stale_explanation_work_in_a_linked_worktree() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    ok(&dir, &["worktree", "add", "-q", "../linked", "-b", "linked"]);
+    let linked = dir.join("../linked");
+    std::fs::write(linked.join(FILE), read(&linked).replace("months = 9", "months = 8")).unwrap();
+    let (code, out, err) = diff(&linked, &[FILE]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  term.months: 9 → 8\n"), "{out}");
+    let out = cmd().current_dir(&linked).args(["check", FILE]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("since the mentor signed (commit "));
+}
+
+#[test]
+fn a_shallow_clone_explains_what_it_has_and_no_more() {
+    let Some((tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    std::fs::write(dir.join(FILE), read(&dir).replace("months = 9", "months = 8")).unwrap();
+    commit(&dir, "shorter");
+    let url = format!("file://{}", dir.display());
+    ok(tmp.path(), &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    let shallow = tmp.path().join("shallow");
+    // The signed version is beyond the shallow boundary: the plain help.
+    let out = cmd().current_dir(&shallow).args(["check", FILE]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("signature-stale") && !report.contains("since the mentor signed"), "{report}");
+    // The revisions it has still compare.
+    std::fs::write(shallow.join(FILE), read(&shallow).replace("months = 8", "months = 7")).unwrap();
+    let (code, out, _) = diff(&shallow, &[FILE]);
+    assert_eq!(code, 0);
+    assert!(out.contains("term.months: 8 → 7"), "{out}");
+}
