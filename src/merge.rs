@@ -254,7 +254,11 @@ fn plan_records(key: &str, b: &[Table], o: &[Table], t: &[Table]) -> Result<Vec<
             added.push(j);
         }
     }
-    added.sort_by_key(|&j| record_date(&t[j]).is_none());
+    // Dated ones first, by date (a stable sort: same-day entries keep their order).
+    added.sort_by_key(|&j| {
+        let date = record_date(&t[j]);
+        (date.is_none(), date)
+    });
     let mut after = 0;
     for j in added {
         let at = match record_date(&t[j]) {
@@ -467,6 +471,9 @@ fn records(doc: &mut DocumentMut, key: &str, plan: &[Src], ours_len: usize, thei
         let Some(Item::ArrayOfTables(array)) = doc.get_mut(key) else {
             return Err(format!("our `{key}` is not written as [[{key}]] tables"));
         };
+        if array.len() != ours_len {
+            return Err(format!("our `{key}` cannot be read entry by entry"));
+        }
         for i in (0..ours_len).rev() {
             if !kept.contains(&i) {
                 array.remove(i);

@@ -13,7 +13,9 @@ pub fn run(args: &MergeFileArgs) -> anyhow::Result<u8> {
     let labels = [labels[0].as_str(), labels[1].as_str(), labels[2].as_str()];
     let r = crate::merge::resolve(&base, &ours, &theirs, labels, usize::from(args.marker_size))?;
     if r.bytes != ours {
-        crate::atomic::write(&args.ours, &r.bytes).with_context(|| format!("cannot write {}", args.ours.display()))?;
+        // Atomic (a reader sees the old file or the new one), but not synced: git does
+        // not sync the work-tree files it writes either, and a merge can be redone.
+        crate::atomic::write_regenerable(&args.ours, &r.bytes).with_context(|| format!("cannot write {}", args.ours.display()))?;
     }
     if !r.by_meaning {
         for note in &r.notes {
