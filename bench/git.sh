@@ -41,6 +41,17 @@ for _ in $(seq "$ROUNDS"); do
   per_merge+=("$(awk -v a="$((end - start - (end_cp - start_cp)))" -v n="$MERGES" 'BEGIN { printf "%.2f", a / n / 1e6 }')")
 done
 merge_ms=$(printf '%s\n' "${per_merge[@]}" | median)
+# CPU time, which a busy machine inflates far less than wall-clock time (perf, when present).
+merge_cpu="n/a"
+if command -v perf >/dev/null; then
+  script=$(mktemp)
+  printf 'cp "%s" "%s"; exec "%s" merge-file "%s" "%s" "%s"\n' "$WORK/ours.src" "$WORK/ours.toml" "$BIN" "$WORK/base.toml" "$WORK/ours.toml" "$WORK/theirs.toml" > "$script"
+  cpu() { perf stat -x, -e task-clock -r "$MERGES" "$@" 2>&1 >/dev/null | awk -F, '/task-clock/ { print $1 }'; }
+  with=$(cpu sh "$script")
+  without=$(cpu sh -c "cp '$WORK/ours.src' '$WORK/ours.toml'")
+  merge_cpu=$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.2f ms", a - b }')
+  rm -f "$script"
+fi
 
 # The corpus, outside git and inside a repo with two commits of history.
 "$GEN" "$WORK/repo" "$N" 2>/dev/null
@@ -75,7 +86,8 @@ cat <<EOF2
 
 | measure | figure |
 | --- | ---: |
-| \`merge-file\` on one agreement (records on both sides, a term on one; process start included) | $merge_ms ms |
+| \`merge-file\` on one agreement (records on both sides, a term on one; process start included), wall clock | $merge_ms ms |
+| the same, CPU time | $merge_cpu |
 | \`check\` of $N agreements outside git | $p s |
 | \`check\` of the same files in a git repo with history ($stale stale signatures) | $r s |
 | in git / outside git | ${ratio}× |

@@ -295,8 +295,8 @@ pub enum Command {
     ///
     /// - `diff OLD NEW`: two files.
     /// - `diff FILE [--rev REV]`: FILE at the git revision REV (default HEAD) against the working tree.
-    /// - `diff --base REV [PATH…]`: every agreement changed since REV (what a pull request changes);
-    ///   paths default to the program's agreements folder.
+    /// - `diff --base REV [PATH…]`: every agreement changed since HEAD forked from REV (what a
+    ///   pull request changes), in the working tree; paths default to the program's agreements folder.
     #[command(after_help = "Examples:\n  mentor-agree diff agreements/pair.toml                 # uncommitted changes\n  \
                       mentor-agree diff agreements/pair.toml --rev HEAD~3\n  \
                       mentor-agree diff old.toml new.toml --format json\n  \

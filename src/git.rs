@@ -106,13 +106,29 @@ impl Repo {
     }
 
     /// Root-relative paths of the files changed between `commit` and the work
-    /// tree, limited to `pathspecs` (root-relative; all files when empty). Renames are not followed.
+    /// tree, limited to `pathspecs` (root-relative; all files when empty), with
+    /// the untracked files git does not ignore. Renames are not followed; sorted.
     pub fn changed_since(&self, commit: &str, pathspecs: &[String]) -> Result<Vec<String>, GitError> {
+        let specs: Vec<String> = pathspecs.iter().map(|p| format!(":(top,literal){p}")).collect();
         let mut c = git(&self.root);
-        c.args(["diff", "--name-only", "-z", "--no-renames", "--end-of-options", commit, "--"]);
-        c.args(pathspecs.iter().map(|p| format!(":(top,literal){p}")));
-        let out = output(c, "diff")?;
-        Ok(out.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect())
+        c.args(["diff", "--name-only", "-z", "--no-renames", "--end-of-options", commit, "--"]).args(&specs);
+        let mut out = output(c, "diff")?.stdout;
+        let mut c = git(&self.root);
+        c.args(["ls-files", "-z", "--others", "--exclude-standard", "--"]).args(&specs);
+        out.extend(output(c, "ls-files")?.stdout);
+        let mut files: Vec<String> =
+            out.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned()).collect();
+        files.sort();
+        files.dedup();
+        Ok(files)
+    }
+
+    /// The newest common ancestor of two commits (full ids), if they have one.
+    pub fn merge_base(&self, a: &str, b: &str) -> Option<String> {
+        let mut c = git(&self.root);
+        c.args(["merge-base", a, b]).stderr(Stdio::null());
+        let out = c.output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 }
 

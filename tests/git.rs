@@ -244,11 +244,18 @@ fn diff_base_lists_every_changed_agreement() {
     std::fs::write(dir.join("notes.toml"), "a = 1\n").unwrap();
     ok(&dir, &["add", "-A"]);
     commit(&dir, "a pull request");
+    // Meanwhile on main: not part of the pull request.
+    ok(&dir, &["switch", "-q", "main"]);
+    std::fs::write(dir.join("agreements/on-main.toml"), "format = 1\n").unwrap();
+    ok(&dir, &["add", "-A"]);
+    commit(&dir, "elsewhere");
+    ok(&dir, &["switch", "-q", "pr"]);
+    std::fs::write(dir.join("agreements/untracked.toml"), "format = 1\n").unwrap();
     let (code, out, err) = diff(&dir, &["--base", "main", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
     let files: Vec<(&str, &str)> = reports.as_array().unwrap().iter().map(|r| (r["file"].as_str().unwrap(), r["status"].as_str().unwrap())).collect();
-    assert_eq!(files, [("agreements/pair.toml", "changed"), ("agreements/second.toml", "added")]);
+    assert_eq!(files, [("agreements/pair.toml", "changed"), ("agreements/second.toml", "added"), ("agreements/untracked.toml", "added")]);
     assert_eq!(reports[0]["records"][0]["kind"], "signature");
     assert_eq!(reports[0]["errors"], 0);
     let (_, md, _) = diff(&dir, &["--base", "main", "--format", "md", "agreements/second.toml"]);

@@ -34,7 +34,9 @@ fn repo_for(path: &Path) -> anyhow::Result<Repo> {
 fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
     if let Some(base) = &args.base {
         let repo = repo_for(args.paths.first().map_or(Path::new("."), PathBuf::as_path))?;
+        // What a pull request changes: since the fork point, not since the base branch's tip.
         let commit = repo.commit(base)?;
+        let commit = repo.commit("HEAD").ok().and_then(|head| repo.merge_base(&commit, &head)).unwrap_or(commit);
         let roots = if args.paths.is_empty() {
             let file = global.program.clone().or_else(|| crate::program::find_program_file(Path::new(".")));
             let program = match &file {
