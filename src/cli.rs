@@ -281,8 +281,10 @@ pub enum Command {
     /// `.gitattributes`, written by `init`, names the driver, but git never takes
     /// commands to run from a repository's files. Says so when `.gitattributes`
     /// does not send agreements to the driver yet.
-    #[command(after_help = "Examples:\n  mentor-agree git-setup\n  mentor-agree git-setup --global   # every repository of this user\n\n\
-                      Exit status: 0 registered, 2 not in a git repository or git failed.")]
+    #[command(
+        after_help = "Examples:\n  mentor-agree git-setup\n  mentor-agree git-setup --global   # every repository of this user\n\n\
+                      Exit status: 0 registered, 2 not in a git repository or git failed."
+    )]
     #[command(display_order = 16)]
     GitSetup(GitSetupArgs),
 
@@ -297,11 +299,13 @@ pub enum Command {
     /// - `diff FILE [--rev REV]`: FILE at the git revision REV (default HEAD) against the working tree.
     /// - `diff --base REV [PATH…]`: every agreement changed since HEAD forked from REV (what a
     ///   pull request changes), in the working tree; paths default to the program's agreements folder.
-    #[command(after_help = "Examples:\n  mentor-agree diff agreements/pair.toml                 # uncommitted changes\n  \
+    #[command(
+        after_help = "Examples:\n  mentor-agree diff agreements/pair.toml                 # uncommitted changes\n  \
                       mentor-agree diff agreements/pair.toml --rev HEAD~3\n  \
                       mentor-agree diff old.toml new.toml --format json\n  \
                       mentor-agree diff --base origin/main --format md >> \"$GITHUB_STEP_SUMMARY\"\n\n\
-                      Exit status: 0 compared, 2 could not run (a bad revision, a file that is not TOML).")]
+                      Exit status: 0 compared, 2 could not run (a bad revision, a file that is not TOML)."
+    )]
     #[command(display_order = 17)]
     Diff(DiffArgs),
 }

@@ -90,7 +90,8 @@ pub fn compare(old: Option<&str>, new: Option<&str>) -> Result<Changes, NotToml>
     let (o, n) = (parse(old, "the old")?, parse(new, "the new")?);
     let mut changes = Changes::default();
     let excluded = |k: &str| RECORD_KEYS.contains(&k) || k == "termination" || k == "goals";
-    let strip = |t: &Table| -> Table { t.iter().filter(|(k, _)| !excluded(k)).map(|(k, v)| (k.clone(), v.clone())).collect() };
+    let strip =
+        |t: &Table| -> Table { t.iter().filter(|(k, _)| !excluded(k)).map(|(k, v)| (k.clone(), v.clone())).collect() };
     values(&mut changes.terms, "", &Value::Table(strip(&o)), &Value::Table(strip(&n)));
     goals(&mut changes.goals, list(&o, "goals"), list(&n, "goals"));
     for key in RECORD_KEYS {
@@ -107,12 +108,16 @@ pub fn compare(old: Option<&str>, new: Option<&str>) -> Result<Changes, NotToml>
         }
     }
     match (o.get("termination").and_then(Value::as_table), n.get("termination").and_then(Value::as_table)) {
-        (a, Some(b)) if a != Some(b) => {
-            changes.records.push(RecordChange { change: "added", kind: "termination", summary: summary("termination", b) })
-        }
-        (Some(a), None) => {
-            changes.records.push(RecordChange { change: "removed", kind: "termination", summary: summary("termination", a) })
-        }
+        (a, Some(b)) if a != Some(b) => changes.records.push(RecordChange {
+            change: "added",
+            kind: "termination",
+            summary: summary("termination", b),
+        }),
+        (Some(a), None) => changes.records.push(RecordChange {
+            change: "removed",
+            kind: "termination",
+            summary: summary("termination", a),
+        }),
         _ => {}
     }
     // Stale: the new version keeps a signature that matched the old terms, and the terms changed.
@@ -144,10 +149,14 @@ fn kind(key: &str) -> &'static str {
     }
 }
 
-fn field<'a>(r: &'a Table, key: &str) -> Option<String> {
+fn field(r: &Table, key: &str) -> Option<String> {
     r.get(key).map(|v| match v {
         Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string)).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     })
 }
@@ -156,13 +165,17 @@ fn summary(key: &str, r: &Table) -> String {
     let f = |k: &str| field(r, k).unwrap_or_else(|| "?".to_string());
     match key {
         "signatures" => format!("{} ({}) on {}", f("role"), f("name"), f("date")),
-        "checkins" => format!("{} by {}{}", f("date"), f("by"), field(r, "note").map_or(String::new(), |n| format!(": {n}"))),
+        "checkins" => {
+            format!("{} by {}{}", f("date"), f("by"), field(r, "note").map_or(String::new(), |n| format!(": {n}")))
+        }
         "evaluations" => {
             let closing = if r.get("closing").and_then(Value::as_bool) == Some(true) { ", closing" } else { "" };
             format!("{} by {}{closing}", f("date"), f("by"))
         }
         "extensions" => {
-            let by = field(r, "months").map(|m| format!("{m} months")).or_else(|| field(r, "weeks").map(|w| format!("{w} weeks")));
+            let by = field(r, "months")
+                .map(|m| format!("{m} months"))
+                .or_else(|| field(r, "weeks").map(|w| format!("{w} weeks")));
             format!("{} agreed {}", by.unwrap_or_else(|| "?".into()), f("agreed"))
         }
         _ => format!("{} by {}{}", f("date"), f("by"), field(r, "reason").map_or(String::new(), |n| format!(": {n}"))),
@@ -170,7 +183,9 @@ fn summary(key: &str, r: &Table) -> String {
 }
 
 fn list(t: &Table, key: &str) -> Vec<Table> {
-    t.get(key).and_then(Value::as_array).map_or_else(Vec::new, |a| a.iter().filter_map(|v| v.as_table().cloned()).collect())
+    t.get(key)
+        .and_then(Value::as_array)
+        .map_or_else(Vec::new, |a| a.iter().filter_map(|v| v.as_table().cloned()).collect())
 }
 
 /// A value as TOML writes it.
@@ -392,7 +407,10 @@ terms = "DIGEST"
 
     #[test]
     fn reformatting_is_no_change() {
-        let reformatted = old().replace("[schedule]\nfrequency = \"fortnightly\"\nsession_minutes = 45\n", "schedule = { session_minutes = 0x2d, frequency = 'fortnightly' }\n");
+        let reformatted = old().replace(
+            "[schedule]\nfrequency = \"fortnightly\"\nsession_minutes = 45\n",
+            "schedule = { session_minutes = 0x2d, frequency = 'fortnightly' }\n",
+        );
         assert!(compare(Some(&old()), Some(&reformatted)).unwrap().is_empty());
     }
 
@@ -400,7 +418,10 @@ terms = "DIGEST"
     fn a_term_change_is_named_and_stales_the_signature() {
         let new = old().replace("session_minutes = 45", "session_minutes = 60");
         let c = compare(Some(&old()), Some(&new)).unwrap();
-        assert_eq!(c.terms, [TermChange { path: "schedule.session_minutes".into(), old: Some("45".into()), new: Some("60".into()) }]);
+        assert_eq!(
+            c.terms,
+            [TermChange { path: "schedule.session_minutes".into(), old: Some("45".into()), new: Some("60".into()) }]
+        );
         assert_eq!(c.stale, ["mentor"]);
         assert!(c.goals.is_empty() && c.records.is_empty());
     }
@@ -416,19 +437,36 @@ terms = "DIGEST"
         let new = old().replace("[[goals]]\ngoal = \"Run retros\"\ndue = 2027-03-15\n", "");
         let c = compare(Some(&old()), Some(&new)).unwrap();
         assert_eq!(c.goals, [GoalChange { change: "removed", number: 1, goal: "Run retros".into(), keys: vec![] }]);
-        let new = format!("{}[[goals]]\ngoal = \"Third\"\n", old().replace("[[signatures]]", "[[goals]]\ngoal = \"Second\"\n[[signatures]]"));
+        let new = format!(
+            "{}[[goals]]\ngoal = \"Third\"\n",
+            old().replace("[[signatures]]", "[[goals]]\ngoal = \"Second\"\n[[signatures]]")
+        );
         let c = compare(Some(&old()), Some(&new)).unwrap();
-        assert_eq!(c.goals.iter().map(|g| (g.change, g.goal.as_str())).collect::<Vec<_>>(), [("added", "Second"), ("added", "Third")]);
+        assert_eq!(
+            c.goals.iter().map(|g| (g.change, g.goal.as_str())).collect::<Vec<_>>(),
+            [("added", "Second"), ("added", "Third")]
+        );
     }
 
     #[test]
     fn records_added_do_not_stale_anything() {
         let new = format!("{}\n[[checkins]]\ndate = 2027-01-10\nby = \"mentee\"\nnote = \"on track\"\n", old());
         let c = compare(Some(&old()), Some(&new)).unwrap();
-        assert_eq!(c.records, [RecordChange { change: "added", kind: "check-in", summary: "2027-01-10 by mentee: on track".into() }]);
+        assert_eq!(
+            c.records,
+            [RecordChange { change: "added", kind: "check-in", summary: "2027-01-10 by mentee: on track".into() }]
+        );
         assert!(c.terms.is_empty() && c.stale.is_empty());
-        assert!(human(&[FileReport { file: "a.toml".into(), status: "changed", changes: c, errors: Some(0), warnings: Some(1) }])
-            .contains("  check-in added: 2027-01-10 by mentee: on track\n  passes check (1 warning)\n"));
+        assert!(
+            human(&[FileReport {
+                file: "a.toml".into(),
+                status: "changed",
+                changes: c,
+                errors: Some(0),
+                warnings: Some(1)
+            }])
+            .contains("  check-in added: 2027-01-10 by mentee: on track\n  passes check (1 warning)\n")
+        );
     }
 
     #[test]

@@ -45,11 +45,7 @@ pub struct Repo {
 fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     // No pager, no colour, no locale-dependent messages to parse; never prompt.
-    c.current_dir(dir)
-        .env("GIT_PAGER", "cat")
-        .env("LC_ALL", "C")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(Stdio::null());
+    c.current_dir(dir).env("GIT_PAGER", "cat").env("LC_ALL", "C").env("GIT_TERMINAL_PROMPT", "0").stdin(Stdio::null());
     c
 }
 
@@ -58,7 +54,10 @@ fn output(mut cmd: Command, what: &str) -> Result<std::process::Output, GitError
     if out.status.success() {
         Ok(out)
     } else {
-        Err(GitError::Failed { command: what.to_string(), message: String::from_utf8_lossy(&out.stderr).trim().to_string() })
+        Err(GitError::Failed {
+            command: what.to_string(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        })
     }
 }
 
@@ -155,7 +154,16 @@ impl Repo {
             return Ok(HashMap::new());
         }
         let mut c = git(&self.root);
-        c.args(["-c", "core.quotePath=false", "log", "--no-renames", "--diff-merges=first-parent", "--name-only", "--format=%x01%H %h %cs", "--"]);
+        c.args([
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--no-renames",
+            "--diff-merges=first-parent",
+            "--name-only",
+            "--format=%x01%H %h %cs",
+            "--",
+        ]);
         c.args(rels.iter().map(|r| format!(":(top,literal){r}")));
         c.stdout(Stdio::piped()).stderr(Stdio::null());
         let mut child = c.spawn().map_err(GitError::Missing)?;
@@ -187,7 +195,9 @@ impl Repo {
         let _ = child.wait();
         let requests: Vec<(String, String, String, String)> = found
             .iter()
-            .flat_map(|(rel, cs)| cs.iter().map(move |(full, short, date)| (rel.clone(), full.clone(), short.clone(), date.clone())))
+            .flat_map(|(rel, cs)| {
+                cs.iter().map(move |(full, short, date)| (rel.clone(), full.clone(), short.clone(), date.clone()))
+            })
             .collect();
         let mut out: HashMap<String, Vec<Version>> = HashMap::new();
         if requests.is_empty() {
@@ -239,7 +249,13 @@ pub type Labels<'a> = [&'a str; 3];
 
 /// `git merge-file -p`: the line-wise three-way merge git itself would make,
 /// with its conflict markers (`<<<<<<<`, `=======`, `>>>>>>>`, `marker_size` long).
-pub fn merge_file(base: &[u8], ours: &[u8], theirs: &[u8], labels: Labels<'_>, marker_size: usize) -> Result<TextMerge, GitError> {
+pub fn merge_file(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: Labels<'_>,
+    marker_size: usize,
+) -> Result<TextMerge, GitError> {
     let io = |e: std::io::Error| GitError::Failed { command: "merge-file".into(), message: e.to_string() };
     let dir = tempfile::tempdir().map_err(io)?;
     let mut paths = Vec::new();
@@ -257,7 +273,10 @@ pub fn merge_file(base: &[u8], ours: &[u8], theirs: &[u8], labels: Labels<'_>, m
     let out = c.output().map_err(GitError::Missing)?;
     match out.status.code() {
         Some(n @ 0..=127) => Ok(TextMerge { bytes: out.stdout, conflicts: n as u32 }),
-        _ => Err(GitError::Failed { command: "merge-file".into(), message: String::from_utf8_lossy(&out.stderr).trim().to_string() }),
+        _ => Err(GitError::Failed {
+            command: "merge-file".into(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }),
     }
 }
 

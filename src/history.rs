@@ -76,7 +76,9 @@ fn explain_file(file: &mut Checked, history: &[Version]) {
         if located.diagnostic.code != Code::SignatureStale {
             continue;
         }
-        let Some((_, role, digest)) = signed.iter().find(|(line, _, _)| *line == located.position.line) else { continue };
+        let Some((_, role, digest)) = signed.iter().find(|(line, _, _)| *line == located.position.line) else {
+            continue;
+        };
         let Some(at) = digests.iter().position(|d| d.as_deref() == Some(digest.as_str())) else { continue };
         if let Some(since) = since(role, &history[at], &text) {
             let help = located.diagnostic.help.take().unwrap_or_default();
@@ -97,14 +99,22 @@ fn since(role: &str, version: &Version, now: &str) -> Option<String> {
     let mut parts: Vec<String> = changes
         .terms
         .iter()
-        .map(|t| format!("{} {} → {}", t.path, t.old.as_deref().unwrap_or("(none)"), t.new.as_deref().unwrap_or("(none)")))
+        .map(|t| {
+            format!("{} {} → {}", t.path, t.old.as_deref().unwrap_or("(none)"), t.new.as_deref().unwrap_or("(none)"))
+        })
         .collect();
     for g in &changes.goals {
         if g.keys.is_empty() {
             parts.push(format!("goal {} {}", g.number, g.change));
         }
         parts.extend(g.keys.iter().map(|k| {
-            format!("goal {} {} {} → {}", g.number, k.path, k.old.as_deref().unwrap_or("(none)"), k.new.as_deref().unwrap_or("(none)"))
+            format!(
+                "goal {} {} {} → {}",
+                g.number,
+                k.path,
+                k.old.as_deref().unwrap_or("(none)"),
+                k.new.as_deref().unwrap_or("(none)")
+            )
         }));
     }
     if parts.is_empty() {

@@ -60,7 +60,8 @@ pub enum Merge {
 pub fn merge(base: &str, ours: &str, theirs: &str) -> Merge {
     let crlf = first_line_is_crlf(ours);
     let lf = |t: &str| if t.contains("\r\n") { t.replace("\r\n", "\n") } else { t.to_string() };
-    let (base, ours, theirs) = (lf(base), lf(ours), lf(theirs));
+    // Only a CRLF file of ours is normalised (and restored); a stray CRLF in an LF file stays as it is.
+    let (base, ours, theirs) = (lf(base), if crlf { lf(ours) } else { ours.to_string() }, lf(theirs));
     match merge_lf(&base, &ours, &theirs) {
         Merge::Clean(text) if crlf => Merge::Clean(text.replace('\n', "\r\n")),
         other => other,
@@ -78,9 +79,13 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
     let sides = (parse(base, "the common ancestor"), parse(ours, "our version"), parse(theirs, "their version"));
     let (b, o, t) = match sides {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-        (b, o, t) => return Merge::Unsupported([b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default()),
+        (b, o, t) => {
+            return Merge::Unsupported([b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default());
+        }
     };
-    for (table, side, required) in [(&b, "the common ancestor", false), (&o, "our version", true), (&t, "their version", true)] {
+    for (table, side, required) in
+        [(&b, "the common ancestor", false), (&o, "our version", true), (&t, "their version", true)]
+    {
         if (required || !table.is_empty()) && !table.contains_key("format") {
             return Merge::Unsupported(format!("{side} is not an agreement (no `format` key)"));
         }
@@ -94,7 +99,9 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
         let list = |table: &Table| -> Result<Vec<Table>, String> { record_list(table, key) };
         let (bl, ol, tl) = match (list(&b), list(&o), list(&t)) {
             (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-            (b, o, t) => return Merge::Unsupported([b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default()),
+            (b, o, t) => {
+                return Merge::Unsupported([b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default());
+            }
         };
         let plan = match plan_records(key, &bl, &ol, &tl) {
             Ok(plan) => plan,
@@ -107,10 +114,12 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
         if !plan.is_empty() || o.contains_key(key) {
             let entries: Vec<Value> = plan
                 .iter()
-                .map(|src| Value::Table(match *src {
-                    Src::Ours(i) => ol[i].clone(),
-                    Src::Theirs(j) => tl[j].clone(),
-                }))
+                .map(|src| {
+                    Value::Table(match *src {
+                        Src::Ours(i) => ol[i].clone(),
+                        Src::Theirs(j) => tl[j].clone(),
+                    })
+                })
                 .collect();
             merged.insert(key.to_string(), Value::Array(entries));
         }
@@ -312,7 +321,13 @@ fn plan_records(key: &str, b: &[Table], o: &[Table], t: &[Table]) -> Result<Vec<
 }
 
 /// OURS's text with the merged meaning: THEIRS's items carried onto OURS's document.
-fn render(ours: &str, o: &Table, theirs: &str, merged: &Table, plans: &[(&str, Vec<Src>, Vec<Table>)]) -> Result<String, String> {
+fn render(
+    ours: &str,
+    o: &Table,
+    theirs: &str,
+    merged: &Table,
+    plans: &[(&str, Vec<Src>, Vec<Table>)],
+) -> Result<String, String> {
     let cannot = |e: toml_edit::TomlError| format!("cannot edit this TOML: {}", e.message());
     let mut doc: DocumentMut = ours.parse().map_err(cannot)?;
     let their_doc: DocumentMut = theirs.parse().map_err(cannot)?;
@@ -455,14 +470,22 @@ fn fresh_entry(mut table: toml_edit::Table) -> toml_edit::Table {
 fn their_entry(their_doc: &DocumentMut, key: &str, j: usize) -> Result<toml_edit::Table, String> {
     match their_doc.get(key) {
         Some(Item::ArrayOfTables(a)) => a.get(j).cloned(),
-        Some(Item::Value(toml_edit::Value::Array(a))) => a.get(j).and_then(|v| v.as_inline_table()).map(|t| t.clone().into_table()),
+        Some(Item::Value(toml_edit::Value::Array(a))) => {
+            a.get(j).and_then(|v| v.as_inline_table()).map(|t| t.clone().into_table())
+        }
         _ => None,
     }
     .ok_or_else(|| format!("their [[{key}]] entry {} cannot be read", j + 1))
 }
 
 /// Makes OURS's record list `key` follow `plan`.
-fn records(doc: &mut DocumentMut, key: &str, plan: &[Src], ours_len: usize, their_doc: &DocumentMut) -> Result<(), String> {
+fn records(
+    doc: &mut DocumentMut,
+    key: &str,
+    plan: &[Src],
+    ours_len: usize,
+    their_doc: &DocumentMut,
+) -> Result<(), String> {
     let kept: Vec<usize> = plan.iter().filter_map(|s| if let Src::Ours(i) = s { Some(*i) } else { None }).collect();
     if kept.len() == ours_len && plan.iter().all(|s| matches!(s, Src::Ours(_))) {
         return Ok(());
@@ -520,7 +543,13 @@ pub struct Resolution {
 /// (markers or not, a person must look). After an unsupported input it counts
 /// as clean only when git found no conflict and the result still parses as
 /// TOML: an unreadable file is never reported as merged.
-pub fn resolve(base: &[u8], ours: &[u8], theirs: &[u8], labels: Labels<'_>, marker_size: usize) -> Result<Resolution, GitError> {
+pub fn resolve(
+    base: &[u8],
+    ours: &[u8],
+    theirs: &[u8],
+    labels: Labels<'_>,
+    marker_size: usize,
+) -> Result<Resolution, GitError> {
     let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
     let outcome = match (text(base), text(ours), text(theirs)) {
         (Some(b), Some(o), Some(t)) => merge(&b, &o, &t),
@@ -601,15 +630,20 @@ months = 6
         let ours = format!("{BASE}{}", checkin("mentee", "2027-01-10")).replace("[mentee]", "# her\n[mentee]");
         let theirs = BASE.replace("session_minutes = 45", "session_minutes = 60").replace("months = 6", "months = 9");
         let out = clean(merge(BASE, &ours, &theirs));
-        assert_eq!(out, ours.replace("session_minutes = 45", "session_minutes = 60").replace("months = 6", "months = 9"));
+        assert_eq!(
+            out,
+            ours.replace("session_minutes = 45", "session_minutes = 60").replace("months = 6", "months = 9")
+        );
         // A term they reformatted but did not change is not a change.
-        let theirs = BASE.replace("[mentor]\nname = \"Ada Lovelace\" # the mentor\n", "mentor = { name = 'Ada Lovelace' }\n");
+        let theirs =
+            BASE.replace("[mentor]\nname = \"Ada Lovelace\" # the mentor\n", "mentor = { name = 'Ada Lovelace' }\n");
         assert_eq!(clean(merge(BASE, &ours, &theirs)), ours);
     }
 
     #[test]
     fn keys_added_on_their_side_arrive() {
-        let theirs = BASE.replace("format = 1\n", "format = 1\nid = \"ada-grace\"\n") + "\n[lead]\nname = \"Alan Turing\"\n";
+        let theirs =
+            BASE.replace("format = 1\n", "format = 1\nid = \"ada-grace\"\n") + "\n[lead]\nname = \"Alan Turing\"\n";
         let ours = format!("{BASE}{}", checkin("mentee", "2027-01-10"));
         let out = clean(merge(BASE, &ours, &theirs));
         let t: Table = out.parse().unwrap();
@@ -636,7 +670,10 @@ months = 6
         let ours = format!("{BASE}{}", sig("mentor", "2026-11-30"));
         let theirs = format!("{BASE}{}", sig("mentor", "2026-12-01"));
         let Merge::Conflict(why) = merge(BASE, &ours, &theirs) else { panic!() };
-        assert!(why[0].starts_with("two different signatures for the mentor: one here (2026-11-30), one there (2026-12-01)"));
+        assert!(
+            why[0]
+                .starts_with("two different signatures for the mentor: one here (2026-11-30), one there (2026-12-01)")
+        );
         let end = |by: &str| format!("{BASE}\n[termination]\ndate = 2027-02-14\nby = \"{by}\"\nnotice = \"written\"\n");
         let Merge::Conflict(why) = merge(BASE, &end("mentor"), &end("mentee")) else { panic!() };
         assert!(why[0].contains("two different terminations"));
@@ -703,13 +740,20 @@ months = 6
         let r = resolve(BASE.as_bytes(), ours.as_bytes(), theirs.as_bytes(), ["ours", "base", "theirs"], 7).unwrap();
         assert!(!r.clean && !r.by_meaning);
         let text = String::from_utf8(r.bytes).unwrap();
-        assert!(text.contains("<<<<<<< ours\nsession_minutes = 60\n=======\nsession_minutes = 50\n>>>>>>> theirs\n"), "{text}");
+        assert!(
+            text.contains("<<<<<<< ours\nsession_minutes = 60\n=======\nsession_minutes = 50\n>>>>>>> theirs\n"),
+            "{text}"
+        );
         // Not an agreement, cleanly mergeable line by line: git's result, clean.
-        let r = resolve(b"a = 1\nx = 0\nb = 1\n", b"a = 2\nx = 0\nb = 1\n", b"a = 1\nx = 0\nb = 2\n", ["o", "b", "t"], 7).unwrap();
+        let r =
+            resolve(b"a = 1\nx = 0\nb = 1\n", b"a = 2\nx = 0\nb = 1\n", b"a = 1\nx = 0\nb = 2\n", ["o", "b", "t"], 7)
+                .unwrap();
         assert!(r.clean);
         assert_eq!(r.bytes, b"a = 2\nx = 0\nb = 2\n");
         // ...but a clean line-wise result that is not TOML is still a conflict.
-        let r = resolve(b"a = 1\nx = 0\nb = 1\n", b"a = 2\nx = 0\nb = 1\n", b"a = 1\nx = 0\nb = [\n", ["o", "b", "t"], 7).unwrap();
+        let r =
+            resolve(b"a = 1\nx = 0\nb = 1\n", b"a = 2\nx = 0\nb = 1\n", b"a = 1\nx = 0\nb = [\n", ["o", "b", "t"], 7)
+                .unwrap();
         assert!(!r.clean);
     }
 }

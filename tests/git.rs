@@ -46,7 +46,13 @@ fn repo() -> Option<(tempfile::TempDir, PathBuf)> {
     std::fs::write(tmp.path().join("gitconfig"), "").unwrap();
     cmd().arg("init").arg(&dir).assert().success();
     ok(&dir, &["init", "-q", "-b", "main"]);
-    let out = cmd().arg("git-setup").current_dir(&dir).env("GIT_CONFIG_NOSYSTEM", "1").env("GIT_CONFIG_GLOBAL", tmp.path().join("gitconfig")).output().unwrap();
+    let out = cmd()
+        .arg("git-setup")
+        .current_dir(&dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", tmp.path().join("gitconfig"))
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
     let unsigned = &example[..example.find("\n[[signatures]]").unwrap()];
@@ -93,7 +99,12 @@ fn parallel_signing_merges_cleanly_and_the_result_is_signed() {
     commit(&dir, "mentor signs");
 
     let out = merge(&dir, "mentee");
-    assert!(out.status.success(), "merge failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "merge failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = read(&dir);
     assert!(!text.contains("<<<<<<<"), "{text}");
     // In date order: mentor (24th), mentee (25th), lead (27th).
@@ -124,7 +135,11 @@ fn checkins_and_evaluations_on_both_sides_are_all_kept_and_our_comments_survive(
     sign(&dir, "lead", "2026-08-27");
     commit(&dir, "signed");
     ok(&dir, &["switch", "-q", "-c", "mentee"]);
-    cmd().current_dir(&dir).args(["checkin", FILE, "--by", "mentee", "--date", "2026-10-05", "--note", "retro 1"]).assert().success();
+    cmd()
+        .current_dir(&dir)
+        .args(["checkin", FILE, "--by", "mentee", "--date", "2026-10-05", "--note", "retro 1"])
+        .assert()
+        .success();
     let evaluation = "\n[[evaluations]]\ndate = 2026-11-20\nby = [\"mentor\", \"mentee\"]\nclosing = false\nworking = \"rhythm\"\nprogress = [{ goal = 1, status = \"on-track\" }]\n";
     std::fs::write(dir.join(FILE), read(&dir) + evaluation).unwrap();
     commit(&dir, "mentee reports");
@@ -139,9 +154,8 @@ fn checkins_and_evaluations_on_both_sides_are_all_kept_and_our_comments_survive(
     let text = read(&dir);
     assert!(text.contains("# agreed at the first meeting\n[schedule]"), "{text}");
     let table: toml::Table = text.parse().unwrap();
-    let dates = |key: &str| -> Vec<String> {
-        table[key].as_array().unwrap().iter().map(|e| e["date"].to_string()).collect()
-    };
+    let dates =
+        |key: &str| -> Vec<String> { table[key].as_array().unwrap().iter().map(|e| e["date"].to_string()).collect() };
     assert_eq!(dates("checkins"), ["2026-10-05", "2026-11-16"]);
     assert_eq!(dates("evaluations"), ["2026-11-20"]);
     assert_eq!(table["signatures"].as_array().unwrap().len(), 3);
@@ -193,7 +207,12 @@ fn merge_file_by_hand_reports_and_exits_as_documented() {
     std::fs::write(p("theirs"), format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n")).unwrap();
     cmd().arg("merge-file").args([p("base"), p("ours"), p("theirs")]).assert().success();
     let merged = std::fs::read_to_string(p("ours")).unwrap();
-    assert_eq!(merged, format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n"));
+    assert_eq!(
+        merged,
+        format!(
+            "{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n"
+        )
+    );
     // A missing side: exit 2, ours untouched.
     cmd().arg("merge-file").args([p("base"), p("ours"), p("missing")]).assert().code(2);
     assert_eq!(std::fs::read_to_string(p("ours")).unwrap(), merged);
@@ -201,7 +220,11 @@ fn merge_file_by_hand_reports_and_exits_as_documented() {
 
 fn diff(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = cmd().current_dir(dir).arg("diff").args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -215,19 +238,27 @@ fn diff_against_head_names_term_and_goal_changes_and_ignores_reformatting() {
         "[mentor]\nname = \"Maya Okafor\"\nemail = \"maya.okafor@example.org\"\n",
         "mentor = { email = 'maya.okafor@example.org', name = 'Maya Okafor' }\n",
     );
-    let reformatted = format!("topics = [\"career development\", \"leadership\", \"public speaking\"]\n{}", reformatted.replacen("topics = [\"career development\", \"leadership\", \"public speaking\"]\n", "", 1));
+    let reformatted = format!(
+        "topics = [\"career development\", \"leadership\", \"public speaking\"]\n{}",
+        reformatted.replacen("topics = [\"career development\", \"leadership\", \"public speaking\"]\n", "", 1)
+    );
     assert_ne!(reformatted, text);
     std::fs::write(dir.join(FILE), &reformatted).unwrap();
     let (code, out, _) = diff(&dir, &[FILE]);
     assert_eq!(code, 0);
     assert!(out.starts_with(&format!("{FILE} (unchanged)\n  no change in meaning\n  passes check (")), "{out}");
 
-    let changed = reformatted.replace("session_minutes = 45", "session_minutes = 60").replace("due = 2027-05-28", "due = 2027-05-21");
+    let changed = reformatted
+        .replace("session_minutes = 45", "session_minutes = 60")
+        .replace("due = 2027-05-28", "due = 2027-05-21");
     std::fs::write(dir.join(FILE), changed).unwrap();
     let (code, out, _) = diff(&dir, &[FILE, "--rev", "HEAD"]);
     assert_eq!(code, 0);
     assert!(out.contains("  schedule.session_minutes: 45 → 60\n"), "{out}");
-    assert!(out.contains("  goal 3 changed: Build a network outside my team\n    due: 2027-05-28 → 2027-05-21\n"), "{out}");
+    assert!(
+        out.contains("  goal 3 changed: Build a network outside my team\n    due: 2027-05-28 → 2027-05-21\n"),
+        "{out}"
+    );
     assert!(out.contains("signatures going stale: the mentor, the mentee, the lead must sign again"), "{out}");
     // The version before the signatures: the signatures are what was added.
     let (_, out, _) = diff(&dir, &[FILE, "--rev", "HEAD~1"]);
@@ -254,8 +285,20 @@ fn diff_base_lists_every_changed_agreement() {
     let (code, out, err) = diff(&dir, &["--base", "main", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let files: Vec<(&str, &str)> = reports.as_array().unwrap().iter().map(|r| (r["file"].as_str().unwrap(), r["status"].as_str().unwrap())).collect();
-    assert_eq!(files, [("agreements/pair.toml", "changed"), ("agreements/second.toml", "added"), ("agreements/untracked.toml", "added")]);
+    let files: Vec<(&str, &str)> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["file"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("agreements/pair.toml", "changed"),
+            ("agreements/second.toml", "added"),
+            ("agreements/untracked.toml", "added")
+        ]
+    );
     assert_eq!(reports[0]["records"][0]["kind"], "signature");
     assert_eq!(reports[0]["errors"], 0);
     let (_, md, _) = diff(&dir, &["--base", "main", "--format", "md", "agreements/second.toml"]);

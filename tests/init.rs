@@ -200,12 +200,9 @@ fn init_works_inside_an_existing_repo() {
 #[test]
 fn init_routes_agreements_to_the_merge_driver_without_touching_existing_attributes() {
     let dir = tempfile::tempdir().unwrap();
-    cmd()
-        .arg("init")
-        .arg(dir.path().join("fresh"))
-        .assert()
-        .code(0)
-        .stderr(predicate::str::contains(r#"git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P""#));
+    cmd().arg("init").arg(dir.path().join("fresh")).assert().code(0).stderr(predicate::str::contains(
+        r#"git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P""#,
+    ));
     let written = std::fs::read_to_string(dir.path().join("fresh/.gitattributes")).unwrap();
     assert!(written.lines().any(|l| l == "agreements/**/*.toml merge=mentor-agree"), "{written}");
 

@@ -235,7 +235,11 @@ fn records_of(text: &str) -> Vec<(String, String)> {
 }
 
 fn error_codes(text: &str) -> std::collections::BTreeSet<&'static str> {
-    let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options::default(), ssh: None };
+    let settings = Settings {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        options: rules::Options::default(),
+        ssh: None,
+    };
     let checked = checker::check_text(Path::new("x.toml"), text, Arc::new(Program::builtin()), &settings);
     checked
         .diagnostics
@@ -282,7 +286,7 @@ proptest! {
         // The terms (everything but the records) are their side's, the one that changed.
         let terms_of = |text: &str| {
             let mut table: toml::Table = text.parse().unwrap();
-            table.retain(|k, _| !mentor_agree::merge::RECORD_KEYS.iter().any(|r| *r == k));
+            table.retain(|k, _| !mentor_agree::merge::RECORD_KEYS.contains(&k));
             table
         };
         prop_assert_eq!(terms_of(&merged), terms_of(&write(&changed, &theirs_style)));

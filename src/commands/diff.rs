@@ -49,7 +49,9 @@ fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
         };
         let mut specs = Vec::new();
         for p in &roots {
-            let rel = repo.relative(p).with_context(|| format!("{} is not inside the repository {}", p.display(), repo.root.display()))?;
+            let rel = repo
+                .relative(p)
+                .with_context(|| format!("{} is not inside the repository {}", p.display(), repo.root.display()))?;
             specs.push(if rel.is_empty() { ".".to_string() } else { rel });
         }
         let mut out = Vec::new();
@@ -67,7 +69,8 @@ fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
             let rev = args.rev.as_deref().unwrap_or("HEAD");
             let repo = repo_for(file)?;
             let commit = repo.commit(rev)?;
-            let rel = repo.relative(file).with_context(|| format!("{} is not inside the repository", file.display()))?;
+            let rel =
+                repo.relative(file).with_context(|| format!("{} is not inside the repository", file.display()))?;
             let (old, new) = (repo.show(&commit, &rel)?, read_if_there(file)?);
             if old.is_none() && new.is_none() {
                 bail!("{} is neither in {rev} nor in the working tree", file.display());
@@ -79,7 +82,12 @@ fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
                 bail!("--rev compares one FILE with the working tree; give one path, or drop --rev");
             }
             let read = |p: &PathBuf| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
-            Ok(vec![Pair { shown: new.display().to_string(), old: Some(read(old)?), new: Some(read(new)?), on_disk: new.clone() }])
+            Ok(vec![Pair {
+                shown: new.display().to_string(),
+                old: Some(read(old)?),
+                new: Some(read(new)?),
+                on_disk: new.clone(),
+            }])
         }
         _ => bail!("diff takes OLD NEW, or one FILE (with --rev REV), or --base REV [PATH…]"),
     }
@@ -92,7 +100,10 @@ pub fn run(args: &DiffArgs, global: &Global) -> anyhow::Result<u8> {
     for pair in pairs(args, global)? {
         let text = |b: &Option<Vec<u8>>, which: &str| -> anyhow::Result<Option<String>> {
             b.as_ref()
-                .map(|b| String::from_utf8(b.clone()).map_err(|_| anyhow::anyhow!("{}: the {which} version is not UTF-8 text", pair.shown)))
+                .map(|b| {
+                    String::from_utf8(b.clone())
+                        .map_err(|_| anyhow::anyhow!("{}: the {which} version is not UTF-8 text", pair.shown))
+                })
                 .transpose()
         };
         let (old, new) = (text(&pair.old, "old")?, text(&pair.new, "new")?);

@@ -87,11 +87,19 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     let attributes = dir.join(".gitattributes");
     let has_line = std::fs::read_to_string(&attributes).is_ok_and(|t| t.contains(crate::merge::GITATTRIBUTES_LINE));
     if attributes.symlink_metadata().is_err() {
-        let text = format!("# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{}\n", crate::merge::GITATTRIBUTES_LINE);
-        crate::atomic::write_new(&attributes, text.as_bytes()).with_context(|| format!("cannot create {}", attributes.display()))?;
+        let text = format!(
+            "# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{}\n",
+            crate::merge::GITATTRIBUTES_LINE
+        );
+        crate::atomic::write_new(&attributes, text.as_bytes())
+            .with_context(|| format!("cannot create {}", attributes.display()))?;
         created.push(attributes);
     } else if !has_line {
-        eprintln!("note: add `{}` to {} to merge agreements by meaning", crate::merge::GITATTRIBUTES_LINE, shown(&attributes).display());
+        eprintln!(
+            "note: add `{}` to {} to merge agreements by meaning",
+            crate::merge::GITATTRIBUTES_LINE,
+            shown(&attributes).display()
+        );
     }
     if !agreements.is_dir() {
         std::fs::create_dir_all(&agreements).with_context(|| format!("cannot create {}", agreements.display()))?;

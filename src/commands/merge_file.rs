@@ -15,7 +15,8 @@ pub fn run(args: &MergeFileArgs) -> anyhow::Result<u8> {
     if r.bytes != ours {
         // Atomic (a reader sees the old file or the new one), but not synced: git does
         // not sync the work-tree files it writes either, and a merge can be redone.
-        crate::atomic::write_regenerable(&args.ours, &r.bytes).with_context(|| format!("cannot write {}", args.ours.display()))?;
+        crate::atomic::write_regenerable(&args.ours, &r.bytes)
+            .with_context(|| format!("cannot write {}", args.ours.display()))?;
     }
     if !r.by_meaning {
         for note in &r.notes {
