@@ -100,7 +100,9 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
         let (bl, ol, tl) = match (list(&b), list(&o), list(&t)) {
             (Ok(b), Ok(o), Ok(t)) => (b, o, t),
             (b, o, t) => {
-                return Merge::Unsupported([b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default());
+                return Merge::Unsupported(
+                    [b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default(),
+                );
             }
         };
         let plan = match plan_records(key, &bl, &ol, &tl) {

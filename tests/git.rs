@@ -395,3 +395,36 @@ fn a_shallow_clone_explains_what_it_has_and_no_more() {
     assert_eq!(code, 0);
     assert!(out.contains("term.months: 8 → 7"), "{out}");
 }
+
+#[test]
+fn two_signatures_for_one_role_conflict_even_in_an_awkwardly_named_file() {
+    let Some((_tmp, dir)) = repo() else { return };
+    let odd = "agreements/o'neil & co $(x).toml";
+    ok(&dir, &["mv", FILE, odd]);
+    commit(&dir, "renamed");
+    let sign_odd = |date: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+        c.current_dir(&dir)
+            .env("MENTOR_AGREE_TODAY", date)
+            .args(["sign", odd, "--role", "mentor", "--date", date])
+            .assert()
+            .success();
+    };
+    ok(&dir, &["switch", "-q", "-c", "other"]);
+    sign_odd("2026-08-25");
+    commit(&dir, "mentor signs here");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign_odd("2026-08-24");
+    commit(&dir, "mentor signs there");
+    let out = merge(&dir, "other");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("two different signatures for the mentor: one here (2026-08-24), one there (2026-08-25)"),
+        "{said}"
+    );
+    assert!(said.contains(&format!("mentor-agree: {odd}:")), "the driver was given the path: {said}");
+    let text = std::fs::read_to_string(dir.join(odd)).unwrap();
+    assert!(text.contains("<<<<<<< ours:") && text.contains(">>>>>>> theirs:"), "{text}");
+    assert!(!dir.join("x").exists());
+}
