@@ -40,6 +40,31 @@ pub fn config_command() -> String {
     format!("git config merge.{DRIVER_NAME}.driver \"{DRIVER_COMMAND}\"")
 }
 
+/// What [`write_gitattributes`] found or did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attributes {
+    /// A new `.gitattributes` naming the driver was written here.
+    Written(std::path::PathBuf),
+    /// The folder's `.gitattributes` already sends agreements to the driver.
+    Present,
+    /// The folder has a `.gitattributes` without the line (left as it was).
+    LineMissing(std::path::PathBuf),
+}
+
+/// Writes `DIR/.gitattributes` with [`GITATTRIBUTES_LINE`] unless the file exists,
+/// which is never changed.
+pub fn write_gitattributes(dir: &std::path::Path) -> std::io::Result<Attributes> {
+    let path = dir.join(".gitattributes");
+    if path.symlink_metadata().is_ok() {
+        let present = std::fs::read_to_string(&path).is_ok_and(|t| t.lines().any(|l| l.trim() == GITATTRIBUTES_LINE));
+        return Ok(if present { Attributes::Present } else { Attributes::LineMissing(path) });
+    }
+    let text =
+        format!("# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{GITATTRIBUTES_LINE}\n");
+    crate::atomic::write_new(&path, text.as_bytes())?;
+    Ok(Attributes::Written(path))
+}
+
 /// Top-level keys holding records: arrays of tables that only ever grow.
 pub const RECORD_KEYS: [&str; 4] = ["signatures", "checkins", "evaluations", "extensions"];
 

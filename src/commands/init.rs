@@ -84,22 +84,16 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
         created.push(path);
     }
     // Agreements merge through `mentor-agree merge-file`; an existing .gitattributes is left alone.
-    let attributes = dir.join(".gitattributes");
-    let has_line = std::fs::read_to_string(&attributes).is_ok_and(|t| t.contains(crate::merge::GITATTRIBUTES_LINE));
-    if attributes.symlink_metadata().is_err() {
-        let text = format!(
-            "# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{}\n",
-            crate::merge::GITATTRIBUTES_LINE
-        );
-        crate::atomic::write_new(&attributes, text.as_bytes())
-            .with_context(|| format!("cannot create {}", attributes.display()))?;
-        created.push(attributes);
-    } else if !has_line {
-        eprintln!(
+    match crate::merge::write_gitattributes(dir)
+        .with_context(|| format!("cannot create {}", dir.join(".gitattributes").display()))?
+    {
+        crate::merge::Attributes::Written(path) => created.push(path),
+        crate::merge::Attributes::LineMissing(path) => eprintln!(
             "note: add `{}` to {} to merge agreements by meaning",
             crate::merge::GITATTRIBUTES_LINE,
-            shown(&attributes).display()
-        );
+            shown(&path).display()
+        ),
+        crate::merge::Attributes::Present => {}
     }
     if !agreements.is_dir() {
         std::fs::create_dir_all(&agreements).with_context(|| format!("cannot create {}", agreements.display()))?;
