@@ -116,4 +116,6 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
   agreement, program clauses included, to be read and printed on its own.
 NOTES
 } > BENCHMARKS.md
+# The git figures (merge-file, check inside a repository): their own script.
+N=10000 ROUNDS="$ROUNDS" bash bench/git.sh >> BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2

@@ -354,6 +354,118 @@ pub enum Command {
     )]
     #[command(display_order = 2)]
     New(Box<NewArgs>),
+
+    /// Merge two versions of an agreement by meaning: git's merge driver.
+    ///
+    /// git runs it when two branches changed one agreement (see `.gitattributes`).
+    /// Records either side added (signatures, check-ins, evaluations, extensions)
+    /// are all kept, once each, in date order; a term changed on one side only is
+    /// taken from that side. The result, written to OURS, keeps OURS's comments and
+    /// layout. When the sides really contradict each other (the same term changed
+    /// differently, two signatures for one role, two terminations), or a file is
+    /// not an agreement, git's line-wise merge with conflict markers is written
+    /// instead. Register it once per clone:
+    ///
+    ///   git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P"
+    #[command(after_help = "Examples:\n  \
+                      git config merge.mentor-agree.driver \"mentor-agree merge-file %O %A %B --path %P\"\n  \
+                      echo 'agreements/*.toml merge=mentor-agree' >> .gitattributes\n  \
+                      mentor-agree merge-file base.toml ours.toml theirs.toml   # by hand: the result replaces ours.toml\n\n\
+                      Exit status: 0 merged, 1 conflicts left in OURS, 2 could not run (OURS unchanged).")]
+    #[command(display_order = 15)]
+    MergeFile(MergeFileArgs),
+
+    /// Register the merge driver in this clone's git configuration.
+    ///
+    /// Runs `git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P"`
+    /// (and a readable `merge.mentor-agree.name`), which git needs once per clone:
+    /// `.gitattributes`, written by `init`, names the driver, but git never takes
+    /// commands to run from a repository's files. Says so when `.gitattributes`
+    /// does not send agreements to the driver yet.
+    #[command(
+        after_help = "Examples:\n  mentor-agree git-setup\n  mentor-agree git-setup --global   # every repository of this user\n\n\
+                      Exit status: 0 registered, 2 not in a git repository or git failed."
+    )]
+    #[command(display_order = 16)]
+    GitSetup(GitSetupArgs),
+
+    /// Show what changed in an agreement's meaning, and what follows from it.
+    ///
+    /// Compares two versions as values, not lines (reformatting is no change):
+    /// each changed term as `path: old → new`, goals added, removed or changed,
+    /// records added or removed, whose signatures the change makes stale, and
+    /// whether the new version passes `check`.
+    ///
+    /// - `diff OLD NEW`: two files.
+    /// - `diff FILE [--rev REV]`: FILE at the git revision REV (default HEAD) against the working tree.
+    /// - `diff --base REV [PATH…]`: every agreement changed since HEAD forked from REV (what a
+    ///   pull request changes), in the working tree; paths default to the program's agreements folder.
+    #[command(
+        after_help = "Examples:\n  mentor-agree diff agreements/pair.toml                 # uncommitted changes\n  \
+                      mentor-agree diff agreements/pair.toml --rev HEAD~3\n  \
+                      mentor-agree diff old.toml new.toml --format json\n  \
+                      mentor-agree diff --base origin/main --format md >> \"$GITHUB_STEP_SUMMARY\"\n\n\
+                      Exit status: 0 compared, 2 could not run (a bad revision, a file that is not TOML)."
+    )]
+    #[command(display_order = 17)]
+    Diff(DiffArgs),
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Indented lines for people.
+    #[default]
+    Human,
+    /// A JSON array, one object per file.
+    Json,
+    /// Markdown, e.g. for `$GITHUB_STEP_SUMMARY`.
+    Md,
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD NEW; or FILE (against --rev); or, with --base, files and folders to limit to.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare FILE at this git revision with the working tree [default: HEAD].
+    #[arg(long, value_name = "REV", conflicts_with = "base")]
+    pub rev: Option<String>,
+    /// Every agreement changed between this git revision and the working tree.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+/// `git-setup`.
+#[derive(Debug, Args)]
+pub struct GitSetupArgs {
+    /// A folder inside the repository.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Register the driver in the user's git configuration instead of the repository's.
+    #[arg(long)]
+    pub global: bool,
+}
+
+/// `merge-file` (git's %O %A %B %P).
+#[derive(Debug, Args)]
+pub struct MergeFileArgs {
+    /// The common ancestor's version (git's %O; may be empty).
+    pub base: PathBuf,
+    /// Our version (git's %A); the result is written here.
+    pub ours: PathBuf,
+    /// Their version (git's %B).
+    pub theirs: PathBuf,
+    /// The file's path in the repository (git's %P), for messages and conflict markers.
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+    /// Length of conflict markers (git's %L).
+    #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub marker_size: u16,
 }
 
 /// `init`.
@@ -447,6 +559,10 @@ pub struct CheckArgs {
     /// List every diagnostic code with its default severity and exit.
     #[arg(long)]
     pub list_codes: bool,
+    /// In a git repository, how many commits back to look for the version a stale
+    /// signature covered, to say what changed since (0: don't look).
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_DEPTH)]
+    pub history_depth: usize,
 }
 
 /// `terms`.

@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         Command::Calendar(args) => commands::calendar::run(args, &cli.global),
         Command::Init(args) => commands::init::run(args, &cli.global),
         Command::New(args) => commands::new::run(args, &cli.global),
+        Command::MergeFile(args) => commands::merge_file::run(args),
+        Command::GitSetup(args) => commands::git_setup::run(args),
+        Command::Diff(args) => commands::diff::run(args, &cli.global),
     };
     match result {
         Ok(code) => ExitCode::from(code),

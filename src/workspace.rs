@@ -29,7 +29,7 @@ pub enum WorkspaceError {
 }
 
 /// True for files a folder walk picks up: `*.toml`, not program.toml, not hidden.
-fn is_agreement_file(path: &Path) -> bool {
+pub fn is_agreement_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
         && path.file_name().is_some_and(|n| n != PROGRAM_FILE && !n.to_string_lossy().starts_with('.'))
 }

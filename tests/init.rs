@@ -337,3 +337,22 @@ fn the_action_and_the_workflows_match_githubs_schemas() {
         assert!(out.status.success(), "{}: {said}", file.display());
     }
 }
+
+#[test]
+fn init_routes_agreements_to_the_merge_driver_without_touching_existing_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path().join("fresh")).assert().code(0).stderr(predicate::str::contains(
+        r#"git config merge.mentor-agree.driver "mentor-agree merge-file %O %A %B --path %P""#,
+    ));
+    let written = std::fs::read_to_string(dir.path().join("fresh/.gitattributes")).unwrap();
+    assert!(written.lines().any(|l| l == "agreements/**/*.toml merge=mentor-agree"), "{written}");
+
+    std::fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("add `agreements/**/*.toml merge=mentor-agree` to .gitattributes"));
+    assert_eq!(std::fs::read_to_string(dir.path().join(".gitattributes")).unwrap(), "*.png binary\n");
+}

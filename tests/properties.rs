@@ -590,3 +590,110 @@ proptest! {
 fn digest_of(canonical: &str) -> String {
     terms::digest(canonical)
 }
+
+
+/// A record one side appends to an agreement. `n` makes each one distinct.
+#[derive(Debug, Clone)]
+enum Record {
+    Checkin { date: NaiveDate, by: &'static str, n: usize },
+    Evaluation { date: NaiveDate, n: usize },
+    Extension { agreed: NaiveDate, months: u32 },
+}
+
+fn record() -> impl Strategy<Value = Record> {
+    prop_oneof![
+        (date(), prop::sample::select(vec!["mentor", "mentee", "program"]), 0usize..1000)
+            .prop_map(|(date, by, n)| Record::Checkin { date, by, n }),
+        (date(), 0usize..1000).prop_map(|(date, n)| Record::Evaluation { date, n }),
+        (date(), 1u32..12).prop_map(|(agreed, months)| Record::Extension { agreed, months }),
+    ]
+}
+
+fn record_text(r: &Record) -> String {
+    match r {
+        Record::Checkin { date, by, n } => format!("\n[[checkins]]\ndate = {date}\nby = \"{by}\"\nnote = \"n{n}\"\n"),
+        Record::Evaluation { date, n } => format!(
+            "\n[[evaluations]]\ndate = {date}\nby = [\"mentor\", \"mentee\"]\nclosing = false\nworking = \"w{n}\"\nprogress = [{{ goal = 1, status = \"on-track\", note = \"p{n}\" }}]\n"
+        ),
+        Record::Extension { agreed, months } => {
+            format!("\n[[extensions]]\nmonths = {months}\nagreed = {agreed}\nby = [\"mentor\", \"mentee\"]\n")
+        }
+    }
+}
+
+/// Every record of a parsed agreement, as (list, canonical value), sorted.
+fn records_of(text: &str) -> Vec<(String, String)> {
+    let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("merged file is not TOML ({e}):\n{text}"));
+    let mut out = Vec::new();
+    for key in mentor_agree::merge::RECORD_KEYS {
+        for entry in table.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+            out.push((key.to_string(), entry.to_string()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn error_codes(text: &str) -> std::collections::BTreeSet<&'static str> {
+    let settings = Settings {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        options: rules::Options::default(),
+        ssh: None,
+    };
+    let checked = checker::check_text(Path::new("x.toml"), text, Arc::new(Program::builtin()), &settings);
+    checked
+        .diagnostics
+        .iter()
+        .filter(|l| l.diagnostic.severity == mentor_agree::diagnostic::Severity::Error)
+        .map(|l| l.diagnostic.code.as_str())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Two branches that each append records (and one that may change a term)
+    /// merge into a file that parses, holds every record of both sides exactly
+    /// once, takes the one-sided term change, and has no kind of error neither side had.
+    #[test]
+    fn merge_keeps_every_record_of_both_sides_exactly_once(
+        t in terms_strategy(),
+        ours_style in style_strategy(),
+        theirs_style in style_strategy(),
+        before in prop::collection::vec(record(), 0..3),
+        ours_add in prop::collection::vec(record(), 0..4),
+        theirs_add in prop::collection::vec(record(), 0..4),
+        shared in prop::collection::vec(record(), 0..2),
+        minutes in prop::option::of(1i64..500),
+    ) {
+        let texts = |rs: &[Record]| rs.iter().map(record_text).collect::<String>();
+        let base = format!("{}{}", write(&t, &ours_style), texts(&before));
+        let ours = format!("{base}{}{}", texts(&ours_add), texts(&shared));
+        let mut changed = t.clone();
+        if let Some(m) = minutes { changed.minutes = m; }
+        let theirs = format!("{}{}{}{}", write(&changed, &theirs_style), texts(&before), texts(&shared), texts(&theirs_add));
+
+        let merged = match mentor_agree::merge::merge(&base, &ours, &theirs) {
+            mentor_agree::merge::Merge::Clean(text) => text,
+            other => return Err(TestCaseError::fail(format!("not merged: {other:?}"))),
+        };
+        let mut expected: Vec<(String, String)> = records_of(&ours);
+        for r in records_of(&theirs) {
+            if !expected.contains(&r) { expected.push(r); }
+        }
+        expected.sort();
+        prop_assert_eq!(records_of(&merged), expected);
+        // The terms (everything but the records) are their side's, the one that changed.
+        let terms_of = |text: &str| {
+            let mut table: toml::Table = text.parse().unwrap();
+            table.retain(|k, _| !mentor_agree::merge::RECORD_KEYS.contains(&k));
+            table
+        };
+        prop_assert_eq!(terms_of(&merged), terms_of(&write(&changed, &theirs_style)));
+        let allowed: std::collections::BTreeSet<_> = error_codes(&ours).union(&error_codes(&theirs)).copied().collect();
+        prop_assert!(error_codes(&merged).is_subset(&allowed), "{:?} vs {:?}", error_codes(&merged), allowed);
+        if minutes.is_none() && ours_style.comments {
+            prop_assert!(merged.starts_with("# a comment before everything\n"));
+        }
+    }
+}

@@ -124,7 +124,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
     if !programs.is_empty() && paths.is_empty() {
         return Ok(super::EXIT_OK);
     }
-    let files: Vec<Checked> =
+    let mut files: Vec<Checked> =
         check_paths_with(&paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
     if files.is_empty() {
         let searched = if paths.is_empty() {
@@ -140,6 +140,8 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
             return Ok(super::EXIT_PROBLEMS);
         }
     }
+    // Only files with a stale signature read git history.
+    crate::history::explain_stale(&mut files, args.history_depth);
     let totals = Totals::of(&files);
     let text = match args.format {
         Format::Human => {

@@ -102,6 +102,18 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot create {}", path.display()))?;
         created.push(path);
     }
+    // Agreements merge through `mentor-agree merge-file`; an existing .gitattributes is left alone.
+    match crate::merge::write_gitattributes(dir)
+        .with_context(|| format!("cannot create {}", dir.join(".gitattributes").display()))?
+    {
+        crate::merge::Attributes::Written(path) => created.push(path),
+        crate::merge::Attributes::LineMissing(path) => eprintln!(
+            "note: add `{}` to {} to merge agreements by meaning",
+            crate::merge::GITATTRIBUTES_LINE,
+            shown(&path).display()
+        ),
+        crate::merge::Attributes::Present => {}
+    }
     if !agreements.is_dir() {
         std::fs::create_dir_all(&agreements).with_context(|| format!("cannot create {}", agreements.display()))?;
         // git keeps no empty folders.
@@ -129,10 +141,12 @@ pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
     steps.push(("edit program.toml".into(), "your program's name, lead and rules"));
     steps.push(("mentor-agree new".into(), "draft the first agreement with a pair"));
     steps.push(("pre-commit install".into(), "optional: check agreements before each commit"));
+    steps.push(("mentor-agree git-setup".into(), "in each clone: merge agreements by meaning"));
     let width = steps.iter().map(|(c, _)| c.chars().count()).max().unwrap_or(0);
     for (command, why) in steps {
         writeln!(out, "  {command:<width$}   # {why}")?;
     }
+    writeln!(out, "\n(git-setup runs: {})", crate::merge::config_command())?;
     out.flush()?;
     Ok(super::EXIT_OK)
 }
