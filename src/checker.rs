@@ -118,6 +118,9 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         derived = Some(Box::new(der));
     }
     rules::apply_levels(&program, &mut diags);
+    if parsed.agreement.as_ref().is_some_and(|a| !a.signatures.is_empty()) {
+        mark_unsafe_fixes(text, parsed.terms.as_deref(), &mut diags);
+    }
     let index = LineIndex::new(text);
     let id_position = id_span.map(|span| position(text, &index, &span));
     let diagnostics = locate_with(text, &index, diags);
@@ -131,6 +134,22 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         terms: parsed.terms,
         diagnostics,
         program,
+    }
+}
+
+/// In a signed file, marks as unsafe every fix that would change the terms (and
+/// so make the signatures stale), and drops a fix that does not fit the text.
+fn mark_unsafe_fixes(text: &str, terms: Option<&str>, diags: &mut [Diagnostic]) {
+    for d in diags {
+        let Some(fix) = &mut d.fix else { continue };
+        match fix.apply(text) {
+            None => d.fix = None,
+            Some(fixed) => {
+                if fix.safe && crate::terms::canonical(&fixed).as_deref() != terms {
+                    fix.safe = false;
+                }
+            }
+        }
     }
 }
 

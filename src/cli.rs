@@ -84,7 +84,7 @@ pub enum Command {
     /// with no paths, the program's agreements folder. Exit status: 0 no errors,
     /// 1 problems found, 2 the check could not be run.
     #[command(
-        after_help = "Examples:\n  mentor-agree check\n  mentor-agree check agreements/ --format github\n  mentor-agree check --explain goal-no-due"
+        after_help = "Examples:\n  mentor-agree check\n  mentor-agree check agreements/ --format github\n  mentor-agree check --explain goal-no-due\n  mentor-agree check --fix --dry-run"
     )]
     #[command(display_order = 3)]
     Check(CheckArgs),
@@ -346,6 +346,17 @@ pub struct CheckArgs {
     /// List every diagnostic code with its default severity and exit.
     #[arg(long)]
     pub list_codes: bool,
+    /// Apply the safe fixes (misspelt keys, quoted dates, a missing `format`,
+    /// emails with spaces or `mailto:`), then report what is left. A fix is safe
+    /// when it cannot change the terms of a signed agreement.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: apply the unsafe fixes too; the signatures they make stale are named.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// With --fix: print the changes as a diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 }
 
 /// `terms`.

@@ -604,6 +604,19 @@ impl Code {
         out.join("\n")
     }
 
+    /// What `check --fix` does about the code, for codes it can fix (in some cases).
+    pub fn autofix(self) -> Option<&'static str> {
+        match self {
+            Code::UnknownKey => Some("renames the key when exactly one known key is close to it"),
+            Code::WrongType => Some("unquotes a date written as a string (\"2026-12-07\" becomes 2026-12-07)"),
+            Code::FormatVersion => Some("adds `format = 1` as the first line when `format` is missing"),
+            Code::BadEmail => {
+                Some("removes spaces, a `mailto:` prefix and surrounding <>, when what is left is an address")
+            }
+            _ => None,
+        }
+    }
+
     /// Looks a code up by its kebab-case name.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == name)
@@ -635,12 +648,87 @@ pub struct Diagnostic {
     pub message: String,
     /// An extra hint, when one helps.
     pub help: Option<String>,
+    /// The change that fixes it, when mentor-agree knows one (`check --fix`, editor quick fixes).
+    pub fix: Option<Fix>,
+}
+
+/// One replacement in a file's text: the bytes of `range` become `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    /// Byte range of the text that is replaced (empty for an insertion).
+    pub range: Range<usize>,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// A known fix for one diagnostic: edits of the file's text, described for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, e.g. "rename `sesion_minutes` to `session_minutes`".
+    pub description: String,
+    /// True when the fix cannot change the terms of a signed agreement: it leaves the
+    /// canonical terms as they are, or the file carries no signature yet. `check --fix`
+    /// applies only safe fixes; `--unsafe-fixes` applies the others too.
+    pub safe: bool,
+    /// The edits, in any order; they never overlap.
+    pub edits: Vec<TextEdit>,
+}
+
+impl Fix {
+    /// A safe fix replacing one range.
+    pub fn replace(range: Range<usize>, replacement: impl Into<String>, description: impl Into<String>) -> Fix {
+        Fix {
+            description: description.into(),
+            safe: true,
+            edits: vec![TextEdit { range, replacement: replacement.into() }],
+        }
+    }
+
+    /// `text` with the fix's edits applied; `None` when an edit does not fit the text
+    /// (out of bounds, not on character boundaries, or overlapping another).
+    pub fn apply(&self, text: &str) -> Option<String> {
+        let mut edits: Vec<&TextEdit> = self.edits.iter().collect();
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for e in edits {
+            if e.range.start < at || e.range.end < e.range.start {
+                return None;
+            }
+            out.push_str(text.get(at..e.range.start)?);
+            text.get(e.range.clone())?;
+            out.push_str(&e.replacement);
+            at = e.range.end;
+        }
+        out.push_str(text.get(at..)?);
+        Some(out)
+    }
+
+    /// The byte range the edits cover, from the first start to the last end.
+    pub fn extent(&self) -> Range<usize> {
+        let start = self.edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.range.end).max().unwrap_or(start);
+        start..end
+    }
 }
 
 impl Diagnostic {
     /// A diagnostic with the code's default severity.
     pub fn new(code: Code, span: impl Into<Option<Range<usize>>>, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.default_severity(), span: span.into(), message: message.into(), help: None }
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            span: span.into(),
+            message: message.into(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// Attaches a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     /// Adds a help line.

@@ -1,7 +1,7 @@
 //! Identity rules: id, names, emails, the pair being two people.
 
 use crate::agreement::Person;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::rules::{Context, non_empty};
 
 /// `^[a-z0-9][a-z0-9._-]*$`.
@@ -11,9 +11,13 @@ pub fn valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
-/// local@domain.tld: one `@`, no spaces, a dot in the domain with non-empty labels.
+/// local@domain.tld: one `@`, no spaces, no `mailto:` link prefix, a dot in the
+/// domain with non-empty labels.
 pub fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
+    if local.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
+        return false;
+    }
     let labels: Vec<&str> = domain.split('.').collect();
     !local.is_empty()
         && !domain.contains('@')
@@ -21,6 +25,19 @@ pub fn valid_email(email: &str) -> bool {
         && labels.len() >= 2
         && labels.iter().all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
         && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_alphabetic()))
+}
+
+/// The address an email with stray spaces, a `mailto:` prefix or surrounding `<>`
+/// stands for, when cleaning leaves a valid address.
+pub fn cleaned_email(email: &str) -> Option<String> {
+    let mut s: String = email.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
+        s.drain(..7);
+    }
+    if let Some(inner) = s.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+        s = inner.to_string();
+    }
+    (s != email && valid_email(&s)).then_some(s)
 }
 
 fn normalize(s: &str) -> String {
@@ -48,14 +65,17 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(email) = &p.email
             && !valid_email(&email.value)
         {
-            out.push(
-                Diagnostic::new(
-                    Code::BadEmail,
-                    email.span.clone(),
-                    format!("{role} email `{}` is not an email address", email.value),
-                )
-                .with_help("write it as name@domain.tld, or remove the key"),
-            );
+            let mut d = Diagnostic::new(
+                Code::BadEmail,
+                email.span.clone(),
+                format!("{role} email `{}` is not an email address", email.value),
+            )
+            .with_help("write it as name@domain.tld, or remove the key");
+            if let Some(clean) = cleaned_email(&email.value) {
+                let quoted = toml_edit::Value::from(clean.as_str()).to_string();
+                d = d.with_fix(Fix::replace(email.span.clone(), quoted, format!("write the {role} email as {clean}")));
+            }
+            out.push(d);
         }
     }
     if let (Some(mentor), Some(mentee)) = (&a.mentor, &a.mentee) {
@@ -108,6 +128,15 @@ mod tests {
     }
 
     #[test]
+    fn cleaned_emails() {
+        assert_eq!(cleaned_email("mailto:ada@example.org").as_deref(), Some("ada@example.org"));
+        assert_eq!(cleaned_email("MailTo: ada @example.org ").as_deref(), Some("ada@example.org"));
+        assert_eq!(cleaned_email("<ada@example.org>").as_deref(), Some("ada@example.org"));
+        assert_eq!(cleaned_email("ada@example"), None);
+        assert_eq!(cleaned_email("ada@example.org"), None);
+    }
+
+    #[test]
     fn emails() {
         for ok in ["ada@example.org", "a.b+c@mail.example.co.uk"] {
             assert!(valid_email(ok), "{ok}");
@@ -122,6 +151,7 @@ mod tests {
             "ada@example.",
             "ada@.org",
             "ada@example.c0m",
+            "mailto:ada@example.org",
         ] {
             assert!(!valid_email(bad), "{bad}");
         }
