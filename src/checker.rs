@@ -223,20 +223,25 @@ pub fn mark_duplicate_ids(files: &mut [Checked]) {
                 first.insert(f.id.clone(), f.path.clone());
             }
             Some(other) => {
-                let Some(severity) = f.program.severity(Code::DuplicateId) else { continue };
-                let mut diagnostic = Diagnostic::new(
-                    Code::DuplicateId,
-                    None,
-                    format!("id `{}` is also the id of {}", f.id, other.display()),
-                )
-                .with_help("give one of them another `id`, or rename the file");
-                diagnostic.severity = severity;
-                let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
-                f.diagnostics.push(Located { diagnostic, position });
-                f.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
+                if let Some(located) = duplicate_id(f, other) {
+                    f.diagnostics.push(located);
+                    f.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
+                }
             }
         }
     }
+}
+
+/// The `duplicate-id` problem of `f`, whose id the file `other` (checked before
+/// it) already has; `None` when its program turns the code off.
+pub fn duplicate_id(f: &Checked, other: &Path) -> Option<Located> {
+    let severity = f.program.severity(Code::DuplicateId)?;
+    let mut diagnostic =
+        Diagnostic::new(Code::DuplicateId, None, format!("id `{}` is also the id of {}", f.id, other.display()))
+            .with_help("give one of them another `id`, or rename the file");
+    diagnostic.severity = severity;
+    let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
+    Some(Located { diagnostic, position })
 }
 
 #[cfg(test)]

@@ -195,6 +195,17 @@ pub enum Command {
     #[command(display_order = 12)]
     Schema(SchemaArgs),
 
+    /// Run the language server, for live diagnostics, hover, completion and quick fixes in an editor.
+    ///
+    /// Speaks the Language Server Protocol on stdin and stdout; an editor starts
+    /// it (see docs/editors.md for VS Code, Neovim, Helix and Zed). Each open
+    /// agreement is checked as you type, under its own program.toml, with the
+    /// diagnostics `check` gives; saving program.toml re-checks the open files.
+    /// `--program` and `--today` apply as they do to `check`.
+    #[command(after_help = "Examples:\n  mentor-agree lsp\n  mentor-agree lsp --program ../program.toml")]
+    #[command(display_order = 12)]
+    Lsp(LspArgs),
+
     /// Print a shell completion script.
     ///
     /// Write the output to the place your shell loads completions from.
@@ -357,6 +368,14 @@ pub struct CheckArgs {
     /// With --fix: print the changes as a diff and write nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
+}
+
+/// `lsp`.
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk over stdin and stdout (the only transport; accepted because many editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// `terms`.

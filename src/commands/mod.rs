@@ -12,6 +12,7 @@ pub mod checkin;
 pub mod completions;
 pub mod extend;
 pub mod init;
+pub mod lsp;
 pub mod man;
 pub mod new;
 pub mod render;

@@ -761,6 +761,16 @@ impl LineIndex {
         (line + 1, col)
     }
 
+    /// Number of lines (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line holding a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
     /// Byte range of a 1-based line, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts[line - 1];
