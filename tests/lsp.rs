@@ -267,6 +267,42 @@ fn diagnostics_hover_completion_and_quick_fixes_over_a_session() {
 }
 
 #[test]
+fn queued_changes_are_checked_once_as_the_last_text() {
+    // Everything is queued before the server starts, as when edits arrive during a check.
+    let (server, client) = Connection::memory();
+    let send = |m: Message| client.sender.send(m).unwrap();
+    let uri = "file:///nowhere/typing.toml";
+    send(Request::new(1.into(), "initialize".into(), json!({ "capabilities": {} })).into());
+    send(Notification::new("initialized".into(), json!({})).into());
+    let doc = json!({ "uri": uri, "languageId": "toml", "version": 1, "text": BROKEN });
+    send(Notification::new("textDocument/didOpen".into(), json!({ "textDocument": doc })).into());
+    let good = BROKEN.replace("sesion_minutes", "session_minutes");
+    for version in 2..=50 {
+        let text = if version == 50 { good.as_str() } else { BROKEN };
+        let change =
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] });
+        send(Notification::new("textDocument/didChange".into(), change).into());
+    }
+    send(Request::new(2.into(), "shutdown".into(), Value::Null).into());
+    send(Notification::new("exit".into(), Value::Null).into());
+    let config = mentor_agree::lsp::Config { today: Box::new(today), program: None };
+    mentor_agree::lsp::serve(server, config).unwrap();
+
+    let published: Vec<Notification> = client
+        .receiver
+        .try_iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => Some(n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(published.len(), 1, "one check for 50 queued texts: {published:?}");
+    assert_eq!(published[0].params["version"], 50);
+    let got = codes(published[0].params["diagnostics"].as_array().unwrap());
+    assert!(!got.contains(&"unknown-key".to_string()), "the last text was checked: {got:?}");
+}
+
+#[test]
 fn signatures_hover_as_valid_or_stale() {
     let tmp = tempfile::tempdir().unwrap();
     let (_, uri) = doc(tmp.path(), "signed.toml");

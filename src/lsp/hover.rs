@@ -1,8 +1,6 @@
 //! Hover: what a diagnostic means, and the values mentor-agree derives from
 //! the part of the file under the cursor.
 
-use std::path::Path;
-
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::text::{Text, header, key_of, table_at};
@@ -12,7 +10,7 @@ use crate::rules::ymd;
 use crate::timeline::long_date;
 
 /// The hover at `pos`: the diagnostics there, else derived facts of the table or key.
-pub fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position, _path: &Path) -> Option<Hover> {
+pub fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position) -> Option<Hover> {
     let checked = checked?;
     let offset = text.offset(pos);
     let here: Vec<String> = checked

@@ -145,9 +145,8 @@ impl Server {
             }
             "textDocument/hover" => params(req).map(|p: lsp_types::HoverParams| {
                 let at = p.text_document_position_params;
-                let hover = self.with_doc(&at.text_document.uri, |doc, text, checked| {
-                    hover::hover(text, checked, at.position, &doc.path)
-                });
+                let hover =
+                    self.with_doc(&at.text_document.uri, |_, text, checked| hover::hover(text, checked, at.position));
                 serde_json::to_value(hover.flatten()).unwrap_or_default()
             }),
             "textDocument/completion" => params(req).map(|p: lsp_types::CompletionParams| {
