@@ -349,9 +349,23 @@ fn malformed_input_does_not_stop_the_server() {
     assert!(c.at("textDocument/completion", &uri, 9_999_999, 9_999_999).get("result").is_some());
 
     // Not TOML at all: a located syntax error, and the server still answers.
-    c.change(&uri, 2, "[[[\u{0}");
+    c.change(&uri, 2, "format = 1\n[[[\u{0}");
     let got = codes(&c.diagnostics(&uri));
     assert!(!got.is_empty() && got.iter().all(|c| c == "toml-syntax"), "{got:?}");
+    c.shutdown();
+}
+
+#[test]
+fn other_toml_files_are_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, cargo) = doc(tmp.path(), "Cargo.toml");
+    let (_, draft) = doc(tmp.path(), "draft.toml");
+    let mut c = Client::start();
+    c.open(&cargo, "[package]\nname = \"x\"\nversion = \"0.1.0\"\n");
+    assert_eq!(c.diagnostics(&cargo), Vec::<Value>::new());
+    // A file that says it is an agreement is checked from its first table on.
+    c.open(&draft, "[mentor]\nname = \"Ada\"\n");
+    assert!(codes(&c.diagnostics(&draft)).contains(&"format-version".to_string()));
     c.shutdown();
 }
 

@@ -317,6 +317,9 @@ impl Server {
             Ok(p) => p,
             Err(e) => return Err(note(e.to_string(), DiagnosticSeverity::ERROR)),
         };
+        if !is_agreement(path, text, &program) {
+            return Err(Vec::new());
+        }
         let allowed = self.signers.for_program(&program).ok().flatten();
         let settings = self.settings(allowed.as_deref());
         let mut checked = checker::check_text(path, text, program, &settings);
@@ -385,6 +388,34 @@ impl Server {
         // The client is gone when this fails; the loop ends when its receiver does.
         let _ = self.conn.sender.send(msg);
     }
+}
+
+/// Whether to check a TOML file as an agreement. Editors start the server for
+/// every TOML file (Cargo.toml, pyproject.toml, …), which should not be covered
+/// in unknown-key errors: a file is an agreement when it lies in its program's
+/// agreements folder, or when it says so with a top-level `format` key or one
+/// of the party or term tables.
+pub fn is_agreement(path: &Path, text: &str, program: &Program) -> bool {
+    if program.path.is_some() {
+        let dir = program.agreements_dir();
+        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+        let file = path.parent().and_then(|p| std::fs::canonicalize(p).ok()).unwrap_or_else(|| path.to_path_buf());
+        if file.starts_with(&dir) {
+            return true;
+        }
+    }
+    let mut top = true;
+    for line in text.lines() {
+        if let Some((name, _)) = super::text::header(line) {
+            if matches!(name.as_str(), "mentor" | "mentee" | "lead" | "schedule" | "term") {
+                return true;
+            }
+            top = false;
+        } else if top && super::text::key_of(line) == Some("format") {
+            return true;
+        }
+    }
+    false
 }
 
 /// The ids of the readable agreement files directly in `folder`, sorted by path.
