@@ -447,3 +447,41 @@ vim.cmd("qa!")
     // Neovim counts columns in bytes: the empty topic starts 20 bytes in, after `é🙂`.
     assert!(got.contains("empty-text 2:20 mentor-agree"), "{got}");
 }
+
+/// The real binary over stdio: a malformed frame in the stream is skipped, and
+/// the session goes on to diagnostics and a clean exit.
+#[test]
+fn the_stdio_server_survives_a_malformed_frame() {
+    use std::io::Write;
+    let frame = |v: Value| {
+        let body = v.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let uri = "file:///nowhere/stdio.toml";
+    let input = [
+        "Content-Length: 9\r\n\r\n{\"broken\"".to_string(),
+        frame(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } })),
+        frame(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} })),
+        "Content-Length: 3\r\n\r\n[1]".to_string(),
+        frame(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": { "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": BROKEN } } })),
+        frame(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" })),
+        frame(json!({ "jsonrpc": "2.0", "method": "exit" })),
+    ]
+    .concat();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mentor-agree"))
+        .args(["--today", TODAY, "lsp"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains(r#""id":1,"result":{"capabilities""#), "{stdout}");
+    assert!(stdout.contains("textDocument/publishDiagnostics") && stdout.contains("unknown-key"), "{stdout}");
+    assert!(stdout.contains(r#""id":2,"result":null"#), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("skipped a message"), "the bad frames are logged");
+}
