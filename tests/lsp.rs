@@ -258,6 +258,10 @@ fn diagnostics_hover_completion_and_quick_fixes_over_a_session() {
     let hover = c.at("textDocument/hover", &uri, term_line, 1);
     let text = hover["result"]["contents"]["value"].as_str().unwrap();
     assert!(text.contains("6 June 2027") && text.contains("2027-06-07"), "{text}");
+    // A key: what it means, from the schema's descriptions.
+    let hover = c.at("textDocument/hover", &uri, term_line + 2, 1);
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("`[term] months`: Length in calendar months"), "{text}");
     let schedule_line = fixed.lines().position(|l| l == "[schedule]").unwrap() as u32;
     let hover = c.at("textDocument/hover", &uri, schedule_line, 1);
     let text = hover["result"]["contents"]["value"].as_str().unwrap();

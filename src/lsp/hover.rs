@@ -1,6 +1,8 @@
 //! Hover: what a diagnostic means, and the values mentor-agree derives from
 //! the part of the file under the cursor.
 
+use std::sync::LazyLock;
+
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::text::{Text, header, key_of, table_at};
@@ -28,8 +30,41 @@ pub fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position) -> Optio
             format!("**{}** ({}): {}\n\n```text\n{}```", d.code, d.severity, d.message, explain::explain(d.code))
         })
         .collect();
-    let value = if here.is_empty() { facts(text, checked, pos.line as usize)? } else { here.join("\n\n---\n\n") };
+    let value = if here.is_empty() {
+        let line = pos.line as usize;
+        let parts: Vec<String> = [facts(text, checked, line), meaning(text, line)].into_iter().flatten().collect();
+        if parts.is_empty() {
+            return None;
+        }
+        parts.join("\n\n")
+    } else {
+        here.join("\n\n---\n\n")
+    };
     Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: None })
+}
+
+/// The agreement's JSON Schema, whose descriptions say what each key means.
+static SCHEMA: LazyLock<serde_json::Value> =
+    LazyLock::new(|| serde_json::from_str(&crate::schema::schema_json()).unwrap_or_default());
+
+/// What the key (or table header) on a line means, from the schema.
+fn meaning(text: &Text<'_>, line: usize) -> Option<String> {
+    let root = &*SCHEMA;
+    let (table, key) = match header(text.line(line)) {
+        Some((name, _)) => (None, name),
+        None => (table_at(text, line).map(|(n, _, _)| n), key_of(text.line(line))?.to_string()),
+    };
+    let properties = match &table {
+        None => root.get("properties")?,
+        Some(t) => {
+            let entry = root.get("properties")?.get(t)?;
+            let target = entry.get("$ref").or_else(|| entry.get("items")?.get("$ref"))?.as_str()?;
+            root.get("$defs")?.get(target.strip_prefix("#/$defs/")?)?.get("properties")?
+        }
+    };
+    let description = properties.get(&key)?.get("description")?.as_str()?;
+    let place = table.map_or(String::new(), |t| format!("[{t}] "));
+    Some(format!("`{place}{key}`: {description}"))
 }
 
 /// Derived values for the table (or key) on a line.
