@@ -2,7 +2,12 @@
 //!
 //! ```sh
 //! cargo run --release --example gen-corpus -- /tmp/corpus 10000
+//! cargo run --release --example gen-corpus -- /tmp/corpus 10000 --evaluations 3
 //! ```
+//!
+//! `--evaluations K` appends K reviews to every file, spread over the part of
+//! the term before today; the rest of each file is byte for byte the same as
+//! without it, so the two corpora measure what evaluations cost.
 //!
 //! The same N always gives the same files (fixed seed). Every file passes
 //! `mentor-agree check --today 2026-11-25` with the built-in program.
@@ -67,8 +72,8 @@ fn ascii(s: &str) -> String {
     s.to_lowercase().replace('á', "a").replace('ó', "o").replace('é', "e")
 }
 
-/// One agreement's text, signed by all three parties.
-fn agreement(rng: &mut fastrand::Rng, i: usize) -> String {
+/// One agreement's text, signed by all three parties, with `evaluations` reviews.
+fn agreement(rng: &mut fastrand::Rng, i: usize, evaluations: u64) -> String {
     let (mentor, mentor_email) = person(rng);
     let mut mentee = person(rng);
     while mentee.0 == mentor {
@@ -116,14 +121,37 @@ fn agreement(rng: &mut fastrand::Rng, i: usize) -> String {
         let _ = write!(t, "\n[[checkins]]\ndate = {day}\nby = \"mentee\"\nnote = \"On track\"\n");
         day = day + Days::new(30);
     }
+    // Reviews: no randomness, so the files differ only by these entries.
+    let goals = t.matches("[[goals]]").count();
+    let until = today.min(last_day);
+    let span = (until - start).num_days().max(1) as u64;
+    for k in 1..=evaluations {
+        let date = start + Days::new(span * k / (evaluations + 1));
+        let status = if k == evaluations { "achieved" } else { "on-track" };
+        let progress: Vec<String> =
+            (1..=goals).map(|g| format!("{{ goal = {g}, status = \"{status}\", note = \"Review {k}\" }}")).collect();
+        let _ = write!(
+            t,
+            "\n[[evaluations]]\ndate = {date}\nby = [\"mentor\", \"mentee\"]\nworking = \"Regular sessions\"\nimprove = \"Agenda ahead\"\nprogress = [{}]\n",
+            progress.join(", ")
+        );
+    }
     t
 }
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(dir), Some(n)) = (args.next(), args.next()) else {
-        eprintln!("usage: gen-corpus DIR N");
+        eprintln!("usage: gen-corpus DIR N [--evaluations K]");
         std::process::exit(2);
+    };
+    let evaluations: u64 = match (args.next().as_deref(), args.next()) {
+        (Some("--evaluations"), Some(k)) => k.parse().expect("K is a number"),
+        (None, _) => 0,
+        _ => {
+            eprintln!("usage: gen-corpus DIR N [--evaluations K]");
+            std::process::exit(2);
+        }
     };
     let dir = PathBuf::from(dir);
     let n: usize = n.parse().expect("N is a number");
@@ -131,7 +159,7 @@ fn main() {
     let mut rng = fastrand::Rng::with_seed(0x6d65_6e74_6f72);
     for i in 0..n {
         let path = dir.join(format!("pair-{i:06}.toml"));
-        std::fs::write(&path, agreement(&mut rng, i)).expect("write file");
+        std::fs::write(&path, agreement(&mut rng, i, evaluations)).expect("write file");
     }
     eprintln!("wrote {n} agreements to {}", dir.display());
 }

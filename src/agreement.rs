@@ -148,6 +148,105 @@ pub struct Checkin {
     pub span: Span,
 }
 
+/// One `[[evaluations]]` entry: a review the pair held.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    /// Day the review was held.
+    pub date: Option<Sp<NaiveDate>>,
+    /// Who took part (roles).
+    pub by: Option<Sp<Vec<Sp<String>>>>,
+    /// The final review of the relationship.
+    pub closing: Option<Sp<bool>>,
+    /// Reflection: what works.
+    pub working: Option<Sp<String>>,
+    /// Reflection: what to change.
+    pub improve: Option<Sp<String>>,
+    /// Goals reviewed.
+    pub progress: Vec<Progress>,
+    /// The entry's header.
+    pub span: Span,
+}
+
+impl Evaluation {
+    /// True when marked as the closing review.
+    pub fn is_closing(&self) -> bool {
+        self.closing.as_ref().is_some_and(|c| c.value)
+    }
+}
+
+/// One goal's progress in an evaluation.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// The goal's number (1-based, in file order).
+    pub goal: Option<Sp<i64>>,
+    /// Where the goal stands.
+    pub status: Option<Sp<GoalStatus>>,
+    /// A short note.
+    pub note: Option<Sp<String>>,
+    /// The entry.
+    pub span: Span,
+}
+
+/// Where a goal stands at a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoalStatus {
+    /// Work has not begun.
+    NotStarted,
+    /// Progressing as planned.
+    OnTrack,
+    /// Progressing, but later than planned.
+    Behind,
+    /// Met, by its measure.
+    Achieved,
+    /// Given up, by agreement.
+    Dropped,
+}
+
+impl GoalStatus {
+    /// Every status, in the order a goal usually moves through them.
+    pub const ALL: [GoalStatus; 5] =
+        [GoalStatus::NotStarted, GoalStatus::OnTrack, GoalStatus::Behind, GoalStatus::Achieved, GoalStatus::Dropped];
+
+    /// The name written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalStatus::NotStarted => "not-started",
+            GoalStatus::OnTrack => "on-track",
+            GoalStatus::Behind => "behind",
+            GoalStatus::Achieved => "achieved",
+            GoalStatus::Dropped => "dropped",
+        }
+    }
+
+    /// Parses the name written in files.
+    pub fn parse(s: &str) -> Option<GoalStatus> {
+        GoalStatus::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+
+    /// Achieved or dropped: nothing more to do for the goal.
+    pub fn is_settled(self) -> bool {
+        matches!(self, GoalStatus::Achieved | GoalStatus::Dropped)
+    }
+
+    /// In plain words ("on track").
+    pub fn in_words(self) -> &'static str {
+        match self {
+            GoalStatus::NotStarted => "not started",
+            GoalStatus::OnTrack => "on track",
+            GoalStatus::Behind => "behind",
+            GoalStatus::Achieved => "achieved",
+            GoalStatus::Dropped => "dropped",
+        }
+    }
+}
+
+impl std::fmt::Display for GoalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `[termination]`.
 #[derive(Debug, Clone, Default)]
 pub struct Termination {
@@ -196,6 +295,8 @@ pub struct Agreement {
     pub extensions: Vec<Extension>,
     /// `[[checkins]]`.
     pub checkins: Vec<Checkin>,
+    /// `[[evaluations]]`.
+    pub evaluations: Vec<Evaluation>,
     /// `[termination]`.
     pub termination: Option<Termination>,
 }
@@ -263,6 +364,7 @@ pub mod keys {
         "signatures",
         "extensions",
         "checkins",
+        "evaluations",
         "termination",
     ];
     /// `[mentor]`, `[mentee]`, `[lead]`.
@@ -281,6 +383,10 @@ pub mod keys {
     pub const EXTENSION: &[&str] = &["months", "weeks", "agreed", "by"];
     /// `[[checkins]]`.
     pub const CHECKIN: &[&str] = &["date", "by", "note"];
+    /// `[[evaluations]]`.
+    pub const EVALUATION: &[&str] = &["date", "by", "closing", "working", "improve", "progress"];
+    /// One entry of `evaluations.progress`.
+    pub const PROGRESS: &[&str] = &["goal", "status", "note"];
     /// `[termination]`.
     pub const TERMINATION: &[&str] = &["date", "by", "notice", "reason", "reported", "hearing"];
 }
@@ -393,6 +499,17 @@ impl Reader<'_> {
             },
             _ => {
                 self.wrong_type(&join(path, key), "a whole number", v);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, t: &Table<'_>, path: &str, key: &str) -> Option<Sp<bool>> {
+        let v = t.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(Sp::new(*b, v.span())),
+            _ => {
+                self.wrong_type(&join(path, key), "true or false", v);
                 None
             }
         }
@@ -679,6 +796,16 @@ impl Reader<'_> {
             a.checkins.push(c);
         }
 
+        for (t, span) in self.tables(root, "evaluations", keys::EVALUATION) {
+            let e = self.evaluation(t, span);
+            for key in ["date", "by"] {
+                if !t.contains_key(key) {
+                    self.missing("evaluations", key, &e.span);
+                }
+            }
+            a.evaluations.push(e);
+        }
+
         if let Some((t, span)) = self.table(root, "termination", keys::TERMINATION) {
             let term = Termination {
                 date: self.date(t, "termination", "date"),
@@ -697,6 +824,70 @@ impl Reader<'_> {
             a.termination = Some(term);
         }
         Some(a)
+    }
+}
+
+impl Reader<'_> {
+    fn evaluation(&mut self, t: &Table<'_>, span: Span) -> Evaluation {
+        const PATH: &str = "evaluations";
+        let mut e = Evaluation {
+            date: self.date(t, PATH, "date"),
+            by: self.strings(t, PATH, "by"),
+            closing: self.boolean(t, PATH, "closing"),
+            working: self.string(t, PATH, "working"),
+            improve: self.string(t, PATH, "improve"),
+            progress: Vec::new(),
+            span,
+        };
+        let Some((items, _)) = self.array(t, PATH, "progress") else { return e };
+        for (i, item) in items.iter().enumerate() {
+            let DeValue::Table(p) = item.get_ref() else {
+                self.wrong_type(&format!("evaluations.progress[{}]", i + 1), "a table", item);
+                continue;
+            };
+            let path = "evaluations.progress";
+            self.known_keys(p, path, keys::PROGRESS);
+            let status = p.get("status").and_then(|v| match v.get_ref() {
+                DeValue::String(s) => match GoalStatus::parse(s) {
+                    Some(g) => Some(Sp::new(g, v.span())),
+                    None => {
+                        let names = GoalStatus::ALL.map(GoalStatus::as_str);
+                        let mut d = Diagnostic::new(
+                            Code::WrongType,
+                            v.span(),
+                            format!("`{path}.status` is \"{s}\"; expected {}", names.join(", ")),
+                        );
+                        if let Some(close) = suggest::closest(s, names.iter().copied()) {
+                            let quoted = toml_edit::Value::from(close).to_string();
+                            d = d.with_help(format!("did you mean \"{close}\"?")).with_fix(Fix::replace(
+                                v.span(),
+                                quoted,
+                                format!("write the status as \"{close}\""),
+                            ));
+                        }
+                        self.push(d);
+                        None
+                    }
+                },
+                _ => {
+                    self.wrong_type(&format!("{path}.status"), "a string", v);
+                    None
+                }
+            });
+            let entry = Progress {
+                goal: self.integer(p, path, "goal"),
+                status,
+                note: self.string(p, path, "note"),
+                span: item.span(),
+            };
+            for key in ["goal", "status"] {
+                if !p.contains_key(key) {
+                    self.missing(path, key, &entry.span);
+                }
+            }
+            e.progress.push(entry);
+        }
+        e
     }
 }
 

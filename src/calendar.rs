@@ -11,6 +11,7 @@ use icalendar::{Calendar, Component, Event, EventLike};
 
 use crate::agreement::Agreement;
 use crate::derived::Derived;
+use crate::evaluation::Checkpoint;
 use crate::timeline::Frequency;
 
 /// Why no calendar could be made.
@@ -149,17 +150,23 @@ pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -
     }
     cal.push(sessions.done());
 
-    // Review checkpoints.
-    let reviews: Vec<NaiveDate> = derived.review_dates.iter().copied().filter(|d| in_term(*d)).collect();
-    for (i, day) in reviews.iter().enumerate() {
-        cal.push(all_day(
-            uid(&format!("review-{}", i + 1)),
-            *day,
-            &format!("Review checkpoint {} of {}: {pair}", i + 1, reviews.len()),
-            "Evaluate together: progress on each goal, what works in the sessions, what to change. \
-             Then record a check-in for the program team (mentor-agree checkin).",
-            stamp,
-        ));
+    // Review checkpoints, marked once an evaluation holds them.
+    let reviews: Vec<&Checkpoint> = derived.checkpoints.iter().filter(|c| in_term(c.date)).collect();
+    for (i, c) in reviews.iter().enumerate() {
+        let held = c.evaluation.and_then(|e| a.evaluations[e].date.as_ref()).filter(|_| c.status.is_held());
+        let (title, text) = match held {
+            Some(on) => (
+                format!("Review checkpoint {} of {} (held): {pair}", i + 1, reviews.len()),
+                format!("Held on {}, and recorded in the agreement.", crate::timeline::long_date(on.value)),
+            ),
+            None => (
+                format!("Review checkpoint {} of {}: {pair}", i + 1, reviews.len()),
+                "Evaluate together: progress on each goal, what works in the sessions, what to change. \
+                 Then record the review (mentor-agree evaluate)."
+                    .to_string(),
+            ),
+        };
+        cal.push(all_day(uid(&format!("review-{}", i + 1)), c.date, &title, &text, stamp));
     }
 
     // Goal due dates.

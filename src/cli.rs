@@ -123,6 +123,24 @@ pub enum Command {
     #[command(display_order = 8)]
     Checkin(CheckinArgs),
 
+    /// Record a review the pair held: reflection and where each goal stands.
+    ///
+    /// Appends an [[evaluations]] entry. On a terminal, without --goal, it asks
+    /// for each open goal's status (showing the goal, its measure and where it
+    /// stood), then what works and what to change, and whether this is the
+    /// closing review. Off a terminal, the flags say everything. Evaluations are
+    /// not part of the terms: recording one never makes a signature stale.
+    #[command(after_help = "Examples:\n  mentor-agree evaluate FILE\n  \
+                      mentor-agree evaluate FILE --goal 1=achieved:\"3 retrospectives run\" --goal 2=behind \\\n      \
+                      --working \"Fortnightly suits us\" --improve \"Send the agenda a day ahead\"\n  \
+                      mentor-agree evaluate FILE --closing --goal 2=achieved --date 2027-06-01\n\n\
+                      Statuses: not-started, on-track, behind, achieved, dropped. Goals are numbered\n\
+                      1, 2, … in the order of the file's [[goals]].\n\n\
+                      Exit status: 0 recorded, 1 refused (the file is unchanged), 2 could not run,\n\
+                      130 cancelled.")]
+    #[command(display_order = 8)]
+    Evaluate(EvaluateArgs),
+
     /// Record the end of an agreement by written notice.
     ///
     /// Adds a [termination] table with notice = "written". Either party may end
@@ -478,6 +496,65 @@ pub struct CheckinArgs {
     /// A short progress note (never confidential session content).
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+}
+
+/// `evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// File, date, dry run.
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Who took part (repeat for each; default: mentor and mentee).
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub by: Vec<Reporter>,
+    /// A goal's status, by number: N=STATUS or N=STATUS:NOTE (repeat for each goal).
+    #[arg(long, value_name = "N=STATUS[:NOTE]", value_parser = parse_goal_update)]
+    pub goal: Vec<GoalUpdate>,
+    /// Reflection: what works.
+    #[arg(long, value_name = "TEXT")]
+    pub working: Option<String>,
+    /// Reflection: what to change.
+    #[arg(long, value_name = "TEXT")]
+    pub improve: Option<String>,
+    /// This is the final review of the relationship.
+    #[arg(long)]
+    pub closing: bool,
+}
+
+/// One `--goal N=STATUS[:NOTE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalUpdate {
+    /// Goal number, 1-based.
+    pub goal: u32,
+    /// The status now.
+    pub status: crate::agreement::GoalStatus,
+    /// A short note.
+    pub note: Option<String>,
+}
+
+/// Parses `N=STATUS` or `N=STATUS:NOTE`.
+pub fn parse_goal_update(s: &str) -> Result<GoalUpdate, String> {
+    use crate::agreement::GoalStatus;
+    let (n, rest) = s.split_once('=').ok_or_else(|| format!("`{s}` is not N=STATUS (e.g. 1=achieved)"))?;
+    let goal = n
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("`{}` is not a goal number: goals are numbered 1, 2, … in file order", n.trim()))?;
+    let (status, note) = match rest.split_once(':') {
+        Some((st, note)) => (st, Some(note.trim().to_string()).filter(|n| !n.is_empty())),
+        None => (rest, None),
+    };
+    let status = status.trim();
+    let status = GoalStatus::parse(status).ok_or_else(|| {
+        let names = GoalStatus::ALL.map(GoalStatus::as_str);
+        let hint = crate::suggest::closest(status, names.iter().copied())
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        format!("`{status}` is not a goal status: {hint}use one of {}", names.join(", "))
+    })?;
+    Ok(GoalUpdate { goal, status, note })
 }
 
 /// Who ends an agreement.

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::agreement::Agreement;
+use crate::agreement::{Agreement, GoalStatus};
+use crate::evaluation::{self, Checkpoint};
 use crate::program::{Program, Role};
 use crate::timeline::{self, Frequency, Length};
 
@@ -76,6 +77,14 @@ pub struct Derived {
     pub next_review: Option<NaiveDate>,
     /// Latest check-in date.
     pub last_checkin: Option<NaiveDate>,
+    /// Each planned checkpoint and whether it was held (see [`crate::evaluation`]).
+    pub checkpoints: Vec<Checkpoint>,
+    /// Each goal's current status, in goal order (`None`: not yet reviewed).
+    pub goal_status: Vec<Option<GoalStatus>>,
+    /// Latest evaluation date.
+    pub last_evaluation: Option<NaiveDate>,
+    /// Date of the closing evaluation, if one is recorded.
+    pub closing_evaluation: Option<NaiveDate>,
     /// Required roles with a current signature.
     pub signed: Vec<Role>,
     /// Required roles without a current signature (missing or stale).
@@ -115,6 +124,11 @@ pub fn term_length(a: &Agreement) -> Option<Length> {
 }
 
 impl Derived {
+    /// Goals whose current status is achieved.
+    pub fn goals_achieved(&self) -> usize {
+        self.goal_status.iter().filter(|s| **s == Some(GoalStatus::Achieved)).count()
+    }
+
     /// Derives every value; `digest` is the current terms digest.
     pub fn compute(a: &Agreement, program: &Program, digest: Option<&str>, today: NaiveDate) -> Derived {
         let start = a.term.as_ref().and_then(|t| t.start.as_ref()).map(|s| s.value);
@@ -163,6 +177,20 @@ impl Derived {
             State::Ended
         };
 
+        let dated = evaluation::dated(a);
+        let termination_day = a.termination.as_ref().and_then(|t| t.date.as_ref()).map(|d| d.value);
+        let checkpoints = evaluation::checkpoints(
+            &review_dates,
+            &dated,
+            program.rules.reviews.grace_days,
+            today,
+            matches!(state, State::Ended | State::Terminated),
+            termination_day,
+        );
+        let goal_status = evaluation::goal_statuses(a, &dated);
+        let last_evaluation = dated.last().map(|(d, _)| *d);
+        let closing_evaluation = dated.iter().rev().find(|(_, i)| a.evaluations[*i].is_closing()).map(|(d, _)| *d);
+
         let session_count =
             frequency.zip(start).zip(last_day).map(|((f, s), l)| timeline::sessions_until(f, s, l, 10_000));
 
@@ -180,6 +208,10 @@ impl Derived {
             review_dates,
             next_review,
             last_checkin,
+            checkpoints,
+            goal_status,
+            last_evaluation,
+            closing_evaluation,
             signed,
             missing,
             digest: digest.map(str::to_string),

@@ -182,6 +182,13 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_goal_status_is_corrected() {
+        let text = "format = 1\n[[evaluations]]\ndate = 2027-01-10\nprogress = [{ goal = 1, status = \"on-trak\" }]\n";
+        let fixed = fix(text, Which::Safe);
+        assert_eq!(fixed.text, text.replace("on-trak", "on-track"));
+    }
+
+    #[test]
     fn no_rename_onto_a_key_that_is_there() {
         let fixed = fix("format = 1\n[term]\nstart = 2026-12-07\nstrat = 2026-12-08\n", Which::Safe);
         assert!(fixed.applied.is_empty(), "{:?}", fixed.applied);

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod derived;
 pub mod diagnostic;
 pub mod edit;
+pub mod evaluation;
 pub mod fix;
 pub mod lsp;
 pub mod program;

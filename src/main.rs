@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Terms(args) => commands::terms::run(args),
         Command::Extend(args) => commands::extend::run(args, &cli.global),
         Command::Checkin(args) => commands::checkin::run(args, &cli.global),
+        Command::Evaluate(args) => commands::evaluate::run(args, &cli.global),
         Command::Terminate(args) => commands::terminate::run(args, &cli.global),
         Command::Status(args) => commands::status::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),

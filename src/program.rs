@@ -156,11 +156,15 @@ pub struct ReviewRules {
     pub required: bool,
     /// Longest gap between start, checkpoints and end.
     pub max_gap_months: u32,
+    /// A checkpoint counts as held on time when an evaluation is dated within this many days of it.
+    pub grace_days: u32,
+    /// An ended agreement needs an evaluation marked `closing = true`.
+    pub require_closing: bool,
 }
 
 impl Default for ReviewRules {
     fn default() -> Self {
-        ReviewRules { required: true, max_gap_months: 3 }
+        ReviewRules { required: true, max_gap_months: 3, grace_days: 14, require_closing: true }
     }
 }
 
@@ -301,6 +305,8 @@ pub struct Clauses {
     pub termination: String,
     /// The program team's right to intervene.
     pub intervention: String,
+    /// How reviews are held: evaluating progress and reflecting.
+    pub evaluation: String,
     /// Not a legal document.
     pub disclaimer: String,
 }
@@ -326,6 +332,7 @@ struct ClauseOverrides {
     confidentiality: Option<String>,
     termination: Option<String>,
     intervention: Option<String>,
+    evaluation: Option<String>,
     disclaimer: Option<String>,
 }
 
@@ -420,6 +427,7 @@ impl Program {
             confidentiality,
             termination,
             intervention,
+            evaluation,
             disclaimer
         );
         Ok(Program {

@@ -432,6 +432,60 @@ pub struct CheckinCtx {
     pub note: Option<String>,
 }
 
+/// One planned review checkpoint and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointCtx {
+    /// The planned day.
+    pub date: NaiveDate,
+    /// held, held-late, due, overdue, missed or upcoming.
+    pub status: &'static str,
+    /// The status in words ("held late").
+    pub status_words: &'static str,
+    /// The day of the evaluation that held it.
+    pub held_on: Option<NaiveDate>,
+}
+
+/// One of `evaluations`, in date order.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationCtx {
+    /// 1-based, in date order.
+    pub number: usize,
+    /// Day it was held.
+    pub date: Option<NaiveDate>,
+    /// Who took part.
+    pub by: Vec<String>,
+    /// The closing review.
+    pub closing: bool,
+    /// What works.
+    pub working: Option<String>,
+    /// What to change.
+    pub improve: Option<String>,
+}
+
+/// One goal's status at one evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCtx {
+    /// The status as written ("on-track").
+    pub status: &'static str,
+    /// In words ("on track").
+    pub words: &'static str,
+    /// The note given with it.
+    pub note: Option<String>,
+}
+
+/// One goal across the evaluations: a row of the progress table.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalProgressCtx {
+    /// The goal's number.
+    pub number: usize,
+    /// The goal.
+    pub goal: Option<String>,
+    /// Its status at each evaluation, in date order (null where that review left it out).
+    pub statuses: Vec<Option<StatusCtx>>,
+    /// Its current status (null: not yet reviewed).
+    pub current: Option<StatusCtx>,
+}
+
 /// `termination`.
 #[derive(Debug, Clone, Serialize)]
 pub struct TerminationCtx {
@@ -615,6 +669,14 @@ pub struct AgreementContext {
     pub extensions: Vec<ExtensionCtx>,
     /// `[[checkins]]`.
     pub checkins: Vec<CheckinCtx>,
+    /// Planned review checkpoints, each marked held, overdue, upcoming, ….
+    pub checkpoints: Vec<CheckpointCtx>,
+    /// `[[evaluations]]`, in date order.
+    pub evaluations: Vec<EvaluationCtx>,
+    /// Each goal's status at each evaluation.
+    pub progress: Vec<GoalProgressCtx>,
+    /// Goals whose current status is achieved.
+    pub goals_achieved: usize,
     /// `[termination]` (null unless terminated or about to be).
     pub termination: Option<TerminationCtx>,
     /// Derived values.
@@ -643,6 +705,67 @@ fn text(s: &Option<Sp<String>>) -> Option<String> {
 
 fn date(s: &Option<Sp<NaiveDate>>) -> Option<NaiveDate> {
     s.as_ref().map(|s| s.value)
+}
+
+fn status_ctx(status: crate::agreement::GoalStatus, note: Option<String>) -> StatusCtx {
+    StatusCtx { status: status.as_str(), words: status.in_words(), note }
+}
+
+/// Checkpoints, evaluations in date order, and the goal × evaluation table.
+fn evaluation_ctx(
+    a: &Agreement,
+    derived: Option<&derived::Derived>,
+) -> (Vec<CheckpointCtx>, Vec<EvaluationCtx>, Vec<GoalProgressCtx>, usize) {
+    let dated = crate::evaluation::dated(a);
+    let checkpoints = derived
+        .map(|d| {
+            d.checkpoints
+                .iter()
+                .map(|c| CheckpointCtx {
+                    date: c.date,
+                    status: c.status.as_str(),
+                    status_words: c.status.in_words(),
+                    held_on: c.evaluation.and_then(|i| date(&a.evaluations[i].date)),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let evaluations = dated
+        .iter()
+        .enumerate()
+        .map(|(k, &(day, i))| {
+            let e = &a.evaluations[i];
+            EvaluationCtx {
+                number: k + 1,
+                date: Some(day),
+                by: e.by.as_ref().map(|b| b.value.iter().map(|v| v.value.clone()).collect()).unwrap_or_default(),
+                closing: e.is_closing(),
+                working: text(&e.working),
+                improve: text(&e.improve),
+            }
+        })
+        .collect();
+    let progress = a
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(g, goal)| {
+            let number = g + 1;
+            let statuses = dated
+                .iter()
+                .map(|&(_, i)| {
+                    a.evaluations[i]
+                        .progress
+                        .iter()
+                        .find(|p| p.goal.as_ref().is_some_and(|n| n.value == number as i64))
+                        .and_then(|p| p.status.as_ref().map(|s| status_ctx(s.value, text(&p.note))))
+                })
+                .collect::<Vec<_>>();
+            let current = derived.and_then(|d| d.goal_status.get(g).copied().flatten()).map(|s| status_ctx(s, None));
+            GoalProgressCtx { number, goal: text(&goal.goal), statuses, current }
+        })
+        .collect();
+    (checkpoints, evaluations, progress, derived.map_or(0, |d| d.goals_achieved()))
 }
 
 fn person(p: &Option<Person>) -> PersonCtx {
@@ -732,6 +855,7 @@ impl AgreementContext {
             None => vec![None; a.extensions.len()],
         };
 
+        let (checkpoints, evaluations, progress, goals_achieved) = evaluation_ctx(a, checked.derived.as_deref());
         let term = a.term.as_ref();
         let months = term.and_then(|t| t.months.as_ref()).map(|m| m.value);
         let weeks = term.and_then(|t| t.weeks.as_ref()).map(|w| w.value);
@@ -805,6 +929,10 @@ impl AgreementContext {
                 .iter()
                 .map(|c| CheckinCtx { date: date(&c.date), by: text(&c.by), note: text(&c.note) })
                 .collect(),
+            checkpoints,
+            evaluations,
+            progress,
+            goals_achieved,
             termination: a.termination.as_ref().map(|t| TerminationCtx {
                 date: date(&t.date),
                 by: text(&t.by),

@@ -231,6 +231,59 @@ pub struct Checkin {
     pub note: Option<String>,
 }
 
+/// Where a goal stands at a review.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GoalStatus {
+    // Work has not begun.
+    NotStarted,
+    // Progressing as planned.
+    OnTrack,
+    // Progressing, later than planned.
+    Behind,
+    // Met, by its measure.
+    Achieved,
+    // Given up, by agreement.
+    Dropped,
+}
+
+/// One goal's progress at a review.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    /// The goal's number: 1 for the first `[[goals]]` entry, and so on.
+    #[schemars(range(min = 1))]
+    pub goal: i64,
+    /// Where the goal stands: not-started, on-track, behind, achieved or dropped.
+    pub status: GoalStatus,
+    /// A short note on the goal (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A review checkpoint the pair held: who took part, what they reflected on, where each goal stands.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// Day the review was held.
+    pub date: Date,
+    /// Who took part: normally both mentor and mentee.
+    #[schemars(length(min = 1))]
+    pub by: Vec<Party>,
+    /// True for the final review of the relationship.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing: Option<bool>,
+    /// Reflection: what works well (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working: Option<String>,
+    /// Reflection: what to change (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improve: Option<String>,
+    /// The goals reviewed, by number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub progress: Vec<Progress>,
+}
+
 /// Present only once the agreement was ended early by written notice.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -293,6 +346,9 @@ pub struct Agreement {
     /// Progress reports to the program team (`mentor-agree checkin`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checkins: Vec<Checkin>,
+    /// Reviews held: reflection and goal progress (`mentor-agree evaluate`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluations: Vec<Evaluation>,
     /// Early end by written notice (`mentor-agree terminate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination: Option<Termination>,
@@ -399,6 +455,7 @@ mod tests {
             ("signatures", keys::SIGNATURE),
             ("extensions", keys::EXTENSION),
             ("checkins", keys::CHECKIN),
+            ("evaluations", keys::EVALUATION),
             ("termination", keys::TERMINATION),
         ] {
             assert_eq!(names(table(&root, key)), sorted(known), "[{key}]");
@@ -423,7 +480,7 @@ mod tests {
         let mut all = Vec::new();
         walk(&root, &mut all);
         let tables: Vec<_> = all.iter().filter(|v| v.get("properties").is_some()).collect();
-        assert_eq!(tables.len(), 10, "root plus nine table types (Person is shared)");
+        assert_eq!(tables.len(), 12, "root plus eleven table types (Person is shared)");
         for t in tables {
             assert_eq!(t["additionalProperties"], Value::Bool(false), "{t}");
             for (key, prop) in t["properties"].as_object().unwrap() {
@@ -446,5 +503,12 @@ mod tests {
         let dates = &reviews["properties"]["dates"];
         assert_eq!(dates["items"]["format"], "date", "{dates}");
         assert_eq!(root["properties"]["format"]["const"], 1);
+        let eval = table(&root, "evaluations");
+        let progress = resolve(&root, &eval["properties"]["progress"]["items"]);
+        assert_eq!(
+            resolve(&root, &progress["properties"]["status"])["enum"],
+            serde_json::json!(["not-started", "on-track", "behind", "achieved", "dropped"])
+        );
+        assert_eq!(progress["properties"]["goal"]["minimum"], 1);
     }
 }

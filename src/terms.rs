@@ -1,7 +1,7 @@
 //! The terms a signature covers: canonical bytes and their digest.
 //!
 //! Terms are the agreement's own keys as written (no defaults filled in) minus
-//! `signatures`, `extensions`, `checkins` and `termination`. The canonical form
+//! `signatures`, `extensions`, `checkins`, `evaluations` and `termination`. The canonical form
 //! is JSON with keys sorted by code point, no insignificant whitespace, and TOML
 //! dates as `"YYYY-MM-DD"` strings. Comments, key order, quoting style and table
 //! style do not change it; any change of meaning does.
@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
 /// Top-level keys that are not part of the terms (they record what happens after signing).
-pub const EXCLUDED_KEYS: [&str; 4] = ["signatures", "extensions", "checkins", "termination"];
+pub const EXCLUDED_KEYS: [&str; 5] = ["signatures", "extensions", "checkins", "evaluations", "termination"];
 
 /// Canonical terms bytes of a parsed document.
 pub fn canonical_from_table(root: &DeTable<'_>) -> String {

@@ -1,7 +1,7 @@
 //! Property: every editing command, applied to generated agreements written in
 //! many styles (comments everywhere, odd spacing, inline tables, shuffled tables,
 //! CRLF, no final newline, existing check-ins and signatures), keeps the original
-//! bytes. `checkin`, `extend` and `terminate` only append, so the original is a
+//! bytes. `checkin`, `evaluate`, `extend` and `terminate` only append, so the original is a
 //! prefix of the result; `sign` for a role that has signed before rewrites only
 //! that role's `[[signatures]]` entry, so everything before and after it is kept.
 //!
@@ -243,12 +243,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn appending_edits_keep_the_original_as_a_prefix(c in content(), s in style(), which in 0usize..3) {
+    fn appending_edits_keep_the_original_as_a_prefix(c in content(), s in style(), which in 0usize..4) {
         let (text, _) = write(&c, &s);
         let note = c.note.clone();
         let args: Vec<&str> = match which {
             0 => vec!["checkin", "--by", "mentor", "--note", &note],
             1 => vec!["extend", "--months", "2"],
+            2 => vec!["evaluate", "--goal", "1=on-track:first review", "--working", &note, "--improve", &note],
             _ => vec!["terminate", "--by", "mentee", "--reason", &note],
         };
         let after = dry_run(&text, &args)?;

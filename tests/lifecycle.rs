@@ -214,3 +214,248 @@ fn date_defaults_to_today_from_the_environment() {
     c.env("MENTOR_AGREE_TODAY", "2026-11-24").arg("checkin").arg(&file).args(["--by", "mentee"]).assert().success();
     assert!(read(&file).ends_with("date = 2026-11-24\nby = \"mentee\"\n"));
 }
+
+// ---- evaluate ----------------------------------------------------------------
+
+/// The commented fixture, signed by all three on 2026-10-20 (active from 2026-11-02).
+fn signed_pair(dir: &Path) -> std::path::PathBuf {
+    let file = copy_fixture(FIXTURE, dir);
+    sign_all(&file, "2026-10-20", PARTIES);
+    file
+}
+
+#[test]
+fn evaluate_appends_a_review_and_keeps_every_byte_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    cmd()
+        .arg("evaluate")
+        .arg(&file)
+        .args(["--date", "2026-11-20", "--goal", "1=on-track:2 retros held", "--working", "Short agendas"])
+        .args(["--improve", "Start on time"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("Recorded evaluation #1 in"));
+    let after = read(&file);
+    assert!(after.starts_with(&before), "the edit only appends");
+    assert_eq!(
+        &after[before.len()..],
+        "\n[[evaluations]]\ndate = 2026-11-20\nby = [\"mentor\", \"mentee\"]\nworking = \"Short agendas\"\n\
+         improve = \"Start on time\"\nprogress = [\n  { goal = 1, status = \"on-track\", note = \"2 retros held\" },\n]\n"
+    );
+    assert!(passes_check(&file));
+}
+
+#[test]
+fn an_evaluation_never_makes_a_signature_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let digest = support::digest(&file);
+    assert_eq!(status_of(&file)["state"], "active");
+    cmd()
+        .arg("evaluate")
+        .arg(&file)
+        .args(["--date", "2026-11-24", "--goal", "1=behind", "--closing"])
+        .assert()
+        .success();
+    assert_eq!(support::digest(&file), digest, "evaluations are outside the terms");
+    let row = status_of(&file);
+    assert_eq!(row["state"], "active");
+    assert_eq!(row["missing"], serde_json::json!([]));
+    assert_eq!(row["last_evaluation"], "2026-11-24");
+    assert!(read(&file).contains("closing = true\n"));
+}
+
+#[test]
+fn status_counts_goals_achieved_by_their_latest_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let row = status_of(&file);
+    assert_eq!((row["goals_total"].as_u64(), row["goals_achieved"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(row["last_evaluation"], serde_json::Value::Null);
+    cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-10", "--goal", "1=achieved"]).assert().success();
+    assert_eq!(status_of(&file)["goals_achieved"], 1);
+    // A later review that drops it wins over the earlier one.
+    cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-20", "--goal", "1=dropped"]).assert().success();
+    assert_eq!(status_of(&file)["goals_achieved"], 0);
+}
+
+#[test]
+fn evaluate_refuses_an_unknown_goal_and_leaves_the_file_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    let out = cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-20", "--goal", "2=achieved"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[evaluation-unknown-goal]: progress on goal 2, but the agreement has goal 1 only"),
+        "{stderr}"
+    );
+    assert_eq!(read(&file), before);
+    // The same goal twice in one review.
+    let out = cmd().arg("evaluate").arg(&file).args(["--goal", "1=achieved", "--goal", "1=behind"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("goal 1 is reviewed twice in one evaluation"));
+    assert_eq!(read(&file), before);
+}
+
+#[test]
+fn evaluate_refuses_dates_outside_the_term_and_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    for (date, why) in [("2026-10-01", "before the start (2026-11-02)"), ("2026-11-26", "after today (2026-11-25)")] {
+        let out = cmd().arg("evaluate").arg(&file).args(["--date", date]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{date}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("error[evaluation-outside-term]: evaluation dated {date}, {why}")),
+            "{stderr}"
+        );
+        assert_eq!(read(&file), before);
+    }
+}
+
+#[test]
+fn evaluate_rejects_bad_flags_before_touching_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    let before = read(&file);
+    let out = cmd().arg("evaluate").arg(&file).args(["--goal", "1=acheived"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `achieved`?"));
+    for bad in [["--goal", "0=achieved"], ["--goal", "one=achieved"], ["--working", "  "]] {
+        assert_eq!(cmd().arg("evaluate").arg(&file).args(bad).output().unwrap().status.code(), Some(2), "{bad:?}");
+    }
+    assert_eq!(read(&file), before);
+    // --dry-run prints the result and writes nothing.
+    let out = cmd().arg("evaluate").arg(&file).args(["--dry-run", "--by", "mentor"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\"]\n"));
+    assert_eq!(read(&file), before);
+}
+
+#[test]
+fn reviews_held_clear_review_overdue_and_goal_overdue() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    // Checkpoint 2027-01-02 passes; the goal is due 2027-03-15.
+    let codes = |today: &str| -> Vec<String> {
+        let out = common::cmd_on(today).args(["check", "--format", "json"]).arg(&file).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    };
+    cmd().arg("checkin").arg(&file).args(["--by", "mentee", "--date", "2026-11-25"]).assert().success();
+    assert!(codes("2027-01-08").is_empty(), "within the grace days: {:?}", codes("2027-01-08"));
+    common::cmd_on("2027-01-10").arg("checkin").arg(&file).args(["--by", "mentor"]).assert().success();
+    assert_eq!(codes("2027-01-17"), vec!["review-overdue"]);
+    common::cmd_on("2027-01-17")
+        .arg("evaluate")
+        .arg(&file)
+        .args(["--date", "2027-01-05", "--goal", "1=on-track"])
+        .assert()
+        .success();
+    assert!(codes("2027-01-17").is_empty());
+    let late = codes("2027-04-01");
+    assert!(late.contains(&"goal-overdue".to_string()), "{late:?}");
+    common::cmd_on("2027-04-01").arg("evaluate").arg(&file).args(["--goal", "1=achieved"]).assert().success();
+    assert!(!codes("2027-04-01").contains(&"goal-overdue".to_string()));
+}
+
+/// The `evaluate` questionnaire on a pseudo-terminal.
+#[cfg(unix)]
+mod evaluate_questionnaire {
+    use super::*;
+    use rexpect::process::WaitStatus;
+    use rexpect::session::PtySession;
+
+    fn spawn(file: &Path) -> PtySession {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm");
+        c.args(["--today", common::TODAY, "evaluate"]).arg(file);
+        rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
+    }
+
+    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+        p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.send(text).unwrap();
+        p.send("\r").unwrap();
+        p.flush().unwrap();
+    }
+
+    fn exit_code(p: &mut PtySession) -> i32 {
+        p.exp_eof().unwrap();
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("did not exit normally: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn answers_are_recorded_and_a_mistyped_status_is_asked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = signed_pair(dir.path());
+        let before = read(&file);
+        let mut p = spawn(&file);
+        p.exp_string("Goal 1: Facilitate my team's sprint retrospectives").unwrap();
+        p.exp_string("measure: Run 3 retrospectives rated 4/5 or better").unwrap();
+        p.exp_string("so far:  not reviewed yet").unwrap();
+        answer(&mut p, "Goal 1 now (Enter to leave it out)", "acheived");
+        p.exp_string("\"acheived\" is not a status; did you mean achieved?").unwrap();
+        answer(&mut p, "Goal 1 now (Enter to leave it out)", "achieved");
+        answer(&mut p, "Note on goal 1 (optional)", "3 retros, 4.3/5");
+        answer(&mut p, "What works well? (optional)", "Short agendas");
+        answer(&mut p, "What would you change? (optional)", "");
+        answer(&mut p, "Is this the closing review of the relationship?", "n");
+        p.exp_string("Recorded evaluation #1 in").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        let after = read(&file);
+        assert_eq!(
+            &after[before.len()..],
+            "\n[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\", \"mentee\"]\nworking = \"Short agendas\"\n\
+             progress = [\n  { goal = 1, status = \"achieved\", note = \"3 retros, 4.3/5\" },\n]\n"
+        );
+        // The goal is settled now: a second review shows it and does not ask again.
+        let mut p = spawn(&file);
+        p.exp_string("so far:  achieved").unwrap();
+        answer(&mut p, "What works well? (optional)", "");
+        answer(&mut p, "What would you change? (optional)", "");
+        answer(&mut p, "Is this the closing review of the relationship?", "y");
+        p.exp_string("Recorded closing evaluation #2").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        assert!(
+            read(&file)
+                .ends_with("\n[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\", \"mentee\"]\nclosing = true\n")
+        );
+    }
+
+    #[test]
+    fn ctrl_c_leaves_the_file_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = signed_pair(dir.path());
+        let before = read(&file);
+        let mut p = spawn(&file);
+        p.exp_string("Goal 1 now").unwrap();
+        p.send("on-tr").unwrap();
+        p.send_control('c').unwrap();
+        p.exp_string("cancelled: nothing was written").unwrap();
+        assert_eq!(exit_code(&mut p), 130);
+        assert_eq!(read(&file), before);
+        assert!(!file.with_extension("toml.lock").exists());
+    }
+}
+
+#[test]
+fn a_closing_review_can_be_recorded_after_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    // The term's last day is 2027-05-01; 14 days' grace ends on 2027-05-15.
+    let late = |args: &[&str]| common::cmd_on("2027-07-01").arg("evaluate").arg(&file).args(args).output().unwrap();
+    let out = late(&["--date", "2027-06-20"]);
+    assert_eq!(out.status.code(), Some(1), "a mid-term review cannot be dated that late");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than 14 days after the last day (2027-05-01)"));
+    let out = late(&["--date", "2027-06-20", "--closing"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -19,7 +19,7 @@ const SECTIONS: [&str; 14] = [
     "Meetings",
     "Term",
     "Goals",
-    "Review checkpoints",
+    "Evaluation and reflection",
     "Confidentiality",
     "Ending the agreement",
     "Intervention by the Micro-Mentoring Program Team",

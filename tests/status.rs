@@ -46,6 +46,8 @@ fn portfolio(dir: &Path) {
         .args(["--by", "mentor", "--date", "2026-09-20"])
         .assert()
         .success();
+    // The checkpoint of 2026-11-07 was held, so the only warning left is the silent check-ins.
+    cmd().arg("evaluate").arg(path("4-overdue.toml")).args(["--date", "2026-11-07"]).assert().success();
 
     write("5-error.toml", &base().replace("session_minutes = 45", "session_minutes = 300"));
     write("6-broken.toml", "format = 1\n[mentor\n");
@@ -92,6 +94,9 @@ fn json_has_exactly_the_documented_fields() {
         "effective",
         "next_review",
         "last_checkin",
+        "last_evaluation",
+        "goals_total",
+        "goals_achieved",
         "signed",
         "missing",
         "errors",

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod check;
 pub mod checkin;
 pub mod completions;
+pub mod evaluate;
 pub mod extend;
 pub mod init;
 pub mod lsp;

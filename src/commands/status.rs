@@ -38,6 +38,12 @@ pub struct StatusRow {
     pub next_review: Option<NaiveDate>,
     /// Latest check-in.
     pub last_checkin: Option<NaiveDate>,
+    /// Latest evaluation (review held).
+    pub last_evaluation: Option<NaiveDate>,
+    /// Number of goals.
+    pub goals_total: usize,
+    /// Goals whose current status is achieved.
+    pub goals_achieved: usize,
     /// Required roles with a current signature.
     pub signed: Vec<Role>,
     /// Required roles without one.
@@ -67,6 +73,9 @@ impl StatusRow {
             effective: d.and_then(|d| d.effective),
             next_review: d.and_then(|d| d.next_review),
             last_checkin: d.and_then(|d| d.last_checkin),
+            last_evaluation: d.and_then(|d| d.last_evaluation),
+            goals_total: a.map_or(0, |a| a.goals.len()),
+            goals_achieved: d.map_or(0, |d| d.goals_achieved()),
             signed: d.map(|d| d.signed.clone()).unwrap_or_default(),
             missing: d.map(|d| d.missing.clone()).unwrap_or_default(),
             errors: c.count(Severity::Error),

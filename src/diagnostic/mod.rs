@@ -578,6 +578,70 @@ codes! {
             date = 2026-11-01
             by = "mentee"
         "#;
+    EvaluationOutsideTerm = "evaluation-outside-term", Error,
+        "An evaluation is dated before the start, after today, or (unless it is the closing review) more than rules.reviews.grace_days after the last day.",
+        "Correct the date: a review is recorded on the day it was held.",
+        why: "An evaluation reports a review the pair held while the agreement ran; one dated outside it, or ahead of today, is a typo or a plan, not a record.",
+        example: r#"
+            [term]
+            start = 2026-12-07
+            months = 6
+
+            [[evaluations]]
+            date = 2026-11-15   # before the start
+            by = ["mentor", "mentee"]
+        "#;
+    EvaluationUnknownGoal = "evaluation-unknown-goal", Error,
+        "An evaluation's progress names a goal number the agreement does not have, or the same goal twice.",
+        "Goals are numbered 1, 2, … in file order; review each goal once per evaluation.",
+        why: "Progress is only meaningful against a goal both people agreed on; a wrong number records progress on nothing.",
+        example: r#"
+            # the agreement has two [[goals]]
+            [[evaluations]]
+            date = 2027-02-08
+            by = ["mentor", "mentee"]
+            progress = [{ goal = 3, status = "on-track" }]
+        "#;
+    EvaluationNotJoint = "evaluation-not-joint", Warning,
+        "An evaluation's `by` does not include both the mentor and the mentee.",
+        "Hold reviews together, and list both: by = [\"mentor\", \"mentee\"].",
+        why: "Evaluation and reflection are done by the pair together; a review one of them held alone misses half the picture.",
+        example: r#"
+            [[evaluations]]
+            date = 2027-02-08
+            by = ["mentor"]
+        "#;
+    ReviewOverdue = "review-overdue", Warning,
+        "A planned review checkpoint passed more than rules.reviews.grace_days ago and no evaluation was recorded for it.",
+        "Hold the review and record it with `mentor-agree evaluate`.",
+        why: "Checkpoints only help if they happen: a review that slips by unnoticed is where a pair drifts without anyone seeing it.",
+        example: r#"
+            # today is 2027-03-01, the agreement is active
+            [reviews]
+            dates = [2027-02-07]   # no [[evaluations]] near it
+        "#;
+    ClosingReviewMissing = "closing-review-missing", Warning,
+        "The agreement has ended and no evaluation is marked `closing = true` (with rules.reviews.require_closing).",
+        "Hold a final review together and record it with `mentor-agree evaluate --closing`.",
+        why: "The closing review is where the pair looks back on the whole relationship and the program learns whether mentoring worked.",
+        example: r#"
+            # the term ended; the last evaluation is not a closing one
+            [[evaluations]]
+            date = 2027-04-07
+            by = ["mentor", "mentee"]
+            closing = false
+        "#;
+    GoalOverdue = "goal-overdue", Warning,
+        "A goal's due date passed more than rules.reviews.grace_days ago and its current status is neither achieved nor dropped.",
+        "Review the goal: record it as achieved or dropped, or agree a new due date.",
+        why: "A goal past its date with no outcome is either done and unrecorded, or stuck; either way the pair should say which.",
+        example: r#"
+            # today is 2027-04-15, the agreement is active
+            [[goals]]
+            goal = "Run team retrospectives"
+            measure = "3 retrospectives run"
+            due = 2027-03-15   # no evaluation says achieved or dropped
+        "#;
     Unsigned = "unsigned", Error,
         "With `check --require-signed`: a required signature is missing.",
         "Collect the signature with `mentor-agree sign`.",
@@ -608,7 +672,9 @@ impl Code {
     pub fn autofix(self) -> Option<&'static str> {
         match self {
             Code::UnknownKey => Some("renames the key when exactly one known key is close to it"),
-            Code::WrongType => Some("unquotes a date written as a string (\"2026-12-07\" becomes 2026-12-07)"),
+            Code::WrongType => Some(
+                "unquotes a date written as a string (\"2026-12-07\" becomes 2026-12-07), and corrects a misspelt goal status when one known status is close to it",
+            ),
             Code::FormatVersion => Some("adds `format = 1` as the first line when `format` is missing"),
             Code::BadEmail => {
                 Some("removes spaces, a `mailto:` prefix and surrounding <>, when what is left is an address")
@@ -729,6 +795,12 @@ impl Diagnostic {
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self
+    }
+
+    /// Uses the registry's fix text for the code as the help line.
+    pub fn with_registry_help(self) -> Self {
+        let fix = self.code.fix();
+        self.with_help(fix)
     }
 
     /// Adds a help line.

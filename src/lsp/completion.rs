@@ -3,12 +3,12 @@
 
 use lsp_types::{CompletionItem, CompletionItemKind, Position};
 
-use super::text::{Text, key_of, keys_in_table, table_at};
-use crate::agreement::keys;
+use super::text::{Text, keys_in_table, table_at};
+use crate::agreement::{GoalStatus, keys};
 use crate::program::{Program, Role};
 
 /// Top-level keys written as `[[name]]` entries.
-const ARRAYS: &[&str] = &["goals", "signatures", "extensions", "checkins"];
+const ARRAYS: &[&str] = &["goals", "signatures", "extensions", "checkins", "evaluations"];
 /// Top-level keys that hold plain values.
 const VALUES: &[&str] = &["format", "id", "topics"];
 
@@ -24,6 +24,8 @@ fn table_keys(name: &str) -> Option<&'static [&'static str]> {
         "extensions" => keys::EXTENSION,
         "checkins" => keys::CHECKIN,
         "termination" => keys::TERMINATION,
+        "evaluations" => keys::EVALUATION,
+        "evaluations.progress" => keys::PROGRESS,
         _ => return None,
     })
 }
@@ -45,6 +47,10 @@ fn values(table: Option<&str>, key: &str, program: Option<&Program>) -> Vec<Stri
         (Some("termination"), "by") => strings(&["mentor", "mentee", "program"]),
         (Some("extensions"), "by") => strings(&["mentor", "mentee"]),
         (Some("termination"), "notice") => strings(&["written"]),
+        (Some("evaluations"), "by") => strings(&["mentor", "mentee", "lead"]),
+        (Some("evaluations" | "evaluations.progress"), "status") => {
+            GoalStatus::ALL.iter().map(|s| s.as_str().to_string()).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -52,7 +58,6 @@ fn values(table: Option<&str>, key: &str, program: Option<&Program>) -> Vec<Stri
 /// The completions at `pos`.
 pub fn complete(text: &Text<'_>, program: Option<&Program>, pos: Position) -> Vec<CompletionItem> {
     let line_no = pos.line as usize;
-    let line = text.line(line_no);
     let start = text.line_range(line_no).start;
     let before = &text.text[start..text.offset(pos).max(start)];
     let table = table_at(text, line_no);
@@ -68,9 +73,13 @@ pub fn complete(text: &Text<'_>, program: Option<&Program>, pos: Position) -> Ve
             .collect();
     }
 
-    // After `key =`: the values it takes.
-    if let Some(eq) = before.find('=') {
-        let Some(key) = key_of(line) else { return Vec::new() };
+    // After `key =`: the values it takes (the nearest key, for inline tables).
+    if let Some(eq) = before.rfind('=') {
+        let head = before[..eq].trim_end();
+        let key = &head[head.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-').len()..];
+        if key.is_empty() {
+            return Vec::new();
+        }
         let quoted = before[eq + 1..].contains('"');
         let name = table.as_ref().map(|(n, _, _)| n.as_str());
         return values(name, key, program)
@@ -134,5 +143,7 @@ mod tests {
         assert_eq!(labels(text, 1, 12), ["weekly", "fortnightly", "monthly", "every 3 weeks"]);
         assert_eq!(labels(text, 3, 8), ["mentor", "mentee", "lead"]);
         assert!(labels(text, 4, 1).contains(&"term".to_string()));
+        let inline = "[[evaluations]]\nprogress = [{ goal = 1, status = \"";
+        assert_eq!(labels(inline, 1, 38), ["not-started", "on-track", "behind", "achieved", "dropped"]);
     }
 }

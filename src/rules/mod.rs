@@ -9,6 +9,7 @@ use crate::derived::Derived;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::Program;
 
+pub mod evaluations;
 pub mod goals;
 pub mod lifecycle;
 pub mod parties;
@@ -51,6 +52,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     goals::check(ctx, out);
     signatures::check(ctx, out);
     lifecycle::check(ctx, out);
+    evaluations::check(ctx, out);
 }
 
 /// Applies the program's `[levels]`: changes severities, drops codes turned off.

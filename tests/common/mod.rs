@@ -10,8 +10,13 @@ pub const TODAY: &str = "2026-11-25";
 
 /// The binary, with a fixed today, no colour, and no inherited MENTOR_AGREE_TODAY.
 pub fn cmd() -> Command {
+    cmd_on(TODAY)
+}
+
+/// The binary as [`cmd`] makes it, with another day as today.
+pub fn cmd_on(today: &str) -> Command {
     let mut c = Command::cargo_bin("mentor-agree").expect("binary builds");
-    c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").arg("--today").arg(TODAY);
+    c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").arg("--today").arg(today);
     c
 }
 
