@@ -92,11 +92,14 @@ pub enum Command {
     /// Print the canonical terms bytes that signatures cover.
     ///
     /// Prints exactly the bytes whose SHA-256 a signature's `terms` holds (no
-    /// trailing newline), e.g. to sign them with `ssh-keygen -Y sign`.
+    /// trailing newline). With --statement ROLE, prints the statement an SSH
+    /// signature covers instead (role, name, date and terms digest, no trailing
+    /// newline), to sign or verify it with `ssh-keygen -Y`.
     #[command(display_order = 11)]
     #[command(
         after_help = "Examples:\n  mentor-agree terms FILE --digest          # what a signature's `terms` holds\n  \
-                      mentor-agree terms FILE | ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n mentor-agree"
+                      mentor-agree terms FILE --statement mentee --date 2026-11-24 | ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n mentor-agree\n  \
+                      mentor-agree terms FILE --statement mentor | ssh-keygen -Y verify -f allowed_signers -I ada@example.org -n mentor-agree -s ada.sig"
     )]
     Terms(TermsArgs),
 
@@ -162,6 +165,23 @@ pub enum Command {
                       mentor-agree status agreements/ --format json")]
     #[command(display_order = 4)]
     Status(StatusArgs),
+
+    /// What the program team should act on: overdue first, then by date.
+    ///
+    /// Goes through every agreement and lists each action it asks for, with the
+    /// command that resolves it: signatures to collect or renew, check-ins,
+    /// reviews and goals due or overdue, terms ending without a closing review,
+    /// files with errors. An item's date is the day the action is due by; its
+    /// days are counted from today (negative: overdue). With no paths, the
+    /// program's agreements folder.
+    #[command(after_help = "Examples:\n  mentor-agree agenda\n  mentor-agree agenda --within 30\n  \
+                      mentor-agree agenda --format md > weekly.md      # an issue body or a weekly email\n\n\
+                      Kinds: problems, unsigned, stale, checkin-overdue, checkin-due, review-due,\n\
+                      review-overdue, goal-due, goal-overdue, term-ending, closing-review-missing.\n\n\
+                      Exit status: 0 nothing overdue, 1 something overdue (or a file with errors),\n\
+                      2 could not run.")]
+    #[command(display_order = 4)]
+    Agenda(AgendaArgs),
 
     /// Sign an agreement, or renew a signature after the terms changed.
     ///
@@ -404,6 +424,19 @@ pub struct TermsArgs {
     /// Print the `sha256:` digest instead of the bytes.
     #[arg(long)]
     pub digest: bool,
+    /// Print the statement an SSH signature by ROLE covers instead: the role, the
+    /// name, the date and the terms digest. Pipe it to `ssh-keygen -Y sign -n
+    /// mentor-agree` to sign, or to `ssh-keygen -Y verify` to check a signature.
+    #[arg(long, value_enum, value_name = "ROLE", conflicts_with = "digest")]
+    pub statement: Option<Party>,
+    /// With --statement: the signer's name (default: the name in ROLE's signature,
+    /// else the name the agreement gives that party).
+    #[arg(long, value_name = "NAME", requires = "statement")]
+    pub name: Option<String>,
+    /// With --statement: the day of signing (default: the date of ROLE's
+    /// signature, else today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "statement")]
+    pub date: Option<NaiveDate>,
 }
 
 /// `--date`, `--dry-run` and the file, shared by the editing commands.
@@ -607,6 +640,36 @@ pub enum StatusFormat {
     Table,
     /// A JSON array, one object per agreement.
     Json,
+    /// CSV with a header row (RFC 4180), for spreadsheets; cells that a
+    /// spreadsheet would run as a formula start with `'`.
+    Csv,
+}
+
+/// `agenda --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AgendaFormat {
+    /// A table for people (fits 80 columns).
+    #[default]
+    Table,
+    /// A JSON array of items.
+    Json,
+    /// Markdown: a ready issue body or weekly email.
+    Md,
+    /// GitHub Actions annotations, one per item.
+    Github,
+}
+
+/// `agenda`.
+#[derive(Debug, Args)]
+pub struct AgendaArgs {
+    /// Files or folders (default: the program's agreements folder).
+    pub paths: Vec<PathBuf>,
+    /// How many days ahead to look for upcoming actions.
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    pub within: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AgendaFormat::Table)]
+    pub format: AgendaFormat,
 }
 
 /// `status`.
@@ -642,12 +705,15 @@ pub struct SignArgs {
     /// The signer's name (default: the name the agreement gives that party).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Sign the terms with this SSH key: an OpenSSH private key file, or a public
-    /// key file (*.pub) whose private key ssh-agent holds.
+    /// Sign with this SSH key: an OpenSSH private key file, or a public key file
+    /// (*.pub) whose private key ssh-agent holds. The SSH signature covers the
+    /// statement `mentor-agree terms FILE --statement ROLE` prints, and its signer is
+    /// the party's email.
     #[arg(long, value_name = "KEY_FILE")]
     pub key: Option<PathBuf>,
-    /// The principal the allowed_signers file lists the key under (default: that party's email).
-    #[arg(long, value_name = "PRINCIPAL", requires = "key")]
+    /// No longer chooses the principal: the signer is always the party's email.
+    /// Accepted when it is that email, refused otherwise.
+    #[arg(long, value_name = "PRINCIPAL", requires = "key", hide = true)]
     pub signer: Option<String>,
 }
 

@@ -5,6 +5,7 @@
 //! checks one against the other, [`checker`] ties them together per file, and
 //! [`commands`] implements each subcommand.
 
+pub mod agenda;
 pub mod agreement;
 pub mod atomic;
 pub mod calendar;
@@ -15,6 +16,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod edit;
 pub mod evaluation;
+pub mod export;
 pub mod fix;
 pub mod lsp;
 pub mod program;

@@ -13,12 +13,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args, &cli.global),
-        Command::Terms(args) => commands::terms::run(args),
+        Command::Terms(args) => commands::terms::run(args, &cli.global),
         Command::Extend(args) => commands::extend::run(args, &cli.global),
         Command::Checkin(args) => commands::checkin::run(args, &cli.global),
         Command::Evaluate(args) => commands::evaluate::run(args, &cli.global),
         Command::Terminate(args) => commands::terminate::run(args, &cli.global),
         Command::Status(args) => commands::status::run(args, &cli.global),
+        Command::Agenda(args) => commands::agenda::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
         Command::Schema(args) => commands::schema::run(args, &cli.global),

@@ -303,6 +303,13 @@ fn long_date_filter(value: Value, _: Kwargs, _: &State) -> Value {
     }
 }
 
+/// [`escape_markdown`] into a new string.
+pub fn markdown_text(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len() + 8);
+    escape_markdown(input, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("escaping keeps UTF-8")
+}
+
 /// Escapes text for Markdown: backslash before every character that could start
 /// markup (emphasis, code, links, HTML, table cells, headings, entities), and line
 /// breaks folded to spaces so a value stays on its line (and in its table cell).
@@ -1201,9 +1208,7 @@ mod tests {
     use super::*;
 
     fn md(s: &str) -> String {
-        let mut out = Vec::new();
-        escape_markdown(s, &mut out).unwrap();
-        String::from_utf8(out).unwrap()
+        markdown_text(s)
     }
 
     #[test]

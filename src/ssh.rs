@@ -1,7 +1,8 @@
-//! SSH signatures: SSHSIG over the canonical terms, and OpenSSH `allowed_signers` files.
+//! SSH signatures: SSHSIG over a signature statement, and OpenSSH `allowed_signers` files.
 //!
 //! A signature is what `ssh-keygen -Y sign -n mentor-agree` makes over the bytes
-//! `mentor-agree terms FILE` prints; it verifies with `ssh-keygen -Y verify` against
+//! `mentor-agree terms FILE --statement ROLE` prints (the role, name, date and terms
+//! digest, see [`crate::terms::statement`]); it verifies with `ssh-keygen -Y verify` against
 //! the program's allowed_signers file, which has the format of OpenSSH's
 //! `ALLOWED SIGNERS` (the file git's `gpg.ssh.allowedSignersFile` names):
 //!
@@ -257,13 +258,10 @@ impl SshVerifier for AllowedSigners {
         }
         let signer = PublicKey::new(sig.public_key().clone(), "");
         if let Err(e) = signer.verify(NAMESPACE, message, &sig) {
-            return SshVerdict::Invalid(match e {
-                ssh_key::Error::Crypto => {
-                    "it was not made over these terms (they changed after signing, or the signature was altered)"
-                        .to_string()
-                }
-                other => format!("it cannot be checked ({other})"),
-            });
+            return match e {
+                ssh_key::Error::Crypto => SshVerdict::Mismatch,
+                other => SshVerdict::Invalid(format!("it cannot be checked ({other})")),
+            };
         }
         self.trust(principal, sig.public_key(), date)
     }
@@ -349,7 +347,7 @@ impl SigningKey {
         }
     }
 
-    /// Signs `message` (canonical terms bytes) with namespace `mentor-agree`, armored as
+    /// Signs `message` (a signature statement) with namespace `mentor-agree`, armored as
     /// `ssh-keygen -Y sign` writes it (SHA-512, lines of 70 characters), ending in a newline.
     pub fn sign(&self, message: &[u8]) -> Result<String, SshError> {
         match self {
@@ -449,7 +447,7 @@ fn sign_with_agent(path: &Path, key: &PublicKey, message: &[u8]) -> Result<Strin
             ))
         })?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(message).map_err(|e| key_err(format!("cannot pass the terms to ssh-keygen ({e})")))?;
+        stdin.write_all(message).map_err(|e| key_err(format!("cannot pass the statement to ssh-keygen ({e})")))?;
     }
     let out = child.wait_with_output().map_err(|e| key_err(format!("ssh-keygen failed ({e})")))?;
     if !out.status.success() {
@@ -678,9 +676,7 @@ mod tests {
         let armored = sign(&k, Path::new("k"), TERMS).unwrap();
         let s = signers(&format!("ada@example.org {}\n", public_line(&k)));
         let d = day("2026-11-25");
-        assert!(
-            matches!(s.verify("ada@example.org", &armored, br#"{"format":2}"#, d), SshVerdict::Invalid(w) if w.contains("not made over these terms"))
-        );
+        assert_eq!(s.verify("ada@example.org", &armored, br#"{"format":2}"#, d), SshVerdict::Mismatch);
         assert!(
             matches!(s.verify("ada@example.org", "hello", TERMS, d), SshVerdict::Invalid(w) if w.contains("not an armored SSH signature"))
         );

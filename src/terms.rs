@@ -81,6 +81,33 @@ fn write_string(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }
 
+/// Version of the signature statement layout, written into every statement.
+pub const STATEMENT_VERSION: u32 = 1;
+
+/// The bytes an SSH signature covers: who signed (role and name), when (date) and
+/// what (the terms digest), as compact JSON with keys in code-point order and no
+/// final newline:
+///
+/// ```text
+/// {"date":"2026-11-20","name":"Ada Lovelace","role":"mentor","statement":1,"terms":"sha256:…"}
+/// ```
+///
+/// Strings are escaped as in the canonical terms; the name is taken exactly as the
+/// signature writes it. `mentor-agree terms FILE --statement ROLE` prints these bytes.
+pub fn statement(role: &str, name: &str, date: chrono::NaiveDate, digest: &str) -> String {
+    let mut out = String::with_capacity(160 + name.len());
+    out.push_str("{\"date\":");
+    write_string(&mut out, &date.format("%Y-%m-%d").to_string());
+    out.push_str(",\"name\":");
+    write_string(&mut out, name);
+    out.push_str(",\"role\":");
+    write_string(&mut out, role);
+    let _ = write!(out, ",\"statement\":{STATEMENT_VERSION},\"terms\":");
+    write_string(&mut out, digest);
+    out.push('}');
+    out
+}
+
 /// Canonical terms of agreement text, or `None` if it is not valid TOML.
 pub fn canonical(text: &str) -> Option<String> {
     DeTable::parse(text).ok().map(|t| canonical_from_table(t.get_ref()))
@@ -151,6 +178,24 @@ by = ["mentor", "mentee"]
             assert_ne!(changed, BASE, "replacement {from:?} did not apply");
             assert_ne!(digest(&canonical(&changed).unwrap()), base, "{from} -> {to}");
         }
+    }
+
+    #[test]
+    fn statement_bytes_are_fixed_and_escaped() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(
+            statement("mentor", "Ada Lovelace", day, "sha256:ab"),
+            r#"{"date":"2026-11-20","name":"Ada Lovelace","role":"mentor","statement":1,"terms":"sha256:ab"}"#
+        );
+        // A name cannot break out of its string, so no two statements share bytes.
+        assert_eq!(
+            statement("lead", "A\",\"role\":\"x\n", day, "d"),
+            r#"{"date":"2026-11-20","name":"A\",\"role\":\"x\n","role":"lead","statement":1,"terms":"d"}"#
+        );
+        let parsed: serde_json::Value =
+            serde_json::from_str(&statement("lead", "A\",\"role\":\"x\n", day, "d")).unwrap();
+        assert_eq!(parsed["name"], "A\",\"role\":\"x\n");
+        assert_eq!(parsed["role"], "lead");
     }
 
     #[test]

@@ -67,9 +67,16 @@ impl Work {
         out.stdout
     }
 
-    /// `ssh-keygen -Y sign -n NAMESPACE -f KEY` over the terms of `file`.
-    fn ssh_keygen_sign(&self, file: &str, key: &Path, namespace: &str) -> String {
-        let terms = self.terms(file);
+    /// `mentor-agree terms FILE --statement ROLE [ARGS]`: the bytes an SSH signature covers.
+    fn statement(&self, file: &str, role: &str, args: &[&str]) -> Vec<u8> {
+        let out =
+            cmd().current_dir(self.dir.path()).args(["terms", file, "--statement", role]).args(args).output().unwrap();
+        assert!(out.status.success(), "terms --statement: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+
+    /// `ssh-keygen -Y sign -n NAMESPACE -f KEY` over `message`.
+    fn ssh_keygen_sign(&self, message: &[u8], key: &Path, namespace: &str) -> String {
         let mut child = Command::new("ssh-keygen")
             .args(["-Y", "sign", "-n", namespace, "-f"])
             .arg(key)
@@ -78,21 +85,92 @@ impl Work {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(&terms).unwrap();
+        child.stdin.take().unwrap().write_all(message).unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "ssh-keygen -Y sign: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
-    /// Appends a signature entry by hand, as someone pasting `ssh-keygen` output would.
+    /// What a party signing with `ssh-keygen` alone does: signs the statement for
+    /// `role`, `name` and [`PASTED`] with `key`.
+    fn ssh_keygen_sign_statement(&self, file: &str, role: &str, name: &str, key: &Path) -> String {
+        let statement = self.statement(file, role, &["--name", name, "--date", PASTED]);
+        self.ssh_keygen_sign(&statement, key, "mentor-agree")
+    }
+
+    /// Appends a signature entry dated [`PASTED`] by hand, as someone pasting `ssh-keygen` output would.
     fn paste_signature(&self, file: &str, role: &str, name: &str, signer: &str, sig: &str) {
         let digest = format!("sha256:{}", hex::encode(Sha256::digest(self.terms(file))));
         let mut text = self.read(file);
         text.push_str(&format!(
-            "\n[[signatures]]\nrole = \"{role}\"\nname = \"{name}\"\ndate = 2026-11-24\nterms = \"{digest}\"\nsigner = \"{signer}\"\nsig = \"\"\"\n{}\"\"\"\n",
+            "\n[[signatures]]\nrole = \"{role}\"\nname = \"{name}\"\ndate = {PASTED}\nterms = \"{digest}\"\nsigner = \"{signer}\"\nsig = \"\"\"\n{}\"\"\"\n",
             sig
         ));
         self.write(file, &text);
+    }
+
+    /// `ssh-keygen -Y verify` of `sig` over `message` for `principal`: success and what it printed.
+    fn ssh_keygen_verify(&self, principal: &str, sig: &str, message: &[u8]) -> (bool, String) {
+        let sigfile = self.path("verify.sig");
+        std::fs::write(&sigfile, sig).unwrap();
+        let mut verify = Command::new("ssh-keygen")
+            .args(["-Y", "verify", "-n", "mentor-agree", "-f"])
+            .arg(self.path("allowed_signers"))
+            .args(["-I", principal, "-s"])
+            .arg(&sigfile)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        verify.stdin.take().unwrap().write_all(message).unwrap();
+        let out = verify.wait_with_output().unwrap();
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), said)
+    }
+
+    /// Replaces `from` by `to` once inside the `role`'s signature entry (from its `role =` line on).
+    fn edit_signature(&self, file: &str, role: &str, from: &str, to: &str) {
+        let text = self.read(file);
+        let at = text.find(&format!("role = \"{role}\"")).unwrap_or_else(|| panic!("no {role} signature"));
+        let (head, tail) = text.split_at(at);
+        assert!(tail.contains(from), "{from:?} not in the {role}'s signature:\n{tail}");
+        self.write(file, &format!("{head}{}", tail.replacen(from, to, 1)));
+    }
+}
+
+/// The date [`Work::paste_signature`] gives a hand-made signature.
+const PASTED: &str = "2026-11-24";
+
+/// An ssh-agent on a socket of its own, stopped when dropped.
+struct Agent {
+    child: std::process::Child,
+    socket: PathBuf,
+}
+
+impl Agent {
+    fn start(dir: &Path) -> Agent {
+        let socket = dir.join("agent.sock");
+        let child = Command::new("ssh-agent").arg("-D").arg("-a").arg(&socket).stdout(Stdio::null()).spawn().unwrap();
+        let started = std::time::Instant::now();
+        while !socket.exists() && started.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Agent { child, socket }
+    }
+
+    /// Loads `key` into the agent and deletes the file: only the agent can sign with it now.
+    fn take(&self, key: &Path) {
+        let added = Command::new("ssh-add").arg(key).env("SSH_AUTH_SOCK", &self.socket).output().unwrap();
+        assert!(added.status.success(), "ssh-add: {}", String::from_utf8_lossy(&added.stderr));
+        std::fs::remove_file(key).unwrap();
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -262,70 +340,6 @@ fn committed_ssh_signed_agreement_checks_clean() {
 }
 
 #[test]
-fn sign_key_output_verifies_with_ssh_keygen() {
-    if !common::have_tool("ssh-keygen", "-?") {
-        return;
-    }
-    let w = Work::new("signing/ssh");
-    let (ada, ada_pub) = w.keygen("ada", "ed25519");
-    let (grace, grace_pub) = w.keygen("grace", "ecdsa");
-    let (alan, alan_pub) = w.keygen("alan", "rsa");
-    w.write(
-        "allowed_signers",
-        &format!(
-            "ada@example.org {ada_pub}\n\"grace@example.org\" namespaces=\"git,mentor-agree\" {grace_pub}\n*@example.org,!ada@* {alan_pub}\n"
-        ),
-    );
-    w.sign("draft.toml", &["--role", "mentor", "--key", ada.to_str().unwrap()]).success();
-    w.sign("draft.toml", &["--role", "mentee", "--key", grace.to_str().unwrap()]).success();
-    w.sign("draft.toml", &["--role", "lead", "--key", alan.to_str().unwrap(), "--signer", "lead@example.org"])
-        .success();
-    let text = w.read("draft.toml");
-    assert!(text.contains("sig = \"\"\"\n-----BEGIN SSH SIGNATURE-----\n"), "armored multi-line string:\n{text}");
-    assert_eq!(w.check("draft.toml"), (0, vec![]));
-
-    for (role, signer) in [("mentor", "ada@example.org"), ("mentee", "grace@example.org"), ("lead", "lead@example.org")]
-    {
-        let sig = signature_of(&text, role);
-        assert_eq!(sig["signer"].as_str(), Some(signer));
-        let sigfile = w.path(&format!("{role}.sig"));
-        std::fs::write(&sigfile, sig["sig"].as_str().unwrap()).unwrap();
-        let mut verify = Command::new("ssh-keygen")
-            .args(["-Y", "verify", "-n", "mentor-agree", "-f"])
-            .arg(w.path("allowed_signers"))
-            .args(["-I", signer, "-s"])
-            .arg(&sigfile)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        verify.stdin.take().unwrap().write_all(&w.terms("draft.toml")).unwrap();
-        let out = verify.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "ssh-keygen -Y verify for {role}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Good \"mentor-agree\" signature"));
-    }
-}
-
-#[test]
-fn ssh_keygen_signature_pasted_into_the_file_is_accepted_by_check() {
-    if !common::have_tool("ssh-keygen", "-?") {
-        return;
-    }
-    let w = Work::new("signing/ssh");
-    let (key, public) = w.keygen("grace", "ed25519");
-    w.write("allowed_signers", &format!("grace@example.org {public}\n"));
-    let sig = w.ssh_keygen_sign("draft.toml", &key, "mentor-agree");
-    w.paste_signature("draft.toml", "mentee", "Grace Hopper", "grace@example.org", &sig);
-    assert_eq!(w.check("draft.toml"), (0, vec![]));
-}
-
-#[test]
 fn tampered_terms_are_stale_and_unverified() {
     if !common::have_tool("ssh-keygen", "-?") {
         return;
@@ -368,7 +382,7 @@ fn a_key_not_in_allowed_signers_is_untrusted() {
     assert_eq!(w.read("draft.toml"), before);
 
     // Pasted by hand, `check` reports it.
-    let sig = w.ssh_keygen_sign("draft.toml", &mallory, "mentor-agree");
+    let sig = w.ssh_keygen_sign_statement("draft.toml", "mentor", "Ada Lovelace", &mallory);
     w.paste_signature("draft.toml", "mentor", "Ada Lovelace", "ada@example.org", &sig);
     assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]));
 }
@@ -381,7 +395,7 @@ fn a_signature_for_another_namespace_is_unverified() {
     let w = Work::new("signing/ssh");
     let (key, public) = w.keygen("ada", "ed25519");
     w.write("allowed_signers", &format!("ada@example.org {public}\n"));
-    let sig = w.ssh_keygen_sign("draft.toml", &key, "git");
+    let sig = w.ssh_keygen_sign(&w.statement("draft.toml", "mentor", &["--date", PASTED]), &key, "git");
     w.paste_signature("draft.toml", "mentor", "Ada Lovelace", "ada@example.org", &sig);
     assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
     let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
@@ -395,9 +409,9 @@ fn allowed_signers_options_limit_trust() {
     }
     let w = Work::new("signing/ssh");
     let (key, public) = w.keygen("ada", "ed25519");
-    let sig = w.ssh_keygen_sign("draft.toml", &key, "mentor-agree");
+    let sig = w.ssh_keygen_sign_statement("draft.toml", "mentor", "Ada Lovelace", &key);
     w.paste_signature("draft.toml", "mentor", "Ada Lovelace", "ada@example.org", &sig);
-    // The pasted signature is dated 2026-11-24.
+    // The pasted signature is dated 2026-11-24, and the limits are checked against that signed date.
     for (options, expected) in [
         ("valid-before=\"20261124\"", Some("valid only before")),
         ("valid-before=\"20261125\"", None),
@@ -480,63 +494,274 @@ fn an_encrypted_key_without_a_terminal_points_to_ssh_agent() {
     assert_eq!(signers.verify("ada@example.org", &armored, b"terms", today), SshVerdict::Valid);
 }
 
+/// Both directions, for every key kind: `mentor-agree sign` with a key file and through
+/// ssh-agent verifies with `ssh-keygen -Y verify` over `terms --statement`, and
+/// `ssh-keygen -Y sign` over `terms --statement` (key file and agent) passes `check`.
 #[test]
-fn a_public_key_signs_through_ssh_agent() {
+fn ssh_keygen_interop_both_ways_for_every_key_kind() {
     if !common::have_tool("ssh-keygen", "-?") || !common::have_tool("ssh-agent", "-?") {
         return;
     }
-    let w = Work::new("signing/ssh");
-    let (key, public) = w.keygen("ada", "ed25519");
-    w.write("allowed_signers", &format!("ada@example.org {public}\n"));
-    let socket = w.path("agent.sock");
-    let mut agent = Command::new("ssh-agent").arg("-D").arg("-a").arg(&socket).stdout(Stdio::null()).spawn().unwrap();
-    let started = std::time::Instant::now();
-    while !socket.exists() && started.elapsed() < std::time::Duration::from_secs(10) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    for kind in ["ed25519", "ecdsa", "rsa"] {
+        let w = Work::new("signing/ssh");
+        let agent = Agent::start(w.dir.path());
+        let (ada, ada_pub) = w.keygen("ada", kind);
+        let (grace, grace_pub) = w.keygen("grace", kind);
+        let (alan, alan_pub) = w.keygen("alan", kind);
+        let (lead2, lead2_pub) = w.keygen("lead2", kind);
+        w.write(
+            "allowed_signers",
+            &format!(
+                "ada@example.org {ada_pub}\n\"grace@example.org\" namespaces=\"git,mentor-agree\" {grace_pub}\n*@example.org,!ada@* {alan_pub}\nalan@example.org {lead2_pub}\n"
+            ),
+        );
+        // mentor-agree signs: the mentor with a key file, the mentee through the agent.
+        w.sign("draft.toml", &["--role", "mentor", "--key", ada.to_str().unwrap()]).success();
+        agent.take(&grace);
+        cmd()
+            .current_dir(w.dir.path())
+            .env("SSH_AUTH_SOCK", &agent.socket)
+            .args(["sign", "draft.toml", "--role", "mentee", "--key", "grace.pub"])
+            .assert()
+            .success();
+        let text = w.read("draft.toml");
+        assert!(text.contains("sig = \"\"\"\n-----BEGIN SSH SIGNATURE-----\n"), "armored multi-line string:\n{text}");
+        for (role, signer) in [("mentor", "ada@example.org"), ("mentee", "grace@example.org")] {
+            let sig = signature_of(&text, role);
+            assert_eq!(sig["signer"].as_str(), Some(signer), "{kind}: the signer is the party's email");
+            let armored = sig["sig"].as_str().unwrap();
+            let (ok, said) = w.ssh_keygen_verify(signer, armored, &w.statement("draft.toml", role, &[]));
+            assert!(ok && said.contains("Good \"mentor-agree\" signature"), "{kind} {role}: {said}");
+            // ssh-keygen sees the binding too: the same signature is no good for the other statement.
+            let other = if role == "mentor" { "mentee" } else { "mentor" };
+            let (ok, said) = w.ssh_keygen_verify(signer, armored, &w.statement("draft.toml", other, &[]));
+            assert!(!ok, "{kind} {role}'s signature verified over the {other}'s statement: {said}");
+        }
+
+        // ssh-keygen signs, pasted by hand: with the key file...
+        let with_file = w.ssh_keygen_sign_statement("draft.toml", "lead", "Alan Turing", &alan);
+        // ...and through the agent (a second lead key; the first one's signature is kept aside).
+        agent.take(&lead2);
+        let statement = w.statement("draft.toml", "lead", &["--name", "Alan Turing", "--date", PASTED]);
+        let mut child = Command::new("ssh-keygen")
+            .args(["-Y", "sign", "-n", "mentor-agree", "-f"])
+            .arg(w.path("lead2.pub"))
+            .env("SSH_AUTH_SOCK", &agent.socket)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&statement).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{kind}: ssh-keygen -Y sign with the agent: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let with_agent = String::from_utf8(out.stdout).unwrap();
+
+        let signed = w.read("draft.toml");
+        for sig in [with_file, with_agent] {
+            w.write("draft.toml", &signed);
+            w.paste_signature("draft.toml", "lead", "Alan Turing", "alan@example.org", &sig);
+            assert_eq!(w.check("draft.toml"), (0, vec![]), "{kind}: {}", w.read("draft.toml"));
+            let mut strict = cmd();
+            strict.current_dir(w.dir.path()).args(["check", "--require-signed", "draft.toml"]).assert().success();
+        }
+        drop(agent);
     }
-    let added = Command::new("ssh-add").arg(&key).env("SSH_AUTH_SOCK", &socket).output().unwrap();
-    // The private key leaves the folder: only the agent can sign now.
-    std::fs::remove_file(&key).unwrap();
-    let a = cmd()
-        .current_dir(w.dir.path())
-        .env("SSH_AUTH_SOCK", &socket)
-        .args(["sign", "draft.toml", "--role", "mentor", "--key", "ada.pub"])
-        .assert();
-    let _ = agent.kill();
-    let _ = agent.wait();
-    assert!(added.status.success(), "ssh-add: {}", String::from_utf8_lossy(&added.stderr));
-    a.success();
-    assert_eq!(w.check("draft.toml"), (0, vec![]));
 }
 
+/// The hole this closes: with SSH signing, a signature's date, role and name are
+/// signed too, so editing any of them afterwards is caught.
 #[test]
-fn a_key_used_for_another_principal_is_untrusted() {
+fn editing_a_signed_date_role_or_name_is_caught() {
     if !common::have_tool("ssh-keygen", "-?") {
         return;
     }
     let w = Work::new("signing/ssh");
     let (ada, ada_pub) = w.keygen("ada", "ed25519");
-    let (_, grace_pub) = w.keygen("grace", "ed25519");
-    let draft = w.read("draft.toml");
-    let sig = w.ssh_keygen_sign("draft.toml", &ada, "mentor-agree");
-    for (signers, signer, why) in [
-        // Ada's key, claimed as Grace's signature.
-        (
-            format!("ada@example.org {ada_pub}\ngrace@example.org {grace_pub}\n"),
-            "grace@example.org",
-            "not one of the keys",
-        ),
-        // A principal the file does not list at all.
-        (format!("ada@example.org {ada_pub}\n"), "ada@example.com", "lists no key for \"ada@example.com\""),
-        // A pattern that excludes the principal.
-        (format!("*@example.org,!ada@example.org {ada_pub}\n"), "ada@example.org", "lists no key for"),
-    ] {
-        w.write("allowed_signers", &signers);
-        w.write("draft.toml", &draft);
-        w.paste_signature("draft.toml", "mentor", "Ada Lovelace", signer, &sig);
-        assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]), "{signers}");
+    let (grace, grace_pub) = w.keygen("grace", "ed25519");
+    // One team key line trusting Ada's key for every @example.org principal, so only the
+    // statement can tell a swapped role.
+    w.write("allowed_signers", &format!("*@example.org {ada_pub}\ngrace@example.org {grace_pub}\n"));
+    w.sign("draft.toml", &["--role", "mentor", "--key", ada.to_str().unwrap()]).success();
+    w.sign("draft.toml", &["--role", "mentee", "--key", grace.to_str().unwrap(), "--date", "2026-11-23"]).success();
+    assert_eq!(w.check("draft.toml"), (0, vec![]));
+    let signed = w.read("draft.toml");
+    let report = |w: &Work| {
         let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
-        let report = String::from_utf8_lossy(&out.stdout);
-        assert!(report.contains(why), "{signers}: {report}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    // Backdated: the mentor's date moved earlier (as a holder of an expiring key would).
+    w.edit_signature("draft.toml", "mentor", "date = 2026-11-25", "date = 2026-11-02");
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
+    assert!(report(&w).contains("role, name or date, changed after signing"), "{}", report(&w));
+
+    // Swapped role: Ada's signature passed off as the lead's, with the lead's name and email.
+    w.write("draft.toml", &signed);
+    w.edit_signature("draft.toml", "mentor", "role = \"mentor\"", "role = \"lead\"");
+    w.edit_signature("draft.toml", "lead", "name = \"Ada Lovelace\"", "name = \"Alan Turing\"");
+    w.edit_signature("draft.toml", "lead", "signer = \"ada@example.org\"", "signer = \"alan@example.org\"");
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
+    let out = cmd().current_dir(w.dir.path()).args(["status", "--format", "json", "draft.toml"]).output().unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status[0]["errors"], 1, "status counts the error: {status}");
+    // The same swap keeping Ada as the signer: her principal is not the lead's email.
+    w.write("draft.toml", &signed);
+    w.edit_signature("draft.toml", "mentor", "role = \"mentor\"", "role = \"lead\"");
+    w.edit_signature("draft.toml", "lead", "name = \"Ada Lovelace\"", "name = \"Alan Turing\"");
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]));
+    assert!(report(&w).contains("but the lead's email is \"alan@example.org\""), "{}", report(&w));
+
+    // Renamed: a spelling the name check accepts (case and spacing) is still not what was signed.
+    w.write("draft.toml", &signed);
+    w.edit_signature("draft.toml", "mentee", "name = \"Grace Hopper\"", "name = \"grace  HOPPER\"");
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
+
+    // Put back as signed, everything verifies again: the check compares bytes, not history.
+    w.write("draft.toml", &signed);
+    assert_eq!(w.check("draft.toml"), (0, vec![]));
+}
+
+#[test]
+fn valid_before_is_checked_against_the_signed_date() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
     }
+    let w = Work::new("signing/ssh");
+    let (ada, ada_pub) = w.keygen("ada", "ed25519");
+    // Ada's key stopped being valid for signing on 2026-11-10.
+    w.write("allowed_signers", &format!("ada@example.org valid-before=\"20261110\" {ada_pub}\n"));
+    let before = w.read("draft.toml");
+    let a = w.sign("draft.toml", &["--role", "mentor", "--key", ada.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("signature-untrusted") && stderr(&a).contains("valid only before"), "{}", stderr(&a));
+    assert_eq!(w.read("draft.toml"), before, "refused, file unchanged");
+
+    // While it was valid, it signed; moving that date past the expiry (or anywhere) breaks the signature.
+    w.write("allowed_signers", &format!("ada@example.org {ada_pub}\n"));
+    w.sign("draft.toml", &["--role", "mentor", "--key", ada.to_str().unwrap(), "--date", "2026-11-05"]).success();
+    w.write("allowed_signers", &format!("ada@example.org valid-before=\"20261110\" {ada_pub}\n"));
+    assert_eq!(w.check("draft.toml"), (0, vec![]), "signed on 2026-11-05, before the key expired");
+    w.edit_signature("draft.toml", "mentor", "date = 2026-11-05", "date = 2026-11-20");
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
+}
+
+#[test]
+fn a_signature_over_the_bare_terms_asks_to_sign_again() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let (key, public) = w.keygen("ada", "ed25519");
+    w.write("allowed_signers", &format!("ada@example.org {public}\n"));
+    // The form signatures had before they covered who and when: ssh-keygen over `terms` alone.
+    let old = w.ssh_keygen_sign(&w.terms("draft.toml"), &key, "mentor-agree");
+    w.paste_signature("draft.toml", "mentor", "Ada Lovelace", "ada@example.org", &old);
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
+    let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("covers only the terms"), "{report}");
+    assert!(report.contains("mentor-agree sign FILE --role mentor --key"), "{report}");
+
+    // Signing again replaces it with one over the statement.
+    w.sign("draft.toml", &["--role", "mentor", "--key", key.to_str().unwrap()]).success();
+    assert_eq!(w.check("draft.toml"), (0, vec![]));
+}
+
+#[test]
+fn the_signer_is_the_partys_email() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let (ada, ada_pub) = w.keygen("ada", "ed25519");
+    let (grace, grace_pub) = w.keygen("grace", "ed25519");
+    w.write(
+        "allowed_signers",
+        &format!("ada@example.org {ada_pub}\nlead@example.org {ada_pub}\ngrace@example.org {grace_pub}\n"),
+    );
+    let draft = w.read("draft.toml");
+
+    // --signer cannot pick another principal, even one the key is listed under.
+    let a = w
+        .sign("draft.toml", &["--role", "lead", "--key", ada.to_str().unwrap(), "--signer", "lead@example.org"])
+        .code(1);
+    assert!(stderr(&a).contains("not the lead's email (alan@example.org)"), "{}", stderr(&a));
+    // The mentor's key signing as the lead is refused: allowed_signers lists it for others only.
+    let a = w.sign("draft.toml", &["--role", "lead", "--key", ada.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("signature-untrusted"), "{}", stderr(&a));
+    assert_eq!(w.read("draft.toml"), draft);
+
+    // Pasted by hand: Ada's key on Grace's statement, claimed for Grace.
+    let sig = w.ssh_keygen_sign_statement("draft.toml", "mentee", "Grace Hopper", &ada);
+    w.paste_signature("draft.toml", "mentee", "Grace Hopper", "grace@example.org", &sig);
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]));
+    let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not one of the keys"));
+    // A signer that is not the party's email, whatever key signed.
+    w.write("draft.toml", &draft);
+    let sig = w.ssh_keygen_sign_statement("draft.toml", "mentee", "Grace Hopper", &grace);
+    w.paste_signature("draft.toml", "mentee", "Grace Hopper", "grace@example.com", &sig);
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]));
+    let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("signed by \"grace@example.com\", but the mentee's email is")
+    );
+    // A pattern that excludes the principal.
+    w.write("allowed_signers", &format!("*@example.org,!grace@example.org {grace_pub}\n"));
+    w.write("draft.toml", &draft);
+    w.paste_signature("draft.toml", "mentee", "Grace Hopper", "grace@example.org", &sig);
+    assert_eq!(w.check("draft.toml"), (1, vec!["signature-untrusted".into()]));
+    let out = cmd().current_dir(w.dir.path()).args(["check", "draft.toml"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("lists no key for \"grace@example.org\""));
+}
+
+#[test]
+fn every_ssh_signing_party_needs_an_email() {
+    let w = ssh_work(&[]);
+    let text = w.read("draft.toml").replace("email = \"alan@example.org\"\n", "");
+    w.write("draft.toml", &text);
+    let out = cmd().current_dir(w.dir.path()).args(["check", "--format", "json", "draft.toml"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "missing-key", "{json}");
+    assert!(d["message"].as_str().unwrap().contains("`email` in [lead]"), "{d}");
+    let line = text.lines().nth(d["line"].as_u64().unwrap() as usize - 1).unwrap();
+    assert!(line.starts_with("[lead]"), "points at the party: {line}");
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let (alan, _) = w.keygen("alan", "ed25519");
+    let a = w.sign("draft.toml", &["--role", "lead", "--key", alan.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("the lead has no email"), "{}", stderr(&a));
+    assert_eq!(w.read("draft.toml"), text);
+}
+
+#[test]
+fn terms_statement_prints_the_signed_bytes() {
+    let w = Work::new("signing/name");
+    let digest = format!("sha256:{}", hex::encode(Sha256::digest(w.terms("draft.toml"))));
+    // Before anyone signs: the party's name and today.
+    assert_eq!(
+        String::from_utf8(w.statement("draft.toml", "mentee", &[])).unwrap(),
+        format!(
+            r#"{{"date":"{}","name":"Grace Hopper","role":"mentee","statement":1,"terms":"{digest}"}}"#,
+            common::TODAY
+        )
+    );
+    // After: the name and date of the signature, unless given.
+    w.sign("draft.toml", &["--role", "mentee", "--name", "grace hopper", "--date", "2026-11-20"]).success();
+    assert_eq!(
+        String::from_utf8(w.statement("draft.toml", "mentee", &[])).unwrap(),
+        format!(r#"{{"date":"2026-11-20","name":"grace hopper","role":"mentee","statement":1,"terms":"{digest}"}}"#)
+    );
+    assert_eq!(
+        String::from_utf8(w.statement("draft.toml", "mentee", &["--date", "2026-11-21", "--name", "G"])).unwrap(),
+        format!(r#"{{"date":"2026-11-21","name":"G","role":"mentee","statement":1,"terms":"{digest}"}}"#)
+    );
+    cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--statement", "coach"]).assert().code(2);
+    cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--date", "2026-11-21"]).assert().code(2);
 }

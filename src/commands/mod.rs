@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::cli::{ColorChoice, Global};
 
+pub mod agenda;
 pub mod calendar;
 pub mod check;
 pub mod checkin;

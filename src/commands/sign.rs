@@ -73,23 +73,29 @@ pub fn run(args: &SignArgs, global: &Global) -> anyhow::Result<u8> {
                 )));
             }
         };
+        let digest = crate::terms::digest(terms);
         let mut entry = Table::new();
         entry.insert("role", value(role.as_str()));
-        entry.insert("name", value(name));
+        entry.insert("name", value(name.as_str()));
         entry.insert("date", Item::Value(date_value(date)));
-        entry.insert("terms", value(crate::terms::digest(terms)));
+        entry.insert("terms", value(digest.as_str()));
         if let Some(key) = &key {
-            let signer = match (&args.signer, party.and_then(|p| p.email.as_ref())) {
-                (Some(signer), _) => signer.trim().to_string(),
-                (None, Some(email)) => email.value.clone(),
-                (None, None) => {
-                    return Err(EditError::Invalid(format!(
-                        "the {role} has no email to name the SSH signer by: pass --signer with the principal the allowed_signers file lists the key under"
-                    )));
-                }
+            // The signer is always the party's email, so a key counts only for its owner's role.
+            let Some(email) = party.and_then(|p| p.email.as_ref()).map(|e| e.value.clone()) else {
+                return Err(EditError::Invalid(format!(
+                    "the {role} has no email: with SSH signing it names the signer, the principal the allowed_signers file lists their key under; add email = \"…\" under [{role}]"
+                )));
             };
-            let armored = key.sign(terms.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
-            entry.insert("signer", value(signer));
+            if let Some(signer) = &args.signer
+                && signer.trim() != email
+            {
+                return Err(EditError::Invalid(format!(
+                    "--signer {signer} is not the {role}'s email ({email}): an SSH signature is always made as the party's email; list the key under {email} in allowed_signers"
+                )));
+            }
+            let statement = crate::terms::statement(role.as_str(), &name, date, &digest);
+            let armored = key.sign(statement.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
+            entry.insert("signer", value(email));
             entry.insert("sig", Item::Value(multiline(&armored)));
         }
         put_signature(doc, role, entry)

@@ -121,6 +121,7 @@ pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
             s.push('\n');
             s
         }
+        StatusFormat::Csv => csv(&rows)?,
         StatusFormat::Table if rows.is_empty() => {
             eprintln!("no agreements to show");
             String::new()
@@ -215,4 +216,54 @@ fn table(rows: &[StatusRow], color: bool) -> String {
         .collect();
     let noun = if rows.len() == 1 { "agreement" } else { "agreements" };
     format!("{t}\n{} {noun}: {}\n", rows.len(), counts.join(", "))
+}
+
+/// The rows as CSV: the JSON fields as columns, `null` as an empty cell, roles
+/// separated by spaces.
+fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
+    let header = [
+        "id",
+        "file",
+        "mentor",
+        "mentee",
+        "state",
+        "start",
+        "end",
+        "effective",
+        "next_review",
+        "last_checkin",
+        "last_evaluation",
+        "goals_total",
+        "goals_achieved",
+        "signed",
+        "missing",
+        "errors",
+        "warnings",
+    ];
+    let day = |d: Option<NaiveDate>| d.map(rules::ymd).unwrap_or_default();
+    let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
+    let cells = rows.iter().map(|r| {
+        vec![
+            r.id.clone(),
+            r.file.clone(),
+            r.mentor.clone().unwrap_or_default(),
+            r.mentee.clone().unwrap_or_default(),
+            r.state.map(State::as_str).unwrap_or_default().to_string(),
+            day(r.start),
+            day(r.end),
+            day(r.effective),
+            day(r.next_review),
+            day(r.last_checkin),
+            day(r.last_evaluation),
+            r.goals_total.to_string(),
+            r.goals_achieved.to_string(),
+            roles(&r.signed),
+            roles(&r.missing),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+        ]
+    });
+    let mut out = Vec::new();
+    crate::export::write_csv(&mut out, &header, cells)?;
+    Ok(String::from_utf8(out)?)
 }

@@ -1,14 +1,16 @@
-//! `mentor-agree terms FILE`: the canonical bytes signatures cover.
+//! `mentor-agree terms FILE`: the canonical bytes signatures cover, or with
+//! `--statement ROLE` the statement an SSH signature covers.
 
 use std::io::Write;
 
 use anyhow::{Context, bail};
 
 use crate::checker::decode;
-use crate::cli::TermsArgs;
+use crate::cli::{Global, TermsArgs};
+use crate::program::Role;
 
-/// Prints the canonical terms (or their digest).
-pub fn run(args: &TermsArgs) -> anyhow::Result<u8> {
+/// Prints the canonical terms, their digest, or a role's signature statement.
+pub fn run(args: &TermsArgs, global: &Global) -> anyhow::Result<u8> {
     super::agreement_file(&args.file, "terms")?;
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = decode(bytes).map_err(|l| {
@@ -27,9 +29,42 @@ pub fn run(args: &TermsArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     if args.digest {
         writeln!(out, "{}", crate::terms::digest(&terms))?;
+    } else if let Some(party) = args.statement {
+        out.write_all(statement(args, global, &text, &terms, party)?.as_bytes())?;
     } else {
         out.write_all(terms.as_bytes())?;
     }
     out.flush()?;
     Ok(super::EXIT_OK)
+}
+
+/// The statement `party` signs (or signed): the name and date of its signature in the
+/// file unless given on the command line, and the digest of the current terms.
+fn statement(
+    args: &TermsArgs,
+    global: &Global,
+    text: &str,
+    terms: &str,
+    party: crate::cli::Party,
+) -> anyhow::Result<String> {
+    let role = Role::parse(party.as_str()).expect("every party is a signing role");
+    let agreement = crate::agreement::parse(text).agreement;
+    let signed = agreement
+        .as_ref()
+        .and_then(|a| a.signatures.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())));
+    let name =
+        match (&args.name, signed.and_then(|s| s.name.as_ref()), agreement.as_ref().and_then(|a| a.name_of(role))) {
+            (Some(name), _, _) => name.clone(),
+            (None, Some(name), _) => name.value.clone(),
+            (None, None, Some(name)) => name.to_string(),
+            (None, None, None) => bail!(
+                "{} names no {role} and has no signature by one: pass --name with the name the signature gives",
+                args.file.display()
+            ),
+        };
+    let date = args
+        .date
+        .or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value))
+        .unwrap_or_else(|| super::today(global));
+    Ok(crate::terms::statement(role.as_str(), &name, date, &crate::terms::digest(terms)))
 }

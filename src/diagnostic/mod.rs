@@ -109,7 +109,7 @@ codes! {
             start = "2026-12-07"   # a string; write start = 2026-12-07
         "#;
     MissingKey = "missing-key", Error,
-        "A required key or table is absent.",
+        "A required key or table is absent (with SSH signing, also each signing party's email).",
         "Add the key named in the message.",
         why: "Without the parties, schedule and term there is no agreement to hold anyone to.",
         example: r#"
@@ -480,23 +480,28 @@ codes! {
             date = 2026-11-20
         "#;
     SignatureUnverified = "signature-unverified", Error,
-        "With SSH signing, `sig` is missing or does not verify against the terms.",
-        "Sign again with `mentor-agree sign --key`.",
-        why: "With SSH signing, a name alone proves nothing; the cryptographic signature is what shows who agreed.",
+        "With SSH signing, `sig` is missing or does not verify over the signature's statement (role, name, date, terms).",
+        "The party signs again with `mentor-agree sign FILE --role ROLE --key KEY`.",
+        why: "With SSH signing, a name alone proves nothing; the signature shows who agreed, as which party, on which day, to which terms, and any later edit to those shows.",
         example: r#"
             # program.toml: rules.signatures.method = "ssh"
             [[signatures]]
             role = "mentor"
+            name = "Ada Lovelace"
+            date = 2026-11-01   # was 2026-11-20 when Ada signed
             signer = "ada@example.org"
-            # no sig = """-----BEGIN SSH SIGNATURE----- …"""
+            sig = """-----BEGIN SSH SIGNATURE----- …"""
         "#;
     SignatureUntrusted = "signature-untrusted", Error,
-        "With SSH signing, the key is not allowed for that signer in allowed_signers.",
-        "Add the signer's public key to the program's allowed_signers file.",
-        why: "A valid signature from an unknown key could come from anyone; allowed_signers says whose key is whose.",
+        "With SSH signing, the signer is not that party's email, or allowed_signers does not allow the key for it on the signed date.",
+        "List the party's public key under their email in allowed_signers, or have the right party sign.",
+        why: "A valid signature from an unknown key could come from anyone, and a key that may sign for one person must not count for another; allowed_signers says whose key is whose.",
         example: r#"
-            # sig verifies, but the key is not listed for ada@example.org
-            # in the program's allowed_signers file
+            [lead]
+            email = "alan@example.org"
+            [[signatures]]
+            role = "lead"
+            signer = "ada@example.org"   # the mentor's key cannot sign for the lead
         "#;
     StartBeforeEffective = "start-before-effective", Warning,
         "The term starts before the last required signature.",

@@ -14,7 +14,9 @@ use crate::timeline::days_between;
 pub enum SshVerdict {
     /// Valid, by a key allowed for the principal.
     Valid,
-    /// Not a valid signature over these terms (or not parseable).
+    /// A well-formed signature in the `mentor-agree` namespace, but not over these bytes.
+    Mismatch,
+    /// Not a usable signature: not armored SSHSIG, another namespace, or not checkable.
     Invalid(String),
     /// A valid signature, by a key not allowed for that principal.
     Untrusted(String),
@@ -22,7 +24,8 @@ pub enum SshVerdict {
 
 /// Verifies SSHSIG signatures against a program's allowed signers.
 pub trait SshVerifier: Sync {
-    /// Checks `armored` (an SSHSIG) over `message` for `principal` as of `date`.
+    /// Checks `armored` (an SSHSIG) over `message` for `principal`, with `date` (the
+    /// signed date) compared against the key's validity.
     fn verify(&self, principal: &str, armored: &str, message: &[u8], date: NaiveDate) -> SshVerdict;
 }
 
@@ -111,6 +114,9 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    if rules.method == SignatureMethod::Ssh {
+        ssh_emails(ctx, out);
+    }
     signing_window(ctx, out);
 
     if let (Some(eff), Some(start)) = (ctx.derived.effective, a.term.as_ref().and_then(|t| t.start.as_ref()))
@@ -195,6 +201,27 @@ fn signing_window(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// With SSH signing, every party who signs needs an email: it is the principal their key is
+/// listed under in allowed_signers.
+fn ssh_emails(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for &role in &ctx.program.rules.signatures.roles {
+        if let Some(party) = ctx.agreement.party(role)
+            && party.email.is_none()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::MissingKey,
+                    party.span.clone(),
+                    format!(
+                        "missing key `email` in [{role}]: this program signs with SSH keys, and the {role}'s email is the principal allowed_signers lists their key under"
+                    ),
+                )
+                .with_help(format!("add email = \"…\" under [{role}], the address allowed_signers names")),
+            );
+        }
+    }
+}
+
 fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, out: &mut Vec<Diagnostic>) {
     let Some(sig) = &s.sig else {
         out.push(
@@ -207,34 +234,60 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
         );
         return;
     };
-    let principal =
-        s.signer.as_ref().map(|p| p.value.clone()).or_else(|| {
-            role.and_then(|r| ctx.agreement.party(r)).and_then(|p| p.email.as_ref()).map(|e| e.value.clone())
-        });
-    let Some(principal) = principal else {
+    // A missing role, name or date, an unknown role or a party without an email is
+    // already an error of its own; there is no statement to check without them.
+    let (Some(role), Some(name), Some(date)) = (role, &s.name, &s.date) else { return };
+    let Some(email) = ctx.agreement.party(role).and_then(|p| p.email.as_ref()) else { return };
+    let email = email.value.as_str();
+    if let Some(signer) = &s.signer
+        && signer.value != email
+    {
         out.push(
-            Diagnostic::new(Code::SignatureUnverified, s.span.clone(), "no `signer` to verify this SSH signature for")
-                .with_help("add signer = \"<principal in allowed_signers>\""),
+            Diagnostic::new(
+                Code::SignatureUntrusted,
+                signer.span.clone(),
+                format!(
+                    "signed by \"{}\", but the {role}'s email is \"{email}\": an SSH signature counts only for the party whose email is its signer",
+                    signer.value
+                ),
+            )
+            .with_help(format!(
+                "the {role} signs with their own key: `mentor-agree sign FILE --role {role} --key …` (the signer is then {email})"
+            )),
         );
         return;
-    };
+    }
     let Some(verifier) = ctx.ssh else { return };
-    let date = s.date.as_ref().map_or(ctx.today, |d| d.value);
-    match verifier.verify(&principal, &sig.value, ctx.terms.as_bytes(), date) {
+    let digest = ctx.derived.digest.clone().unwrap_or_else(|| crate::terms::digest(ctx.terms));
+    let statement = crate::terms::statement(role.as_str(), &name.value, date.value, &digest);
+    let unverified = |message: String, help: String| {
+        Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), message).with_help(help)
+    };
+    match verifier.verify(email, &sig.value, statement.as_bytes(), date.value) {
         SshVerdict::Valid => {}
-        SshVerdict::Invalid(why) => out.push(
-            Diagnostic::new(
-                Code::SignatureUnverified,
-                sig.span.clone(),
-                format!("the SSH signature does not verify: {why}"),
-            )
-            .with_help("sign again with `mentor-agree sign --key`"),
-        ),
+        SshVerdict::Mismatch => {
+            let resign = format!("the {role} signs again: `mentor-agree sign FILE --role {role} --key …`");
+            out.push(if verifier.verify(email, &sig.value, ctx.terms.as_bytes(), date.value) != SshVerdict::Mismatch {
+                unverified(
+                    "the SSH signature covers only the terms, the old form: it must also cover the role, name and date (see docs/signing.md)".into(),
+                    resign,
+                )
+            } else {
+                unverified(
+                    "the SSH signature does not verify: it was not made over this signature's statement (the terms, or its role, name or date, changed after signing, or `sig` was altered)".into(),
+                    format!("{resign}; `mentor-agree terms FILE --statement {role}` prints the bytes it must cover"),
+                )
+            });
+        }
+        SshVerdict::Invalid(why) => out.push(unverified(
+            format!("the SSH signature does not verify: {why}"),
+            "sign again with `mentor-agree sign --key`".into(),
+        )),
         SshVerdict::Untrusted(why) => out.push(
             Diagnostic::new(
                 Code::SignatureUntrusted,
                 sig.span.clone(),
-                format!("the SSH key is not trusted for {principal}: {why}"),
+                format!("the SSH key is not trusted for {email}: {why}"),
             )
             .with_help("add the signer's public key to the program's allowed_signers file"),
         ),

@@ -1,0 +1,151 @@
+//! `mentor-agree agenda`: what the program team should act on.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use crate::agenda::{self, Item};
+use crate::cli::{AgendaArgs, AgendaFormat, Global};
+use crate::diagnostic::report::{escape_data, escape_property, plural};
+use crate::render::markdown_text;
+use crate::rules::{self, ymd};
+use crate::timeline::long_date;
+
+/// Runs `agenda`.
+pub fn run(args: &AgendaArgs, global: &Global) -> anyhow::Result<u8> {
+    let today = super::today(global);
+    let checked = super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, |c| {
+        agenda::items(c, today, args.within)
+    })?;
+    let mut items: Vec<Item> = Vec::new();
+    for (c, found) in checked {
+        // Duplicate ids are known only once every file is checked: such a file has errors now.
+        match agenda::problems(&c) {
+            Some(p) if !found.iter().any(|i| i.kind == agenda::Kind::Problems) => items.push(p),
+            _ => items.extend(found),
+        }
+    }
+    agenda::sort(&mut items);
+    let overdue = items.iter().filter(|i| i.is_overdue()).count();
+    let text = match args.format {
+        AgendaFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&items)?;
+            s.push('\n');
+            s
+        }
+        AgendaFormat::Md => markdown(&items, today, args.within),
+        AgendaFormat::Github => github(&items),
+        AgendaFormat::Table if items.is_empty() => {
+            eprintln!("nothing to act on in the next {}", plural(args.within as usize, "day"));
+            String::new()
+        }
+        AgendaFormat::Table => table(&items, super::use_color(global)),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(if overdue > 0 { super::EXIT_PROBLEMS } else { super::EXIT_OK })
+}
+
+/// "in 3 days", "today", "5 days ago", or "now" for problems.
+fn when(item: &Item) -> String {
+    match item.days {
+        None => "now".to_string(),
+        Some(0) => "today".to_string(),
+        Some(d) if d > 0 => format!("in {}", plural(d as usize, "day")),
+        Some(d) => format!("{} ago", plural(d.unsigned_abs() as usize, "day")),
+    }
+}
+
+/// A table that fits 80 columns, then the commands, unbroken so they can be copied.
+fn table(items: &[Item], color: bool) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    // Off a terminal (a pipe, a CI log) the table keeps to 80 columns.
+    if t.width().is_none() {
+        t.set_width(80);
+    }
+    t.set_header(["#", "due", "agreement", "what to do"]);
+    for (n, i) in items.iter().enumerate() {
+        let mut due = Cell::new(format!("{}\n{}", i.date.map_or_else(|| "-".to_string(), ymd), when(i)));
+        if color && i.is_overdue() {
+            due = due.fg(Color::Red);
+        }
+        t.add_row(vec![
+            Cell::new(n + 1),
+            due,
+            Cell::new(&i.id),
+            Cell::new(format!("{}: {}", i.kind.as_str(), i.message)),
+        ]);
+    }
+    let overdue = items.iter().filter(|i| i.is_overdue()).count();
+    let mut s = format!("{t}\n{}, {overdue} overdue\n", plural(items.len(), "action"));
+    if items.iter().any(|i| i.command.is_some()) {
+        s.push_str("\nto resolve:\n");
+        for (n, i) in items.iter().enumerate() {
+            if let Some(cmd) = &i.command {
+                let _ = writeln!(s, "{:>4}  {cmd}", n + 1);
+            }
+        }
+    }
+    s
+}
+
+fn markdown(items: &[Item], today: chrono::NaiveDate, within: u32) -> String {
+    let mut s = format!("## Mentoring agenda, {}\n\n", long_date(today));
+    let (overdue, coming): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.is_overdue());
+    if items.is_empty() {
+        let _ = writeln!(s, "Nothing to act on in the next {}.", plural(within as usize, "day"));
+        return s;
+    }
+    let _ = writeln!(s, "{} overdue, {} in the next {}.", overdue.len(), coming.len(), plural(within as usize, "day"));
+    for (title, list) in [("Overdue", &overdue), ("Coming up", &coming)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n### {title}\n");
+        for i in list.iter() {
+            let due = i.date.map(|d| format!(" (due {}, {})", ymd(d), when(i))).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "- [ ] **{}**: {}: {}{due}",
+                markdown_text(&i.id),
+                i.kind.as_str(),
+                markdown_text(&i.message)
+            );
+            if let Some(cmd) = &i.command {
+                let _ = writeln!(s, "  `{}`", cmd.replace('`', "'"));
+            }
+        }
+    }
+    s
+}
+
+fn github(items: &[Item]) -> String {
+    let mut s = String::new();
+    for i in items {
+        let level = if i.is_overdue() { "warning" } else { "notice" };
+        let mut message = i.message.clone();
+        if let Some(d) = i.date {
+            let _ = write!(message, " (due {}, {})", ymd(d), when(i));
+        }
+        if let Some(cmd) = &i.command {
+            let _ = write!(message, "; run: {cmd}");
+        }
+        let _ = writeln!(
+            s,
+            "::{level} file={},title={}::{}",
+            escape_property(&i.file),
+            escape_property(&format!("agenda: {}", i.kind.as_str())),
+            escape_data(&message)
+        );
+    }
+    s
+}
