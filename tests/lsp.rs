@@ -340,6 +340,18 @@ fn malformed_input_does_not_stop_the_server() {
     c.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///not/open.toml", "version": 3 }, "contentChanges": [{ "text": "x" }] }));
     c.notify("textDocument/didOpen", json!({ "garbage": 1 }));
     c.notify("mentor/whatever", json!(null));
+    // A client that sends a ranged (incremental) change although full sync was asked for.
+    let (_, inc) = doc(tmp.path(), "inc.toml");
+    c.open(&inc, BROKEN);
+    assert!(codes(&c.diagnostics(&inc)).contains(&"unknown-key".to_string()));
+    let range = json!({ "start": { "line": 14, "character": 0 }, "end": { "line": 14, "character": 6 } });
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": inc, "version": 2 },
+        "contentChanges": [{ "range": range, "text": "session" }] }),
+    );
+    let _ = c.request("mentor/ping", json!({}));
+    assert!(!codes(&c.diagnostics(&inc)).contains(&"unknown-key".to_string()));
     let nothing = c.at("textDocument/hover", "file:///not/open.toml", 0, 0);
     assert_eq!(nothing["result"], Value::Null);
 

@@ -47,7 +47,7 @@ pub fn capabilities() -> ServerCapabilities {
 }
 
 /// One open document.
-pub(crate) struct Doc {
+struct Doc {
     text: String,
     version: i32,
     path: PathBuf,
@@ -146,12 +146,12 @@ impl Server {
             "textDocument/hover" => params(req).map(|p: lsp_types::HoverParams| {
                 let at = p.text_document_position_params;
                 let hover =
-                    self.with_doc(&at.text_document.uri, |_, text, checked| hover::hover(text, checked, at.position));
+                    self.with_doc(&at.text_document.uri, |text, checked| hover::hover(text, checked, at.position));
                 serde_json::to_value(hover.flatten()).unwrap_or_default()
             }),
             "textDocument/completion" => params(req).map(|p: lsp_types::CompletionParams| {
                 let at = p.text_document_position;
-                let items = self.with_doc(&at.text_document.uri, |_, text, checked| {
+                let items = self.with_doc(&at.text_document.uri, |text, checked| {
                     let program = checked.map(|c| c.program.clone());
                     completion::complete(text, program.as_deref(), at.position)
                 });
@@ -160,7 +160,7 @@ impl Server {
             "textDocument/codeAction" => params(req).map(|p: lsp_types::CodeActionParams| {
                 let uri = p.text_document.uri.clone();
                 let fix_all = self.fix_all(&uri);
-                let found = self.with_doc(&uri, |_, text, checked| {
+                let found = self.with_doc(&uri, |text, checked| {
                     checked.map(|c| actions::actions(&uri, text, c, &p, fix_all)).unwrap_or_default()
                 });
                 serde_json::to_value(found.unwrap_or_default()).unwrap_or_default()
@@ -188,14 +188,13 @@ impl Server {
             "textDocument/didChange" => {
                 if let Ok(p) = note::<lsp_types::DidChangeTextDocumentParams>(n) {
                     match self.docs.get_mut(&p.text_document.uri) {
-                        // Full sync: the last change holds the whole text.
                         Some(doc) => {
-                            if let Some(change) = p.content_changes.into_iter().last() {
-                                doc.text = change.text;
-                                doc.version = p.text_document.version;
-                                doc.dirty = true;
-                                doc.checked = None;
+                            for change in p.content_changes {
+                                apply_change(&mut doc.text, change);
                             }
+                            doc.version = p.text_document.version;
+                            doc.dirty = true;
+                            doc.checked = None;
                         }
                         None => eprintln!(
                             "mentor-agree lsp: ignored a change to {}, which is not open",
@@ -247,13 +246,13 @@ impl Server {
         }
     }
 
-    /// Runs `f` on an open document, its indexed text and its check (checked now if needed).
-    fn with_doc<R>(&mut self, uri: &Uri, f: impl FnOnce(&Doc, &Text<'_>, Option<&Checked>) -> R) -> Option<R> {
+    /// Runs `f` on an open document's indexed text and its check (checked now if needed).
+    fn with_doc<R>(&mut self, uri: &Uri, f: impl FnOnce(&Text<'_>, Option<&Checked>) -> R) -> Option<R> {
         self.ensure_checked(uri);
         let doc = self.docs.get(uri)?;
         let text = Text::new(&doc.text);
         let checked = doc.checked.as_ref().and_then(|c| c.as_ref().ok());
-        Some(f(doc, &text, checked))
+        Some(f(&text, checked))
     }
 
     /// The whole text with every safe fix applied, when that differs from the text.
@@ -442,6 +441,19 @@ fn folder_ids(folder: &Path) -> Vec<(PathBuf, String)> {
         .collect();
     out.sort();
     out
+}
+
+/// Applies one change: the whole text (full sync, what the server asks for), or
+/// a range, for a client that sends incremental changes anyway.
+fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeEvent) {
+    match change.range {
+        None => *text = change.text,
+        Some(range) => {
+            let t = Text::new(text);
+            let (start, end) = (t.offset(range.start), t.offset(range.end));
+            text.replace_range(start..end.max(start), &change.text);
+        }
+    }
 }
 
 /// One `check` diagnostic as LSP has it.
