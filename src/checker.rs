@@ -33,6 +33,27 @@ pub struct Located {
     pub position: Position,
 }
 
+impl Located {
+    /// This diagnostic in `file`, for one-line messages: displays as
+    /// `FILE:LINE:COLUMN: MESSAGE`.
+    pub fn in_file<'a>(&'a self, file: &'a Path) -> InFile<'a> {
+        InFile { located: self, file }
+    }
+}
+
+/// A [`Located`] diagnostic and the file it is in; see [`Located::in_file`].
+pub struct InFile<'a> {
+    located: &'a Located,
+    file: &'a Path,
+}
+
+impl std::fmt::Display for InFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = &self.located.position;
+        write!(f, "{}:{}:{}: {}", self.file.display(), p.line, p.column, self.located.diagnostic.message)
+    }
+}
+
 /// Everything known about one checked file.
 #[derive(Debug, Clone)]
 pub struct Checked {
@@ -238,7 +259,7 @@ pub fn duplicate_id(f: &Checked, other: &Path) -> Option<Located> {
     let severity = f.program.severity(Code::DuplicateId)?;
     let mut diagnostic =
         Diagnostic::new(Code::DuplicateId, None, format!("id `{}` is also the id of {}", f.id, other.display()))
-            .with_help("give one of them another `id`, or rename the file");
+            .with_code_help();
     diagnostic.severity = severity;
     let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
     Some(Located { diagnostic, position })

@@ -183,6 +183,40 @@ pub enum Command {
     #[command(display_order = 4)]
     Agenda(AgendaArgs),
 
+    /// How well is mentoring working? The program's evaluation in figures.
+    ///
+    /// Counts the agreements whose term overlaps --from/--to (default: all) and
+    /// reports, as of today:
+    ///
+    ///   agreements            readable agreements counted
+    ///   states                how many are draft, pending, active, ended, terminated
+    ///   completion            finished = ended + terminated; rate = ended / finished;
+    ///                         terminated_by: who ended early (mentor, mentee, program)
+    ///   goals                 every goal by its current status (the latest review that
+    ///                         names it): achieved, dropped, open (neither, or never
+    ///                         reviewed); achieved_rate = achieved / total
+    ///   reviews               due = planned checkpoints dated in the window whose grace
+    ///                         days have passed (or that were held); held_on_time = held
+    ///                         within the grace days; on_time_rate = held_on_time / due
+    ///   checkins              median_gap_days between consecutive check-ins (the first
+    ///                         from the effective date); silent_pairs = active pairs past
+    ///                         the program's longest gap
+    ///   signing               median_days_to_effective: first signature to the last
+    ///                         required one
+    ///   extensions            extended = agreements extended at least once; total
+    ///   topics                per topic: agreements, goals_achieved_rate
+    ///   mentors               per mentor: agreements (mentees) in the window
+    ///
+    /// Rates are fractions rounded to three places, or null when there is nothing to divide by.
+    #[command(
+        after_help = "Examples:\n  mentor-agree report\n  mentor-agree report --from 2026-01-01 --to 2026-12-31\n  \
+                      mentor-agree report --format csv > report.csv\n  mentor-agree report --format md >> $GITHUB_STEP_SUMMARY\n\n\
+                      `render --site` adds the same figures as a dashboard (report.html).\n\n\
+                      Exit status: 0 reported, 2 could not run."
+    )]
+    #[command(display_order = 4)]
+    Report(ReportArgs),
+
     /// Sign an agreement, or renew a signature after the terms changed.
     ///
     /// Adds the role's [[signatures]] entry, or replaces the one it has, with the
@@ -670,6 +704,36 @@ pub struct AgendaArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AgendaFormat::Table)]
     pub format: AgendaFormat,
+}
+
+/// `report --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Sections of figures for people.
+    #[default]
+    Table,
+    /// One JSON document.
+    Json,
+    /// One row per figure: section, item, measure, value.
+    Csv,
+    /// Markdown tables (a CI step summary, an email).
+    Md,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files or folders (default: the program's agreements folder).
+    pub paths: Vec<PathBuf>,
+    /// Count agreements whose term reaches this day or later.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Count agreements whose term starts on this day or earlier.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 /// `status`.

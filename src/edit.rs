@@ -9,7 +9,10 @@
 //! 2. **Read** the file under the lock, and check it with the program rules.
 //! 3. **Change** it through [`toml_edit::DocumentMut`], so comments, key order and
 //!    layout of everything the change does not touch stay byte-identical. Line
-//!    endings are kept (a CRLF file stays CRLF).
+//!    endings are kept line by line, whatever the mix: the change is made with
+//!    every CRLF read as LF, then each line the change left alone gets its own
+//!    ending back, and each line it added or rewrote takes the ending of the line
+//!    above it (so a CRLF file stays CRLF, an LF file LF).
 //! 4. **Re-check.** An edit that adds an error is refused and the file is left
 //!    untouched; an edit that keeps or fixes existing errors is allowed.
 //! 5. **Write atomically**: write and fsync the lock file, then rename it over
@@ -147,18 +150,15 @@ where
         return Err(EditError::NotToml(Box::new(checked)));
     }
 
-    let eol = LineEnding::of(&old_text);
-    let lf_text = if eol == LineEnding::CrLf { old_text.replace("\r\n", "\n") } else { old_text.clone() };
+    // The edit is made on the text with every CRLF as LF; the endings go back afterwards.
+    let lf_text = old_text.replace("\r\n", "\n");
     let mut doc: DocumentMut = lf_text.parse().map_err(|e: toml_edit::TomlError| {
         // The checker accepted the text, so this is a disagreement between two TOML parsers.
         EditError::Invalid(format!("{}: cannot edit this TOML: {}", req.path.display(), e.message()))
     })?;
     let baseline = doc.to_string();
     change(&mut doc, &before)?;
-    let mut new_text = carry_over(&lf_text, &baseline, &doc.to_string());
-    if eol == LineEnding::CrLf {
-        new_text = new_text.replace('\n', "\r\n");
-    }
+    let new_text = restore_line_endings(&old_text, &lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
 
     let after = checker::check_text(req.path, &new_text, req.program.clone(), &req.settings);
     let mut added = added_errors(&before, &after);
@@ -225,9 +225,10 @@ pub fn added_errors(before: &Checked, after: &Checked) -> Vec<checker::Located> 
     out
 }
 
-/// Appends a `[[name]]` entry at the end of the file, laid out as in SPEC §2: a
-/// blank line before the header, then one `key = value` line per key in the
-/// order the table holds them. Text after the last table (trailing comments)
+/// Appends a `[[name]]` entry at the end of the file, laid out as the examples in
+/// docs/format.md write one: a blank line before the header, then one
+/// `key = value` line per key in the order the table holds them. Text after the
+/// last table (trailing comments)
 /// stays before the new entry, so the file's existing bytes remain a prefix of
 /// the result. Fails when `name` exists but is not an array of tables.
 pub fn append_table_entry(doc: &mut DocumentMut, name: &str, mut entry: Table) -> Result<(), EditError> {
@@ -397,20 +398,41 @@ fn merge_lines(base: &str, a: &str, b: &str) -> Option<String> {
     Some(out)
 }
 
-/// The line ending a file uses, decided by its first line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LineEnding {
-    Lf,
-    CrLf,
-}
-
-impl LineEnding {
-    fn of(text: &str) -> LineEnding {
-        match text.find('\n') {
-            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => LineEnding::CrLf,
-            _ => LineEnding::Lf,
+/// Puts back the line endings of `original` (any mix of CRLF and LF) on `edited`,
+/// which was made from `lf_original` (`original` with every CRLF as LF).
+///
+/// Each line of `edited` that is a line of `lf_original` left alone by the edit
+/// (found by a line diff) gets that line's own ending back, so untouched lines
+/// keep their bytes whatever the mix. A line the edit added or rewrote takes the
+/// ending of the line above it in the result (the first line of a file, the
+/// ending of the file's first line). A last line without a line break stays
+/// without one.
+fn restore_line_endings(original: &str, lf_original: &str, edited: &str) -> String {
+    if !original.contains("\r\n") {
+        return edited.to_string();
+    }
+    let crlf: Vec<bool> = original.split_inclusive('\n').map(|line| line.ends_with("\r\n")).collect();
+    let old: Vec<&str> = lf_original.split_inclusive('\n').collect();
+    let new: Vec<&str> = edited.split_inclusive('\n').collect();
+    debug_assert_eq!(crlf.len(), old.len());
+    let mut out = String::with_capacity(edited.len() + edited.len() / 16);
+    let mut above = crlf.first().copied().unwrap_or(false);
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new) {
+        let kept = op.tag() == similar::DiffTag::Equal;
+        for (k, i) in op.new_range().enumerate() {
+            let line = new[i];
+            let ending = if kept { crlf[op.old_range().start + k] } else { above };
+            match line.strip_suffix('\n') {
+                Some(body) if ending => {
+                    out.push_str(body);
+                    out.push_str("\r\n");
+                }
+                _ => out.push_str(line),
+            }
+            above = ending;
         }
     }
+    out
 }
 
 /// Edits go to the file a symlink points at, so the link stays a link.
@@ -619,11 +641,27 @@ mod tests {
         assert_eq!(v.to_string(), "2026-03-09");
     }
 
+    fn restored(original: &str, edited_lf: &str) -> String {
+        restore_line_endings(original, &original.replace("\r\n", "\n"), edited_lf)
+    }
+
     #[test]
-    fn line_endings() {
-        assert_eq!(LineEnding::of("a = 1\r\nb = 2\r\n"), LineEnding::CrLf);
-        assert_eq!(LineEnding::of("a = 1\nb = 2\r\n"), LineEnding::Lf);
-        assert_eq!(LineEnding::of("a = 1"), LineEnding::Lf);
+    fn untouched_lines_keep_their_own_endings() {
+        // A mixed file: each line written out by hand, not derived from the function.
+        let original = "a = 1\r\nb = 2\nc = 3\r\n";
+        assert_eq!(restored(original, "a = 1\nb = 2\nc = 3\n"), original);
+        // An appended line follows the line above it (CRLF here).
+        assert_eq!(
+            restored(original, "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n"),
+            "a = 1\r\nb = 2\nc = 3\r\nd = 4\r\ne = 5\r\n"
+        );
+        // A line inserted after an LF line is LF; a rewritten one follows the line above it.
+        assert_eq!(restored(original, "a = 1\nb = 2\nx = 0\nc = 3\n"), "a = 1\r\nb = 2\nx = 0\nc = 3\r\n");
+        assert_eq!(restored(original, "a = 1\nb = 9\nc = 3\n"), "a = 1\r\nb = 9\r\nc = 3\r\n");
+        // A new first line takes the first line's ending; a bare last line stays bare.
+        assert_eq!(restored("a = 1\nb = 2\r\nc = 3", "z = 0\na = 1\nb = 2\nc = 3"), "z = 0\na = 1\nb = 2\r\nc = 3");
+        // No CRLF at all: untouched.
+        assert_eq!(restored("a = 1\n", "a = 1\nb = 2\n"), "a = 1\nb = 2\n");
     }
 
     #[test]

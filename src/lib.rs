@@ -22,6 +22,7 @@ pub mod lsp;
 pub mod program;
 pub mod questionnaire;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod site;

@@ -1,8 +1,9 @@
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
 use mentor_agree::cli::{Cli, Command};
-use mentor_agree::commands::{self, EXIT_FAILURE};
+use mentor_agree::commands::{self, EXIT_FAILURE, EXIT_OK};
 
 // mimalloc: `check` and `render --site` allocate and free many small values per
 // file on every thread; it is markedly faster at that than the system allocator.
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Command::Terminate(args) => commands::terminate::run(args, &cli.global),
         Command::Status(args) => commands::status::run(args, &cli.global),
         Command::Agenda(args) => commands::agenda::run(args, &cli.global),
+        Command::Report(args) => commands::report::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
         Command::Schema(args) => commands::schema::run(args, &cli.global),
@@ -32,8 +34,12 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader of stdout went away (`mentor-agree status | head -1`): it has
+        // what it wanted. Stop quietly and exit 0, as ripgrep does.
+        Err(err) if commands::is_closed_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Not eprintln!: with stderr closed too, that would panic.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(EXIT_FAILURE)
         }
     }

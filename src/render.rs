@@ -313,13 +313,27 @@ pub fn markdown_text(input: &str) -> String {
 /// Escapes text for Markdown: backslash before every character that could start
 /// markup (emphasis, code, links, HTML, table cells, headings, entities), and line
 /// breaks folded to spaces so a value stays on its line (and in its table cell).
+/// GitHub's extended autolinks are broken the same way: the `:` of `://`, the `.`
+/// of `www.` and every `@` get a backslash, so a bare URL or address in a note
+/// stays text.
 pub fn escape_markdown(input: &str, out: &mut dyn Write) -> std::io::Result<()> {
     let mut buf = [0u8; 4];
-    for c in input.chars() {
+    for (i, c) in input.char_indices() {
+        let autolink = match c {
+            ':' => input[i + 1..].starts_with("//"),
+            '.' => {
+                input[..i].len() >= 3
+                    && input[..i].is_char_boundary(i - 3)
+                    && input[i - 3..i].eq_ignore_ascii_case("www")
+            }
+            '@' => true,
+            _ => false,
+        };
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' => {
                 out.write_all(&[b'\\', c as u8])?;
             }
+            _ if autolink => out.write_all(&[b'\\', c as u8])?,
             '\n' | '\r' => out.write_all(b" ")?,
             _ => out.write_all(c.encode_utf8(&mut buf).as_bytes())?,
         }
@@ -1217,6 +1231,11 @@ mod tests {
         assert_eq!(md("a | b\nc"), "a \\| b c");
         assert_eq!(md("<script>[x](y)"), "\\<script\\>\\[x\\](y)");
         assert_eq!(md("Tomás Rivera"), "Tomás Rivera");
+        assert_eq!(
+            md("see https://x.example or WWW.x.example, mail a@b.example"),
+            "see https\\://x.example or WWW\\.x.example, mail a\\@b.example"
+        );
+        assert_eq!(md("10:00. Note: éwww.x"), "10:00. Note: éwww\\.x");
     }
 
     #[test]

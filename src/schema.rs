@@ -107,7 +107,7 @@ pub struct Person {
     pub name: String,
     /// Email address (optional), of the form local@domain.tld.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$"))]
+    #[schemars(regex(pattern = crate::rules::parties::EMAIL_PATTERN))]
     pub email: Option<String>,
 }
 

@@ -1,10 +1,15 @@
 //! Where `render --site` writes: every page first goes to a hidden staging folder
 //! and is moved into the site's folder only once all of them are written.
 //!
-//! A site's folder that did not exist appears whole, in one rename, or not at
-//! all; an existing one has each page replaced whole (readers see the old page
-//! or the new one) and keeps the files it did not write. A run that fails or is
-//! refused (`--strict`) removes its staging folder and leaves the site as it was.
+//! Every file of the site, pages, stylesheet and index alike, is rendered and
+//! staged before the first one is placed. A site's folder that did not exist
+//! appears whole, in one rename, or not at all; an existing one has each page
+//! replaced whole (readers see the old page or the new one), the index last, and
+//! keeps the files it did not write. A run that fails while rendering (a broken
+//! agreement, a failing template override) or is refused (`--strict`) removes its
+//! staging folder and leaves the site byte for byte as it was. Only an I/O error
+//! while moving the staged files into an existing site (a rename within one
+//! folder) can leave it part old, part new.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -85,15 +90,18 @@ impl Staging {
     }
 
     /// Moves each staged file `staged[i]` to `names[i]` in the site, replacing
-    /// what is there. `names` must be distinct. In a new site, a file already
-    /// staged under its final name stays where it is, and one staged under a name
-    /// another file needs is moved aside first.
+    /// what is there; in an existing site the last one is moved last (the index,
+    /// so that nothing links to a page before it is there). `names` must be
+    /// distinct. Call it once everything is staged: it is the first step that
+    /// changes an existing site. In a new site, a file already staged under its
+    /// final name stays where it is, and one staged under a name another file
+    /// needs is moved aside first.
     pub fn place_all(&self, staged: &[String], names: &[String]) -> io::Result<()> {
         if !self.new_site {
-            return staged
-                .par_iter()
-                .zip(names)
-                .try_for_each(|(from, to)| std::fs::rename(self.dir.join(from), self.final_path(to)?));
+            let place = |(from, to): (&String, &String)| std::fs::rename(self.dir.join(from), self.final_path(to)?);
+            let last = staged.len().min(names.len()).saturating_sub(1);
+            staged[..last].par_iter().zip(&names[..last]).try_for_each(place)?;
+            return staged[last..].iter().zip(&names[last..]).try_for_each(place);
         }
         let wanted: HashSet<&str> = names.iter().map(String::as_str).collect();
         let mut current: Vec<Cow<'_, str>> = staged.iter().map(|s| Cow::Borrowed(s.as_str())).collect();

@@ -1,4 +1,11 @@
-//! "Did you mean" suggestions.
+//! Comparing what people typed: "did you mean" suggestions, and the loose form
+//! in which two texts count as the same.
+
+/// `text` lowercased, with every run of whitespace as one space and none at
+/// either end: "Ada  LOVELACE " and "ada lovelace" are the same person.
+pub fn loose(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -12,7 +19,14 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 #[cfg(test)]
 mod tests {
-    use super::closest;
+    use super::{closest, loose};
+
+    #[test]
+    fn loose_text_ignores_case_and_spacing() {
+        assert_eq!(loose("  Ada \t LOVELACE\n"), "ada lovelace");
+        assert_eq!(loose("Every  3\u{a0}Weeks"), "every 3 weeks");
+        assert_ne!(loose("Ada Lovelace"), loose("AdaLovelace"));
+    }
 
     #[test]
     fn suggests_close_keys_only() {

@@ -1,10 +1,26 @@
 //! The terms a signature covers: canonical bytes and their digest.
 //!
 //! Terms are the agreement's own keys as written (no defaults filled in) minus
-//! `signatures`, `extensions`, `checkins`, `evaluations` and `termination`. The canonical form
-//! is JSON with keys sorted by code point, no insignificant whitespace, and TOML
-//! dates as `"YYYY-MM-DD"` strings. Comments, key order, quoting style and table
-//! style do not change it; any change of meaning does.
+//! `signatures`, `extensions`, `checkins`, `evaluations` and `termination`. The
+//! canonical form
+//! is JSON with keys sorted by code point and no insignificant whitespace:
+//!
+//! - strings, booleans and arrays as themselves; tables as objects;
+//! - integers in decimal (`0x1F`, `+6` and `1_000` as `31`, `6`, `1000`);
+//! - finite floats in the shortest form that reads back the same (`1.50` as
+//!   `1.5`, `1.0` stays `1.0`, so never the same as the integer `1`);
+//! - TOML dates, times and datetimes as JSON strings of their TOML text
+//!   (`"2026-12-07"`, `"1979-05-27T07:32:00Z"`), and NaN and the infinities as
+//!   `"nan"`, `"inf"` and `"-inf"`;
+//! - a **string** that those would be confused with (one that reads as a TOML
+//!   date, time or datetime, or is `nan`, `inf`, `+inf` or `-inf`) as
+//!   `[null,"…"]`. TOML has no null, so nothing else is written that way.
+//!
+//! So the form is type-exact: `start = 2026-12-07` and `start = "2026-12-07"`
+//! differ, as do `1`, `1.0` and `"1"`, while the terms of every agreement with no
+//! such string keep the bytes (and digests) they had before the tag was added.
+//! Comments, key order, quoting style and table style do not change it; any
+//! change of meaning, value or type does.
 
 use std::fmt::Write as _;
 
@@ -44,6 +60,11 @@ fn write_table(out: &mut String, table: &DeTable<'_>, top: bool) {
 
 fn write_value(out: &mut String, value: &DeValue<'_>) {
     match value {
+        DeValue::String(s) if looks_like_another_type(s) => {
+            out.push_str("[null,");
+            write_string(out, s);
+            out.push(']');
+        }
         DeValue::String(s) => write_string(out, s),
         DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => {
@@ -51,14 +72,15 @@ fn write_value(out: &mut String, value: &DeValue<'_>) {
             }
             Err(_) => write_string(out, i.as_str()),
         },
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
-            Ok(x) if x.is_finite() => {
+        DeValue::Float(f) => match parse_float(f.as_str()) {
+            Some(x) if x.is_finite() => {
                 // serde_json prints the shortest round-trip form, so 1.50 and 1.5 agree.
                 out.push_str(&serde_json::Number::from_f64(x).map_or_else(|| x.to_string(), |n| n.to_string()));
             }
-            Ok(x) if x.is_nan() => write_string(out, "nan"),
-            Ok(x) => write_string(out, if x > 0.0 { "inf" } else { "-inf" }),
-            Err(_) => write_string(out, f.as_str()),
+            Some(x) if x.is_nan() => write_string(out, "nan"),
+            Some(x) => write_string(out, if x > 0.0 { "inf" } else { "-inf" }),
+            // Not reached for a float the TOML parser accepted.
+            None => write_string(out, f.as_str()),
         },
         DeValue::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
         DeValue::Datetime(dt) => write_string(out, &dt.to_string()),
@@ -73,6 +95,22 @@ fn write_value(out: &mut String, value: &DeValue<'_>) {
             out.push(']');
         }
         DeValue::Table(t) => write_table(out, t, false),
+    }
+}
+
+/// True for a string whose JSON text could also be that of a date, a time, a
+/// datetime, NaN or an infinity: such strings are tagged.
+fn looks_like_another_type(s: &str) -> bool {
+    matches!(s, "nan" | "inf" | "+inf" | "-inf") || s.parse::<toml::value::Datetime>().is_ok()
+}
+
+/// A TOML float's text (`1_000.5`, `+inf`, `-nan`) as an `f64`.
+fn parse_float(text: &str) -> Option<f64> {
+    let text = text.replace('_', "");
+    match text.trim_start_matches(['+', '-']) {
+        "nan" => Some(f64::NAN),
+        "inf" => Some(if text.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY }),
+        _ => text.parse().ok(),
     }
 }
 
@@ -139,8 +177,7 @@ terms = "sha256:x"
     fn canonical_bytes_are_sorted_compact_json() {
         assert_eq!(
             canonical(BASE).unwrap(),
-            r#"{"format":1,"goals":[{"due":"2026-12-07","goal":"Run retros"}],"mentor":{"email":"ada@example.org","name":"Ada Lovelace"},"term":{"months":6,"start":"2026-12-07"},"topics":["leadership"]}"#
-                .replace("\"due\":\"2026-12-07\"", "\"due\":\"2027-03-15\"")
+            r#"{"format":1,"goals":[{"due":"2027-03-15","goal":"Run retros"}],"mentor":{"email":"ada@example.org","name":"Ada Lovelace"},"term":{"months":6,"start":"2026-12-07"},"topics":["leadership"]}"#
         );
     }
 
@@ -173,6 +210,11 @@ by = ["mentor", "mentee"]
             ("2027-03-15", "2027-03-16"),
             ("[\"leadership\"]", "[\"leadership\", \"career\"]"),
             ("format = 1\n", "format = 1\nid = \"x\"\n"),
+            // The same text, another type.
+            ("start = 2026-12-07", "start = \"2026-12-07\""),
+            ("months = 6", "months = 6.0"),
+            ("months = 6", "months = \"6\""),
+            ("format = 1\n", "format = 1\nx = nan\n"),
         ] {
             let changed = BASE.replacen(from, to, 1);
             assert_ne!(changed, BASE, "replacement {from:?} did not apply");
@@ -196,6 +238,42 @@ by = ["mentor", "mentee"]
             serde_json::from_str(&statement("lead", "A\",\"role\":\"x\n", day, "d")).unwrap();
         assert_eq!(parsed["name"], "A\",\"role\":\"x\n");
         assert_eq!(parsed["role"], "lead");
+    }
+
+    #[test]
+    fn values_of_other_types_never_share_bytes() {
+        let one = |value: &str| canonical(&format!("x = {value}")).unwrap();
+        let forms: Vec<String> = [
+            "2026-12-07",
+            "\"2026-12-07\"",
+            "1979-05-27T07:32:00Z",
+            "\"1979-05-27T07:32:00Z\"",
+            "07:32:00",
+            "\"07:32:00\"",
+            "nan",
+            "\"nan\"",
+            "-inf",
+            "\"-inf\"",
+            "1",
+            "1.0",
+            "\"1\"",
+            "true",
+            "\"true\"",
+            "[\"2026-12-07\"]",
+            "[2026-12-07]",
+        ]
+        .iter()
+        .map(|v| one(v))
+        .collect();
+        for (i, a) in forms.iter().enumerate() {
+            for b in &forms[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(one("\"2026-12-07\""), r#"{"x":[null,"2026-12-07"]}"#);
+        assert_eq!(one("2026-12-07"), r#"{"x":"2026-12-07"}"#);
+        assert_eq!(one("-nan"), one("+nan"));
+        assert_eq!(one("1_000.5"), r#"{"x":1000.5}"#);
     }
 
     #[test]

@@ -6,6 +6,10 @@ use std::fmt;
 
 use chrono::{Datelike, Days, Month, Months, NaiveDate};
 
+/// Weeks in an average month, as the program rules count sessions (365.25 / 12 / 7
+/// is 4.348…).
+pub const WEEKS_PER_MONTH: f64 = 4.35;
+
 /// How often a pair meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frequency {
@@ -15,7 +19,9 @@ pub enum Frequency {
     Fortnightly,
     /// Once a calendar month.
     Monthly,
-    /// Once every N weeks, N in 1..=12.
+    /// Once every N weeks, N in 3..=12 ([`Frequency::parse`] reads "every week"
+    /// and "every 2 weeks" as [`Frequency::Weekly`] and [`Frequency::Fortnightly`],
+    /// so that each frequency has one value whatever its spelling).
     EveryWeeks(u32),
 }
 
@@ -34,9 +40,12 @@ pub enum FrequencyError {
 }
 
 impl Frequency {
-    /// Parses `weekly`, `fortnightly`, `monthly` or `every N weeks` (case and spacing tolerant).
+    /// Parses `weekly`, `fortnightly`, `monthly` or `every N weeks` (case and spacing
+    /// tolerant). Two spellings of one frequency give one value: `every week` and
+    /// `every 1 week` are `Weekly`, `every 2 weeks` is `Fortnightly`, so a program
+    /// that allows one spelling in `rules.schedule.frequencies` allows the other.
     pub fn parse(text: &str) -> Result<Frequency, FrequencyError> {
-        let norm = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let norm = crate::suggest::loose(text);
         match norm.as_str() {
             "weekly" => return Ok(Frequency::Weekly),
             "fortnightly" => return Ok(Frequency::Fortnightly),
@@ -48,9 +57,11 @@ impl Frequency {
         }
         let words: Vec<&str> = norm.split(' ').collect();
         match words.as_slice() {
-            ["every", "week"] => Ok(Frequency::EveryWeeks(1)),
+            ["every", "week"] => Ok(Frequency::Weekly),
             ["every", n, "weeks" | "week"] => match n.parse::<u64>() {
-                Ok(n @ 1..=12) => Ok(Frequency::EveryWeeks(n as u32)),
+                Ok(1) => Ok(Frequency::Weekly),
+                Ok(2) => Ok(Frequency::Fortnightly),
+                Ok(n @ 3..=12) => Ok(Frequency::EveryWeeks(n as u32)),
                 Ok(n) => Err(FrequencyError::OutOfRange(n)),
                 Err(_) => Err(FrequencyError::Unknown(text.to_string())),
             },
@@ -58,13 +69,13 @@ impl Frequency {
         }
     }
 
-    /// Average sessions per month, as the program rules count them.
+    /// Average sessions per month, as the program rules count them: one a month,
+    /// or [`WEEKS_PER_MONTH`] divided by the weeks between sessions (weekly 4.35,
+    /// fortnightly 2.175, every 3 weeks 1.45).
     pub fn sessions_per_month(self) -> f64 {
         match self {
-            Frequency::Weekly => 4.35,
-            Frequency::Fortnightly => 2.17,
             Frequency::Monthly => 1.0,
-            Frequency::EveryWeeks(n) => 4.35 / f64::from(n),
+            other => WEEKS_PER_MONTH / f64::from(other.weeks()),
         }
     }
 
@@ -90,7 +101,7 @@ impl Frequency {
         const NUMBERS: [&str; 13] =
             ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
         match self {
-            Frequency::Weekly | Frequency::EveryWeeks(1) => "every week".into(),
+            Frequency::Weekly => "every week".into(),
             Frequency::Fortnightly => "every two weeks".into(),
             Frequency::Monthly => "once a month".into(),
             Frequency::EveryWeeks(n) => format!("every {} weeks", NUMBERS.get(n as usize).copied().unwrap_or("?")),
@@ -134,7 +145,7 @@ impl fmt::Display for Length {
             Length::Months(n) => (n, "month"),
             Length::Weeks(n) => (n, "week"),
         };
-        write!(f, "{n} {unit}{}", if *n == 1 { "" } else { "s" })
+        f.write_str(&crate::diagnostic::report::plural(*n as usize, unit))
     }
 }
 
@@ -217,11 +228,24 @@ mod tests {
     }
 
     #[test]
-    fn sessions_per_month_follow_the_spec() {
+    fn two_spellings_of_one_frequency_are_one_value() {
+        for (a, b) in [("every 2 weeks", "fortnightly"), ("every 1 week", "weekly"), ("every week", "Weekly")] {
+            let (a, b) = (Frequency::parse(a).unwrap(), Frequency::parse(b).unwrap());
+            assert_eq!(a, b);
+            assert_eq!(a.sessions_per_month(), b.sessions_per_month());
+            assert_eq!(a.in_words(), b.in_words());
+        }
+    }
+
+    #[test]
+    fn sessions_per_month_are_weeks_per_month_over_the_interval() {
         assert_eq!(Frequency::Weekly.sessions_per_month(), 4.35);
-        assert_eq!(Frequency::Fortnightly.sessions_per_month(), 2.17);
+        assert_eq!(Frequency::Fortnightly.sessions_per_month(), 4.35 / 2.0);
         assert_eq!(Frequency::Monthly.sessions_per_month(), 1.0);
-        assert!((Frequency::EveryWeeks(5).sessions_per_month() - 0.87).abs() < 1e-9);
+        for n in 3..=12 {
+            let spm = Frequency::parse(&format!("every {n} weeks")).unwrap().sessions_per_month();
+            assert!((spm * f64::from(n) - 4.35).abs() < 1e-9, "every {n} weeks: {spm}");
+        }
     }
 
     #[test]

@@ -172,11 +172,47 @@ fn program_override_applies_to_every_file() {
     let dir = tempfile::tempdir().unwrap();
     let program = dir.path().join("strict.toml");
     fs::write(&program, "[rules.schedule]\nmax_session_minutes = 30\n").unwrap();
-    let out =
-        cmd().arg("--program").arg(&program).arg("check").arg(example("")).args(["--format", "json"]).output().unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(codes_of(&json).iter().any(|c| c == "session-too-long"));
+    // Which examples have sessions over 30 minutes, read from their text here.
+    let mut longer: Vec<String> = Vec::new();
+    let mut todo = vec![example("")];
+    while let Some(dir) = todo.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") && path.file_name().unwrap() != "program.toml" {
+                let text = fs::read_to_string(&path).unwrap();
+                let minutes =
+                    text.lines().find_map(|l| l.strip_prefix("session_minutes = ")).map(|m| m.parse::<u32>().unwrap());
+                if minutes.is_some_and(|m| m > 30) {
+                    longer.push(path.file_name().unwrap().to_string_lossy().into_owned());
+                }
+            }
+        }
+    }
+    longer.sort();
+    assert!(longer.len() >= 3 && longer.iter().any(|f| f.contains("kofi")), "{longer:?}");
+    let flagged = |with_override: bool| {
+        let mut c = cmd();
+        if with_override {
+            c.arg("--program").arg(&program);
+        }
+        let out = c.arg("check").arg(example("")).args(["--format", "json"]).output().unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut files: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "session-too-long")
+            .map(|d| Path::new(d["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        (out.status.code(), files)
+    };
+    // Without the override no example is too long; with it, every long one is,
+    // the one under its own program (which allows 90 minutes) included.
+    assert_eq!(flagged(false), (Some(0), vec![]));
+    assert_eq!(flagged(true), (Some(1), longer));
 }
 
 #[test]
@@ -448,4 +484,30 @@ fn json_diagnostics_carry_their_fix_or_null() {
     assert_eq!(d["fix"]["description"], "write `goals.due` as the date 2027-03-15, unquoted");
     let (_, json) = json_check(&[], &fixture("codes/goal-no-due"));
     assert!(json["diagnostics"][0]["fix"].is_null());
+}
+
+#[test]
+fn two_spellings_of_one_frequency_are_allowed_alike() {
+    let agreement = fs::read_to_string(fixture("codes/frequency-not-allowed/agreement.toml")).unwrap();
+    let codes = |allowed: &str, written: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("program.toml"), format!("[rules.schedule]\nfrequencies = [\"{allowed}\"]\n"))
+            .unwrap();
+        let text = agreement.replace("frequency = \"fortnightly\"", &format!("frequency = \"{written}\""));
+        assert!(text.contains(written));
+        fs::write(dir.path().join("a.toml"), text).unwrap();
+        let out = cmd().arg("check").arg(dir.path().join("a.toml")).args(["--format", "json"]).output().unwrap();
+        codes_of(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    let not_allowed = "frequency-not-allowed".to_string();
+    // The control: a frequency the program does not list is refused.
+    assert!(codes("weekly", "fortnightly").contains(&not_allowed));
+    for (allowed, written) in [
+        ("fortnightly", "every 2 weeks"),
+        ("every 2 weeks", "fortnightly"),
+        ("weekly", "every week"),
+        ("every 1 week", "weekly"),
+    ] {
+        assert!(!codes(allowed, written).contains(&not_allowed), "{allowed} allowed, {written} written");
+    }
 }

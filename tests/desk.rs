@@ -215,3 +215,71 @@ fn agenda_markdown_is_an_issue_body() {
     assert_eq!(gh.lines().filter(|l| l.starts_with("::warning file=")).count(), 7);
     assert_eq!(gh.lines().filter(|l| l.starts_with("::notice file=")).count(), 4);
 }
+
+fn report_json(args: &[&str], path: &Path) -> Value {
+    let out = cmd().arg("report").arg(path).args(args).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn report_figures_over_the_agenda_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    agenda_cohort(dir.path());
+    let r = report_json(&[], dir.path());
+    // "problems" has a bad email but is still readable: all 11 count.
+    assert_eq!(r["agreements"], 11);
+    assert_eq!(r["states"], serde_json::json!({"draft": 3, "pending": 0, "active": 7, "ended": 1, "terminated": 0}));
+    assert_eq!(r["completion"]["finished"], 1);
+    assert_eq!(r["completion"]["rate"], 1.0);
+    // One goal each; achieved in term-ending and closing-review-missing.
+    assert_eq!(
+        r["goals"],
+        serde_json::json!({"total": 11, "achieved": 2, "dropped": 0, "open": 9, "achieved_rate": 0.182})
+    );
+    assert_eq!(
+        r["topics"],
+        serde_json::json!([{"topic": "leadership", "agreements": 11, "goals_achieved_rate": 0.182}])
+    );
+    assert_eq!(r["mentors"], serde_json::json!([{"name": "Ada Lovelace", "mentees": 11}]));
+    assert_eq!(r["checkins"]["silent_pairs"], 1);
+    // Only agreements running in 2026-04..05: the ended one (2026-04-06 to 2026-10-05);
+    // term-ending starts on 2026-06-01, every other one later.
+    let r = report_json(&["--from", "2026-04-01", "--to", "2026-05-31"], dir.path());
+    assert_eq!(r["agreements"], 1);
+    assert_eq!(r["states"]["ended"], 1);
+    assert_eq!((r["from"].as_str(), r["to"].as_str()), (Some("2026-04-01"), Some("2026-05-31")));
+    let out =
+        cmd().arg("report").arg(dir.path()).args(["--from", "2027-01-01", "--to", "2026-01-01"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn report_csv_reads_back_in_pythons_csv_module() {
+    if !common::have_tool("python3", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    agenda_cohort(dir.path());
+    let out = cmd().arg("report").arg(dir.path()).args(["--format", "csv"]).output().unwrap();
+    assert!(out.status.success());
+    let csv = dir.path().join("report.csv");
+    std::fs::write(&csv, &out.stdout).unwrap();
+    let script =
+        "import csv,json,sys\nrows=list(csv.DictReader(open(sys.argv[1],newline='')))\nprint(json.dumps(rows))";
+    let py = std::process::Command::new("python3").args(["-c", script]).arg(&csv).output().unwrap();
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let rows: Vec<std::collections::BTreeMap<String, String>> = serde_json::from_slice(&py.stdout).unwrap();
+    let get = |section: &str, item: &str, measure: &str| {
+        rows.iter()
+            .find(|r| r["section"] == section && r["item"] == item && r["measure"] == measure)
+            .map(|r| r["value"].clone())
+    };
+    assert_eq!(get("agreements", "", "count").as_deref(), Some("11"));
+    assert_eq!(get("states", "active", "agreements").as_deref(), Some("7"));
+    assert_eq!(get("goals", "", "achieved_rate").as_deref(), Some("0.182"));
+    assert_eq!(get("mentors", "Ada Lovelace", "mentees").as_deref(), Some("11"));
+    // Figures with nothing to divide by are empty cells.
+    let out = cmd().arg("report").arg(dir.path().join("unsigned.toml")).args(["--format", "csv"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("completion,,rate,\r\n"));
+}

@@ -121,6 +121,40 @@ fn crlf_files_stay_crlf() {
 }
 
 #[test]
+fn mixed_line_endings_are_kept_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.toml");
+    let lf = std::fs::read_to_string(common::fixture(FIXTURE)).unwrap();
+    // Every fourth line, the first among them, ends in CRLF, the rest in LF: no single ending for the file.
+    let original: String = lf
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, line)| if i % 4 == 0 { line.replace('\n', "\r\n") } else { line.to_string() })
+        .collect();
+    let first_two: Vec<&str> = original.split_inclusive('\n').take(2).collect();
+    assert!(first_two[0].ends_with("\r\n") && !first_two[1].ends_with("\r\n"), "{first_two:?}");
+    std::fs::write(&file, &original).unwrap();
+    let (crlf_before, lf_before) = (original.matches("\r\n").count(), original.matches('\n').count());
+    checkin(&file).assert().success();
+    let after = std::fs::read_to_string(&file).unwrap();
+    let added = after.strip_prefix(&original).expect("every line of the original keeps its bytes");
+    // The fixture's last line ends in LF, so every added line takes LF.
+    assert!(original.ends_with("\n") && !original.ends_with("\r\n"));
+    assert_eq!(added, "\n[[checkins]]\ndate = 2026-11-25\nby = \"mentee\"\nnote = \"Goal 1 on track\"\n");
+    assert_eq!(after.matches("\r\n").count(), crlf_before);
+    assert_eq!(after.matches('\n').count(), lf_before + 5);
+    assert!(passes_check(&file));
+
+    // After a CRLF last line, added lines are CRLF, and the LF lines above stay LF.
+    let crlf_last = format!("{}\r\n", original.trim_end_matches('\n'));
+    std::fs::write(&file, &crlf_last).unwrap();
+    cmd().arg("extend").arg(&file).args(["--months", "2"]).assert().success();
+    let after = std::fs::read_to_string(&file).unwrap();
+    let added = after.strip_prefix(&crlf_last).expect("original bytes kept");
+    assert_eq!(added, "\r\n[[extensions]]\r\nmonths = 2\r\nagreed = 2026-11-25\r\nby = [\"mentor\", \"mentee\"]\r\n");
+}
+
+#[test]
 fn a_file_without_final_newline_gets_one_before_the_new_entry() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("nonl.toml");
@@ -177,7 +211,11 @@ fn an_edit_goes_through_once_the_other_lock_is_released() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let before = std::fs::read(&file).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
+    // While the lock is held the waiting edit writes nothing, neither to the file nor to the lock.
+    assert_eq!(std::fs::read(&file).unwrap(), before, "an edit went ahead while the lock was held");
+    assert_eq!(std::fs::read(&lock).unwrap(), b"", "the waiting edit wrote into someone else's lock");
     std::fs::remove_file(&lock).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

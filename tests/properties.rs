@@ -1,5 +1,9 @@
 //! Property tests: the digest ignores formatting but not meaning, date arithmetic
-//! agrees with a simple reference, and no input makes the checker panic.
+//! agrees with a simple reference, and no input makes the checker panic: hostile
+//! bytes (control characters, invalid UTF-8, deep nesting, long lines, mutations
+//! anywhere in a real agreement) go through the library in process, many cases,
+//! and through the real binary (`check --format json`), which must exit 0 or 1
+//! with valid JSON before a timeout that kills it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -133,12 +137,17 @@ fn write(t: &Terms, s: &Style) -> String {
     out
 }
 
+/// 256 cases, or `PROPTEST_CASES` (`.ci/checks/50-fuzz.sh` asks for many more).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+}
+
 fn digest(text: &str) -> String {
     terms::digest(&terms::canonical(text).unwrap_or_else(|| panic!("not TOML:\n{text}")))
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn digest_ignores_formatting(t in terms_strategy(), a in style_strategy(), b in style_strategy()) {
@@ -146,15 +155,20 @@ proptest! {
     }
 
     #[test]
-    fn digest_changes_with_meaning(t in terms_strategy(), s in style_strategy(), which in 0usize..4, extra in "[a-z]{1,5}") {
+    fn digest_changes_with_meaning(t in terms_strategy(), s in style_strategy(), which in 0usize..6, extra in "[a-z]{1,5}") {
         let mut changed = t.clone();
-        match which {
-            0 => changed.mentor.push_str(&extra),
-            1 => changed.minutes += 1,
-            2 => changed.start = changed.start.succ_opt().unwrap(),
-            _ => changed.topics.push(extra),
-        }
-        prop_assert_ne!(digest(&write(&t, &s)), digest(&write(&changed, &s)));
+        let text = write(&t, &s);
+        let changed_text = match which {
+            0 => { changed.mentor.push_str(&extra); write(&changed, &s) }
+            1 => { changed.minutes += 1; write(&changed, &s) }
+            2 => { changed.start = changed.start.succ_opt().unwrap(); write(&changed, &s) }
+            3 => { changed.topics.push(extra); write(&changed, &s) }
+            // The same value as another type: a quoted date, a float.
+            4 => text.replace(&format!("start = {}", t.start), &format!("start = \"{}\"", t.start)),
+            _ => text.replace(&format!("session_minutes = {}", t.minutes), &format!("session_minutes = {}.0", t.minutes)),
+        };
+        prop_assert_ne!(&changed_text, &text);
+        prop_assert_ne!(digest(&text), digest(&changed_text));
     }
 
     #[test]
@@ -169,25 +183,410 @@ proptest! {
     }
 
     #[test]
-    fn checker_never_panics_on_arbitrary_text(text in "\\PC{0,400}") {
-        let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options::default(), ssh: None };
-        let _ = checker::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
+    fn checker_never_panics_on_arbitrary_bytes(bytes in hostile_bytes()) {
+        check_bytes(&bytes)?;
     }
 
     #[test]
-    fn checker_never_panics_on_mutated_agreements(cut in 0usize..4000, len in 0usize..60, insert in "\\PC{0,20}") {
-        let original = include_str!("../examples/2026-09-maya-okafor-tomas-rivera.toml");
-        let mut text = original.to_string();
-        let mut at = cut.min(text.len());
-        while !text.is_char_boundary(at) { at -= 1; }
-        let mut end = (at + len).min(text.len());
-        while !text.is_char_boundary(end) { end -= 1; }
-        text.replace_range(at..end.max(at), &insert);
-        let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options { require_signed: true }, ssh: None };
-        let checked = checker::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
-        for d in &checked.diagnostics {
-            prop_assert!(d.position.line >= 1 && d.position.column >= 1);
-            prop_assert!(d.position.line_span.end <= d.position.source_line.len());
+    fn checker_never_panics_on_mutated_agreements(bytes in mutated_example()) {
+        check_bytes(&bytes)?;
+    }
+}
+
+/// Pieces of hostile input: control characters, invalid UTF-8, TOML punctuation,
+/// keys and values of the format, odd numbers and dates.
+const TOKENS: &[&[u8]] = &[
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\0",
+    b"\t",
+    b"\x0b",
+    b"\x1b[31m",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"\xfe",
+    b"\xc3\x28",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xe2\x80\xae",
+    b"\xe2\x80\xa8",
+    b"[",
+    b"]",
+    b"[[",
+    b"]]",
+    b"{",
+    b"}",
+    b"=",
+    b",",
+    b".",
+    b"\"",
+    b"'",
+    b"\"\"\"",
+    b"'''",
+    b"#",
+    b"\\",
+    b"\\u00",
+    b"\\U0010FFFF",
+    b" ",
+    b"format = 1\n",
+    b"format = 2\n",
+    b"[mentor]\n",
+    b"[mentee]\n",
+    b"[schedule]\n",
+    b"[term]\n",
+    b"[[goals]]\n",
+    b"[[signatures]]\n",
+    b"[[checkins]]\n",
+    b"[[extensions]]\n",
+    b"[termination]\n",
+    b"name = ",
+    b"email = ",
+    b"date = ",
+    b"start = ",
+    b"months = ",
+    b"due = ",
+    b"role = ",
+    b"id = ",
+    b"terms = \"sha256:",
+    b"frequency = ",
+    b"session_minutes = ",
+    b"2026-12-07",
+    b"2026-02-30",
+    b"0000-00-00",
+    b"1979-05-27T07:32:00Z",
+    b"07:32:00",
+    b"nan",
+    b"-inf",
+    b"-0",
+    b"99999999999999999999",
+    b"0x7f",
+    b"1e400",
+    b"true",
+    b"\"mentor\"",
+    b"\"weekly\"",
+    b"\"every 2 weeks\"",
+    b"\"\"",
+];
+
+/// Pieces that become deep nesting, long lines or many keys when repeated.
+const REPEATED: &[&[u8]] = &[b"[", b"{a=", b"a", b"k = 1\n", b"[[goals]]\n", b"\"", b"x.", b"\n", b" ", b"\xff"];
+
+fn piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => prop::sample::select(TOKENS).prop_map(<[u8]>::to_vec),
+        1 => prop::collection::vec(any::<u8>(), 0..12),
+        1 => (prop::sample::select(REPEATED), 1usize..20_000).prop_map(|(p, n)| p.repeat(n)),
+    ]
+}
+
+/// Arbitrary bytes built from hostile pieces.
+fn hostile_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(piece(), 0..48).prop_map(|pieces| pieces.concat())
+}
+
+const EXAMPLE: &[u8] = include_bytes!("../examples/2026-09-maya-okafor-tomas-rivera.toml");
+
+/// The signed example with a few stretches replaced by hostile pieces, at any
+/// byte (not only character boundaries or the end).
+fn mutated_example() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec((any::<prop::sample::Index>(), 0usize..80, piece()), 1..8).prop_map(|edits| {
+        let mut bytes = EXAMPLE.to_vec();
+        for (at, len, insert) in edits {
+            let at = at.index(bytes.len() + 1);
+            let end = (at + len).min(bytes.len());
+            bytes.splice(at..end, insert);
+        }
+        bytes
+    })
+}
+
+fn any_input() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![hostile_bytes(), mutated_example()]
+}
+
+/// What `check` does with a file's bytes, in process: decode, check, JSON report.
+fn check_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let settings = Settings {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        options: rules::Options { require_signed: true },
+        ssh: None,
+    };
+    let path = Path::new("x.toml");
+    let checked = match checker::decode(bytes.to_vec()) {
+        Ok(text) => checker::check_text(path, &text, Arc::new(Program::builtin()), &settings),
+        Err(located) => {
+            let mut checked = checker::check_text(path, "", Arc::new(Program::builtin()), &settings);
+            checked.diagnostics = vec![*located];
+            checked
+        }
+    };
+    for d in &checked.diagnostics {
+        prop_assert!(d.position.line >= 1 && d.position.column >= 1);
+        prop_assert!(d.position.line_span.end <= d.position.source_line.len());
+    }
+    let json = mentor_agree::diagnostic::report::json(std::slice::from_ref(&checked));
+    prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "invalid JSON: {}", json);
+    Ok(())
+}
+
+/// Runs the real binary, `check --format json FILE`, on `bytes`. A run that takes
+/// longer than the bound is killed and fails the case (a hang, not a slow run:
+/// the bound is far above what any case needs).
+fn check_binary(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.toml");
+    std::fs::write(&file, bytes).unwrap();
+    let out = assert_cmd::Command::cargo_bin("mentor-agree")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env_remove("MENTOR_AGREE_TODAY")
+        .args(["--today", "2026-11-25", "check", "--format", "json"])
+        .arg(&file)
+        .timeout(std::time::Duration::from_secs(60))
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => return Err(TestCaseError::fail(format!("check did not finish: {e}"))),
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    prop_assert!(matches!(out.status.code(), Some(0 | 1)), "exit {:?} (a panic or a signal?): {}", out.status, stderr);
+    prop_assert!(!stderr.contains("panicked"), "{}", stderr);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))))?;
+    prop_assert_eq!(&json["checked"], 1);
+    let diagnostics = json["diagnostics"].as_array().map_or(0, Vec::len);
+    // Exit 1 exactly when there is an error to report.
+    let errors = json["diagnostics"].as_array().into_iter().flatten().filter(|d| d["severity"] == "error").count();
+    prop_assert_eq!(out.status.code() == Some(1), errors > 0, "{} diagnostics, {} errors", diagnostics, errors);
+    Ok(())
+}
+
+fn binary_cases() -> u32 {
+    std::env::var("MENTOR_AGREE_BINARY_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(128)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: binary_cases(), max_shrink_iters: 200, max_shrink_time: 120_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_binary_never_panics_or_hangs_on_arbitrary_bytes(bytes in any_input()) {
+        check_binary(&bytes)?;
+    }
+}
+
+/// A TOML value to write, with how to write it.
+#[derive(Debug, Clone)]
+enum Toml {
+    /// A string, written as a basic string (or a literal one when `literal` and it can be).
+    Str(String, bool),
+    /// An integer and a radix to write it in (16, 8, 2; anything else: decimal with `_`s or a `+`).
+    Int(i64, u32),
+    /// A float's TOML text.
+    Float(String),
+    Bool(bool),
+    /// A date, time or datetime's TOML text.
+    Datetime(String),
+    Array(Vec<Toml>),
+    Table(std::collections::BTreeMap<String, Toml>),
+}
+
+fn datetime_text() -> impl Strategy<Value = String> {
+    let date = (1900u32..2100, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
+    let time = (0u32..24, 0u32..60, 0u32..60, prop::option::of(0u32..1000)).prop_map(|(h, m, s, frac)| {
+        format!("{h:02}:{m:02}:{s:02}{}", frac.map(|f| format!(".{f:03}")).unwrap_or_default())
+    });
+    let offset = prop::sample::select(vec!["Z", "+05:30", "-08:00", "z", "+00:00"]);
+    (date, time, offset, 0usize..4, any::<bool>()).prop_map(|(date, time, offset, kind, space)| {
+        let sep = if space { " " } else { "T" };
+        match kind {
+            0 => date,
+            1 => time,
+            2 => format!("{date}{sep}{time}"),
+            _ => format!("{date}{sep}{time}{offset}"),
+        }
+    })
+}
+
+fn float_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<f64>().prop_filter("finite", |x| x.is_finite()).prop_map(|x| format!("{x:?}")),
+        (-1000i32..1000, 0u32..100).prop_map(|(a, b)| format!("{a}.{b}")),
+        prop::sample::select(vec![
+            "nan", "+nan", "-nan", "inf", "+inf", "-inf", "1_000.5", "6.0", "-0.0", "1e3", "1E-3"
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+fn string_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "\\PC{0,8}",
+        "[\\x00-\\x1f\"\\\\'\\u{7f}é]{0,4}",
+        // Strings whose text is that of another type.
+        datetime_text(),
+        prop::sample::select(vec!["nan", "inf", "-inf", "+inf", "1", "1.0", "true", "", "null", "[null]"])
+            .prop_map(str::to_string),
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "a",
+            "b",
+            "start",
+            "format",
+            "terms",
+            "Zed",
+            "é",
+            "a b",
+            "1",
+            "signatures",
+            "checkins",
+            "extensions",
+            "termination"
+        ])
+        .prop_map(str::to_string),
+        "\\PC{0,4}",
+    ]
+}
+
+fn toml_value() -> impl Strategy<Value = Toml> {
+    let leaf = prop_oneof![
+        (string_value(), any::<bool>()).prop_map(|(s, l)| Toml::Str(s, l)),
+        (any::<i64>(), prop::sample::select(vec![10u32, 16, 8, 2, 0, 1])).prop_map(|(i, r)| Toml::Int(i, r)),
+        float_text().prop_map(Toml::Float),
+        any::<bool>().prop_map(Toml::Bool),
+        datetime_text().prop_map(Toml::Datetime),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Toml::Array),
+            prop::collection::btree_map(key(), inner, 0..4).prop_map(Toml::Table),
+        ]
+    })
+}
+
+/// A TOML key, bare when it can be.
+fn toml_key(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        k.to_string()
+    } else {
+        toml_basic(k)
+    }
+}
+
+fn toml_basic(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
         }
     }
+    out.push('"');
+    out
+}
+
+fn toml_text(v: &Toml) -> String {
+    match v {
+        Toml::Str(s, true) if !s.contains('\'') && !s.chars().any(char::is_control) => format!("'{s}'"),
+        Toml::Str(s, _) => toml_basic(s),
+        Toml::Int(i, 16) if *i >= 0 => format!("0x{i:X}"),
+        Toml::Int(i, 8) if *i >= 0 => format!("0o{i:o}"),
+        Toml::Int(i, 2) if *i >= 0 => format!("0b{i:b}"),
+        Toml::Int(i, 0) if *i >= 1000 => format!("{}_{:03}", i / 1000, i % 1000),
+        Toml::Int(i, 1) if *i >= 0 => format!("+{i}"),
+        Toml::Int(i, _) => i.to_string(),
+        Toml::Float(f) | Toml::Datetime(f) => f.clone(),
+        Toml::Bool(b) => b.to_string(),
+        Toml::Array(items) => format!("[{}]", items.iter().map(toml_text).collect::<Vec<_>>().join(", ")),
+        Toml::Table(t) => format!(
+            "{{ {} }}",
+            t.iter().map(|(k, v)| format!("{} = {}", toml_key(k), toml_text(v))).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// A document: top-level keys, tables as `[header]` sections when `sections`.
+fn toml_document(top: &std::collections::BTreeMap<String, Toml>, sections: bool) -> String {
+    let mut out = String::new();
+    let mut later = String::new();
+    for (k, v) in top {
+        match v {
+            Toml::Table(t) if sections => {
+                let _ = writeln!(later, "\n[{}]", toml_key(k));
+                for (k2, v2) in t {
+                    let _ = writeln!(later, "{} = {}", toml_key(k2), toml_text(v2));
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "{} = {}", toml_key(k), toml_text(v));
+            }
+        }
+    }
+    out + &later
+}
+
+/// The oracle: the canonical terms form, written here from the documented rules
+/// on top of another TOML reader (`toml::Table`) and serde_json's writer.
+fn oracle(text: &str) -> String {
+    use serde_json::Value as J;
+    fn is_other_type(s: &str) -> bool {
+        ["nan", "inf", "+inf", "-inf"].contains(&s)
+            || toml::from_str::<toml::Table>(&format!("x = {s}")).is_ok_and(|t| t["x"].is_datetime())
+    }
+    fn json(v: &toml::Value) -> J {
+        match v {
+            toml::Value::String(s) if is_other_type(s) => J::Array(vec![J::Null, J::String(s.clone())]),
+            toml::Value::String(s) => J::String(s.clone()),
+            toml::Value::Integer(i) => J::from(*i),
+            toml::Value::Float(f) if f.is_nan() => J::from("nan"),
+            toml::Value::Float(f) if f.is_infinite() => J::from(if *f > 0.0 { "inf" } else { "-inf" }),
+            toml::Value::Float(f) => J::from(*f),
+            toml::Value::Boolean(b) => J::Bool(*b),
+            toml::Value::Datetime(d) => J::String(d.to_string()),
+            toml::Value::Array(a) => J::Array(a.iter().map(json).collect()),
+            toml::Value::Table(t) => object(t, &[]),
+        }
+    }
+    fn object(t: &toml::Table, skip: &[&str]) -> J {
+        let sorted: std::collections::BTreeMap<&String, &toml::Value> =
+            t.iter().filter(|(k, _)| !skip.contains(&k.as_str())).collect();
+        J::Object(sorted.into_iter().map(|(k, v)| (k.clone(), json(v))).collect())
+    }
+    let table: toml::Table =
+        toml::from_str(text).unwrap_or_else(|e| panic!("generated TOML is invalid ({e}):\n{text}"));
+    serde_json::to_string(&object(&table, &["signatures", "extensions", "checkins", "termination"])).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn canonical_terms_agree_with_an_independent_oracle(
+        top in prop::collection::btree_map(key(), toml_value(), 0..8),
+        sections in any::<bool>(),
+    ) {
+        let text = toml_document(&top, sections);
+        let canonical = terms::canonical(&text).unwrap_or_else(|| panic!("not TOML:\n{text}"));
+        prop_assert_eq!(canonical, oracle(&text), "--- TOML:\n{}", text);
+    }
+
+    #[test]
+    fn a_value_and_a_string_of_its_text_digest_differently(v in toml_value()) {
+        let value = terms::canonical(&format!("x = {}", toml_text(&v))).unwrap();
+        let as_string = terms::canonical(&format!("x = {}", toml_basic(&toml_text(&v)))).unwrap();
+        prop_assert_ne!(digest_of(&value), digest_of(&as_string));
+    }
+}
+
+fn digest_of(canonical: &str) -> String {
+    terms::digest(canonical)
 }

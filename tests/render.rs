@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::{cmd, example, fixture};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -168,7 +168,11 @@ fn markdown_has_every_section_filled_with_the_pairs_facts() {
 
     let sigs = md.tables.last().unwrap();
     assert_eq!(sigs[0], ["Role", "Name", "Signed on", "Terms signed", "Status"]);
-    assert_eq!(sigs[3], ["Initiative lead", "Priya Natarajan", "27 August 2026", "sha256:9d45e6ced850", "signed"]);
+    // The digest shown is the start of what the lead signed, as the file records it.
+    let file: toml::Table = std::fs::read_to_string(example(MAYA)).unwrap().parse().unwrap();
+    let signed = file["signatures"].as_array().unwrap().iter().find(|s| s["role"].as_str() == Some("lead")).unwrap();
+    let short = &signed["terms"].as_str().unwrap()[.."sha256:".len() + 12];
+    assert_eq!(sigs[3], ["Initiative lead", "Priya Natarajan", "27 August 2026", short, "signed"]);
     assert!(md.html.is_empty(), "{:?}", md.html);
 }
 
@@ -428,6 +432,69 @@ fn site_rendered_again_replaces_its_pages_and_keeps_other_files() {
     for name in ["a-signed.html", "b-errors.html", "index.html", "style.css"] {
         assert_eq!(std::fs::read(site.join(name)).unwrap(), std::fs::read(fresh.join(name)).unwrap(), "{name}");
     }
+}
+
+/// Every file under `dir` (hidden ones too), with its bytes.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path.clone());
+            }
+            let bytes = if path.is_file() { std::fs::read(&path).unwrap() } else { Vec::new() };
+            files.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_site_run_that_fails_leaves_the_old_site_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("agreements");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(dir.path().join("program.toml"), "").unwrap();
+    std::fs::copy(fixture("render/site/a-signed.toml"), src.join("a-signed.toml")).unwrap();
+    let site = dir.path().join("site");
+    let render = || cmd().args(["render", "--site", site.to_str().unwrap(), src.to_str().unwrap()]).output().unwrap();
+    let out = render();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(site.join("CNAME"), "mentoring.example.org\n").unwrap();
+    let before = tree(&site);
+
+    // A new agreement, a changed one, and then an index override that fails only
+    // when it renders (after every page was rendered).
+    std::fs::copy(fixture("render/site/b-errors.toml"), src.join("b-errors.toml")).unwrap();
+    let a = std::fs::read_to_string(src.join("a-signed.toml")).unwrap();
+    std::fs::write(src.join("a-signed.toml"), a.replace("Tomás Rivera", "Tomás Rivera-Díaz")).unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/index.html.tera"), "{{ no_such_value.field }}\n").unwrap();
+    let out = render();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("index.html.tera"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = tree(&site);
+    let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&after), names(&before), "the failed run added or removed files");
+    for ((name, old), (_, new)) in before.iter().zip(&after) {
+        assert!(old == new, "the failed run changed {}", name.display());
+    }
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(!names.iter().any(|n| n.starts_with('.')), "a staging folder was left: {names:?}");
+
+    // The same failure for a new site leaves no folder at all.
+    let fresh = dir.path().join("fresh");
+    let out = cmd().args(["render", "--site", fresh.to_str().unwrap(), src.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!fresh.exists());
 }
 
 #[test]

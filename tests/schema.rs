@@ -132,3 +132,39 @@ fn taplo_setup_files_are_documented_consistently() {
     assert!(docs.contains("#:schema ../agreement.schema.json"), "agreements/ files point one folder up");
     assert!(docs.contains("mentor-agree schema -o agreement.schema.json"));
 }
+
+/// Editors (through the schema) and `check` hold emails to one rule: an address
+/// the schema accepts, `check` accepts, and one it rejects is `bad-email`.
+#[test]
+fn the_schema_and_check_agree_on_emails() {
+    if !have_tool("check-jsonschema", "--version") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let schema = write_schema(dir.path());
+    let valid = std::fs::read_to_string(example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    for (email, good) in [
+        ("maya@mail.example.co.uk", true),
+        ("maya+mentoring@example.org", true),
+        ("maya@例子.广告", true),
+        ("maya@example.c0m", false),
+        ("maya@-example.org", false),
+        ("maya@example-.org", false),
+        ("maya@example", false),
+        ("maya@example.o", false),
+        ("maya@@example.org", false),
+        ("maya okafor@example.org", false),
+    ] {
+        let text = valid.replacen("maya.okafor@example.org", email, 1);
+        assert_ne!(text, valid);
+        let toml_file = dir.path().join("agreement.toml");
+        std::fs::write(&toml_file, &text).unwrap();
+        let json_file = dir.path().join("agreement.json");
+        std::fs::write(&json_file, json_of(&text)).unwrap();
+        let (schema_ok, out) = validate(&schema, std::slice::from_ref(&json_file));
+        let report = cmd().args(["check", "--format", "json"]).arg(&toml_file).output().unwrap();
+        let check_ok = !String::from_utf8_lossy(&report.stdout).contains("\"bad-email\"");
+        assert_eq!(schema_ok, good, "{email}: schema says {schema_ok}:\n{out}");
+        assert_eq!(check_ok, good, "{email}: check says {check_ok}");
+    }
+}

@@ -265,3 +265,172 @@ fn clause_overrides_are_escaped_in_html_and_markdown() {
     assert!(text.contains(hostile), "{text}");
     assert!(text.contains("| a | b |"), "{text}");
 }
+
+/// Text that would become markup, a link or a table cell if any output let it:
+/// HTML, Markdown emphasis, strikethrough, code, a link, bare URLs that GitHub
+/// links by itself, a table cell separator and entities. `tag` tells the fields apart.
+fn hostile(tag: &str) -> String {
+    format!(
+        "{tag} <script>alert(1)</script> <img src=x onerror=alert(2)> **bold{tag}** _em_ ~~gone{tag}~~ `code` \
+         [link](javascript:alert(3)) https://evil.example/{tag} www.evil.example/{tag} mail@evil.example \
+         | cell | &amp; & \"q\" <!-- c -->"
+    )
+}
+
+/// An agreement (and program) with [`hostile`] text in every free-text field, each
+/// with its own tag; the tags, as the fields they are in.
+fn hostile_agreement(dir: &Path) -> (PathBuf, Vec<&'static str>) {
+    let fields = [
+        ("Maya Okafor", "mentor-name"),
+        ("Tomás Rivera", "mentee-name"),
+        ("Priya Natarajan", "lead-name"),
+        ("career development", "topic"),
+        ("Facilitate my team's sprint retrospectives", "goal"),
+        ("Run 3 retrospectives rated 4/5 or better by the team", "measure"),
+        ("Preparation for the team-lead role", "why"),
+        ("video call", "mode"),
+        ("chat", "also-via"),
+        ("First retrospective run; goal 1 on track", "note"),
+    ];
+    let mut text = fs::read_to_string(example(MAYA)).unwrap();
+    // Signature names are their own field: make them differ from the parties' names first.
+    for (name, tag) in [("Maya Okafor", "sig-mentor"), ("Tomás Rivera", "sig-mentee")] {
+        let line = format!("role = \"{}\"\nname = \"{name}\"", if tag == "sig-mentor" { "mentor" } else { "mentee" });
+        assert!(text.contains(&line), "{line}");
+        text = text.replace(&line, &line.replace(&format!("\"{name}\""), &format!("'{}'", hostile(tag))));
+    }
+    for (from, tag) in fields {
+        let quoted = format!("\"{from}\"");
+        assert!(text.contains(&quoted), "{from}");
+        text = text.replace(&quoted, &format!("'{}'", hostile(tag)));
+    }
+    text.push_str(&format!(
+        "\n[termination]\ndate = 2026-12-01\nby = \"mentee\"\nnotice = \"written\"\nreason = '{}'\n",
+        hostile("reason")
+    ));
+    // An unknown key, which the banner names.
+    text = text.replacen("format = 1\n", "format = 1\n'banner <script>x</script> **k**' = 1\n", 1);
+    fs::write(
+        dir.join("program.toml"),
+        format!("[program]\nname = '{}'\nteam = '{}'\n", hostile("program-name"), hostile("program-team")),
+    )
+    .unwrap();
+    let file = dir.join("a.toml");
+    fs::write(&file, text).unwrap();
+    let mut tags: Vec<&str> = fields.iter().map(|(_, t)| *t).collect();
+    tags.extend(["sig-mentor", "sig-mentee", "reason", "program-name", "program-team"]);
+    (file, tags)
+}
+
+/// Would GitHub's extended autolinks make a link in this piece of text? A bare
+/// `http://`, `https://` or `www.` at the start or after a space or `*_~(`, or an
+/// address: `@` between a local part and a domain with a dot.
+fn gfm_would_autolink(text: &str) -> bool {
+    let url = ["http://", "https://", "www."].iter().any(|scheme| {
+        text.match_indices(scheme)
+            .any(|(at, _)| text[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || "*_~(".contains(c)))
+    });
+    let email = text.match_indices('@').any(|(at, _)| {
+        let local = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || ".-_+".contains(c));
+        let domain =
+            text[at + 1..].split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-')).next().unwrap_or("");
+        local && domain.trim_end_matches('.').contains('.')
+    });
+    url || email
+}
+
+#[test]
+fn every_free_text_field_is_escaped_in_markdown_html_and_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, tags) = hostile_agreement(dir.path());
+
+    // HTML: no element, attribute or link from any field, and each reads as written.
+    let out = cmd().args(["render", "--format", "html"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = Html::parse_document(&String::from_utf8(out.stdout).unwrap());
+    for css in ["script", "img", "iframe", "a[href^='javascript']", "a[href*='evil']", "del", "s"] {
+        assert_eq!(doc.select(&Selector::parse(css).unwrap()).count(), 0, "a field made <{css}>");
+    }
+    let all = Selector::parse("*").unwrap();
+    for e in doc.select(&all) {
+        let own: String = e.text().collect();
+        let made = own.starts_with("bold") || own.starts_with("gone") || own == "code" || own == "link";
+        assert!(!made, "a field made <{}> around {own:?}", e.value().name());
+    }
+    let text: String = doc.root_element().text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+    for tag in &tags {
+        assert!(text.contains(&hostile(tag)), "HTML does not show the {tag} as written");
+    }
+    assert!(text.contains("banner <script>x</script> **k**"), "the banner's key is not shown as written");
+
+    // Markdown, read as GitHub does (tables, strikethrough, task lists, autolinks).
+    let out = cmd().args(["render", "--format", "md"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).unwrap();
+    let options = pulldown_cmark::Options::ENABLE_TABLES
+        | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+        | pulldown_cmark::Options::ENABLE_TASKLISTS
+        | pulldown_cmark::Options::ENABLE_GFM;
+    let mut text = String::new();
+    // Per table, the number of cells in each row.
+    let mut tables: Vec<Vec<usize>> = Vec::new();
+    // The text inside the template's own emphasis, which may hold a whole field.
+    let mut emphasis: Option<String> = None;
+    for event in pulldown_cmark::Parser::new_ext(&md, options) {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match event {
+            Event::Html(h) | Event::InlineHtml(h) => panic!("a field made HTML: {h}"),
+            Event::Start(Tag::Link { dest_url, .. }) => panic!("a field made a link to {dest_url}"),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => emphasis = Some(String::new()),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {
+                let inside = emphasis.take().unwrap_or_default();
+                let made = inside == "em" || inside.starts_with("bold") || inside.starts_with("gone");
+                assert!(!made, "a field made emphasis around {inside:?}");
+            }
+            Event::Code(c) => {
+                assert_ne!(&*c, "code", "a field made a code span");
+                text.push_str(&c);
+            }
+            Event::Start(Tag::Table(_)) => tables.push(Vec::new()),
+            Event::Start(Tag::TableRow | Tag::TableHead) => tables.last_mut().unwrap().push(0),
+            Event::Start(Tag::TableCell) => *tables.last_mut().unwrap().last_mut().unwrap() += 1,
+            Event::Text(t) => {
+                assert!(!gfm_would_autolink(&t), "GitHub would make a link of {t:?}");
+                if let Some(e) = emphasis.as_mut() {
+                    e.push_str(&t);
+                }
+                text.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::TableCell) => text.push(' '),
+            _ => {}
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for tag in &tags {
+        assert!(text.contains(&hostile(tag)), "Markdown does not show the {tag} as written");
+    }
+    // Tables keep their columns: each row has as many cells as its header (a `|` in a
+    // field would add one; pulldown-cmark, like GitHub, keeps the header's count, so
+    // the text check above is what sees a lost cell), and there are tables to check.
+    assert!(tables.len() >= 2 && tables.iter().all(|t| t.len() >= 2), "{tables:?}");
+    for t in &tables {
+        assert!(t.iter().all(|n| *n == t[0]), "{tables:?}");
+    }
+
+    // The site's index: names, topics and the program's name as written, no markup.
+    let site = dir.path().join("site");
+    let out = cmd().args(["render", "--site"]).arg(&site).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let index = Html::parse_document(&fs::read_to_string(site.join("index.html")).unwrap());
+    for css in ["img", "a[href^='javascript']", "a[href*='evil']", "del"] {
+        assert_eq!(index.select(&Selector::parse(css).unwrap()).count(), 0, "a field made <{css}> in the index");
+    }
+    // The index's one script is its own table sorter.
+    let scripts: Vec<String> = index.select(&Selector::parse("script").unwrap()).map(|s| s.inner_html()).collect();
+    assert_eq!(scripts.len(), 1);
+    assert!(!scripts[0].contains("alert"), "a field got into the index's script");
+    let text: String = index.root_element().text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ");
+    for tag in ["mentor-name", "mentee-name", "program-name"] {
+        assert!(text.contains(&hostile(tag)), "the index does not show the {tag} as written");
+    }
+}

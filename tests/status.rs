@@ -1,4 +1,4 @@
-//! `status`: one row per agreement, most urgent first, as a table or SPEC §5 JSON.
+//! `status`: one row per agreement, most urgent first, as a table or the JSON of docs/lifecycle.md.
 
 mod common;
 mod support;

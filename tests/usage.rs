@@ -1,5 +1,6 @@
-//! Wrong usage gets one clear message and the documented exit code (SPEC §4, §5):
-//! 2 when the command cannot run, never a panic or a repeated OS error.
+//! Wrong usage gets one clear message and the documented exit code (docs/integrations.md, "Exit status"):
+//! 2 when the command cannot run, never a panic or a repeated OS error. Colour
+//! is detected per stream on a real pseudo-terminal.
 
 mod common;
 
@@ -188,4 +189,116 @@ fn no_agreements_folder_says_what_to_do() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no agreements folder at ").and(predicate::str::contains("pairs")));
+}
+
+/// Colour is detected per stream, on a real terminal: every output that colours
+/// does so on a pseudo-terminal, and not with NO_COLOR set or with its stream piped.
+#[cfg(unix)]
+mod colour_on_a_terminal {
+    use super::*;
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Stream {
+        Stdout,
+        Stderr,
+    }
+
+    /// Runs `sh -c SCRIPT` on a pseudo-terminal, the binary as `$BIN` and `args` as
+    /// `"$@"`; returns everything the terminal showed.
+    fn on_a_terminal(script: &str, args: &[String], no_color: Option<&str>) -> String {
+        let mut c = std::process::Command::new("sh");
+        c.args(["-c", script, "sh"])
+            .args(args)
+            .env("BIN", env!("CARGO_BIN_EXE_mentor-agree"))
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("MENTOR_AGREE_TODAY");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let mut p = rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal");
+        p.exp_eof().expect("the command ends")
+    }
+
+    /// Each output that colours: the stream it writes and the arguments that make it.
+    fn outputs(dir: &Path) -> Vec<(&'static str, Stream, Vec<String>)> {
+        let copy = dir.join("a.toml");
+        std::fs::copy(example(AGREEMENT), &copy).unwrap();
+        let fixture = |rel: &str| common::fixture(rel).display().to_string();
+        let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        vec![
+            ("check", Stream::Stdout, s(&["check", &example("common-mistakes.toml.example").display().to_string()])),
+            ("status", Stream::Stdout, s(&["status", &example("").display().to_string()])),
+            ("render --strict", Stream::Stderr, s(&["render", "--strict", &fixture("render/with-errors.toml")])),
+            ("calendar", Stream::Stderr, s(&["calendar", &fixture("render/with-errors.toml")])),
+            (
+                "a refused edit",
+                Stream::Stderr,
+                s(&["checkin", &copy.display().to_string(), "--by", "mentee", "--date", "2030-01-01", "--dry-run"]),
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_output_is_coloured_on_a_terminal_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |stream: Stream, piped: bool| -> &'static str {
+            match (stream, piped) {
+                (Stream::Stdout, false) => r#""$BIN" --today 2026-11-25 "$@" 2>/dev/null"#,
+                (Stream::Stdout, true) => r#""$BIN" --today 2026-11-25 "$@" 2>/dev/null | cat"#,
+                (Stream::Stderr, false) => r#""$BIN" --today 2026-11-25 "$@" >/dev/null"#,
+                (Stream::Stderr, true) => r#""$BIN" --today 2026-11-25 "$@" 2>&1 >/dev/null | cat"#,
+            }
+        };
+        for (name, stream, args) in outputs(dir.path()) {
+            let shown = on_a_terminal(run(stream, false), &args, None);
+            assert!(shown.contains("\u{1b}["), "{name}: no colour on a terminal:\n{shown}");
+            // NO_COLOR set to anything but "" turns it off; an empty one does not.
+            let plain = on_a_terminal(run(stream, false), &args, Some("1"));
+            assert!(!plain.contains('\u{1b}') && plain.len() > 20, "{name}: colour with NO_COLOR:\n{plain:?}");
+            assert!(on_a_terminal(run(stream, false), &args, Some("")).contains("\u{1b}["), "{name}: NO_COLOR=\"\"");
+            // The same text through a pipe, with the terminal still on the other stream: no colour.
+            let piped = on_a_terminal(run(stream, true), &args, None);
+            assert!(!piped.contains('\u{1b}') && piped.len() > 20, "{name}: colour in a pipe:\n{piped:?}");
+        }
+    }
+}
+
+/// A reader that stops early (`mentor-agree status | head -1`) is not an error:
+/// every command that writes to stdout exits 0 without a word on stderr, as
+/// ripgrep does, instead of "error: Broken pipe" or a panic.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let examples = example("");
+    let runs: [&[&str]; 11] = [
+        &["status", "."],
+        &["status", "--format", "json", "."],
+        &["check", "."],
+        &["check", "--format", "json", "."],
+        &["check", "--list-codes"],
+        &["check", "--explain", "bad-email"],
+        &["render", AGREEMENT],
+        &["calendar", AGREEMENT],
+        &["terms", AGREEMENT],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    for args in runs {
+        // The reading end is closed before the command starts, so its first write
+        // to stdout fails with EPIPE: no race with a reader that might finish first.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"))
+            .current_dir(&examples)
+            .env_remove("MENTOR_AGREE_TODAY")
+            .args(["--today", common::TODAY, "--color", "never"])
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
 }

@@ -19,9 +19,9 @@ pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
     if errors > 0 {
         eprint!("{}", report::human_file(&checked, super::use_color_stderr(global)));
         eprintln!(
-            "error: {} has {errors} error{}; fix {} before exporting a calendar",
+            "error: {} has {}; fix {} before exporting a calendar",
             args.file.display(),
-            if errors == 1 { "" } else { "s" },
+            report::plural(errors, "error"),
             if errors == 1 { "it" } else { "them" }
         );
         return Ok(super::EXIT_PROBLEMS);

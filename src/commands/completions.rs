@@ -1,5 +1,7 @@
 //! `mentor-agree completions SHELL`: shell completion scripts (clap_complete).
 
+use std::io::Write as _;
+
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs, Global};
@@ -7,7 +9,12 @@ use crate::cli::{Cli, CompletionsArgs, Global};
 /// Prints the completion script for one shell.
 pub fn run(args: &CompletionsArgs, _global: &Global) -> anyhow::Result<u8> {
     let mut cmd = Cli::command();
+    // clap_complete panics when its writer fails; write the script in one piece
+    // ourselves, so a closed pipe is an error like any other.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "mentor-agree", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "mentor-agree", &mut out);
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(super::EXIT_OK)
 }

@@ -15,7 +15,7 @@ pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
         (None, Some(w)) => ("weeks", w),
         (None, None) => anyhow::bail!("give the length: --months N or --weeks N"),
     };
-    let length = format!("{n} {}", if n == 1 { key.trim_end_matches('s') } else { key });
+    let length = crate::diagnostic::report::plural(n as usize, key.trim_end_matches('s'));
     let file = &args.edit.file;
     let done = |o: &crate::edit::EditOutcome| {
         let end = o.checked.derived.as_ref().and_then(|d| d.last_day).map(ymd).unwrap_or_else(|| "?".into());

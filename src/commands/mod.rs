@@ -18,6 +18,7 @@ pub mod lsp;
 pub mod man;
 pub mod new;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod sign;
 pub mod status;
@@ -32,6 +33,13 @@ pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 /// Exit code: cancelled by the user (Ctrl-C, Esc, or declining to confirm).
 pub const EXIT_CANCELLED: u8 = 130;
+
+/// Whether `err` comes from writing to a pipe whose reader has gone
+/// (`mentor-agree status | head -1`), at any depth of its chain of causes.
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+}
 
 /// "Today": `--today`, `MENTOR_AGREE_TODAY`, or the local clock. The only place the clock is read.
 pub fn today(global: &Global) -> NaiveDate {
@@ -127,8 +135,10 @@ where
             let (errors, warnings) = (outcome.checked.count(Severity::Error), outcome.checked.count(Severity::Warning));
             if errors + warnings > 0 {
                 eprintln!(
-                    "note: {} still has {errors} error(s) and {warnings} warning(s); see `mentor-agree check {}`",
+                    "note: {} still has {} and {}; see `mentor-agree check {}`",
                     file.display(),
+                    crate::diagnostic::report::plural(errors, "error"),
+                    crate::diagnostic::report::plural(warnings, "warning"),
                     file.display()
                 );
             }

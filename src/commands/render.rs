@@ -68,9 +68,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     let checked = files.pop().context("no file was checked")?;
     if checked.agreement.is_none() {
         let reason = match checked.diagnostics.first() {
-            Some(l) => {
-                format!("{}:{}:{}: {}", file.display(), l.position.line, l.position.column, l.diagnostic.message)
-            }
+            Some(l) => l.in_file(file).to_string(),
             None => format!("{}: not an agreement file", file.display()),
         };
         bail!("{reason}\nnothing to render: fix the file first (`mentor-agree check` shows every problem)");
@@ -220,15 +218,20 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
         })
         .unzip();
     let index = IndexContext::new(rows, shared_program.map(|f| f.program.as_ref()), today);
-    let (placed, index_html) = rayon::join(|| staging.place_all(&staged, &names), || index_renderer.index(&index));
-    placed.with_context(|| format!("cannot write the site into {}", outdir.display()))?;
-    let write = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
-        let path = staging.final_path(name)?;
-        crate::atomic::write_regenerable(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
-    };
-    write(crate::render::STYLESHEET, index_renderer.stylesheet()?.as_bytes())?;
+    // Everything is rendered and staged before anything is placed: a template that
+    // fails here leaves an existing site as it was.
+    let (mut staged, mut names) = (staged, names);
+    for (name, text) in
+        [(crate::render::STYLESHEET, index_renderer.stylesheet()?), ("index.html", index_renderer.index(&index)?)]
+    {
+        let path = staging.dir().join(name);
+        crate::atomic::write_regenerable(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        staged.push(name.to_string());
+        names.push(name.to_string());
+    }
     // The index last: until it is there, nothing links to the new pages.
-    write("index.html", index_html?.as_bytes())?;
+    staging.place_all(&staged, &names).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
     staging.finish().with_context(|| format!("cannot write the site into {}", outdir.display()))?;
 
     let total = files.len();

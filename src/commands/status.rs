@@ -15,7 +15,8 @@ use crate::diagnostic::{Code, Severity};
 use crate::program::Role;
 use crate::rules;
 
-/// One agreement, as `status --format json` prints it (SPEC §5).
+/// One agreement, as `status --format json` prints it (docs/lifecycle.md, "Where every
+/// pair stands"; the dates are the derived values of docs/format.md).
 #[derive(Debug, Serialize)]
 pub struct StatusRow {
     /// `id`, or the file stem.
@@ -214,8 +215,7 @@ fn table(rows: &[StatusRow], color: bool) -> String {
         .chain(["invalid"])
         .filter_map(|s| by_state.get(s).map(|n| format!("{n} {s}")))
         .collect();
-    let noun = if rows.len() == 1 { "agreement" } else { "agreements" };
-    format!("{t}\n{} {noun}: {}\n", rows.len(), counts.join(", "))
+    format!("{t}\n{}: {}\n", plural(rows.len(), "agreement"), counts.join(", "))
 }
 
 /// The rows as CSV: the JSON fields as columns, `null` as an empty cell, roles

@@ -13,16 +13,12 @@ use crate::program::Role;
 pub fn run(args: &TermsArgs, global: &Global) -> anyhow::Result<u8> {
     super::agreement_file(&args.file, "terms")?;
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let text = decode(bytes).map_err(|l| {
-        anyhow::anyhow!("{}:{}:{}: {}", args.file.display(), l.position.line, l.position.column, l.diagnostic.message)
-    })?;
+    let text = decode(bytes).map_err(|l| anyhow::anyhow!("{}", l.in_file(&args.file)))?;
     let Some(terms) = crate::terms::canonical(&text) else {
         let parsed = crate::agreement::parse(&text);
         let first = crate::checker::locate(&text, parsed.diagnostics).into_iter().next();
         match first {
-            Some(l) => {
-                bail!("{}:{}:{}: {}", args.file.display(), l.position.line, l.position.column, l.diagnostic.message)
-            }
+            Some(l) => bail!("{}", l.in_file(&args.file)),
             None => bail!("{}: not valid TOML", args.file.display()),
         }
     };

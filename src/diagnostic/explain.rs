@@ -148,4 +148,235 @@ mod tests {
              MENTOR_AGREE_UPDATE_DOCS=1 cargo test --lib diagnostic::explain"
         );
     }
+
+    /// Each code's registry example, checked inside a complete agreement, raises
+    /// that code: the examples in `--explain` and docs/codes.md are real.
+    mod examples_raise_their_code {
+        use std::path::Path;
+        use std::sync::Arc;
+
+        use chrono::NaiveDate;
+        use toml::{Table, Value};
+
+        use crate::checker::{self, Checked, Settings};
+        use crate::diagnostic::Code;
+        use crate::program::Program;
+        use crate::rules;
+
+        /// A complete agreement that checks clean (a draft) under the built-in
+        /// program on [`TODAY`]; each example is spliced into it.
+        const BASE: &str = r#"
+format = 1
+id = "2026-12-ada-lovelace-grace-hopper"
+topics = ["leadership"]
+
+[mentor]
+name = "Ada Lovelace"
+email = "ada@example.org"
+
+[mentee]
+name = "Grace Hopper"
+email = "grace@example.org"
+
+[lead]
+name = "Alan Turing"
+
+[schedule]
+frequency = "fortnightly"
+session_minutes = 45
+modes = ["video call"]
+
+[term]
+start = 2026-12-07
+months = 6
+
+[reviews]
+every_months = 2
+
+[[goals]]
+goal = "Facilitate sprint retrospectives"
+measure = "Run 3 retrospectives"
+due = 2027-03-15
+"#;
+
+        /// The day the examples assume ("today is 2026-11-25").
+        const TODAY: &str = "2026-11-25";
+
+        /// The date given to signatures an example leaves undated.
+        const SIGNED: &str = "2026-05-20";
+
+        /// What an example's comments say in words, made concrete.
+        #[derive(Default)]
+        struct Setting {
+            /// program.toml text ("with rules.goals.require_why = true").
+            program: &'static str,
+            /// TOML merged in before the example ("term months = 12").
+            context: &'static str,
+            /// Dotted keys of the base left out ("no [reviews] table").
+            remove: &'static [&'static str],
+            /// Every role signs the final terms: an agreement in force.
+            all_sign: bool,
+            /// `check --require-signed`.
+            require_signed: bool,
+        }
+
+        /// How each example is completed, or why it cannot be checked on its own.
+        fn setting(code: Code) -> Result<Setting, &'static str> {
+            Ok(match code {
+                Code::GoalsTooMany => return Err("the example describes six goals in words"),
+                Code::SignatureUntrusted => {
+                    return Err("needs a real SSH signature by a key not in allowed_signers (tests/signing.rs)");
+                }
+                Code::FormatVersion => Setting { remove: &["format"], ..Setting::default() },
+                Code::MissingKey => Setting { remove: &["term.start"], ..Setting::default() },
+                Code::GoalsTooFew => Setting { remove: &["goals"], ..Setting::default() },
+                Code::NoReviews => Setting { remove: &["reviews"], ..Setting::default() },
+                Code::GoalNoWhy => Setting { program: "[rules.goals]\nrequire_why = true\n", ..Setting::default() },
+                Code::FrequencyNotAllowed => Setting {
+                    program: "[rules.schedule]\nfrequencies = [\"weekly\", \"fortnightly\"]\n",
+                    ..Setting::default()
+                },
+                Code::TooFewSessions => {
+                    Setting { program: "[rules.schedule]\nmin_sessions_per_month = 2\n", ..Setting::default() }
+                }
+                Code::ModeNotAllowed => Setting {
+                    program: "[rules.schedule]\nmodes = [\"video call\", \"in person\"]\n",
+                    ..Setting::default()
+                },
+                Code::SignatureUnverified => {
+                    Setting { program: "[rules.signatures]\nmethod = \"ssh\"\n", ..Setting::default() }
+                }
+                Code::ExtensionTooLong => Setting { context: "[term]\nmonths = 12\n", ..Setting::default() },
+                Code::CheckinOverdue => {
+                    Setting { context: "[term]\nstart = 2026-06-01\n", all_sign: true, ..Setting::default() }
+                }
+                Code::StartBeforeEffective => Setting { all_sign: true, ..Setting::default() },
+                Code::Unsigned => Setting { require_signed: true, ..Setting::default() },
+                _ => Setting::default(),
+            })
+        }
+
+        /// Merges `from` into `into`: tables key by key, anything else replaced. A
+        /// term length or review plan given one way drops the base's other way.
+        fn merge(into: &mut Table, from: Table) {
+            for (key, value) in from {
+                match (into.get_mut(&key), value) {
+                    (Some(Value::Table(base)), Value::Table(table)) => {
+                        for (one, other) in [("months", "weeks"), ("every_months", "dates")] {
+                            match (table.contains_key(one), table.contains_key(other)) {
+                                (true, false) => base.remove(other),
+                                (false, true) => base.remove(one),
+                                _ => None,
+                            };
+                        }
+                        merge(base, table);
+                    }
+                    (_, value) => {
+                        into.insert(key, value);
+                    }
+                }
+            }
+        }
+
+        fn remove(doc: &mut Table, dotted: &str) {
+            let (path, last) = dotted.rsplit_once('.').map_or(("", dotted), |(p, l)| (p, l));
+            let mut table = doc;
+            for key in path.split('.').filter(|k| !k.is_empty()) {
+                table = table.get_mut(key).and_then(Value::as_table_mut).expect("path into the base");
+            }
+            assert!(table.remove(last).is_some(), "the base has no {dotted}");
+        }
+
+        /// Gives every signature the keys an example leaves out (the party's name, a
+        /// date, the digest of the final terms), and with `all_sign` adds the
+        /// roles that have not signed.
+        fn complete_signatures(doc: &mut Table, all_sign: bool) {
+            let terms = crate::terms::canonical(&toml::to_string(doc).unwrap()).unwrap();
+            let digest = crate::terms::digest(&terms);
+            let name_of = |doc: &Table, role: &str| {
+                doc.get(role).and_then(|p| p.get("name")).and_then(Value::as_str).unwrap_or("Someone").to_string()
+            };
+            let names: Vec<(&str, String)> = ["mentor", "mentee", "lead"].map(|r| (r, name_of(doc, r))).into();
+            let signatures = doc.entry("signatures").or_insert_with(|| Value::Array(Vec::new()));
+            let list = signatures.as_array_mut().expect("[[signatures]]");
+            for (role, _) in &names {
+                let present = list.iter().any(|s| s.get("role").and_then(Value::as_str) == Some(role));
+                if all_sign && !present {
+                    let mut s = Table::new();
+                    s.insert("role".into(), Value::String((*role).into()));
+                    list.push(Value::Table(s));
+                }
+            }
+            for s in list.iter_mut().filter_map(Value::as_table_mut) {
+                let role = s.get("role").and_then(Value::as_str).unwrap_or_default().to_string();
+                let name = names.iter().find(|(r, _)| *r == role).map_or("Someone".to_string(), |(_, n)| n.clone());
+                s.entry("name").or_insert(Value::String(name));
+                s.entry("date").or_insert(Value::Datetime(SIGNED.parse().unwrap()));
+                s.entry("terms").or_insert(Value::String(digest.clone()));
+            }
+            if list.is_empty() {
+                doc.remove("signatures");
+            }
+        }
+
+        fn check(text: &str, setting: &Setting, path: &str) -> Checked {
+            let program = if setting.program.is_empty() {
+                Program::builtin()
+            } else {
+                Program::parse(setting.program, Path::new("program.toml")).unwrap()
+            };
+            let today: NaiveDate = TODAY.parse().unwrap();
+            let settings =
+                Settings { today, options: rules::Options { require_signed: setting.require_signed }, ssh: None };
+            checker::check_text(Path::new(path), text, Arc::new(program), &settings)
+        }
+
+        fn codes(files: &[Checked]) -> Vec<Code> {
+            files.iter().flat_map(|f| f.diagnostics.iter().map(|l| l.diagnostic.code)).collect()
+        }
+
+        #[test]
+        fn the_base_agreement_is_clean() {
+            let checked = check(BASE, &Setting::default(), "base.toml");
+            assert!(checked.diagnostics.is_empty(), "{:?}", codes(&[checked]));
+        }
+
+        #[test]
+        fn every_example_raises_its_code() {
+            let mut untested = Vec::new();
+            for &code in Code::ALL {
+                let setting = match setting(code) {
+                    Ok(s) => s,
+                    Err(why) => {
+                        untested.push(code);
+                        assert!(!why.is_empty());
+                        continue;
+                    }
+                };
+                let example = code.example();
+                // The syntax example cannot be spliced into anything: it is checked as it is.
+                let text = if code == Code::TomlSyntax {
+                    example.clone()
+                } else {
+                    let mut doc: Table = BASE.parse().unwrap();
+                    for dotted in setting.remove {
+                        remove(&mut doc, dotted);
+                    }
+                    merge(&mut doc, setting.context.parse().unwrap());
+                    merge(&mut doc, example.parse().unwrap_or_else(|e| panic!("{code}: {e}")));
+                    complete_signatures(&mut doc, setting.all_sign);
+                    toml::to_string(&doc).unwrap()
+                };
+                let mut files = vec![check(&text, &setting, "a.toml")];
+                if code == Code::DuplicateId {
+                    // Two files checked together, both with the example's id.
+                    files.push(check(&text, &setting, "b.toml"));
+                    checker::mark_duplicate_ids(&mut files);
+                }
+                let raised = codes(&files);
+                assert!(raised.contains(&code), "{code}: the example raises {raised:?}, checked as\n{text}");
+            }
+            assert_eq!(untested, [Code::GoalsTooMany, Code::SignatureUntrusted], "examples not checked");
+        }
+    }
 }

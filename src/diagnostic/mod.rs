@@ -688,6 +688,14 @@ impl Code {
         }
     }
 
+    /// The registry's `fix` as a help line, the way diagnostics print help: starting
+    /// lowercase, without the closing full stop. See [`Diagnostic::with_code_help`].
+    pub fn help(self) -> String {
+        let fix = self.fix().trim_end_matches('.');
+        let mut chars = fix.chars();
+        chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
+    }
+
     /// Looks a code up by its kebab-case name.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == name)
@@ -802,16 +810,17 @@ impl Diagnostic {
         self
     }
 
-    /// Uses the registry's fix text for the code as the help line.
-    pub fn with_registry_help(self) -> Self {
-        let fix = self.code.fix();
-        self.with_help(fix)
-    }
-
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Adds the code's own fix from the registry ([`Code::help`]) as the help line,
+    /// for problems where nothing more specific than the registry's advice helps.
+    pub fn with_code_help(self) -> Self {
+        let help = self.code.help();
+        self.with_help(help)
     }
 }
 
@@ -860,6 +869,24 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_codes_help_is_its_fix_as_a_help_line() {
+        assert_eq!(Code::TooFewSessions.fix(), "Meet more often.");
+        assert_eq!(Code::TooFewSessions.help(), "meet more often");
+        assert_eq!(
+            Code::SignatureUnknownRole.help(),
+            "use role = \"mentor\", \"mentee\" or \"lead\"",
+            "only the first letter and the full stop change"
+        );
+        let d = Diagnostic::new(Code::TermAmbiguous, 0..1, "both").with_code_help();
+        assert_eq!(d.help.as_deref(), Some("keep exactly one of the two"));
+        for code in Code::ALL {
+            let help = code.help();
+            assert!(!help.is_empty() && !help.ends_with('.'), "{code}: {help:?}");
+            assert!(!help.starts_with(|c: char| c.is_uppercase()), "{code}: {help:?}");
+        }
+    }
 
     #[test]
     fn code_names_are_unique_kebab_case() {

@@ -80,11 +80,11 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// The closing summary line of a human report.
 pub fn summary(t: &Totals) -> String {
-    let noun = if t.checked == 1 { "agreement" } else { "agreements" };
+    let checked = plural(t.checked, "agreement");
     if t.errors == 0 && t.warnings == 0 {
-        return format!("checked {} {noun}: no problems", t.checked);
+        return format!("checked {checked}: no problems");
     }
-    format!("checked {} {noun}: {}, {}", t.checked, plural(t.errors, "error"), plural(t.warnings, "warning"))
+    format!("checked {checked}: {}, {}", plural(t.errors, "error"), plural(t.warnings, "warning"))
 }
 
 #[derive(Serialize)]

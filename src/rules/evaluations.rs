@@ -46,7 +46,7 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         date.span.clone(),
                         format!("evaluation dated {}, {why}", ymd(date.value)),
                     )
-                    .with_registry_help(),
+                    .with_code_help(),
                 );
             }
         }
@@ -73,7 +73,7 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         by.span.clone(),
                         format!("the {} did not take part in this review", absent.join(" and the ")),
                     )
-                    .with_registry_help(),
+                    .with_code_help(),
                 );
             }
         }
@@ -99,7 +99,7 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         n.span.clone(),
                         format!("progress on goal {}, but {have}", n.value),
                     )
-                    .with_registry_help(),
+                    .with_code_help(),
                 );
             } else if seen.contains(&n.value) {
                 out.push(
@@ -132,7 +132,7 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     d.last_day.map(ymd).unwrap_or_default()
                 ),
             )
-            .with_registry_help(),
+            .with_code_help(),
         );
     }
     if d.state != State::Active {
@@ -159,7 +159,7 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     crate::timeline::days_between(c.date, ctx.today)
                 ),
             )
-            .with_registry_help(),
+            .with_code_help(),
         );
     }
     for (i, g) in a.goals.iter().enumerate() {
@@ -176,7 +176,7 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     due.span.clone(),
                     format!("goal {} was due on {}, and {now}", i + 1, ymd(due.value)),
                 )
-                .with_registry_help(),
+                .with_code_help(),
             );
         }
     }

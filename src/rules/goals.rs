@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::{Context, non_empty, ymd};
 use crate::timeline::sessions_until;
@@ -28,7 +29,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::GoalsTooFew,
                 span,
-                format!("{count} goal(s) given; the program asks for at least {}", rules.min),
+                format!("{} given; the program asks for at least {}", plural(count as usize, "goal"), rules.min),
             )
             .with_help("add a [[goals]] entry with goal, measure and due"),
         );
@@ -41,7 +42,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 span,
                 format!("{count} goals given; the program allows at most {}", rules.max),
             )
-            .with_help("merge or drop goals: a short list gets done"),
+            .with_code_help(),
         );
     }
 
@@ -51,11 +52,11 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(text) = &g.goal
             && non_empty(text, &format!("goal {n}"), out)
         {
-            let key = text.value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let key = crate::suggest::loose(&text.value);
             if let Some(first) = seen.get(&key) {
                 out.push(
                     Diagnostic::new(Code::GoalDuplicate, text.span.clone(), format!("goal {n} repeats goal {first}"))
-                        .with_help("remove the copy, or make each goal say something different"),
+                        .with_code_help(),
                 );
             } else {
                 seen.insert(key, n);
@@ -108,7 +109,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         ymd(last)
                     ),
                 )
-                .with_help("move the due date into the term, or extend the term"),
+                .with_code_help(),
             );
             continue;
         }

@@ -1,8 +1,9 @@
 //! Identity rules: id, names, emails, the pair being two people.
 
-use crate::agreement::Person;
+use crate::agreement::{Person, Sp};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::rules::{Context, non_empty};
+use crate::suggest::loose;
 
 /// `^[a-z0-9][a-z0-9._-]*$`.
 pub fn valid_id(id: &str) -> bool {
@@ -11,20 +12,21 @@ pub fn valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
-/// local@domain.tld: one `@`, no spaces, no `mailto:` link prefix, a dot in the
-/// domain with non-empty labels.
+/// The email rule (`bad-email`; docs/format.md, "Email addresses"): local@domain.tld
+/// with exactly one `@` and something before it, no `:` before it (a `mailto:`
+/// link is not an address), no whitespace or control characters, and a domain of at least two dot-separated labels, none empty, none
+/// starting or ending with `-`, the last at least two letters and letters only.
+/// [`EMAIL_PATTERN`] is the same rule as a regular expression.
 pub fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
-    if local.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
-        return false;
-    }
     let labels: Vec<&str> = domain.split('.').collect();
     !local.is_empty()
+        && !local.contains(':')
         && !domain.contains('@')
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && labels.len() >= 2
         && labels.iter().all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
-        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_alphabetic()))
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(|c| c.is_alphabetic()))
 }
 
 /// The address an email with stray spaces, a `mailto:` prefix or surrounding `<>`
@@ -40,9 +42,15 @@ pub fn cleaned_email(email: &str) -> Option<String> {
     (s != email && valid_email(&s)).then_some(s)
 }
 
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
+/// [`valid_email`] as a regular expression, for the JSON Schema's `pattern` (ECMA-262
+/// with Unicode property escapes, as check-jsonschema and Rust's `regex` read it).
+/// `\p{White_Space}` and `\p{Cc}` are exactly what `char::is_whitespace` and
+/// `char::is_control` test, `\p{Alphabetic}` what `char::is_alphabetic` does.
+pub const EMAIL_PATTERN: &str = concat!(
+    r"^[^@:\p{White_Space}\p{Cc}]+@",
+    r"(?:[^-@.\p{White_Space}\p{Cc}](?:[^@.\p{White_Space}\p{Cc}]*[^-@.\p{White_Space}\p{Cc}])?\.)+",
+    r"\p{Alphabetic}{2,}$"
+);
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = ctx.agreement;
@@ -84,38 +92,53 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn same_person(mentor: &Person, mentee: &Person, out: &mut Vec<Diagnostic>) {
+    let same = |what: &str, mentors: &Sp<String>, mentees: &Sp<String>| {
+        Diagnostic::new(
+            Code::SamePerson,
+            mentees.span.clone(),
+            format!("the mentee has the same {what} as the mentor ({})", mentors.value),
+        )
+        .with_help("mentor and mentee must be two different people")
+    };
     if let (Some(a), Some(b)) = (&mentor.name, &mentee.name)
         && !a.value.trim().is_empty()
-        && normalize(&a.value) == normalize(&b.value)
+        && loose(&a.value) == loose(&b.value)
     {
-        out.push(
-            Diagnostic::new(
-                Code::SamePerson,
-                b.span.clone(),
-                format!("the mentee has the same name as the mentor ({})", a.value),
-            )
-            .with_help("mentor and mentee must be two different people"),
-        );
+        out.push(same("name", a, b));
         return;
     }
     if let (Some(a), Some(b)) = (&mentor.email, &mentee.email)
         && !a.value.trim().is_empty()
         && a.value.trim().eq_ignore_ascii_case(b.value.trim())
     {
-        out.push(
-            Diagnostic::new(
-                Code::SamePerson,
-                b.span.clone(),
-                format!("the mentee has the same email as the mentor ({})", a.value),
-            )
-            .with_help("mentor and mentee must be two different people"),
-        );
+        out.push(same("email", a, b));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_name_or_email_is_the_same_person() {
+        let messages = |mentor: &str, mentee: &str| {
+            let text = format!("format = 1\n[mentor]\n{mentor}\n[mentee]\n{mentee}\n");
+            let a = crate::agreement::parse(&text).agreement.unwrap();
+            let mut out = Vec::new();
+            same_person(a.mentor.as_ref().unwrap(), a.mentee.as_ref().unwrap(), &mut out);
+            out.iter().map(|d| (d.message.clone(), d.help.clone().unwrap_or_default())).collect::<Vec<_>>()
+        };
+        let help = "mentor and mentee must be two different people".to_string();
+        assert_eq!(
+            messages("name = \"Ada  Lovelace\"", "name = \"ada lovelace\""),
+            [("the mentee has the same name as the mentor (Ada  Lovelace)".to_string(), help.clone())]
+        );
+        assert_eq!(
+            messages("name = \"Ada\"\nemail = \"ada@example.org\"", "name = \"Grace\"\nemail = \"ADA@example.org \""),
+            [("the mentee has the same email as the mentor (ada@example.org)".to_string(), help)]
+        );
+        assert!(messages("name = \"Ada\"\nemail = \"a@x.org\"", "name = \"Grace\"\nemail = \"g@x.org\"").is_empty());
+    }
 
     #[test]
     fn ids() {
@@ -126,6 +149,46 @@ mod tests {
             assert!(!valid_id(bad), "{bad}");
         }
     }
+
+    const GOOD_EMAILS: &[&str] = &[
+        "ada@example.org",
+        "a.b+c@mail.example.co.uk",
+        "o'brien@example.ie",
+        "ada@sub-domain.example.org",
+        "ada@xn--bcher-kva.example.com",
+        "ada@例子.广告",
+        "ada@x.рф",
+        "ada@1.2.org",
+    ];
+
+    const BAD_EMAILS: &[&str] = &[
+        "",
+        "ada",
+        "ada@",
+        "@example.org",
+        "ada@example",
+        "ada@@example.org",
+        "ada@x@example.org",
+        "a da@example.org",
+        "ada@exa mple.org",
+        "ada\t@example.org",
+        "ada@example.org\n",
+        "ada\u{a0}@example.org",
+        "ada\u{7}@example.org",
+        "ada@example.",
+        "ada@.org",
+        "ada@x..org",
+        "ada@example.c0m",
+        "ada@example.123",
+        "ada@example.o",
+        "ada@x.é",
+        "ada@-x.org",
+        "ada@x-.org",
+        "ada@example.-org",
+        "ada@example.org-",
+        "mailto:ada@example.org",
+        "ada:x@example.org",
+    ];
 
     #[test]
     fn cleaned_emails() {
@@ -138,22 +201,32 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["ada@example.org", "a.b+c@mail.example.co.uk"] {
+        for ok in GOOD_EMAILS {
             assert!(valid_email(ok), "{ok}");
         }
-        for bad in [
-            "ada",
-            "ada@",
-            "@example.org",
-            "ada@example",
-            "ada@@example.org",
-            "a da@example.org",
-            "ada@example.",
-            "ada@.org",
-            "ada@example.c0m",
-            "mailto:ada@example.org",
-        ] {
+        for bad in BAD_EMAILS {
             assert!(!valid_email(bad), "{bad}");
         }
+    }
+
+    /// The schema's pattern and the `bad-email` rule are one rule: they agree on
+    /// every address, including the odd ones.
+    #[test]
+    fn the_email_pattern_is_the_email_rule() {
+        let pattern = regex::Regex::new(EMAIL_PATTERN).unwrap();
+        let odd = [
+            "\u{feff}ada@example.org",
+            "ada@x.o\u{301}rg",
+            "ada@x.ǅǆ",
+            "ada@x.org\u{200b}",
+            "-@x.org",
+            "@@",
+            "a@b.c.d.ef",
+        ];
+        for email in GOOD_EMAILS.iter().chain(BAD_EMAILS).chain(&odd) {
+            assert_eq!(pattern.is_match(email), valid_email(email), "{email:?}");
+        }
+        let schema = crate::schema::schema().to_value();
+        assert_eq!(schema["$defs"]["Person"]["properties"]["email"]["pattern"], EMAIL_PATTERN);
     }
 }

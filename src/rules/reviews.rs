@@ -25,7 +25,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     match (&r.every_months, &r.dates) {
         (Some(_), Some(d)) => out.push(
             Diagnostic::new(Code::TermAmbiguous, d.span.clone(), "[reviews] gives both `every_months` and `dates`")
-                .with_help("keep exactly one of the two"),
+                .with_code_help(),
         ),
         (None, None) if rules.required => out.push(
             Diagnostic::new(Code::NoReviews, r.span.clone(), "[reviews] plans no checkpoint")
@@ -68,7 +68,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         ymd(ctx.derived.last_day.unwrap_or(end))
                     ),
                 )
-                .with_help("move it into the term"),
+                .with_code_help(),
             );
         } else {
             inside.push((d.value, d.span.clone()));

@@ -33,7 +33,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 rules.min_sessions_per_month
                             ),
                         )
-                        .with_help("meet more often"),
+                        .with_code_help(),
                     );
                 }
             }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::{Role, SignatureMethod};
 use crate::rules::{Context, non_empty, ymd};
+use crate::suggest::loose;
 use crate::timeline::days_between;
 
 /// Outcome of verifying one SSH signature.
@@ -29,10 +30,6 @@ pub trait SshVerifier: Sync {
     fn verify(&self, principal: &str, armored: &str, message: &[u8], date: NaiveDate) -> SshVerdict;
 }
 
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = ctx.agreement;
     let rules = &ctx.program.rules.signatures;
@@ -50,7 +47,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 r.span.clone(),
                                 format!("a second signature for the {role}"),
                             )
-                            .with_help("keep one; `mentor-agree sign` replaces an old signature for you"),
+                            .with_code_help(),
                         );
                     }
                     Some(role)
@@ -62,7 +59,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             r.span.clone(),
                             format!("\"{}\" is not a signing role", r.value),
                         )
-                        .with_help("use role = \"mentor\", \"mentee\" or \"lead\""),
+                        .with_code_help(),
                     );
                     None
                 }
@@ -73,7 +70,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && non_empty(name, "signature name", out)
             && let Some(role) = role
             && let Some(party) = a.name_of(role)
-            && normalize(party) != normalize(&name.value)
+            && loose(party) != loose(&name.value)
         {
             out.push(
                 Diagnostic::new(
@@ -289,7 +286,7 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
                 sig.span.clone(),
                 format!("the SSH key is not trusted for {email}: {why}"),
             )
-            .with_help("add the signer's public key to the program's allowed_signers file"),
+            .with_code_help(),
         ),
     }
 }

@@ -12,7 +12,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     match (&term.months, &term.weeks) {
         (Some(_), Some(w)) => out.push(
             Diagnostic::new(Code::TermAmbiguous, w.span.clone(), "the term gives both `months` and `weeks`")
-                .with_help("keep exactly one of the two"),
+                .with_code_help(),
         ),
         (None, None) => out.push(
             Diagnostic::new(Code::TermAmbiguous, term.span.clone(), "the term gives neither `months` nor `weeks`")
@@ -52,7 +52,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         match (&e.months, &e.weeks) {
             (Some(_), Some(w)) => out.push(
                 Diagnostic::new(Code::TermAmbiguous, w.span.clone(), "the extension gives both `months` and `weeks`")
-                    .with_help("keep exactly one of the two"),
+                    .with_code_help(),
             ),
             (None, None) => out.push(
                 Diagnostic::new(

@@ -30,8 +30,28 @@ pub fn example(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(rel)
 }
 
-/// True when `tool` runs; otherwise prints why the calling test is skipped.
-/// With MENTOR_AGREE_REQUIRE_TOOLS=1 (set by .ci/run) a missing tool fails the test instead.
+/// True in CI: `.ci/run` sets MENTOR_AGREE_REQUIRE_TOOLS=1, and then a test that
+/// cannot do what it is for fails instead of skipping.
+pub fn tools_required() -> bool {
+    std::env::var_os("MENTOR_AGREE_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Declares that the calling test cannot run here, for `reason`; the test then
+/// returns without asserting anything. In CI ([`tools_required`]) this fails the
+/// test instead. Otherwise a `SKIPPED <test>: <reason>` line goes straight to the
+/// process's standard error, which the test harness does not capture (it captures
+/// only `print!`/`eprint!`), so the skip shows in the output of a plain `cargo test`
+/// rather than passing silently as `ok`.
+pub fn skip(reason: &str) {
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    if tools_required() {
+        panic!("{test} cannot run here and MENTOR_AGREE_REQUIRE_TOOLS is set: {reason}");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {reason}");
+}
+
+/// True when `tool` runs; otherwise [`skip`]s the calling test (which fails it in CI).
 pub fn have_tool(tool: &str, version_arg: &str) -> bool {
     let ok = std::process::Command::new(tool)
         .arg(version_arg)
@@ -40,10 +60,7 @@ pub fn have_tool(tool: &str, version_arg: &str) -> bool {
         .status()
         .is_ok();
     if !ok {
-        if std::env::var_os("MENTOR_AGREE_REQUIRE_TOOLS").is_some() {
-            panic!("{tool} is required in CI (MENTOR_AGREE_REQUIRE_TOOLS is set) but was not found");
-        }
-        eprintln!("skipping: {tool} is not installed");
+        skip(&format!("{tool} is not installed"));
     }
     ok
 }

@@ -1,0 +1,164 @@
+//! `mentor-agree report`: the program's evaluation in figures.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use comfy_table::{ContentArrangement, Table, presets};
+
+use crate::cli::{Global, ReportArgs, ReportFormat};
+use crate::diagnostic::report::plural;
+use crate::render::markdown_text;
+use crate::report::{Facts, Report};
+use crate::rules;
+use crate::timeline::long_date;
+
+/// Runs `report`.
+pub fn run(args: &ReportArgs, global: &Global) -> anyhow::Result<u8> {
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && from > to
+    {
+        anyhow::bail!("--from {} is after --to {}", rules::ymd(from), rules::ymd(to));
+    }
+    let today = super::today(global);
+    let checked =
+        super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, |c| Facts::of(c, today))?;
+    let facts: Vec<Facts> = checked.into_iter().filter_map(|(_, f)| f).collect();
+    let report = Report::build(&facts, args.from, args.to);
+    let text = match args.format {
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report)?;
+            s.push('\n');
+            s
+        }
+        ReportFormat::Csv => {
+            let mut out = Vec::new();
+            let rows = report.rows().into_iter().map(|(section, item, measure, value)| {
+                vec![section.to_string(), item, measure.to_string(), value.cell()]
+            });
+            crate::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
+            String::from_utf8(out)?
+        }
+        ReportFormat::Md => markdown(&report, today),
+        ReportFormat::Table => table(&report, today),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(super::EXIT_OK)
+}
+
+/// "66.7%", or "-" with nothing to compute it from.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn days(d: Option<f64>) -> String {
+    d.map_or_else(
+        || "-".to_string(),
+        |d| if d.fract() == 0.0 { plural(d as usize, "day") } else { format!("{d} days") },
+    )
+}
+
+fn window(r: &Report) -> String {
+    match (r.from, r.to) {
+        (None, None) => "all agreements".to_string(),
+        (Some(f), None) => format!("agreements running on or after {}", long_date(f)),
+        (None, Some(t)) => format!("agreements started by {}", long_date(t)),
+        (Some(f), Some(t)) => format!("agreements running between {} and {}", long_date(f), long_date(t)),
+    }
+}
+
+/// The figures as (label, text) lines, shared by the table and Markdown.
+fn lines(r: &Report) -> Vec<(&'static str, String)> {
+    let s = &r.states;
+    let c = &r.completion;
+    let by: Vec<String> = c.terminated_by.iter().map(|(who, n)| format!("{who} {n}")).collect();
+    let g = &r.goals;
+    let topics: Vec<String> = r
+        .topics
+        .iter()
+        .map(|t| format!("{} {} (goals achieved {})", t.topic, t.agreements, percent(t.goals_achieved_rate)))
+        .collect();
+    let mentors: Vec<String> = r.mentors.iter().map(|m| format!("{} {}", m.name, m.mentees)).collect();
+    vec![
+        ("agreements", r.agreements.to_string()),
+        (
+            "states",
+            format!(
+                "draft {}, pending {}, active {}, ended {}, terminated {}",
+                s.draft, s.pending, s.active, s.ended, s.terminated
+            ),
+        ),
+        (
+            "completion",
+            format!(
+                "{} finished: {} ended, {} terminated{}; completion rate {}",
+                c.finished,
+                c.ended,
+                c.terminated,
+                if by.is_empty() { String::new() } else { format!(" (by {})", by.join(", ")) },
+                percent(c.rate)
+            ),
+        ),
+        (
+            "goals",
+            format!(
+                "{}: {} achieved, {} dropped, {} open; achieved {}",
+                plural(g.total, "goal"),
+                g.achieved,
+                g.dropped,
+                g.open,
+                percent(g.achieved_rate)
+            ),
+        ),
+        (
+            "reviews",
+            format!(
+                "{} due, {} held on time; on time {}",
+                r.reviews.due,
+                r.reviews.held_on_time,
+                percent(r.reviews.on_time_rate)
+            ),
+        ),
+        (
+            "check-ins",
+            format!(
+                "median gap {}; {} silent",
+                days(r.checkins.median_gap_days),
+                plural(r.checkins.silent_pairs, "pair")
+            ),
+        ),
+        ("signing", format!("median {} from first signature to effective", days(r.signing.median_days_to_effective))),
+        (
+            "extensions",
+            format!(
+                "{} extended ({} in all)",
+                plural(r.extensions.extended, "agreement"),
+                plural(r.extensions.total, "extension")
+            ),
+        ),
+        ("topics", if topics.is_empty() { "-".into() } else { topics.join("\n") }),
+        ("mentors", if mentors.is_empty() { "-".into() } else { mentors.join("\n") }),
+    ]
+}
+
+fn table(r: &Report, today: chrono::NaiveDate) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.force_no_tty();
+    t.set_width(80);
+    for (label, text) in lines(r) {
+        t.add_row(vec![label.to_string(), text]);
+    }
+    format!("Program report: {}, as of {}\n{t}\n", window(r), long_date(today))
+}
+
+fn markdown(r: &Report, today: chrono::NaiveDate) -> String {
+    let mut s = format!("## Program report, {}\n\n{}.\n\n| | |\n| --- | --- |\n", long_date(today), window(r));
+    for (label, text) in lines(r) {
+        let cell: Vec<String> = text.lines().map(markdown_text).collect();
+        let _ = writeln!(s, "| {label} | {} |", cell.join("<br>"));
+    }
+    s
+}
