@@ -118,4 +118,23 @@ NOTES
 } > BENCHMARKS.md
 # The git figures (merge-file, check inside a repository): their own script.
 N=10000 ROUNDS="$ROUNDS" bash bench/git.sh >> BENCHMARKS.md
+{
+  echo
+  python3 bench/lsp.py "$BIN"
+  cat <<'LSPNOTES'
+
+- The target is under 2 ms of work per change; the median round trip is about
+  0.1 ms, pipe and JSON included, so the check itself is a fraction of that.
+  On this shared machine (load average around 7 on 2 cores while others
+  build) the p99 moves between 0.15 ms and about 5 ms from run to run: the
+  slow edits are the ones where the server waited for a core, not ones with
+  more work.
+- Memory stays flat: the server keeps one text and one check per open file
+  and replaces both on every change, so the resident set after 1,000 (or
+  10,000) edits is what it was after 10.
+- While typing, changes that queue up during a check are merged before the
+  next check (only the last text is checked), so a burst of keystrokes costs
+  one check.
+LSPNOTES
+} >> BENCHMARKS.md
 echo "wrote BENCHMARKS.md" >&2

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use toml::Spanned as TSpanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::suggest;
 
 /// Newest agreement format this version reads.
@@ -342,7 +342,7 @@ pub fn parse(text: &str) -> Parsed {
     }
     let root = root.into_inner();
     let terms = crate::terms::canonical_from_table(&root);
-    let mut reader = Reader { diags: Vec::new() };
+    let mut reader = Reader { diags: Vec::new(), text };
     let agreement = reader.agreement(&root);
     Parsed { agreement, terms: Some(terms), diagnostics: reader.diags }
 }
@@ -394,8 +394,10 @@ pub mod keys {
 type Table<'i> = DeTable<'i>;
 type Value<'i> = TSpanned<DeValue<'i>>;
 
-struct Reader {
+struct Reader<'t> {
     diags: Vec<Diagnostic>,
+    /// The text being read, for fixes that depend on its layout.
+    text: &'t str,
 }
 
 fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -410,7 +412,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
-impl Reader {
+impl Reader<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
@@ -425,7 +427,7 @@ impl Reader {
 
     /// Reports keys of `table` that are not in `known`.
     fn known_keys(&mut self, table: &Table<'_>, path: &str, known: &[&str]) {
-        for (k, _) in table.iter() {
+        for (k, v) in table.iter() {
             let key: &str = k.get_ref();
             if known.contains(&key) {
                 continue;
@@ -433,7 +435,18 @@ impl Reader {
             let place = if path.is_empty() { "at the top level".to_string() } else { format!("in [{path}]") };
             let mut d = Diagnostic::new(Code::UnknownKey, k.span(), format!("unknown key `{key}` {place}"));
             d = match suggest::closest(key, known.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                Some(s) => {
+                    // A rename is certain only when the right key is not there already and
+                    // the key is written once (several `[[name]]` headers would need them all).
+                    let headers = matches!(v.get_ref(), DeValue::Array(a) if a.len() > 1
+                        && a.iter().all(|i| matches!(i.get_ref(), DeValue::Table(_))));
+                    let d = d.with_help(format!("did you mean `{s}`?"));
+                    if table.contains_key(s) || headers {
+                        d
+                    } else {
+                        d.with_fix(Fix::replace(k.span(), s, format!("rename `{key}` to `{s}`")))
+                    }
+                }
                 None => d.with_help(format!("known keys here: {}", known.join(", "))),
             };
             self.push(d);
@@ -450,6 +463,16 @@ impl Reader {
         if !misspelt {
             self.missing("", key, &(0..0));
         }
+    }
+
+    /// Inserts `format = 1` as the first line (after a byte order mark, in the file's line ending).
+    fn format_line(&self) -> Fix {
+        let at = if self.text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        let eol = match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        };
+        Fix::replace(at..at, format!("format = {FORMAT_VERSION}{eol}"), "add `format = 1` as the first line")
     }
 
     fn missing(&mut self, path: &str, key: &str, header: &Span) {
@@ -540,10 +563,15 @@ impl Reader {
                 None
             }
             DeValue::String(s) if s.parse::<NaiveDate>().is_ok() => {
-                self.push(
+                let fix = s.parse::<NaiveDate>().ok().map(|d| {
+                    let date = crate::rules::ymd(d);
+                    Fix::replace(v.span(), date.clone(), format!("write `{path}` as the date {date}, unquoted"))
+                });
+                let mut d =
                     Diagnostic::new(Code::WrongType, v.span(), format!("`{path}` should be a date, not a string"))
-                        .with_help(format!("remove the quotes: {s}")),
-                );
+                        .with_help(format!("remove the quotes: {s}"));
+                d.fix = fix;
+                self.push(d);
                 None
             }
             _ => {
@@ -638,7 +666,8 @@ impl Reader {
                         0..0,
                         "missing `format`: mentor-agree cannot tell which format this file uses",
                     )
-                    .with_help("add `format = 1` as the first line"),
+                    .with_help("add `format = 1` as the first line")
+                    .with_fix(self.format_line()),
                 );
             }
             Some(f) if f.value != FORMAT_VERSION => {
@@ -810,7 +839,7 @@ impl Reader {
     }
 }
 
-impl Reader {
+impl Reader<'_> {
     fn evaluation(&mut self, t: &Table<'_>, span: Span) -> Evaluation {
         const PATH: &str = "evaluations";
         let mut e = Evaluation {
@@ -841,7 +870,12 @@ impl Reader {
                             format!("`{path}.status` is \"{s}\"; expected {}", names.join(", ")),
                         );
                         if let Some(close) = suggest::closest(s, names.iter().copied()) {
-                            d = d.with_help(format!("did you mean \"{close}\"?"));
+                            let quoted = toml_edit::Value::from(close).to_string();
+                            d = d.with_help(format!("did you mean \"{close}\"?")).with_fix(Fix::replace(
+                                v.span(),
+                                quoted,
+                                format!("write the status as \"{close}\""),
+                            ));
                         }
                         self.push(d);
                         None

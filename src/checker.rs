@@ -139,6 +139,9 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         derived = Some(Box::new(der));
     }
     rules::apply_levels(&program, &mut diags);
+    if parsed.agreement.as_ref().is_some_and(|a| !a.signatures.is_empty()) {
+        mark_unsafe_fixes(text, parsed.terms.as_deref(), &mut diags);
+    }
     let index = LineIndex::new(text);
     let id_position = id_span.map(|span| position(text, &index, &span));
     let diagnostics = locate_with(text, &index, diags);
@@ -152,6 +155,22 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         terms: parsed.terms,
         diagnostics,
         program,
+    }
+}
+
+/// In a signed file, marks as unsafe every fix that would change the terms (and
+/// so make the signatures stale), and drops a fix that does not fit the text.
+fn mark_unsafe_fixes(text: &str, terms: Option<&str>, diags: &mut [Diagnostic]) {
+    for d in diags {
+        let Some(fix) = &mut d.fix else { continue };
+        match fix.apply(text) {
+            None => d.fix = None,
+            Some(fixed) => {
+                if fix.safe && crate::terms::canonical(&fixed).as_deref() != terms {
+                    fix.safe = false;
+                }
+            }
+        }
     }
 }
 
@@ -250,20 +269,25 @@ pub fn mark_duplicate_ids(files: &mut [Checked]) {
                 first.insert(f.id.clone(), f.path.clone());
             }
             Some(other) => {
-                let Some(severity) = f.program.severity(Code::DuplicateId) else { continue };
-                let mut diagnostic = Diagnostic::new(
-                    Code::DuplicateId,
-                    None,
-                    format!("id `{}` is also the id of {}", f.id, other.display()),
-                )
-                .with_code_help();
-                diagnostic.severity = severity;
-                let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
-                f.diagnostics.push(Located { diagnostic, position });
-                f.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
+                if let Some(located) = duplicate_id(f, other) {
+                    f.diagnostics.push(located);
+                    f.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
+                }
             }
         }
     }
+}
+
+/// The `duplicate-id` problem of `f`, whose id the file `other` (checked before
+/// it) already has; `None` when its program turns the code off.
+pub fn duplicate_id(f: &Checked, other: &Path) -> Option<Located> {
+    let severity = f.program.severity(Code::DuplicateId)?;
+    let mut diagnostic =
+        Diagnostic::new(Code::DuplicateId, None, format!("id `{}` is also the id of {}", f.id, other.display()))
+            .with_code_help();
+    diagnostic.severity = severity;
+    let position = f.id_position.clone().unwrap_or(Position { line: 1, column: 1, ..Position::default() });
+    Some(Located { diagnostic, position })
 }
 
 #[cfg(test)]

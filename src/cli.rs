@@ -112,7 +112,7 @@ pub enum Command {
     /// with no paths, the program's agreements folder. Exit status: 0 no errors,
     /// 1 problems found, 2 the check could not be run.
     #[command(
-        after_help = "Examples:\n  mentor-agree check\n  mentor-agree check agreements/ --format github\n  mentor-agree check --explain goal-no-due"
+        after_help = "Examples:\n  mentor-agree check\n  mentor-agree check agreements/ --format github\n  mentor-agree check --explain goal-no-due\n  mentor-agree check --fix --dry-run"
     )]
     #[command(display_order = 3)]
     Check(CheckArgs),
@@ -295,6 +295,17 @@ pub enum Command {
     )]
     #[command(display_order = 12)]
     Schema(SchemaArgs),
+
+    /// Run the language server, for live diagnostics, hover, completion and quick fixes in an editor.
+    ///
+    /// Speaks the Language Server Protocol on stdin and stdout; an editor starts
+    /// it (see docs/editors.md for VS Code, Neovim, Helix and Zed). Each open
+    /// agreement is checked as you type, under its own program.toml, with the
+    /// diagnostics `check` gives; saving program.toml re-checks the open files.
+    /// `--program` and `--today` apply as they do to `check`.
+    #[command(after_help = "Examples:\n  mentor-agree lsp\n  mentor-agree lsp --program ../program.toml")]
+    #[command(display_order = 12)]
+    Lsp(LspArgs),
 
     /// Print a shell completion script.
     ///
@@ -563,6 +574,25 @@ pub struct CheckArgs {
     /// signature covered, to say what changed since (0: don't look).
     #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_DEPTH)]
     pub history_depth: usize,
+    /// Apply the safe fixes (misspelt keys, quoted dates, a missing `format`,
+    /// emails with spaces or `mailto:`), then report what is left. A fix is safe
+    /// when it cannot change the terms of a signed agreement.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: apply the unsafe fixes too; the signatures they make stale are named.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// With --fix: print the changes as a diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+}
+
+/// `lsp`.
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk over stdin and stdout (the only transport; accepted because many editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// `terms`.

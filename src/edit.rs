@@ -119,6 +119,15 @@ pub fn edit_file<F>(req: &EditRequest<'_>, change: F) -> Result<EditOutcome, Edi
 where
     F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
 {
+    edit_file_allowing(req, &[], change)
+}
+
+/// [`edit_file`], accepting added errors of the codes in `allowed` (for
+/// `check --fix --unsafe-fixes`, which may make signatures stale on purpose).
+pub fn edit_file_allowing<F>(req: &EditRequest<'_>, allowed: &[Code], change: F) -> Result<EditOutcome, EditError>
+where
+    F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
+{
     let target = resolve_symlink(req.path);
     // Before locking: no stray lock for a file that is not there.
     let io = |action| move |source| EditError::Io { action, path: req.path.to_path_buf(), source };
@@ -152,7 +161,8 @@ where
     let new_text = restore_line_endings(&old_text, &lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
 
     let after = checker::check_text(req.path, &new_text, req.program.clone(), &req.settings);
-    let added = added_errors(&before, &after);
+    let mut added = added_errors(&before, &after);
+    added.retain(|l| !allowed.contains(&l.diagnostic.code));
     if !added.is_empty() {
         let mut refused = after;
         refused.diagnostics = added;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
         Command::Schema(args) => commands::schema::run(args, &cli.global),
+        Command::Lsp(args) => commands::lsp::run(args, &cli.global),
         Command::Completions(args) => commands::completions::run(args, &cli.global),
         Command::Man(args) => commands::man::run(args, &cli.global),
         Command::Calendar(args) => commands::calendar::run(args, &cli.global),

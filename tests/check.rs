@@ -312,7 +312,7 @@ fn json_report_shape_is_stable() {
     let d = json["diagnostics"][0].as_object().unwrap();
     let mut keys: Vec<&str> = d.keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["code", "column", "file", "help", "line", "message", "severity"]);
+    assert_eq!(keys, ["code", "column", "file", "fix", "help", "line", "message", "severity"]);
     assert_eq!(d["severity"], "error");
     assert_eq!(d["code"], "goal-no-due");
 }
@@ -450,6 +450,104 @@ fn check_handles_thousands_of_files() {
     }
     let (status, json) = json_check(&[], dir.path());
     assert_eq!((status, json["checked"].as_u64(), json["errors"].as_u64()), (0, Some(2000), Some(0)));
+}
+
+/// Runs `check --fix` (plus `args`) on `file`, returning exit status and stderr.
+fn fix_run(file: &Path, args: &[&str]) -> (i32, String) {
+    let out = cmd().arg("check").arg("--fix").args(args).arg(file).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn every_fixable_code_has_a_fix_fixture_that_fix_repairs_byte_for_byte() {
+    let fixable: Vec<Code> = Code::ALL.iter().copied().filter(|c| c.autofix().is_some()).collect();
+    let mut seen = Vec::new();
+    for entry in fs::read_dir(fixture("fixes")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let code = Code::from_name(&name).unwrap_or_else(|| panic!("fixes/{name} names no code"));
+        assert!(code.autofix().is_some(), "fixes/{name}: the registry does not say `{name}` is fixable");
+        seen.push(code);
+
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("agreement.toml");
+        fs::copy(dir.join("agreement.toml"), &file).unwrap();
+        let (_, json) = json_check(&[], &file);
+        let raised: Vec<&Value> =
+            json["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == name).collect();
+        assert!(!raised.is_empty(), "fixes/{name}: the fixture does not raise `{name}`");
+        assert!(raised.iter().all(|d| d["fix"]["safe"] == true), "fixes/{name}: {raised:?}");
+
+        let (status, stderr) = fix_run(&file, &[]);
+        assert_eq!(status, 0, "fixes/{name}: {stderr}");
+        assert!(stderr.contains(&format!("fixed {name}")), "fixes/{name}: {stderr}");
+        let want = fs::read_to_string(dir.join("fixed.toml")).unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), want, "fixes/{name}: other bytes changed");
+        let (_, json) = json_check(&[], &file);
+        assert_eq!(codes_of(&json), Vec::<String>::new(), "fixes/{name}");
+
+        // Idempotent: a second run finds nothing to do and writes nothing.
+        let (status, stderr) = fix_run(&file, &[]);
+        assert_eq!(status, 0);
+        assert!(stderr.contains("Fixed 0 problems in 0 files."), "fixes/{name}: {stderr}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), want);
+    }
+    seen.sort();
+    assert_eq!(seen, fixable, "a fixable code without a fixture in tests/fixtures/fixes");
+}
+
+#[test]
+fn fix_dry_run_prints_a_diff_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a.toml");
+    fs::copy(fixture("fixes/unknown-key/agreement.toml"), &file).unwrap();
+    let before = fs::read(&file).unwrap();
+    let out = cmd().args(["check", "--fix", "--dry-run"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "a dry run with something to fix exits 1");
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(diff.contains("-sesion_minutes = 45\n+session_minutes = 45\n"), "{diff}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Would fix 1 problem in 1 file."));
+    assert_eq!(fs::read(&file).unwrap(), before);
+}
+
+#[test]
+fn fixes_that_change_signed_terms_wait_for_unsafe_fixes_and_name_the_stale_signatures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a.toml");
+    let text = fs::read_to_string(fixture("codes/bad-email/agreement.toml")).unwrap();
+    let old_digest = "sha256:a3ed123495dcc8802ce66d3da2a48d4a0bf26a8d58cdcf03825dd26065340d6c";
+    assert!(text.contains(old_digest));
+    fs::write(&file, text.replace("grace@example\"", "mailto:grace@example.org\"")).unwrap();
+    // Everyone signed the terms with the mailto: address.
+    let out = cmd().arg("terms").arg(&file).arg("--digest").output().unwrap();
+    let digest = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    fs::write(&file, fs::read_to_string(&file).unwrap().replace(old_digest, &digest)).unwrap();
+    let (_, json) = json_check(&[], &file);
+    assert_eq!(codes_of(&json), ["bad-email"]);
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "bad-email").unwrap().clone();
+    assert_eq!(d["fix"]["safe"], false, "{d}");
+
+    let before = fs::read(&file).unwrap();
+    let (status, stderr) = fix_run(&file, &[]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("1 problem left with an unsafe fix"), "{stderr}");
+    assert_eq!(fs::read(&file).unwrap(), before, "safe mode must not touch signed terms");
+
+    let (status, stderr) = fix_run(&file, &["--unsafe-fixes"]);
+    assert!(stderr.contains("fixed bad-email (unsafe)"), "{stderr}");
+    assert!(stderr.contains("these signatures are now stale: mentor, mentee, lead"), "{stderr}");
+    assert_eq!(status, 1, "the stale signatures are errors: {stderr}");
+    assert!(fs::read_to_string(&file).unwrap().contains("email = \"grace@example.org\""));
+}
+
+#[test]
+fn json_diagnostics_carry_their_fix_or_null() {
+    let (_, json) = json_check(&[], &fixture("fixes/wrong-type/agreement.toml"));
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "wrong-type").unwrap();
+    assert_eq!(d["fix"]["safe"], true);
+    assert_eq!(d["fix"]["description"], "write `goals.due` as the date 2027-03-15, unquoted");
+    let (_, json) = json_check(&[], &fixture("codes/goal-no-due"));
+    assert!(json["diagnostics"][0]["fix"].is_null());
 }
 
 #[test]

@@ -591,7 +591,6 @@ fn digest_of(canonical: &str) -> String {
     terms::digest(canonical)
 }
 
-
 /// A record one side appends to an agreement. `n` makes each one distinct.
 #[derive(Debug, Clone)]
 enum Record {

@@ -73,14 +73,23 @@ impl FileChecker {
     /// Checks one file (duplicate ids, which need every file, are not marked).
     pub fn check(&self, path: &Path) -> anyhow::Result<Checked> {
         let program = self.resolver.for_path(path)?;
-        let allowed = self.signers.for_program(&program)?;
+        self.with_settings(&program, |settings| checker::check_file(path, program.clone(), &settings))?
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Runs `f` with the settings a file under `program` is checked with.
+    pub fn with_settings<R>(
+        &self,
+        program: &crate::program::Program,
+        f: impl FnOnce(Settings<'_>) -> R,
+    ) -> anyhow::Result<R> {
+        let allowed = self.signers.for_program(program)?;
         let settings = Settings {
             today: self.today,
             options: self.options,
             ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier),
         };
-        checker::check_file(path, program, &settings)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+        Ok(f(settings))
     }
 }
 
@@ -100,6 +109,82 @@ fn explain(name: &str) -> anyhow::Result<u8> {
     Ok(super::EXIT_OK)
 }
 
+/// `check --fix`: fixes each file through the edit engine, one file at a time, and
+/// says on stderr what was fixed; with `--dry-run` prints the diffs on stdout.
+/// Returns the number of fixes applied (or that would be).
+fn fix(args: &CheckArgs, global: &Global, options: rules::Options) -> anyhow::Result<usize> {
+    use crate::diagnostic::report::plural;
+    use crate::edit::{EditError, EditRequest};
+    use crate::fix::{self, Which};
+
+    let which = if args.unsafe_fixes { Which::All } else { Which::Safe };
+    let files = workspace::collect(&args.paths, global.program.as_deref())?;
+    let checker = FileChecker::new(global, options)?;
+    let (mut applied, mut changed, mut unsafe_left) = (0, 0, 0);
+    let mut out = std::io::stdout().lock();
+    for path in &files {
+        let checked = checker.check(path)?;
+        let unsafe_here = checked.diagnostics.iter().filter(|l| l.diagnostic.fix.as_ref().is_some_and(|f| !f.safe));
+        if fix::applicable(&checked, which).is_empty() {
+            if which == Which::Safe {
+                unsafe_left += unsafe_here.count();
+            }
+            continue;
+        }
+        let old_text = if args.dry_run { std::fs::read_to_string(path).unwrap_or_default() } else { String::new() };
+        let program = checked.program.clone();
+        let result = checker.with_settings(&program, |settings| {
+            let req = EditRequest {
+                path,
+                program: program.clone(),
+                settings,
+                dry_run: args.dry_run,
+                lock_timeout: super::lock_timeout(),
+            };
+            fix::fix_file(&req, which)
+        })?;
+        match result {
+            Ok(done) => {
+                if args.dry_run {
+                    out.write_all(fix::diff(path, &old_text, &done.outcome.new_text).as_bytes())?;
+                }
+                for a in &done.fixed.applied {
+                    let kind = if a.safe { "" } else { " (unsafe)" };
+                    eprintln!("{}: fixed {}{kind}: {}", path.display(), a.code, a.description);
+                }
+                if !done.stale.is_empty() {
+                    let roles: Vec<&str> = done.stale.iter().map(|r| r.as_str()).collect();
+                    eprintln!(
+                        "note: {}: the terms changed, so these signatures are now stale: {}; sign again with `mentor-agree sign`",
+                        path.display(),
+                        roles.join(", ")
+                    );
+                }
+                unsafe_left += done.fixed.unsafe_left;
+                applied += done.fixed.applied.len();
+                changed += usize::from(!done.fixed.applied.is_empty());
+            }
+            Err(err @ (EditError::Refused(_) | EditError::NotToml(_) | EditError::Invalid(_))) => {
+                if let EditError::Refused(c) | EditError::NotToml(c) = &err {
+                    eprint!("{}", report::human_file(c, super::use_color_stderr(global)));
+                }
+                eprintln!("error: not fixed: {err}");
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    out.flush()?;
+    let verb = if args.dry_run { "Would fix" } else { "Fixed" };
+    eprintln!("{verb} {} in {}.", plural(applied, "problem"), plural(changed, "file"));
+    if unsafe_left > 0 {
+        eprintln!(
+            "{} left with an unsafe fix (it would change the terms of a signed agreement): --unsafe-fixes applies it",
+            plural(unsafe_left, "problem")
+        );
+    }
+    Ok(applied)
+}
+
 /// Runs `check`.
 pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
     if let Some(name) = &args.explain {
@@ -112,6 +197,12 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         return Ok(super::EXIT_OK);
     }
     let options = rules::Options { require_signed: args.require_signed };
+    if args.fix {
+        let changes = fix(args, global, options)?;
+        if args.dry_run {
+            return Ok(if changes > 0 { super::EXIT_PROBLEMS } else { super::EXIT_OK });
+        }
+    }
     // A program.toml named on the command line is checked as the program file it is.
     let (programs, paths): (Vec<PathBuf>, Vec<PathBuf>) =
         args.paths.iter().cloned().partition(|p| p.file_name().is_some_and(|n| n == PROGRAM_FILE) && p.is_file());

@@ -16,6 +16,7 @@ pub mod evaluate;
 pub mod extend;
 pub mod git_setup;
 pub mod init;
+pub mod lsp;
 pub mod man;
 pub mod merge_file;
 pub mod new;

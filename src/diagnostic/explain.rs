@@ -22,6 +22,7 @@ pub fn explain(code: Code) -> String {
     let _ = writeln!(out, "What it checks:\n{}\n", indent(code.summary(), "  "));
     let _ = writeln!(out, "Why:\n{}\n", indent(code.why(), "  "));
     let _ = writeln!(out, "How to fix:\n{}\n", indent(code.fix(), "  "));
+    let _ = writeln!(out, "Fixable:\n{}\n", indent(&fixable(code), "  "));
     let _ = writeln!(out, "Example that raises it:\n{}\n", indent(&code.example(), "    "));
     let _ = writeln!(
         out,
@@ -29,6 +30,16 @@ pub fn explain(code: Code) -> String {
         code.as_str()
     );
     out
+}
+
+/// Whether `check --fix` (and an editor's quick fix) can fix the code, in one sentence.
+pub fn fixable(code: Code) -> String {
+    match code.autofix() {
+        Some(what) => format!(
+            "Yes, in some cases: `mentor-agree check --fix` {what}. A fix that would change the terms of a signed agreement is applied only with --unsafe-fixes."
+        ),
+        None => "No: fix it by hand.".to_string(),
+    }
 }
 
 /// One line per code: name, default severity, summary.
@@ -64,12 +75,13 @@ pub fn markdown() -> String {
     for code in Code::ALL {
         let _ = write!(
             out,
-            "\n## {}\n\nDefault severity: {}.\n\n{}\n\n**Why:** {}\n\n**Fix:** {}\n\n```toml\n{}\n```\n",
+            "\n## {}\n\nDefault severity: {}.\n\n{}\n\n**Why:** {}\n\n**Fix:** {}\n\n**Fixable:** {}\n\n```toml\n{}\n```\n",
             code.as_str(),
             code.default_severity(),
             code.summary(),
             code.why(),
             code.fix(),
+            fixable(*code),
             code.example()
         );
     }

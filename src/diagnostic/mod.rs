@@ -683,6 +683,21 @@ impl Code {
         out.join("\n")
     }
 
+    /// What `check --fix` does about the code, for codes it can fix (in some cases).
+    pub fn autofix(self) -> Option<&'static str> {
+        match self {
+            Code::UnknownKey => Some("renames the key when exactly one known key is close to it"),
+            Code::WrongType => Some(
+                "unquotes a date written as a string (\"2026-12-07\" becomes 2026-12-07), and corrects a misspelt goal status when one known status is close to it",
+            ),
+            Code::FormatVersion => Some("adds `format = 1` as the first line when `format` is missing"),
+            Code::BadEmail => {
+                Some("removes spaces, a `mailto:` prefix and surrounding <>, when what is left is an address")
+            }
+            _ => None,
+        }
+    }
+
     /// The registry's `fix` as a help line, the way diagnostics print help: starting
     /// lowercase, without the closing full stop. See [`Diagnostic::with_code_help`].
     pub fn help(self) -> String {
@@ -722,12 +737,87 @@ pub struct Diagnostic {
     pub message: String,
     /// An extra hint, when one helps.
     pub help: Option<String>,
+    /// The change that fixes it, when mentor-agree knows one (`check --fix`, editor quick fixes).
+    pub fix: Option<Fix>,
+}
+
+/// One replacement in a file's text: the bytes of `range` become `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    /// Byte range of the text that is replaced (empty for an insertion).
+    pub range: Range<usize>,
+    /// The new text.
+    pub replacement: String,
+}
+
+/// A known fix for one diagnostic: edits of the file's text, described for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, e.g. "rename `sesion_minutes` to `session_minutes`".
+    pub description: String,
+    /// True when the fix cannot change the terms of a signed agreement: it leaves the
+    /// canonical terms as they are, or the file carries no signature yet. `check --fix`
+    /// applies only safe fixes; `--unsafe-fixes` applies the others too.
+    pub safe: bool,
+    /// The edits, in any order; they never overlap.
+    pub edits: Vec<TextEdit>,
+}
+
+impl Fix {
+    /// A safe fix replacing one range.
+    pub fn replace(range: Range<usize>, replacement: impl Into<String>, description: impl Into<String>) -> Fix {
+        Fix {
+            description: description.into(),
+            safe: true,
+            edits: vec![TextEdit { range, replacement: replacement.into() }],
+        }
+    }
+
+    /// `text` with the fix's edits applied; `None` when an edit does not fit the text
+    /// (out of bounds, not on character boundaries, or overlapping another).
+    pub fn apply(&self, text: &str) -> Option<String> {
+        let mut edits: Vec<&TextEdit> = self.edits.iter().collect();
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut at = 0;
+        for e in edits {
+            if e.range.start < at || e.range.end < e.range.start {
+                return None;
+            }
+            out.push_str(text.get(at..e.range.start)?);
+            text.get(e.range.clone())?;
+            out.push_str(&e.replacement);
+            at = e.range.end;
+        }
+        out.push_str(text.get(at..)?);
+        Some(out)
+    }
+
+    /// The byte range the edits cover, from the first start to the last end.
+    pub fn extent(&self) -> Range<usize> {
+        let start = self.edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.range.end).max().unwrap_or(start);
+        start..end
+    }
 }
 
 impl Diagnostic {
     /// A diagnostic with the code's default severity.
     pub fn new(code: Code, span: impl Into<Option<Range<usize>>>, message: impl Into<String>) -> Self {
-        Diagnostic { code, severity: code.default_severity(), span: span.into(), message: message.into(), help: None }
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            span: span.into(),
+            message: message.into(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// Attaches a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     /// Adds a help line.
@@ -765,6 +855,16 @@ impl LineIndex {
         let start = self.starts[line];
         let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line + 1, col)
+    }
+
+    /// Number of lines (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line holding a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
     }
 
     /// Byte range of a 1-based line, without its line break.

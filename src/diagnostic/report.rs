@@ -96,6 +96,14 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     message: &'a str,
     help: Option<&'a str>,
+    /// `{"safe", "description"}` of the fix `check --fix` knows, or null.
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    safe: bool,
+    description: &'a str,
 }
 
 #[derive(Serialize)]
@@ -121,6 +129,7 @@ pub fn json(files: &[Checked]) -> String {
                 code: l.diagnostic.code.as_str(),
                 message: &l.diagnostic.message,
                 help: l.diagnostic.help.as_deref(),
+                fix: l.diagnostic.fix.as_ref().map(|f| JsonFix { safe: f.safe, description: &f.description }),
             })
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Identity rules: id, names, emails, the pair being two people.
 
 use crate::agreement::{Person, Sp};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::rules::{Context, non_empty};
 use crate::suggest::loose;
 
@@ -13,14 +13,15 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 /// The email rule (`bad-email`; docs/format.md, "Email addresses"): local@domain.tld
-/// with exactly one `@` and something before it, no whitespace or control
-/// characters, and a domain of at least two dot-separated labels, none empty, none
+/// with exactly one `@` and something before it, no `:` before it (a `mailto:`
+/// link is not an address), no whitespace or control characters, and a domain of at least two dot-separated labels, none empty, none
 /// starting or ending with `-`, the last at least two letters and letters only.
 /// [`EMAIL_PATTERN`] is the same rule as a regular expression.
 pub fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     let labels: Vec<&str> = domain.split('.').collect();
     !local.is_empty()
+        && !local.contains(':')
         && !domain.contains('@')
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && labels.len() >= 2
@@ -28,12 +29,25 @@ pub fn valid_email(email: &str) -> bool {
         && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(|c| c.is_alphabetic()))
 }
 
+/// The address an email with stray spaces, a `mailto:` prefix or surrounding `<>`
+/// stands for, when cleaning leaves a valid address.
+pub fn cleaned_email(email: &str) -> Option<String> {
+    let mut s: String = email.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
+        s.drain(..7);
+    }
+    if let Some(inner) = s.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+        s = inner.to_string();
+    }
+    (s != email && valid_email(&s)).then_some(s)
+}
+
 /// [`valid_email`] as a regular expression, for the JSON Schema's `pattern` (ECMA-262
 /// with Unicode property escapes, as check-jsonschema and Rust's `regex` read it).
 /// `\p{White_Space}` and `\p{Cc}` are exactly what `char::is_whitespace` and
 /// `char::is_control` test, `\p{Alphabetic}` what `char::is_alphabetic` does.
 pub const EMAIL_PATTERN: &str = concat!(
-    r"^[^@\p{White_Space}\p{Cc}]+@",
+    r"^[^@:\p{White_Space}\p{Cc}]+@",
     r"(?:[^-@.\p{White_Space}\p{Cc}](?:[^@.\p{White_Space}\p{Cc}]*[^-@.\p{White_Space}\p{Cc}])?\.)+",
     r"\p{Alphabetic}{2,}$"
 );
@@ -59,14 +73,17 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(email) = &p.email
             && !valid_email(&email.value)
         {
-            out.push(
-                Diagnostic::new(
-                    Code::BadEmail,
-                    email.span.clone(),
-                    format!("{role} email `{}` is not an email address", email.value),
-                )
-                .with_help("write it as name@domain.tld, or remove the key"),
-            );
+            let mut d = Diagnostic::new(
+                Code::BadEmail,
+                email.span.clone(),
+                format!("{role} email `{}` is not an email address", email.value),
+            )
+            .with_help("write it as name@domain.tld, or remove the key");
+            if let Some(clean) = cleaned_email(&email.value) {
+                let quoted = toml_edit::Value::from(clean.as_str()).to_string();
+                d = d.with_fix(Fix::replace(email.span.clone(), quoted, format!("write the {role} email as {clean}")));
+            }
+            out.push(d);
         }
     }
     if let (Some(mentor), Some(mentee)) = (&a.mentor, &a.mentee) {
@@ -169,7 +186,18 @@ mod tests {
         "ada@x-.org",
         "ada@example.-org",
         "ada@example.org-",
+        "mailto:ada@example.org",
+        "ada:x@example.org",
     ];
+
+    #[test]
+    fn cleaned_emails() {
+        assert_eq!(cleaned_email("mailto:ada@example.org").as_deref(), Some("ada@example.org"));
+        assert_eq!(cleaned_email("MailTo: ada @example.org ").as_deref(), Some("ada@example.org"));
+        assert_eq!(cleaned_email("<ada@example.org>").as_deref(), Some("ada@example.org"));
+        assert_eq!(cleaned_email("ada@example"), None);
+        assert_eq!(cleaned_email("ada@example.org"), None);
+    }
 
     #[test]
     fn emails() {
