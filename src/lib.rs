@@ -15,6 +15,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod edit;
 pub mod export;
+pub mod leftovers;
 pub mod program;
 pub mod questionnaire;
 pub mod render;

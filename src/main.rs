@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
+        Command::Unlock(args) => commands::unlock::run(args),
         Command::Schema(args) => commands::schema::run(args, &cli.global),
         Command::Completions(args) => commands::completions::run(args, &cli.global),
         Command::Man(args) => commands::man::run(args, &cli.global),
