@@ -123,9 +123,11 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
     let mut derived = None;
     if let (Some(a), Some(terms)) = (&parsed.agreement, &parsed.terms) {
         let digest = crate::terms::digest(terms);
-        let der = Derived::compute(a, &program, Some(&digest), settings.today);
         let ssh =
             if program.rules.signatures.method == crate::program::SignatureMethod::Ssh { settings.ssh } else { None };
+        // An SSH signature that does not verify does not count as signed.
+        let counted = ssh.and_then(|v| rules::signatures::without_rejected(a, terms, &digest, v));
+        let der = Derived::compute(counted.as_ref().unwrap_or(a), &program, Some(&digest), settings.today);
         let ctx = rules::Context {
             agreement: a,
             program: &program,

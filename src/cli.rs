@@ -251,17 +251,19 @@ pub enum Command {
     /// Adds the role's [[signatures]] entry, or replaces the one it has, with the
     /// name, the date and the digest of the current terms (what `mentor-agree terms
     /// FILE` prints). In a program with rules.signatures.method = "ssh", --key signs
-    /// those terms with an SSH key (namespace mentor-agree), as `ssh-keygen -Y sign`
-    /// does; `check` verifies it against the program's allowed_signers file. The
-    /// file is re-checked before it is written: a signature with another name than
-    /// the party's, a date after today, or a key the allowed_signers file does not
-    /// list for the signer is refused, and the file is left as it was.
+    /// a statement of the role, name, date and terms digest (what `mentor-agree terms
+    /// FILE --statement ROLE` prints) with an SSH key (namespace mentor-agree), as
+    /// `ssh-keygen -Y sign` does, as the party's email; `check` verifies it against
+    /// the program's allowed_signers file. The file is re-checked before it is
+    /// written: a signature with another name than the party's, a date after today,
+    /// or a key the allowed_signers file does not list for the party's email is
+    /// refused, and the file is left as it was.
     #[command(
         after_help = "Examples:\n  mentor-agree sign agreements/2026-12-ada-lovelace-grace-hopper.toml --role mentor\n  \
                       mentor-agree sign FILE --role mentee --date 2026-11-30\n  \
                       mentor-agree sign FILE --role lead --key ~/.ssh/id_ed25519\n  \
                       mentor-agree sign FILE --role mentor --key ~/.ssh/id_ed25519.pub   # the ssh-agent's key\n  \
-                      mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --signer grace@example.org --dry-run\n\n\
+                      mentor-agree sign FILE --role mentee --key ~/.ssh/id_ed25519 --dry-run\n\n\
                       Exit status: 0 signed, 1 refused (the file is unchanged), 2 could not run."
     )]
     #[command(display_order = 5)]
@@ -284,6 +286,18 @@ pub enum Command {
     )]
     #[command(display_order = 6)]
     Render(RenderArgs),
+
+    /// Remove the lock file a killed edit left behind.
+    ///
+    /// An edit (`sign`, `checkin`, `extend`, `terminate`) holds FILE.lock while it
+    /// runs. When it is killed (SIGKILL, a power cut), the lock stays and the next
+    /// edit stops, naming it. `unlock` removes FILE.lock, but only when no running
+    /// process holds it: the file itself was never changed, and the killed edit is
+    /// simply not made.
+    #[command(after_help = "Examples:\n  mentor-agree unlock agreements/2026-12-ada-lovelace-grace-hopper.toml\n\n\
+                      Exit status: 0 removed (or not locked), 1 a running command holds the lock, 2 could not run.")]
+    #[command(display_order = 15)]
+    Unlock(UnlockArgs),
     /// Print the JSON Schema of the agreement format, for editors and validators.
     ///
     /// JSON Schema draft 2020-12, generated from the same key lists `check` uses.
@@ -928,6 +942,13 @@ pub struct SignArgs {
     /// Accepted when it is that email, refused otherwise.
     #[arg(long, value_name = "PRINCIPAL", requires = "key", hide = true)]
     pub signer: Option<String>,
+}
+
+/// `unlock`.
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// The agreement file whose FILE.lock to remove.
+    pub file: PathBuf,
 }
 
 /// `render`.

@@ -51,9 +51,10 @@ pub enum EditError {
     },
     /// Another process held the lock for longer than the timeout.
     #[error(
-        "{} is locked: another command is editing it (waited {:.1} s). If no mentor-agree is running, a crashed one left the lock behind: remove {} and retry",
+        "{} is locked: another command is editing it (waited {:.1} s). If no mentor-agree is running, a crashed one left the lock behind: run `mentor-agree unlock {}` (or remove {}) and retry",
         file.display(),
         waited.as_secs_f64(),
+        file.display(),
         lock.display()
     )]
     Locked {
@@ -63,6 +64,20 @@ pub enum EditError {
         lock: PathBuf,
         /// How long the edit waited.
         waited: Duration,
+    },
+    /// The lock file was left by a process that is gone (killed, or the machine
+    /// stopped): no running process holds it.
+    #[error(
+        "{} is locked by {}, left behind by a mentor-agree that was killed (no running process holds it; the file itself is unchanged): run `mentor-agree unlock {}`, then the command again",
+        file.display(),
+        lock.display(),
+        file.display()
+    )]
+    Abandoned {
+        /// The file being edited.
+        file: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
     },
     /// The file cannot be read as an agreement (not UTF-8, not TOML, unsupported format).
     /// The `Checked` holds the located problems.
@@ -450,6 +465,11 @@ pub fn lock_path(file: &Path) -> PathBuf {
     file.with_file_name(name)
 }
 
+/// The lock an edit of `path` takes: `FILE.lock` beside the file `path` is or links to.
+pub fn edit_lock_path(path: &Path) -> PathBuf {
+    lock_path(&resolve_symlink(path))
+}
+
 /// A held `FILE.lock`. Removed on drop unless committed (renamed over the file).
 struct Lock {
     file: PathBuf,
@@ -466,8 +486,16 @@ impl Lock {
         let jitter = u64::from(std::process::id() % 7);
         loop {
             match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(handle) => return Ok(Lock { file: file.to_path_buf(), path, handle: Some(handle) }),
+                Ok(handle) => {
+                    // Held until the handle closes, or the process ends however it ends,
+                    // so a later run can tell a lock left by a killed process.
+                    crate::leftovers::hold(&handle);
+                    return Ok(Lock { file: file.to_path_buf(), path, handle: Some(handle) });
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if crate::leftovers::lock_abandoned(&path) {
+                        return Err(EditError::Abandoned { file: file.to_path_buf(), lock: path });
+                    }
                     let waited = started.elapsed();
                     if waited >= timeout {
                         return Err(EditError::Locked { file: file.to_path_buf(), lock: path, waited });
@@ -492,12 +520,17 @@ impl Lock {
         handle.write_all(bytes)?;
         crate::atomic::keep_permissions(&handle, &self.file)?;
         handle.sync_all()?;
-        drop(handle);
         if fault(Fault::CrashBeforeRename) {
             // As a power cut or `kill -9` would: no destructor runs, the lock stays.
             std::process::abort();
         }
+        // Where it can be, the handle (and its advisory lock) is kept until the rename
+        // is done, so the lock never looks abandoned while it is in use.
+        #[cfg(not(unix))]
+        drop(handle);
         std::fs::rename(&self.path, &self.file)?;
+        #[cfg(unix)]
+        drop(handle);
         // The rename is done: nothing to clean up any more.
         self.path = PathBuf::new();
         crate::atomic::sync_dir(crate::atomic::parent_dir(&self.file));

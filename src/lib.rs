@@ -22,6 +22,7 @@ pub mod export;
 pub mod fix;
 pub mod git;
 pub mod history;
+pub mod leftovers;
 pub mod lsp;
 pub mod merge;
 pub mod program;

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Report(args) => commands::report::run(args, &cli.global),
         Command::Sign(args) => commands::sign::run(args, &cli.global),
         Command::Render(args) => commands::render::run(args, &cli.global),
+        Command::Unlock(args) => commands::unlock::run(args),
         Command::Schema(args) => commands::schema::run(args, &cli.global),
         Command::Lsp(args) => commands::lsp::run(args, &cli.global),
         Command::Completions(args) => commands::completions::run(args, &cli.global),

@@ -235,7 +235,7 @@ pub enum SignatureMethod {
     /// A typed name, a date and the terms digest.
     #[default]
     Name,
-    /// Additionally an OpenSSH signature over the terms.
+    /// Additionally an OpenSSH signature over the role, name, date and terms digest.
     Ssh,
 }
 

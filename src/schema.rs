@@ -190,10 +190,10 @@ pub struct Signature {
     /// Digest of the terms this person signed (`mentor-agree terms FILE --digest`).
     #[schemars(regex(pattern = r"^sha256:[0-9a-f]{64}$"))]
     pub terms: String,
-    /// With SSH signing: the signer's principal in the program's allowed_signers file.
+    /// With SSH signing: the party's email, the principal allowed_signers lists their key under.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
-    /// With SSH signing: the armored SSH signature (ssh-keygen -Y sign, namespace mentor-agree) over the terms.
+    /// With SSH signing: the armored SSH signature (ssh-keygen -Y sign, namespace mentor-agree) over the statement `mentor-agree terms FILE --statement ROLE` prints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sig: Option<String>,
 }

@@ -31,6 +31,8 @@ pub struct Staging {
     new_site: bool,
     /// Set once published: nothing left to clean up.
     finished: bool,
+    /// Staging folders of killed runs that were found and removed.
+    removed: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -38,7 +40,7 @@ impl Staging {
     /// that it can appear in one rename), an existing one inside it (so that
     /// pages can be moved into it even when it is a mount point).
     pub fn new(outdir: &Path) -> io::Result<Staging> {
-        let tag = format!("mentor-agree-{}.tmp", std::process::id());
+        let tag = crate::leftovers::staging_tag(std::process::id());
         let (dir, outdir, new_site) = match std::fs::metadata(outdir) {
             Ok(meta) if meta.is_dir() => {
                 let outdir = outdir.canonicalize()?;
@@ -62,7 +64,15 @@ impl Staging {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir(&dir)?;
-        Ok(Staging { dir, outdir, new_site, finished: false })
+        crate::leftovers::mark_staging(&dir)?;
+        let removed = sweep_leftovers(&outdir);
+        Ok(Staging { dir, outdir, new_site, finished: false, removed })
+    }
+
+    /// Staging folders that killed runs left inside or beside the site, removed
+    /// when this one started (only marked ones whose process is gone).
+    pub fn leftovers_removed(&self) -> &[PathBuf] {
+        &self.removed
     }
 
     /// The staging folder, where pages are written first.
@@ -123,6 +133,7 @@ impl Staging {
     /// Publishes the site: a new site's staging folder becomes its folder; an
     /// existing site's (now empty) staging folder is removed.
     pub fn finish(mut self) -> io::Result<()> {
+        crate::leftovers::unmark_staging(&self.dir)?;
         if self.new_site {
             std::fs::rename(&self.dir, &self.outdir).map_err(|e| {
                 io::Error::new(
@@ -137,6 +148,16 @@ impl Staging {
         self.finished = true;
         Ok(())
     }
+}
+
+/// Removes the staging folders of killed runs for the site `outdir`: inside it
+/// (`.mentor-agree-PID.tmp`) and beside it (`.NAME.mentor-agree-PID.tmp`).
+fn sweep_leftovers(outdir: &Path) -> Vec<PathBuf> {
+    let mut removed = crate::leftovers::sweep_staging(outdir, ".");
+    if let (Some(parent), Some(name)) = (outdir.parent(), outdir.file_name()) {
+        removed.extend(crate::leftovers::sweep_staging(parent, &format!(".{}.", name.to_string_lossy())));
+    }
+    removed
 }
 
 impl Drop for Staging {

@@ -84,3 +84,75 @@ fn an_appended_entry_keeps_the_original_bytes() {
     }
     assert!(edited > 0);
 }
+
+/// Hostile files beyond the fuzzer's finds, for the commands that read one agreement.
+fn hostile_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = fixtures();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("nul.toml", b"format = 1\n[mentor]\nname = \"a\0b\"\n".to_vec()),
+        ("invalid-utf8.toml", b"format = 1\n[mentor]\nname = \"\xc3\x28\"\n".to_vec()),
+        ("deep.toml", format!("format = 1\nx = {}{}", "[".repeat(20_000), "]".repeat(20_000)).into_bytes()),
+        ("huge-name.toml", format!("format = 1\n[mentor]\nname = \"{}\"\n", "=x".repeat(500_000)).into_bytes()),
+        (
+            "odd-signatures.toml",
+            b"format = 1\n[[signatures]]\nrole = 7\nname = [\"x\"]\ndate = \"2026-11-20\"\n[[signatures]]\nrole = \"mentor\"\n"
+                .to_vec(),
+        ),
+        ("empty.toml", Vec::new()),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        files.push(path);
+    }
+    files.push(common::example("common-mistakes.toml.example"));
+    files
+}
+
+#[test]
+fn every_reading_command_finishes_cleanly_on_hostile_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in hostile_files(dir.path()) {
+        let name = file.display().to_string();
+        let site = dir.path().join("site");
+        let runs: [&[&str]; 7] = [
+            &["status", "--format", "json"],
+            &["status", "--format", "csv"],
+            &["terms"],
+            &["terms", "--digest"],
+            &["terms", "--statement", "mentor"],
+            &["calendar"],
+            &["render", "--site", site.to_str().unwrap()],
+        ];
+        for args in runs {
+            let out = cmd().args(args).arg(&file).timeout(std::time::Duration::from_secs(60)).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let code = out.status.code();
+            assert!(matches!(code, Some(0..=2)), "{name}: {args:?} exited {code:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{name}: {args:?}: {stderr}");
+            if args == ["status", "--format", "json"] {
+                let rows: serde_json::Value = serde_json::from_slice(&out.stdout)
+                    .unwrap_or_else(|e| panic!("{name}: status JSON ({e}): {stderr}"));
+                assert_eq!(rows.as_array().map(Vec::len), Some(1), "{name}: one row per file");
+            }
+            if args == ["status", "--format", "csv"] {
+                let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+                let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+                assert_eq!(records.len(), 1, "{name}: one CSV row per file");
+                assert!(
+                    records[0].iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])),
+                    "{name}: {:?}",
+                    records[0]
+                );
+            }
+        }
+        // A site run leaves no staging folder, whatever happened.
+        let hidden: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".site."))
+            .collect();
+        assert!(hidden.is_empty(), "{name}: {hidden:?}");
+        let _ = std::fs::remove_dir_all(&site);
+    }
+}

@@ -88,3 +88,70 @@ fn ids_cannot_name_paths() {
     assert_eq!(status, 1);
     assert_eq!(json["diagnostics"][0]["code"], "bad-id");
 }
+
+/// With SSH signing, any shape of signature entry gets a complete report: never a
+/// panic, never a signature that counts.
+#[test]
+fn ssh_signatures_of_any_shape_get_a_complete_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let signed_dir = common::fixture("signing/signed-ssh");
+    for name in ["program.toml", "allowed_signers"] {
+        fs::copy(signed_dir.join(name), dir.path().join(name)).unwrap();
+    }
+    let signed = fs::read_to_string(signed_dir.join("agreements/2026-12-ada-lovelace-grace-hopper.toml")).unwrap();
+    // The mentor's armored signature, to replace in each case.
+    let start = signed.find("sig = \"\"\"").unwrap();
+    let end = start + signed[start..].find("\"\"\"\n\n").unwrap() + 4;
+    let mentor_sig = &signed[start..end];
+    let body = mentor_sig.lines().nth(2).unwrap();
+    let cases: Vec<(&str, String)> = vec![
+        ("empty", "sig = \"\"\n".into()),
+        ("not-armor", "sig = \"hello\"\n".into()),
+        (
+            "bad-base64",
+            "sig = \"\"\"\n-----BEGIN SSH SIGNATURE-----\n!!!!\n-----END SSH SIGNATURE-----\n\"\"\"\n".into(),
+        ),
+        (
+            "truncated",
+            format!("sig = \"\"\"\n-----BEGIN SSH SIGNATURE-----\n{body}\n-----END SSH SIGNATURE-----\n\"\"\"\n"),
+        ),
+        (
+            "huge",
+            format!(
+                "sig = \"\"\"\n-----BEGIN SSH SIGNATURE-----\n{}\n-----END SSH SIGNATURE-----\n\"\"\"\n",
+                "QUFB".repeat(250_000)
+            ),
+        ),
+        ("wrong-type", "sig = 5\n".into()),
+        ("nul-in-name", mentor_sig.to_string().replace("sig = ", "name = \"Ada\\u0000Lovelace\"\nsig = ")),
+        ("empty-signer", mentor_sig.to_string().replace("sig = ", "signer = \"\"\nsig = ")),
+    ];
+    for (name, replacement) in &cases {
+        let text = signed.replacen(mentor_sig, replacement, 1);
+        // A second `name` or `signer` key in the entry is a TOML error: drop the originals.
+        let text = if name.ends_with("name") {
+            text.replacen("name = \"Ada Lovelace\"\ndate = 2026-11-20", "date = 2026-11-20", 1)
+        } else if name.ends_with("signer") {
+            text.replacen("signer = \"ada@example.org\"\n", "", 1)
+        } else {
+            text
+        };
+        fs::write(dir.path().join(format!("{name}.toml")), text).unwrap();
+    }
+    let (status, json) = check_json(dir.path());
+    assert_eq!(status, 1);
+    assert_eq!(json["checked"], cases.len());
+    for (name, _) in &cases {
+        let codes: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with(&format!("/{name}.toml")))
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            codes.iter().any(|c| ["signature-unverified", "signature-untrusted", "wrong-type"].contains(c)),
+            "{name}: the mentor's signature must not count: {codes:?}"
+        );
+    }
+}

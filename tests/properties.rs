@@ -1,9 +1,11 @@
 //! Property tests: the digest ignores formatting but not meaning, date arithmetic
-//! agrees with a simple reference, and no input makes the checker panic: hostile
-//! bytes (control characters, invalid UTF-8, deep nesting, long lines, mutations
-//! anywhere in a real agreement) go through the library in process, many cases,
-//! and through the real binary (`check --format json`), which must exit 0 or 1
-//! with valid JSON before a timeout that kills it.
+//! agrees with a simple reference, no input makes the checker panic (hostile
+//! bytes: control characters, invalid UTF-8, deep nesting, long lines, mutations
+//! anywhere in a real agreement, through the library in process and through the
+//! real binary, `check --format json`, which must exit 0 or 1 with valid JSON
+//! before a timeout that kills it), CSV cells come back as the text they were
+//! (never as a formula), and a signature statement is JSON that gives back what
+//! was signed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -694,5 +696,34 @@ proptest! {
         if minutes.is_none() && ours_style.comments {
             prop_assert!(merged.starts_with("# a comment before everything\n"));
         }
+    }
+
+    #[test]
+    fn csv_cells_come_back_as_text_a_spreadsheet_does_not_run(
+        rows in proptest::collection::vec(proptest::collection::vec("(=|\\+|-|@|\t|\r|'|\"|,|\n)?\\PC{0,12}", 3), 0..6),
+    ) {
+        let mut out = Vec::new();
+        mentor_agree::export::write_csv(&mut out, &["a", "b", "c"], rows.clone().into_iter()).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let back: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+        prop_assert_eq!(back.len(), rows.len());
+        for (row, original) in back.iter().zip(&rows) {
+            for (cell, text) in row.iter().zip(original) {
+                prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{:?}", cell);
+                let restored = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { &cell[1..] } else { cell.as_str() };
+                prop_assert_eq!(restored, text.as_str(), "the text is kept");
+            }
+        }
+    }
+
+    #[test]
+    fn a_statement_is_json_that_gives_back_what_was_signed(role in "\\PC{0,10}", name in "\\PC{0,30}", d in date(), digest in "\\PC{0,20}") {
+        let bytes = terms::statement(&role, &name, d, &digest);
+        let parsed: serde_json::Value = serde_json::from_str(&bytes).unwrap();
+        prop_assert_eq!(parsed["role"].as_str(), Some(role.as_str()));
+        prop_assert_eq!(parsed["name"].as_str(), Some(name.as_str()));
+        prop_assert_eq!(parsed["terms"].as_str(), Some(digest.as_str()));
+        prop_assert_eq!(parsed["date"].as_str().map(str::to_string), Some(d.format("%Y-%m-%d").to_string()));
+        prop_assert!(!bytes.contains('\n'), "one line, no final newline");
     }
 }

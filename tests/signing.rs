@@ -609,6 +609,12 @@ fn editing_a_signed_date_role_or_name_is_caught() {
     let out = cmd().current_dir(w.dir.path()).args(["status", "--format", "json", "draft.toml"]).output().unwrap();
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status[0]["errors"], 1, "status counts the error: {status}");
+    assert_eq!(
+        status[0]["signed"],
+        serde_json::json!(["mentee"]),
+        "the forged lead signature does not count: {status}"
+    );
+    assert_eq!(status[0]["missing"], serde_json::json!(["mentor", "lead"]));
     // The same swap keeping Ada as the signer: her principal is not the lead's email.
     w.write("draft.toml", &signed);
     w.edit_signature("draft.toml", "mentor", "role = \"mentor\"", "role = \"lead\"");

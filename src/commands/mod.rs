@@ -27,6 +27,7 @@ pub mod sign;
 pub mod status;
 pub mod terminate;
 pub mod terms;
+pub mod unlock;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;

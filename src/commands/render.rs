@@ -141,6 +141,9 @@ impl Renderers {
 fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8> {
     let today = super::today(global);
     let staging = Staging::new(outdir).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
+    for left in staging.leftovers_removed() {
+        eprintln!("note: removed {}, the staging folder of a render --site that was killed", left.display());
+    }
     let site_ctx = SiteCtx { index: "index.html".to_string(), stylesheet: crate::render::STYLESHEET.to_string() };
     let renderers = Renderers::default();
     let next = AtomicUsize::new(0);

@@ -144,7 +144,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Signatures of required roles that cover the current terms.
+/// Signatures of required roles that cover the current terms and count (with SSH
+/// signing, a signature that does not verify is not among them).
 fn current_signatures<'a>(ctx: &'a Context<'_>) -> Vec<&'a crate::agreement::Signature> {
     ctx.agreement
         .signatures
@@ -153,7 +154,7 @@ fn current_signatures<'a>(ctx: &'a Context<'_>) -> Vec<&'a crate::agreement::Sig
             s.role
                 .as_ref()
                 .and_then(|r| Role::parse(&r.value))
-                .is_some_and(|r| ctx.program.rules.signatures.roles.contains(&r))
+                .is_some_and(|r| ctx.program.rules.signatures.roles.contains(&r) && ctx.derived.signed.contains(&r))
                 && s.terms.as_ref().map(|t| t.value.as_str()) == ctx.derived.digest.as_deref()
         })
         .collect()
@@ -220,8 +221,44 @@ fn ssh_emails(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, out: &mut Vec<Diagnostic>) {
+    let digest = ctx.derived.digest.clone().unwrap_or_else(|| crate::terms::digest(ctx.terms));
+    out.extend(ssh_problem(ctx.agreement, s, role, ctx.terms, &digest, ctx.ssh));
+}
+
+/// The agreement with only the signatures that count, when some SSH signature does
+/// not verify (`None` when every one does): what the derived values (who signed,
+/// the effective date, the state) are computed from, so that a signature `check`
+/// rejects is never shown as given.
+pub fn without_rejected(
+    a: &crate::agreement::Agreement,
+    terms: &str,
+    digest: &str,
+    verifier: &dyn SshVerifier,
+) -> Option<crate::agreement::Agreement> {
+    let counts = |s: &crate::agreement::Signature| {
+        let role = s.role.as_ref().and_then(|r| Role::parse(&r.value));
+        ssh_problem(a, s, role, terms, digest, Some(verifier)).is_none()
+    };
+    if a.signatures.iter().all(counts) {
+        return None;
+    }
+    let mut kept = a.clone();
+    kept.signatures.retain(counts);
+    Some(kept)
+}
+
+/// What is wrong with one signature under SSH signing, if anything. Without a
+/// verifier only what needs no keys is checked.
+fn ssh_problem(
+    a: &crate::agreement::Agreement,
+    s: &crate::agreement::Signature,
+    role: Option<Role>,
+    terms: &str,
+    digest: &str,
+    verifier: Option<&dyn SshVerifier>,
+) -> Option<Diagnostic> {
     let Some(sig) = &s.sig else {
-        out.push(
+        return Some(
             Diagnostic::new(
                 Code::SignatureUnverified,
                 s.span.clone(),
@@ -229,17 +266,16 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
             )
             .with_help("sign with `mentor-agree sign FILE --role ROLE --key ~/.ssh/id_ed25519`"),
         );
-        return;
     };
     // A missing role, name or date, an unknown role or a party without an email is
     // already an error of its own; there is no statement to check without them.
-    let (Some(role), Some(name), Some(date)) = (role, &s.name, &s.date) else { return };
-    let Some(email) = ctx.agreement.party(role).and_then(|p| p.email.as_ref()) else { return };
+    let (Some(role), Some(name), Some(date)) = (role, &s.name, &s.date) else { return None };
+    let email = a.party(role).and_then(|p| p.email.as_ref())?;
     let email = email.value.as_str();
     if let Some(signer) = &s.signer
         && signer.value != email
     {
-        out.push(
+        return Some(
             Diagnostic::new(
                 Code::SignatureUntrusted,
                 signer.span.clone(),
@@ -252,19 +288,17 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
                 "the {role} signs with their own key: `mentor-agree sign FILE --role {role} --key …` (the signer is then {email})"
             )),
         );
-        return;
     }
-    let Some(verifier) = ctx.ssh else { return };
-    let digest = ctx.derived.digest.clone().unwrap_or_else(|| crate::terms::digest(ctx.terms));
-    let statement = crate::terms::statement(role.as_str(), &name.value, date.value, &digest);
+    let verifier = verifier?;
+    let statement = crate::terms::statement(role.as_str(), &name.value, date.value, digest);
     let unverified = |message: String, help: String| {
-        Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), message).with_help(help)
+        Some(Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), message).with_help(help))
     };
     match verifier.verify(email, &sig.value, statement.as_bytes(), date.value) {
-        SshVerdict::Valid => {}
+        SshVerdict::Valid => None,
         SshVerdict::Mismatch => {
             let resign = format!("the {role} signs again: `mentor-agree sign FILE --role {role} --key …`");
-            out.push(if verifier.verify(email, &sig.value, ctx.terms.as_bytes(), date.value) != SshVerdict::Mismatch {
+            if verifier.verify(email, &sig.value, terms.as_bytes(), date.value) != SshVerdict::Mismatch {
                 unverified(
                     "the SSH signature covers only the terms, the old form: it must also cover the role, name and date (see docs/signing.md)".into(),
                     resign,
@@ -274,13 +308,13 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
                     "the SSH signature does not verify: it was not made over this signature's statement (the terms, or its role, name or date, changed after signing, or `sig` was altered)".into(),
                     format!("{resign}; `mentor-agree terms FILE --statement {role}` prints the bytes it must cover"),
                 )
-            });
+            }
         }
-        SshVerdict::Invalid(why) => out.push(unverified(
+        SshVerdict::Invalid(why) => unverified(
             format!("the SSH signature does not verify: {why}"),
             "sign again with `mentor-agree sign --key`".into(),
-        )),
-        SshVerdict::Untrusted(why) => out.push(
+        ),
+        SshVerdict::Untrusted(why) => Some(
             Diagnostic::new(
                 Code::SignatureUntrusted,
                 sig.span.clone(),
