@@ -183,9 +183,7 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
 
     // Signatures, until the agreement is over.
     if d.state == State::Draft && !over {
-        let signed_once =
-            |r: &Role| a.signatures.iter().any(|s| s.role.as_ref().is_some_and(|x| x.value == r.as_str()));
-        let (stale, missing): (Vec<Role>, Vec<Role>) = d.missing.iter().copied().partition(signed_once);
+        let (stale, missing): (Vec<Role>, Vec<Role>) = d.missing.iter().copied().partition(|r| d.stale.contains(r));
         let by = d.start;
         let since = a.signatures.iter().filter_map(|s| s.date.as_ref().map(|x| x.value)).min();
         if !missing.is_empty() {

@@ -89,6 +89,8 @@ pub struct Derived {
     pub signed: Vec<Role>,
     /// Required roles without a current signature (missing or stale).
     pub missing: Vec<Role>,
+    /// Of `missing`, the roles whose signature covers other terms (stale, to renew).
+    pub stale: Vec<Role>,
     /// The current terms digest.
     pub digest: Option<String>,
 }
@@ -159,6 +161,17 @@ impl Derived {
             }
         }
         let effective = if missing.is_empty() { effective } else { None };
+        // Of those, the roles that signed other terms: their signature is stale, not absent.
+        let stale: Vec<Role> = missing
+            .iter()
+            .copied()
+            .filter(|role| {
+                a.signatures.iter().any(|s| {
+                    s.role.as_ref().is_some_and(|r| r.value == role.as_str())
+                        && s.terms.as_ref().map(|t| t.value.as_str()) != digest
+                })
+            })
+            .collect();
 
         let review_dates = review_dates(a, start, end);
         let next_review = review_dates.iter().copied().find(|d| *d >= today);
@@ -217,6 +230,7 @@ impl Derived {
             closing_evaluation,
             signed,
             missing,
+            stale,
             digest: digest.map(str::to_string),
         }
     }

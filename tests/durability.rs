@@ -291,7 +291,7 @@ fn staging_folders_of_a_render_killed_with_sigkill_are_removed_by_the_next_run()
     assert!(!left.exists(), "the killed run's staging folder is removed");
     assert!(alive_staging.exists(), "a running render's staging folder is kept");
     assert!(stranger.join("notes.txt").exists(), "a folder without the marker is kept");
-    assert_eq!(listing(&dir.path().join("site")), ["a.html", "index.html", "style.css"]);
+    assert_eq!(listing(&dir.path().join("site")), ["a.html", "index.html", "report.html", "style.css"]);
 
     // An existing site: a killed run's staging folder hides inside the published site.
     sigkill(alive);

@@ -69,10 +69,6 @@ impl StatusRow {
         let a = c.agreement.as_ref();
         let d = c.derived.as_ref();
         let name = |p: Option<&crate::agreement::Person>| p.and_then(|p| p.name.as_ref()).map(|n| n.value.clone());
-        // A role without a current signature that has one all the same signed other terms.
-        let signed_before = |role: Role| {
-            a.is_some_and(|a| a.signatures.iter().any(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())))
-        };
         StatusRow {
             id: c.id.clone(),
             file: c.path.display().to_string(),
@@ -89,8 +85,10 @@ impl StatusRow {
             goals_total: a.map_or(0, |a| a.goals.len()),
             goals_achieved: d.map_or(0, |d| d.goals_achieved()),
             signed: d.map(|d| d.signed.clone()).unwrap_or_default(),
-            missing: d.map(|d| d.missing.iter().copied().filter(|r| !signed_before(*r)).collect()).unwrap_or_default(),
-            stale: d.map(|d| d.missing.iter().copied().filter(|r| signed_before(*r)).collect()).unwrap_or_default(),
+            missing: d
+                .map(|d| d.missing.iter().copied().filter(|r| !d.stale.contains(r)).collect())
+                .unwrap_or_default(),
+            stale: d.map(|d| d.stale.clone()).unwrap_or_default(),
             errors: c.count(Severity::Error),
             warnings: c.count(Severity::Warning),
             overdue: c.diagnostics.iter().any(|l| l.diagnostic.code == Code::CheckinOverdue),
