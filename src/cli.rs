@@ -229,15 +229,20 @@ pub enum Command {
     #[command(display_order = 14)]
     Man(ManArgs),
 
-    /// Export an agreement's sessions, reviews and goal due dates as an iCalendar (.ics) file.
+    /// Export sessions, reviews and goal due dates as an iCalendar (.ics) file: one pair's, or the whole program's.
     ///
     /// The sessions become one recurring event (weekly, fortnightly, every N weeks
     /// or monthly, until the term's last day); review checkpoints, goal due dates
     /// and the last day are all-day events. Event UIDs derive from the agreement
     /// id, so importing an updated file again updates the events instead of
     /// duplicating them. Sessions are all-day events unless `--time` is given.
+    ///
+    /// Given a folder, several files, or nothing (the program's agreements
+    /// folder), it writes one feed for the program team with every pair's
+    /// events, each with the same UID as in that pair's own calendar. Any file
+    /// with errors is refused (exit 1) and nothing is written.
     #[command(
-        after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics"
+        after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics\n  mentor-agree calendar agreements/ -o program.ics"
     )]
     #[command(display_order = 10)]
     Calendar(CalendarArgs),
@@ -668,8 +673,10 @@ pub struct ManArgs {
 /// `calendar`.
 #[derive(Debug, Args)]
 pub struct CalendarArgs {
-    /// The agreement file.
-    pub file: PathBuf,
+    /// Agreement files or folders (default: the program's agreements folder).
+    /// One file gives that pair's calendar; a folder or several files give one
+    /// feed with every pair's events.
+    pub paths: Vec<PathBuf>,
     /// Write the calendar to this file instead of stdout.
     #[arg(short, long, value_name = "OUT.ics")]
     pub out: Option<PathBuf>,
