@@ -15,6 +15,7 @@ pub mod extend;
 pub mod init;
 pub mod man;
 pub mod new;
+pub mod new_from;
 pub mod render;
 pub mod schema;
 pub mod sign;
