@@ -427,7 +427,10 @@ fn read_row(
                 Err(why) => bad(why),
             },
             "goal" => {
-                for spec in pieces(cell) {
+                // One goal (its text may hold a `;`), else several separated by `;`.
+                let one = GoalAnswer::parse_flag(cell).is_ok();
+                let specs: Vec<&str> = if one { vec![cell] } else { pieces(cell).collect() };
+                for spec in specs {
                     match GoalAnswer::parse_flag(spec) {
                         Ok(g) => {
                             a.goals.push(g);
@@ -768,6 +771,33 @@ mod tests {
                 "p.csv:2:start: error[wrong-type]: `2027-02-30` is not a day of the calendar (check the month and day)",
             ]
         );
+    }
+
+    #[test]
+    fn a_failed_write_removes_the_drafts_already_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("not-a-folder");
+        std::fs::write(&blocker, "x").unwrap();
+        let draft =
+            |row: usize, path: PathBuf| Draft { row, id: format!("id-{row}"), path, text: format!("row {row}\n") };
+        let drafts = [
+            draft(2, dir.path().join("a/one.toml")),
+            draft(3, dir.path().join("a/two.toml")),
+            draft(4, blocker.join("three.toml")),
+        ];
+        let err = write_all(&drafts).unwrap_err();
+        assert_eq!(err.path, blocker.join("three.toml"));
+        assert!(!dir.path().join("a/one.toml").exists() && !dir.path().join("a/two.toml").exists());
+        assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "x");
+
+        // An existing file is never replaced, and stops the run the same way.
+        std::fs::write(dir.path().join("a/two.toml"), "mine").unwrap();
+        let err = write_all(&drafts[..2]).unwrap_err();
+        assert_eq!(err.source.kind(), std::io::ErrorKind::AlreadyExists);
+        assert!(!dir.path().join("a/one.toml").exists());
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/two.toml")).unwrap(), "mine");
+        write_all(&drafts[..1]).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/one.toml")).unwrap(), "row 2\n");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cli::Global;
@@ -26,7 +26,9 @@ pub fn run(file: &Path, dry_run: bool, global: &Global) -> anyhow::Result<u8> {
     let today = super::today(global);
     let bytes = cohort::read_file(file)?;
     let sheet = cohort::parse(&bytes, file)?;
-    let folder = program.agreements_dir();
+    // As seen from here, as `new` names files in its messages.
+    let folder = relative(&program.agreements_dir(), Path::new("."));
+    let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
     let taken = cohort::taken_ids(&folder);
     let preamble = |answers: &Answers, path: &Path| {
         let mut text = schema_directive(&program, path).unwrap_or_default();
@@ -69,15 +71,11 @@ pub fn run(file: &Path, dry_run: bool, global: &Global) -> anyhow::Result<u8> {
     out.flush()?;
     let roles: Vec<&str> = program.rules.signatures.roles.iter().map(|r| r.as_str()).collect();
     let drafts = plural(plan.drafts.len(), "draft");
-    let dir = relative(&folder, Path::new("."));
+    let dir = folder.display();
     if dry_run {
-        writeln!(
-            err,
-            "{shown}: every row passes; would create {drafts} in {}/ (--dry-run: nothing written)",
-            dir.display()
-        )?;
+        writeln!(err, "{shown}: every row passes; would create {drafts} in {}/ (--dry-run: nothing written)", dir)?;
     } else {
-        writeln!(err, "Created {drafts} in {}/, each awaiting signatures by: {}.", dir.display(), roles.join(", "))?;
+        writeln!(err, "Created {drafts} in {}/, each awaiting signatures by: {}.", dir, roles.join(", "))?;
     }
     Ok(super::EXIT_OK)
 }
