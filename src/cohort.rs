@@ -19,6 +19,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
@@ -566,6 +567,7 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
         let empty = [
             ("mentor", a.mentor.is_none()),
             ("mentee", a.mentee.is_none()),
+            ("lead", a.lead.is_none()),
             ("topic", a.topics.is_empty()),
             ("goal", a.goals.is_empty()),
         ];
@@ -574,8 +576,13 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
             if is_empty && !missing_columns.contains(name) && !row.bad.contains(name) {
                 let column = sheet.headers.get(name).cloned().unwrap_or_else(|| name.to_string());
                 problems.push(
-                    RowProblem::error(at, Some(column), Some(Code::MissingKey), format!("no {name} given"))
-                        .help("this answer has no default"),
+                    RowProblem::error(at, Some(column), Some(Code::MissingKey), format!("no {name} given")).help(
+                        if name == "lead" {
+                            "the program names no default lead ([program].lead)"
+                        } else {
+                            "this answer has no default"
+                        },
+                    ),
                 );
             }
             missing |= is_empty;
@@ -590,7 +597,8 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
         let preamble = (ctx.preamble)(&row.answers, &path);
         let (text, found) = row.answers.check_all(&preamble, &path, ctx.program, ctx.today);
         for (field, p) in found {
-            // A missing answer is reported once, above, on its column.
+            // A missing answer is reported once, above, on its column (every
+            // table `check` requires comes from an answer or a default).
             if missing && field.is_none() && p.code == Code::MissingKey {
                 continue;
             }
@@ -676,26 +684,48 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
-/// Writes every draft, each atomically and never over an existing file. If one
-/// write fails, the drafts already written by this call are removed and the
-/// error returned: all or nothing.
-pub fn write_all(drafts: &[Draft]) -> Result<(), WriteError> {
-    let mut written: Vec<&Path> = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        let dir = crate::atomic::parent_dir(&d.path);
-        let result = std::fs::create_dir_all(dir).and_then(|()| crate::atomic::write_new(&d.path, d.text.as_bytes()));
-        if let Err(source) = result {
-            for p in &written {
-                let _ = std::fs::remove_file(p);
-            }
-            if let Some(first) = written.first() {
-                crate::atomic::sync_dir(crate::atomic::parent_dir(first));
-            }
-            return Err(WriteError { path: d.path.clone(), source });
+/// How many drafts are written at once.
+const WRITERS: usize = 16;
+
+/// Writes every draft, each atomically (synced) and never over an existing file,
+/// several at a time. If one write fails, or `stop` is set (Ctrl-C) before
+/// every write has started, the drafts written by this call are removed and the
+/// first error returned: all or nothing.
+pub fn write_all(drafts: &[Draft], stop: &AtomicBool) -> Result<(), WriteError> {
+    use rayon::prelude::*;
+    let write = || -> Vec<std::io::Result<()>> {
+        drafts
+            .par_iter()
+            .map(|d| {
+                if stop.load(Ordering::SeqCst) {
+                    return Err(std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"));
+                }
+                std::fs::create_dir_all(crate::atomic::parent_dir(&d.path))?;
+                crate::atomic::write_new(&d.path, d.text.as_bytes())
+            })
+            .collect()
+    };
+    // Waiting on the disk (each file is synced), not on the processor: more
+    // writers than cores let the file system commit many files at once.
+    let results = match rayon::ThreadPoolBuilder::new().num_threads(WRITERS).build() {
+        Ok(pool) => pool.install(write),
+        Err(_) => write(),
+    };
+    // A Ctrl-C after every write began leaves a complete run: it is kept.
+    let Some(failed) = results.iter().position(Result::is_err) else { return Ok(()) };
+    for (d, r) in drafts.iter().zip(&results) {
+        if r.is_ok() {
+            let _ = std::fs::remove_file(&d.path);
         }
-        written.push(&d.path);
     }
-    Ok(())
+    let mut dirs: Vec<&Path> = drafts.iter().map(|d| crate::atomic::parent_dir(&d.path)).collect();
+    dirs.dedup();
+    for dir in dirs {
+        crate::atomic::sync_dir(dir);
+    }
+    let mut results = results;
+    let source = results.swap_remove(failed).expect_err("a failed write");
+    Err(WriteError { path: drafts[failed].path.clone(), source })
 }
 
 #[cfg(test)]
@@ -785,18 +815,23 @@ mod tests {
             draft(3, dir.path().join("a/two.toml")),
             draft(4, blocker.join("three.toml")),
         ];
-        let err = write_all(&drafts).unwrap_err();
+        let go = AtomicBool::new(false);
+        let err = write_all(&drafts, &go).unwrap_err();
         assert_eq!(err.path, blocker.join("three.toml"));
         assert!(!dir.path().join("a/one.toml").exists() && !dir.path().join("a/two.toml").exists());
         assert_eq!(std::fs::read_to_string(&blocker).unwrap(), "x");
 
         // An existing file is never replaced, and stops the run the same way.
         std::fs::write(dir.path().join("a/two.toml"), "mine").unwrap();
-        let err = write_all(&drafts[..2]).unwrap_err();
+        let err = write_all(&drafts[..2], &go).unwrap_err();
         assert_eq!(err.source.kind(), std::io::ErrorKind::AlreadyExists);
         assert!(!dir.path().join("a/one.toml").exists());
         assert_eq!(std::fs::read_to_string(dir.path().join("a/two.toml")).unwrap(), "mine");
-        write_all(&drafts[..1]).unwrap();
+        // Ctrl-C: stopped before a write, nothing is left.
+        let stop = AtomicBool::new(true);
+        assert_eq!(write_all(&drafts[..1], &stop).unwrap_err().source.kind(), std::io::ErrorKind::Interrupted);
+        assert!(!dir.path().join("a/one.toml").exists());
+        write_all(&drafts[..1], &go).unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("a/one.toml")).unwrap(), "row 2\n");
     }
 

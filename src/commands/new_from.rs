@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::Global;
 use crate::cohort::{self, Context};
@@ -55,7 +56,14 @@ pub fn run(file: &Path, dry_run: bool, global: &Global) -> anyhow::Result<u8> {
         return Ok(super::EXIT_PROBLEMS);
     }
     if !dry_run {
-        if let Err(e) = cohort::write_all(&plan.drafts) {
+        // Ctrl-C while writing: the run stops before its next file and removes the ones it wrote.
+        static STOP: AtomicBool = AtomicBool::new(false);
+        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+        if let Err(e) = cohort::write_all(&plan.drafts, &STOP) {
+            if e.source.kind() == std::io::ErrorKind::Interrupted {
+                writeln!(err, "\ncancelled: nothing was written")?;
+                return Ok(super::EXIT_CANCELLED);
+            }
             writeln!(err, "error: {e}; nothing was written (the drafts already written by this run were removed)")?;
             return Ok(if e.source.kind() == std::io::ErrorKind::AlreadyExists {
                 super::EXIT_PROBLEMS
