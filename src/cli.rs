@@ -359,7 +359,7 @@ pub struct NewArgs {
 
     /// Draft a whole cohort: one agreement per row of a CSV file whose columns
     /// are named after the answer flags (mentor, mentor-email, …, start, months,
-    /// goal). Every row is checked first; any problem and nothing is written.
+    /// goal). Every row is checked first: if any has an error, nothing is written.
     #[arg(
         long,
         value_name = "PAIRS.csv",

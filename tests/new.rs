@@ -382,7 +382,7 @@ fn an_id_already_in_the_folder_is_refused_and_nothing_is_written() {
         ),
         "{stderr}"
     );
-    assert_eq!(agreements(dir.path()), [existing.clone()], "nothing else written");
+    assert_eq!(agreements(dir.path()), std::slice::from_ref(&existing), "nothing else written");
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), text, "the existing file is untouched");
 
     // Two rows for the same pair clash with each other.
