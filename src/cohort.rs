@@ -616,7 +616,9 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
             });
         }
         let here = sheet.headers.get("mentee").cloned().unwrap_or_else(|| "mentee".to_string());
-        if let Some(first) = ids.get(&id) {
+        if !row.bad.is_empty() {
+            // A cell that could not be read stood in by a default: its id means nothing.
+        } else if let Some(first) = ids.get(&id) {
             problems.push(
                 RowProblem::error(
                     at,
@@ -780,6 +782,56 @@ mod tests {
         assert_eq!(r.answers.goals.len(), 3);
         assert_eq!(r.goal_columns, ["goal 1", "goal 2", "goal 2"]);
         assert_eq!(r.answers.modes.as_deref(), Some(&["video call".to_string()][..]));
+    }
+
+    #[test]
+    fn repeated_header_text_is_told_apart_by_its_place() {
+        let s = sheet("mentor,mentee,topic,goal,goal\nA,B,t,a|b|2027-01-01,c|d|2027-02-01\n");
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.rows[0].goal_columns, ["goal", "goal#2"]);
+    }
+
+    #[test]
+    fn rows_are_checked_with_the_questionnaire_s_codes_at_their_columns() {
+        let program = Arc::new(Program::builtin());
+        let today: NaiveDate = "2026-11-25".parse().unwrap();
+        let taken = HashMap::new();
+        let preamble = |_: &Answers, _: &Path| String::from("# a draft\n");
+        let ctx =
+            Context { program: &program, today, folder: Path::new("agreements"), taken: &taken, preamble: &preamble };
+        let s = sheet(
+            "mentor,mentee,mentee-email,lead,topic,minutes,start,months,goal,goal\n\
+             Ada King,Grace Hopper,grace@example.org,Priya Natarajan,compilers,45,2026-12-07,6,\
+             Write a parser | One parser merged | 2027-03-01,Give a talk | One talk | 2027-04-01\n\
+             Ada King,ada king,nope,Priya Natarajan,compilers,150,2026-12-07,13,\
+             Write a parser | | 2027-03-01,Give a talk | One talk | 2029-01-01\n",
+        );
+        let plan = plan(s, &ctx);
+        assert_eq!(plan.drafts.len(), 1);
+        assert_eq!(plan.drafts[0].path, Path::new("agreements/2026-12-ada-king-grace-hopper.toml"));
+        assert!(plan.drafts[0].text.starts_with("# a draft\nformat = 1\n"));
+        let got: Vec<(usize, Option<&str>, &str)> =
+            plan.problems.iter().map(|p| (p.row, p.column.as_deref(), p.code.map_or("", Code::as_str))).collect();
+        for want in [
+            (3, Some("mentee"), "same-person"),
+            (3, Some("mentee-email"), "bad-email"),
+            (3, Some("minutes"), "session-too-long"),
+            (3, Some("months"), "term-too-long"),
+            (3, Some("goal"), "goal-no-measure"),
+            (3, Some("goal#2"), "goal-due-outside-term"),
+        ] {
+            assert!(got.contains(&want), "{want:?} not in {got:#?}");
+        }
+        // The same answers, asked one by one, are refused with the same codes.
+        let mut a = Answers {
+            mentor: Some("Ada King".into()),
+            mentee: Some("ada king".into()),
+            minutes: Some(150),
+            ..Answers::default()
+        };
+        a.start = Some(today);
+        assert_eq!(a.problems(Field::Mentee, &program, today)[0].code, Code::SamePerson);
+        assert_eq!(a.problems(Field::Minutes, &program, today)[0].code, Code::SessionTooLong);
     }
 
     #[test]
