@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
+use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
 use crate::questionnaire::{Answers, Defaults, Field, GoalAnswer, agreement_id};
@@ -288,6 +289,13 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Sheet, CohortError> {
             }
         }
         if row == 1 {
+            if readable && cells.iter().all(|c| c.trim().is_empty()) {
+                sheet.problems.push(
+                    RowProblem::error(1, None, None, "row 1 is blank")
+                        .help("the first row must be the header: the column names"),
+                );
+                return Ok(sheet);
+            }
             columns = header(&cells, &mut sheet);
             if !readable {
                 columns.clear();
@@ -310,7 +318,7 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Sheet, CohortError> {
                     row,
                     None,
                     None,
-                    format!("the row has {} cells, the header {}", cells.len(), columns.len()),
+                    format!("the row has {}, the header {}", plural(cells.len(), "cell"), columns.len()),
                 )
                 .help("every row needs one cell per column; quote cells that contain the delimiter"),
             );
@@ -578,7 +586,7 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
                 problems.push(
                     RowProblem::error(at, Some(column), Some(Code::MissingKey), format!("no {name} given")).help(
                         if name == "lead" {
-                            "the program names no default lead ([program].lead)"
+                            "the program has no default lead: fill the `lead` column, or set [program].lead"
                         } else {
                             "this answer has no default"
                         },
@@ -904,5 +912,11 @@ mod tests {
         assert!(s.problems[0].message.contains("empty"));
         let s = sheet("mentor,mentee,topic,goal\n,,,\n");
         assert!(s.problems[0].message.contains("no pairs"));
+        let s = sheet(",,,\nmentor,mentee,topic,goal\n");
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(
+            s.problems[0].display("p.csv").to_string(),
+            "p.csv:1: error: row 1 is blank (the first row must be the header: the column names)"
+        );
     }
 }
