@@ -654,7 +654,7 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
         }
         ids.entry(id.clone()).or_insert(at);
         files.entry(path.clone()).or_insert(at);
-        let bad = problems.iter().any(|p| p.severity == Severity::Error);
+        let bad = !row.bad.is_empty() || problems.iter().any(|p| p.severity == Severity::Error);
         plan.problems.extend(problems);
         if !bad {
             plan.drafts.push(Draft { row: at, id, path, text });
