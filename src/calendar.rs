@@ -1,5 +1,6 @@
-//! iCalendar (RFC 5545) export of one agreement: the recurring sessions, the
-//! review checkpoints, the goals' due dates and the last day.
+//! iCalendar (RFC 5545) export of one agreement, or of many in one feed: the
+//! recurring sessions, the review checkpoints, the goals' due dates and the
+//! last day.
 //!
 //! Every event's UID derives from the agreement id and the event's role
 //! (`<id>.sessions@mentor-agree`, `<id>.review-2@mentor-agree`, …), so
@@ -77,8 +78,66 @@ fn all_day(
         .done()
 }
 
+/// A VCALENDAR named `name`, with the properties every export carries.
+fn empty_calendar(name: &str) -> Calendar {
+    let mut cal = Calendar::empty();
+    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
+    cal.append_property(icalendar::Property::new(
+        "PRODID",
+        concat!("-//mentor-agree//mentor-agree ", env!("CARGO_PKG_VERSION"), "//EN"),
+    ));
+    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(name);
+    cal
+}
+
 /// The calendar of one agreement, as RFC 5545 text (CRLF line ends).
 pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -> Result<String, CalendarError> {
+    let events = events(a, derived, id, options)?;
+    let mut cal = empty_calendar(&format!("Mentoring: {}", pair(a)));
+    for e in events {
+        cal.push(e);
+    }
+    Ok(cal.done().to_string())
+}
+
+/// One agreement of a program feed: the model, what follows from it, and its id.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    /// The agreement.
+    pub agreement: &'a Agreement,
+    /// Its derived dates.
+    pub derived: &'a Derived,
+    /// Its id (unique within the feed: each event's UID starts with it).
+    pub id: &'a str,
+}
+
+/// One feed with the events of every agreement in `entries`, in the order given,
+/// under the calendar name `name`. Each event keeps the UID it has in the
+/// agreement's own calendar, so the feed and single exports never disagree, and
+/// UIDs are unique as long as the ids are (`check` refuses duplicate ids).
+///
+/// Fails on the first agreement that lacks what a calendar needs, naming its id.
+pub fn program_calendar(
+    entries: &[Entry<'_>],
+    name: &str,
+    options: &Options,
+) -> Result<String, (String, CalendarError)> {
+    let mut cal = empty_calendar(name);
+    for e in entries {
+        for ev in events(e.agreement, e.derived, e.id, options).map_err(|err| (e.id.to_string(), err))? {
+            cal.push(ev);
+        }
+    }
+    Ok(cal.done().to_string())
+}
+
+fn pair(a: &Agreement) -> String {
+    format!("{} & {}", name(&a.mentor), name(&a.mentee))
+}
+
+/// Every event of one agreement: sessions, review checkpoints, goal due dates, the last day.
+fn events(a: &Agreement, derived: &Derived, id: &str, options: &Options) -> Result<Vec<Event>, CalendarError> {
     let start = derived.start.ok_or(CalendarError::Missing("term start"))?;
     let last_day = derived.last_day.ok_or(CalendarError::Missing("term length"))?;
     let freq = derived.frequency.ok_or(CalendarError::Missing("schedule.frequency"))?;
@@ -97,17 +156,9 @@ pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -
         _ => last_day,
     };
     let in_term = |d: NaiveDate| d >= start && d <= until;
-    let pair = format!("{} & {}", name(&a.mentor), name(&a.mentee));
+    let pair = pair(a);
     let uid = |what: &str| format!("{id}.{what}@{UID_DOMAIN}");
-
-    let mut cal = Calendar::empty();
-    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
-    cal.append_property(icalendar::Property::new(
-        "PRODID",
-        concat!("-//mentor-agree//mentor-agree ", env!("CARGO_PKG_VERSION"), "//EN"),
-    ));
-    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
-    cal.name(&format!("Mentoring: {pair}"));
+    let mut cal: Vec<Event> = Vec::new();
 
     // The recurring sessions.
     let schedule = a.schedule.as_ref();
@@ -210,7 +261,7 @@ pub fn calendar(a: &Agreement, derived: &Derived, id: &str, options: &Options) -
     };
     cal.push(end_event);
 
-    Ok(cal.done().to_string())
+    Ok(cal)
 }
 
 #[cfg(test)]

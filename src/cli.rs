@@ -337,15 +337,20 @@ pub enum Command {
     #[command(display_order = 14)]
     Man(ManArgs),
 
-    /// Export an agreement's sessions, reviews and goal due dates as an iCalendar (.ics) file.
+    /// Export sessions, reviews and goal due dates as an iCalendar (.ics) file: one pair's, or the whole program's.
     ///
     /// The sessions become one recurring event (weekly, fortnightly, every N weeks
     /// or monthly, until the term's last day); review checkpoints, goal due dates
     /// and the last day are all-day events. Event UIDs derive from the agreement
     /// id, so importing an updated file again updates the events instead of
     /// duplicating them. Sessions are all-day events unless `--time` is given.
+    ///
+    /// Given a folder, several files, or nothing (the program's agreements
+    /// folder), it writes one feed for the program team with every pair's
+    /// events, each with the same UID as in that pair's own calendar. Any file
+    /// with errors is refused (exit 1) and nothing is written.
     #[command(
-        after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics"
+        after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics\n  mentor-agree calendar agreements/ -o program.ics"
     )]
     #[command(display_order = 10)]
     Calendar(CalendarArgs),
@@ -374,8 +379,17 @@ pub enum Command {
     /// Without a terminal, every answer must come from flags (or `--yes` for the
     /// ones with defaults). Writes agreements/<id>.toml, a draft that passes
     /// `check`, after showing a summary to confirm. Ctrl-C leaves nothing behind.
+    ///
+    /// With `--from PAIRS.csv`, drafts a whole cohort from a spreadsheet: one row
+    /// per pair, columns named after the answer flags (`goal`, `topic`, `mode`
+    /// and `also-via` may repeat, or hold several answers separated by `;`),
+    /// empty cells taking the defaults `--yes` takes. Every row is checked as the
+    /// questionnaire checks an answer; any error is reported as FILE:ROW:COLUMN
+    /// with its code (exit 1) and nothing is written. Otherwise every draft is
+    /// written, all or nothing, never over an existing file or id. Files of at
+    /// most 10 MB and 10,000 rows; comma, semicolon or tab separated; UTF-8.
     #[command(
-        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' \\\n      --print"
+        after_help = "Examples:\n  mentor-agree new\n  mentor-agree new --from examples/cohort.csv --dry-run\n  mentor-agree new --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --start 2026-12-07\n  mentor-agree new --yes --mentor 'Maya Okafor' --mentee 'Tomás Rivera' --lead 'Priya Natarajan' \\\n      --topic leadership --goal 'Run team retrospectives | 3 retrospectives run | 2027-03-15' \\\n      --print"
     )]
     #[command(display_order = 2)]
     New(Box<NewArgs>),
@@ -562,6 +576,23 @@ pub struct NewArgs {
     /// Write the agreement here instead of <agreements folder>/<id>.toml.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Draft a whole cohort: one agreement per row of a CSV file whose columns
+    /// are named after the answer flags (mentor, mentor-email, …, start, months,
+    /// goal). Every row is checked first: if any has an error, nothing is written.
+    #[arg(
+        long,
+        value_name = "PAIRS.csv",
+        help_heading = "Cohort",
+        conflicts_with_all = [
+            "mentor", "mentor_email", "mentee", "mentee_email", "lead", "lead_email", "topics", "frequency",
+            "minutes", "modes", "also_via", "start", "months", "weeks", "review_every_months", "goals", "print", "out",
+        ]
+    )]
+    pub from: Option<PathBuf>,
+    /// With --from: check every row and list the files it would write, writing nothing.
+    #[arg(long, requires = "from", help_heading = "Cohort")]
+    pub dry_run: bool,
 }
 
 /// `check`.
@@ -998,8 +1029,10 @@ pub struct ManArgs {
 /// `calendar`.
 #[derive(Debug, Args)]
 pub struct CalendarArgs {
-    /// The agreement file.
-    pub file: PathBuf,
+    /// Agreement files or folders (default: the program's agreements folder).
+    /// One file gives that pair's calendar; a folder or several files give one
+    /// feed with every pair's events.
+    pub paths: Vec<PathBuf>,
     /// Write the calendar to this file instead of stdout.
     #[arg(short, long, value_name = "OUT.ics")]
     pub out: Option<PathBuf>,

@@ -11,6 +11,7 @@ pub mod atomic;
 pub mod calendar;
 pub mod checker;
 pub mod cli;
+pub mod cohort;
 pub mod commands;
 pub mod dashboard;
 pub mod derived;

@@ -398,6 +398,42 @@ impl Answers {
     }
 }
 
+impl Answers {
+    /// Everything `check` reports about the finished file `self.to_toml(header)`
+    /// (checked as `path`), in one run of the checker, with the question each
+    /// problem is about: the one [`Answers::problems`] would report it for, or
+    /// `None` when it is about no single answer (e.g. a missing table).
+    /// Returns the file's text too.
+    pub fn check_all(
+        &self,
+        header: &str,
+        path: &Path,
+        program: &Arc<Program>,
+        today: NaiveDate,
+    ) -> (String, Vec<(Option<Field>, Problem)>) {
+        let written = self.write(header);
+        let settings = Settings { today, options: crate::rules::Options::default(), ssh: None };
+        let checked = checker::check_text(path, &written.text, program.clone(), &settings);
+        let problems = checked
+            .diagnostics
+            .into_iter()
+            .map(|l| l.diagnostic)
+            .map(|d| {
+                let inside = |p: &Range<usize>| d.span.as_ref().is_some_and(|s| s.start >= p.start && s.end <= p.end);
+                let field = written
+                    .places
+                    .0
+                    .iter()
+                    .find(|(f, p)| f.codes().contains(&d.code) && inside(p))
+                    .map(|(f, _)| *f)
+                    .or_else(|| Field::Goals.codes().contains(&d.code).then_some(Field::Goals));
+                (field, Problem { code: d.code, severity: d.severity, message: d.message, help: d.help })
+            })
+            .collect();
+        (written.text, problems)
+    }
+}
+
 /// The agreement id for a pair: start month, mentor, mentee, in lowercase ASCII
 /// (accents folded), e.g. `2026-12-maya-okafor-tomas-rivera`.
 pub fn agreement_id(start: NaiveDate, mentor: &str, mentee: &str) -> String {

@@ -242,3 +242,95 @@ fn session_modes_read_well_in_the_description() {
 fn regex_free_modes(text: &str) -> String {
     text.lines().find(|l| l.starts_with("modes = ")).expect("a modes line").to_string()
 }
+
+/// The four example pairs of the built-in program, copied into a folder of their own.
+fn example_folder() -> (tempfile::TempDir, Vec<&'static str>) {
+    let dir = tempfile::tempdir().unwrap();
+    let names = vec![
+        "2026-03-jonas-berg-amara-diallo.toml",
+        "2026-05-hana-sato-diego-alvarez.toml",
+        "2026-09-maya-okafor-tomas-rivera.toml",
+        "2027-01-li-wei-sara-haddad.toml",
+    ];
+    for n in &names {
+        std::fs::copy(example(n), dir.path().join(n)).unwrap();
+    }
+    (dir, names)
+}
+
+fn uids(text: &str) -> Vec<String> {
+    text.split("\r\n").filter_map(|l| l.strip_prefix("UID:")).map(String::from).collect()
+}
+
+#[test]
+fn a_folder_gives_one_feed_with_every_pairs_events_under_their_own_uids() {
+    let (dir, names) = example_folder();
+    let feed = ics(dir.path(), &[]);
+    assert_eq!(feed.matches("BEGIN:VCALENDAR").count(), 1, "one calendar");
+    assert!(feed.contains("X-WR-CALNAME:Mentoring: "), "{feed}");
+    // Every pair's own calendar is in the feed, event for event, UID for UID.
+    let mut expected = Vec::new();
+    for n in &names {
+        let single = ics(&dir.path().join(n), &[]);
+        let single_uids = uids(&single);
+        assert!(!single_uids.is_empty());
+        for event in single.split("BEGIN:VEVENT\r\n").skip(1) {
+            let event = event.split("END:VEVENT\r\n").next().unwrap();
+            assert!(feed.contains(event), "the feed lacks an event of {n}:\n{event}");
+        }
+        expected.extend(single_uids);
+    }
+    let mut got = uids(&feed);
+    assert_eq!(got.len(), expected.len());
+    got.sort();
+    got.dedup();
+    assert_eq!(got.len(), expected.len(), "UIDs are unique across the feed");
+
+    // Several files name the same agreements as their folder, in the same order.
+    let files: Vec<_> = names.iter().map(|n| dir.path().join(n)).collect();
+    let out = cmd().arg("calendar").args(&files).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), feed);
+
+    // Stable: the same files give the same bytes.
+    assert_eq!(ics(dir.path(), &[]), feed);
+}
+
+#[test]
+fn python_icalendar_reads_the_program_feed() {
+    let (dir, names) = example_folder();
+    let feed = ics(dir.path(), &["--time", "17:30"]);
+    let Some(cal) = parse_with_python(&feed) else { return };
+    let events = cal["events"].as_array().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for e in events {
+        assert!(seen.insert(e["uid"].as_str().unwrap().to_string()), "duplicate UID {}", e["uid"]);
+    }
+    for n in &names {
+        let id = n.trim_end_matches(".toml");
+        let sessions = events.iter().find(|e| e["uid"] == format!("{id}.sessions@mentor-agree")).unwrap();
+        assert!(!sessions["all_day"].as_bool().unwrap(), "--time applies to every pair");
+        assert!(!sessions["occurrences"].as_array().unwrap().is_empty());
+        assert!(events.iter().any(|e| e["uid"] == format!("{id}.last-day@mentor-agree")), "{id}");
+        assert!(events.iter().any(|e| e["uid"].as_str().unwrap().starts_with(&format!("{id}.review-"))), "{id}");
+    }
+}
+
+#[test]
+fn a_feed_with_one_broken_agreement_is_refused_and_nothing_is_written() {
+    let (dir, _) = example_folder();
+    std::fs::copy(example("common-mistakes.toml.example"), dir.path().join("zz-broken.toml")).unwrap();
+    let out = dir.path().join("program.ics");
+    let o = cmd().arg("calendar").arg(dir.path()).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("error[frequency-unknown]"), "{err}");
+    assert!(err.contains("1 of 5 agreements"), "{err}");
+    assert!(!out.exists());
+
+    // An empty folder has nothing to export: it cannot run.
+    let empty = tempfile::tempdir().unwrap();
+    let o = cmd().arg("calendar").arg(empty.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr).unwrap().contains("no agreement files"));
+}

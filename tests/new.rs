@@ -302,6 +302,196 @@ fn print_writes_the_agreement_to_stdout_only() {
     assert_checks_clean(dir.path(), &file);
 }
 
+/// `new --from`: a cohort file of `pairs` rows (header on row 1), `minutes` per row from `minutes(row)`.
+fn cohort_csv(pairs: usize, minutes: impl Fn(usize) -> u32) -> String {
+    let mut text = String::from("mentor,mentor-email,mentee,topic,minutes,start,months,goal\n");
+    for i in 1..=pairs {
+        let row = i + 1;
+        text.push_str(&format!(
+            "Mentor {i},mentor{i}@example.org,Mentee {i},career growth,{},2026-12-07,6,\
+             Lead a team meeting | 2 meetings led | 2027-03-15\n",
+            minutes(row)
+        ));
+    }
+    text
+}
+
+fn new_from(dir: &Path, csv: &str, extra: &[&str]) -> std::process::Output {
+    std::fs::write(dir.join("pairs.csv"), csv).unwrap();
+    cmd().current_dir(dir).args(["new", "--from", "pairs.csv"]).args(extra).output().unwrap()
+}
+
+#[test]
+fn a_cohort_file_writes_every_draft_and_each_passes_check() {
+    let dir = program_dir();
+    let out = new_from(dir.path(), &cohort_csv(40, |_| 45), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Created 40 drafts in agreements/"), "{stderr}");
+    let files = agreements(dir.path());
+    assert_eq!(files.len(), 40);
+    let listed: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(listed.len(), 40);
+    assert_eq!(listed[0], "agreements/2026-12-mentor-1-mentee-1.toml");
+    // Every draft is a clean file of the program, with the program's default lead filled in.
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--deny-warnings", "agreements"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("checked 40 agreements: no problems"));
+    let first = std::fs::read_to_string(dir.path().join(listed[0])).unwrap();
+    assert!(first.contains("name = \"Noor Rahman\""), "{first}");
+    assert!(first.contains("# drafted with `mentor-agree new` on 2026-11-25"), "{first}");
+}
+
+#[test]
+fn one_bad_row_of_forty_writes_nothing_and_is_named_by_row_and_column() {
+    let dir = program_dir();
+    let out = new_from(dir.path(), &cohort_csv(40, |row| if row == 37 { 150 } else { 45 }), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("pairs.csv:37:minutes: error[session-too-long]: sessions of 150 minutes are longer"),
+        "{stderr}"
+    );
+    assert_eq!(lines[1], "error: 1 problem in 1 row of pairs.csv; nothing was written");
+    assert!(out.stdout.is_empty());
+    assert!(agreements(dir.path()).is_empty(), "nothing written");
+}
+
+#[test]
+fn a_spreadsheet_export_with_a_bom_semicolons_and_a_quoted_newline() {
+    let dir = program_dir();
+    let csv = "\u{feff}Mentor;Mentee;Mentee Email;Topics;Start;Weeks;Goal 1;Goal 2\r\n\
+               Zoë Brandt;Jürgen Groß;jurgen@example.org;\"coaching; public speaking\";2026-12-07;26;\
+               \"Give a talk | One talk, 20 minutes; recorded | 2027-04-30 | Two reasons:\r\nvisibility and practice\";\
+               Write a blog post | One post published | 2027-05-14\r\n\
+               ;;;;;;;\r\n;;;;;;;\r\n";
+    let out = new_from(dir.path(), csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let files = agreements(dir.path());
+    assert_eq!(files.len(), 1, "blank trailing rows make no drafts");
+    assert_eq!(files[0].file_name().unwrap(), "2026-12-zoe-brandt-jurgen-gross.toml");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("topics = [\"coaching\", \"public speaking\"]"), "{text}");
+    assert!(text.contains("weeks = 26"), "{text}");
+    // The quoted cell keeps its `;`, its comma and its line break (as a TOML escape).
+    assert!(text.contains("measure = \"One talk, 20 minutes; recorded\""), "{text}");
+    let parsed = mentor_agree::agreement::parse(&text).agreement.unwrap();
+    let why = parsed.goals[0].why.as_ref().unwrap();
+    assert_eq!(why.value, "Two reasons:\r\nvisibility and practice", "{text}");
+    assert!(text.contains("goal = \"Write a blog post\""), "{text}");
+    assert!(text.contains("email = \"jurgen@example.org\""), "{text}");
+    assert_checks_clean(dir.path(), &files[0]);
+}
+
+#[test]
+fn an_id_already_in_the_folder_is_refused_and_nothing_is_written() {
+    let dir = program_dir();
+    let folder = dir.path().join("agreements");
+    std::fs::create_dir(&folder).unwrap();
+    // The same pair, already drafted under another file name: its id clashes.
+    let existing = folder.join("the-first-pair.toml");
+    let text = "format = 1\nid = \"2026-12-mentor-3-mentee-3\"\n";
+    std::fs::write(&existing, text).unwrap();
+    let out = new_from(dir.path(), &cohort_csv(5, |_| 45), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "pairs.csv:4:mentee: error[duplicate-id]: agreements/the-first-pair.toml already has the id 2026-12-mentor-3-mentee-3"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(agreements(dir.path()), std::slice::from_ref(&existing), "nothing else written");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), text, "the existing file is untouched");
+
+    // Two rows for the same pair clash with each other.
+    std::fs::remove_file(&existing).unwrap();
+    let mut csv = cohort_csv(3, |_| 45);
+    csv.push_str(&cohort_csv(1, |_| 60).lines().nth(1).unwrap().replace("Mentor 1,", "MENTOR 1,"));
+    csv.push('\n');
+    let out = new_from(dir.path(), &csv, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("pairs.csv:5:mentee: error[duplicate-id]: row 2 is the same pair"), "{stderr}");
+    assert!(agreements(dir.path()).is_empty());
+}
+
+#[test]
+fn dry_run_checks_every_row_and_writes_nothing() {
+    let dir = program_dir();
+    let out = new_from(dir.path(), &cohort_csv(3, |_| 45), &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "agreements/2026-12-mentor-1-mentee-1.toml\n\
+         agreements/2026-12-mentor-2-mentee-2.toml\n\
+         agreements/2026-12-mentor-3-mentee-3.toml\n"
+    );
+    assert!(String::from_utf8(out.stderr).unwrap().contains("would create 3 drafts"));
+    assert!(!dir.path().join("agreements").exists(), "not even the folder");
+    // A bad row fails a dry run the same way.
+    let out = new_from(dir.path(), &cohort_csv(3, |row| if row == 3 { 5 } else { 45 }), &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("pairs.csv:3:minutes: error[session-too-short]"));
+}
+
+#[test]
+fn cohort_files_that_cannot_be_used_say_why() {
+    let dir = program_dir();
+    // An unknown column, with a suggestion; the rows are still checked.
+    let out = new_from(dir.path(), "mentor,mentee,topic,goal,mintues\nA B,C D,t,g | m | 2027-03-01,45\n", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("pairs.csv:1:mintues: error: unknown column `mintues` (did you mean `minutes`?)"),
+        "{stderr}"
+    );
+    // A row with a cell too many.
+    let out = new_from(dir.path(), "mentor,mentee\nA,B,C\n", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("pairs.csv:2: error: the row has 3 cells, the header 2"));
+    // Not UTF-8.
+    std::fs::write(dir.path().join("latin1.csv"), b"mentor,mentee,topic,goal\nJ\xfcrgen,B,t,g|m|2027-03-01\n").unwrap();
+    let out = cmd().current_dir(dir.path()).args(["new", "--from", "latin1.csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("latin1.csv:2:mentor: error: the cell is not UTF-8 text"));
+    // Too big: refused before reading it all, exit 2.
+    let big = dir.path().join("big.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(11 * 1024 * 1024).unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["new", "--from", "big.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 10 MB"));
+    // Missing file: cannot run.
+    cmd().current_dir(dir.path()).args(["new", "--from", "nope.csv"]).assert().code(2);
+    // --from takes every answer from the file.
+    cmd().current_dir(dir.path()).args(["new", "--from", "pairs.csv", "--mentor", "X"]).assert().code(2);
+    assert!(agreements(dir.path()).is_empty());
+}
+
+#[test]
+fn the_example_cohort_passes_under_the_built_in_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = std::fs::read_to_string(common::example("cohort.csv")).unwrap();
+    let out = new_from(dir.path(), &csv, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(agreements(dir.path()).len(), csv.lines().count() - 1);
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--deny-warnings", "agreements"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no problems"));
+}
+
 /// Driving the real questionnaire on a pseudo-terminal.
 #[cfg(unix)]
 mod interactive {

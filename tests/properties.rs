@@ -727,3 +727,31 @@ proptest! {
         prop_assert!(!bytes.contains('\n'), "one line, no final newline");
     }
 }
+
+proptest! {
+    #[test]
+    fn cohort_files_never_panic_and_every_problem_has_a_row(
+        cut in 0usize..2000, len in 0usize..40, insert in prop::collection::vec(any::<u8>(), 0..24),
+    ) {
+        // The example cohort, with a stretch of its bytes replaced by arbitrary ones.
+        let mut bytes = include_bytes!("../examples/cohort.csv").to_vec();
+        let at = cut.min(bytes.len());
+        let end = (at + len).min(bytes.len());
+        bytes.splice(at..end, insert);
+        let program = Arc::new(Program::builtin());
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let sheet = mentor_agree::cohort::parse(&bytes, Path::new("c.csv")).unwrap();
+        let taken = std::collections::HashMap::new();
+        let preamble = |_: &mentor_agree::questionnaire::Answers, _: &Path| String::new();
+        let ctx = mentor_agree::cohort::Context {
+            program: &program, today, folder: Path::new("agreements"), taken: &taken, preamble: &preamble,
+        };
+        let plan = mentor_agree::cohort::plan(sheet, &ctx);
+        for p in &plan.problems {
+            prop_assert!(p.row >= 1);
+        }
+        for d in &plan.drafts {
+            prop_assert!(!plan.problems.iter().any(|p| p.row == d.row && p.severity == mentor_agree::diagnostic::Severity::Error));
+        }
+    }
+}

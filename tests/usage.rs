@@ -58,7 +58,8 @@ fn a_mistyped_command_suggests_the_closest_first() {
 fn a_folder_where_a_file_is_expected_says_so() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("agreements")).unwrap();
-    for (command, extra) in SINGLE_FILE {
+    // `calendar` takes a folder too: it then writes the program's feed.
+    for (command, extra) in SINGLE_FILE.into_iter().filter(|(c, _)| *c != "calendar") {
         cmd().current_dir(dir.path()).arg(command).arg("agreements").args(extra).assert().code(2).stderr(
             predicate::str::starts_with(format!("error: agreements is a folder: `{command}` takes one agreement file")),
         );

@@ -1,41 +1,81 @@
-//! `mentor-agree calendar FILE`: the agreement as an iCalendar file.
+//! `mentor-agree calendar [PATH…]`: one agreement, or a whole program, as an iCalendar file.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::calendar::{self, Options};
+use crate::calendar::{self, Entry, Options};
+use crate::checker::Checked;
 use crate::cli::{CalendarArgs, Global};
 use crate::diagnostic::Severity;
-use crate::diagnostic::report;
+use crate::diagnostic::report::{self, plural};
 use crate::rules;
 
-/// Exports one agreement. A file with errors is refused (exit 1) with its report on stderr.
+/// Exports one agreement (a single file given), or every agreement under the
+/// paths as one feed. Any file with errors is refused (exit 1) with its report
+/// on stderr, and nothing is written.
 pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
-    super::agreement_file(&args.file, "calendar")?;
-    let mut files = super::check::check_paths(std::slice::from_ref(&args.file), global, rules::Options::default())?;
-    let Some(checked) = files.pop() else { bail!("{} is not an agreement file", args.file.display()) };
-    let errors = checked.count(Severity::Error);
-    if errors > 0 {
-        eprint!("{}", report::human_file(&checked, super::use_color_stderr(global)));
+    let single = match args.paths.as_slice() {
+        [one] => std::fs::metadata(one).with_context(|| format!("cannot read {}", one.display()))?.is_file(),
+        _ => false,
+    };
+    let files = super::check::check_paths(&args.paths, global, rules::Options::default())?;
+    if files.is_empty() {
+        bail!("no agreement files (*.toml) under {}", shown(&args.paths));
+    }
+    let broken: Vec<&Checked> = files.iter().filter(|c| c.count(Severity::Error) > 0).collect();
+    if !broken.is_empty() {
+        let color = super::use_color_stderr(global);
+        for checked in &broken {
+            eprint!("{}", report::human_file(checked, color));
+        }
+        let errors: usize = broken.iter().map(|c| c.count(Severity::Error)).sum();
+        let what = if single {
+            args.paths[0].display().to_string()
+        } else {
+            format!("{} of {}", broken.len(), plural(files.len(), "agreement"))
+        };
         eprintln!(
-            "error: {} has {}; fix {} before exporting a calendar",
-            args.file.display(),
-            report::plural(errors, "error"),
+            "error: {what} {} {}; fix {} before exporting a calendar",
+            if broken.len() == 1 { "has" } else { "have" },
+            plural(errors, "error"),
             if errors == 1 { "it" } else { "them" }
         );
         return Ok(super::EXIT_PROBLEMS);
     }
-    let (Some(agreement), Some(derived)) = (&checked.agreement, &checked.derived) else {
-        bail!("{} could not be read as an agreement", args.file.display());
-    };
+    let mut entries = Vec::with_capacity(files.len());
+    for c in &files {
+        let (Some(agreement), Some(derived)) = (&c.agreement, &c.derived) else {
+            bail!("{} could not be read as an agreement", c.path.display());
+        };
+        entries.push(Entry { agreement, derived, id: &c.id });
+    }
     let options = Options { time: args.time, stamp: super::today(global) };
-    let ics = calendar::calendar(agreement, derived, &checked.id, &options)
-        .with_context(|| format!("cannot make a calendar of {}", args.file.display()))?;
+    let ics = if single {
+        let e = &entries[0];
+        calendar::calendar(e.agreement, e.derived, e.id, &options)
+            .with_context(|| format!("cannot make a calendar of {}", files[0].path.display()))?
+    } else {
+        calendar::program_calendar(&entries, &feed_name(&files), &options)
+            .map_err(|(id, e)| anyhow::anyhow!(e).context(format!("cannot make a calendar of {id}")))?
+    };
     match &args.out {
         Some(path) => {
             crate::atomic::write(path, ics.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("Wrote {}: sessions, review checkpoints and goal due dates of {}", path.display(), checked.id);
+            if single {
+                eprintln!(
+                    "Wrote {}: sessions, review checkpoints and goal due dates of {}",
+                    path.display(),
+                    files[0].id
+                );
+            } else {
+                eprintln!(
+                    "Wrote {}: sessions, review checkpoints and goal due dates of {}",
+                    path.display(),
+                    plural(files.len(), "agreement")
+                );
+            }
         }
         None => {
             let mut out = std::io::stdout().lock();
@@ -44,4 +84,21 @@ pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
         }
     }
     Ok(super::EXIT_OK)
+}
+
+/// "Mentoring: <program>" when every file is under the same program, else "Mentoring".
+fn feed_name(files: &[Checked]) -> String {
+    let first = &files[0].program.program.name;
+    if files.iter().all(|c| &c.program.program.name == first) {
+        format!("Mentoring: {first}")
+    } else {
+        "Mentoring".to_string()
+    }
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "the agreements folder".to_string();
+    }
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }

@@ -20,6 +20,7 @@ pub mod lsp;
 pub mod man;
 pub mod merge_file;
 pub mod new;
+pub mod new_from;
 pub mod render;
 pub mod report;
 pub mod schema;

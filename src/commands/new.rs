@@ -636,7 +636,7 @@ impl Target {
 /// `#:schema PATH` for editors (Taplo, Even Better TOML, Tombi), when the program
 /// has the schema file `init` writes next to its program.toml; PATH is relative
 /// to the agreement's folder. A blank line follows, as Tombi wants.
-fn schema_directive(program: &Program, file: &Path) -> Option<String> {
+pub(super) fn schema_directive(program: &Program, file: &Path) -> Option<String> {
     program.path.as_ref()?;
     let schema = program.root().join(crate::schema::SCHEMA_FILE);
     if !schema.is_file() {
@@ -683,7 +683,7 @@ fn relative_from(path: &Path, base: &Path) -> Option<PathBuf> {
     Some(rel)
 }
 
-fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
+pub(super) fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
     let name = |n: &Option<String>| n.clone().unwrap_or_default();
     let roles: Vec<String> = program.rules.signatures.roles.iter().map(|r| format!("the {r}")).collect();
     let who = match roles.as_slice() {
@@ -909,6 +909,9 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
 
 /// Runs `new`.
 pub fn run(args: &NewArgs, global: &Global) -> anyhow::Result<u8> {
+    if let Some(file) = &args.from {
+        return super::new_from::run(file, args.dry_run, global);
+    }
     install_interrupt_handler();
     match flow(args, global) {
         Ok(code) => Ok(code),
