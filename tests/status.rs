@@ -275,3 +275,15 @@ fn one_word_for_each_state_in_status_and_on_the_site() {
         assert!(!html.contains("not started"), "{page} uses another word for pending");
     }
 }
+
+#[test]
+fn wide_status_shows_goals_achieved_and_the_last_review() {
+    let file = common::example("2026-03-jonas-berg-amara-diallo.toml");
+    let out = cmd().args(["status", "--wide"]).arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().find(|l| l.contains("agreement")).unwrap();
+    assert!(header.contains("last review") && header.contains("goals"), "{header}");
+    let row = text.lines().find(|l| l.contains("2026-03-jonas-berg-amara-diallo")).unwrap();
+    // Both goals achieved; the closing review was on 2026-11-24.
+    assert!(row.contains("2/2") && row.contains("2026-11-24"), "{row}");
+}

@@ -175,7 +175,7 @@ fn state_color(state: Option<State>) -> Color {
 }
 
 /// The columns only `--wide` shows (the id already names the pair).
-const WIDE_ONLY: [&str; 4] = ["pair", "start", "effective", "last check-in"];
+const WIDE_ONLY: [&str; 6] = ["pair", "start", "effective", "last check-in", "last review", "goals"];
 
 /// The table, followed by a count per state: fitted to `width` when given,
 /// or with every column (those of [`WIDE_ONLY`] too), unwrapped, when `wide`.
@@ -201,7 +201,9 @@ fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> Str
         "effective",
         "next review",
         "last check-in",
+        "last review",
         "signatures",
+        "goals",
         "problems",
     ];
     let shown = |c: &str| wide || !WIDE_ONLY.contains(&c);
@@ -236,7 +238,13 @@ fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> Str
             Cell::new(date(r.effective)),
             Cell::new(date(r.next_review)),
             Cell::new(date(r.last_checkin)),
+            Cell::new(date(r.last_evaluation)),
             Cell::new(signatures),
+            Cell::new(if r.goals_total == 0 {
+                "-".to_string()
+            } else {
+                format!("{}/{}", r.goals_achieved, r.goals_total)
+            }),
             Cell::new(problems),
         ];
         t.add_row(columns.iter().zip(cells).filter(|(c, _)| shown(c)).map(|(_, cell)| cell).collect::<Vec<_>>());
@@ -247,7 +255,7 @@ fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> Str
         let keep = match name {
             "agreement" => id_width,
             "state" => 10,
-            "start" | "last day" | "effective" | "next review" | "last check-in" => 10,
+            "start" | "last day" | "effective" | "next review" | "last check-in" | "last review" => 10,
             _ => continue,
         };
         if let Some(column) = t.column_mut(i) {
