@@ -118,6 +118,8 @@ NOTES
 } > BENCHMARKS.md
 # The git figures (merge-file, check inside a repository): their own script.
 N=10000 ROUNDS="$ROUNDS" bash bench/git.sh >> BENCHMARKS.md
+# Evaluations, agenda, report and new --from: their own script too.
+N=10000 ROUNDS="$ROUNDS" bash bench/desk.sh >> BENCHMARKS.md
 {
   echo
   python3 bench/lsp.py "$BIN"

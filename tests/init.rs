@@ -356,3 +356,16 @@ fn init_routes_agreements_to_the_merge_driver_without_touching_existing_attribut
         .stderr(predicate::str::contains("add `agreements/**/*.toml merge=mentor-agree` to .gitattributes"));
     assert_eq!(std::fs::read_to_string(dir.path().join(".gitattributes")).unwrap(), "*.png binary\n");
 }
+
+#[test]
+fn the_workflow_summarises_what_a_pull_request_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path()).assert().code(0);
+    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/mentor-agree.yml")).unwrap();
+    assert!(workflow.contains("fetch-depth: 0"), "the base must be fetched: {workflow}");
+    assert!(workflow.contains("if: always() && github.event_name == 'pull_request'"), "{workflow}");
+    assert!(
+        workflow.contains(r#"run: mentor-agree diff --base "$BASE" --format md >> "$GITHUB_STEP_SUMMARY""#),
+        "{workflow}"
+    );
+}
