@@ -620,3 +620,25 @@ fn whole_file_problems_point_at_the_first_key_not_a_leading_comment() {
         assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(first_key_line as u64), Some(1)), "{d}");
     }
 }
+
+/// The human report (message, help, caret, summary) of every code's fixture, as
+/// a reviewed snapshot: a changed message shows up in review as a changed
+/// `tests/snapshots/check__code@<code>.snap`. Bless changes with `cargo insta
+/// review` (or `INSTA_UPDATE=always cargo test --test check`).
+#[test]
+fn every_codes_human_report_is_snapshotted() {
+    for code in Code::ALL {
+        let name = code.as_str();
+        let dir = fixture(&format!("codes/{name}"));
+        let args: Vec<String> = fs::read_to_string(dir.join("args"))
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        // Run inside the fixture's folder, so the report names files as the folder has them.
+        let out = cmd().current_dir(&dir).args(["check", "."]).args(&args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(&format!("[{name}]")), "{name}: the report does not show the code:\n{text}");
+        insta::with_settings!({ snapshot_suffix => name, prepend_module_to_snapshot => true }, {
+            insta::assert_snapshot!("code", text);
+        });
+    }
+}
