@@ -387,29 +387,12 @@ fn reviews_held_clear_review_overdue_and_goal_overdue() {
 #[cfg(unix)]
 mod evaluate_questionnaire {
     use super::*;
-    use rexpect::process::WaitStatus;
     use rexpect::session::PtySession;
 
+    use common::pty::{answer, exit_code};
+
     fn spawn(file: &Path) -> PtySession {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
-        c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm");
-        c.args(["--today", common::TODAY, "evaluate"]).arg(file);
-        rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
-    }
-
-    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
-        p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        p.send(text).unwrap();
-        p.send("\r").unwrap();
-        p.flush().unwrap();
-    }
-
-    fn exit_code(p: &mut PtySession) -> i32 {
-        p.exp_eof().unwrap();
-        match p.process().wait().unwrap() {
-            WaitStatus::Exited(_, code) => code,
-            other => panic!("did not exit normally: {other:?}"),
-        }
+        common::pty::spawn(Path::new("."), &["evaluate".as_ref(), file.as_os_str()])
     }
 
     #[test]

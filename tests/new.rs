@@ -496,32 +496,12 @@ fn the_example_cohort_passes_under_the_built_in_program() {
 #[cfg(unix)]
 mod interactive {
     use super::*;
-    use rexpect::process::WaitStatus;
     use rexpect::session::PtySession;
 
+    use common::pty::{answer, exit_code};
+
     fn spawn(dir: &Path) -> PtySession {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
-        c.current_dir(dir).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm").args([
-            "--today",
-            common::TODAY,
-            "new",
-        ]);
-        rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
-    }
-
-    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
-        p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
-        p.send(text).unwrap();
-        p.send("\r").unwrap();
-        p.flush().unwrap();
-    }
-
-    fn exit_code(p: &mut PtySession) -> i32 {
-        p.exp_eof().unwrap();
-        match p.process().wait().unwrap() {
-            WaitStatus::Exited(_, code) => code,
-            other => panic!("did not exit normally: {other:?}"),
-        }
+        common::pty::spawn(dir, &["new".as_ref()])
     }
 
     /// Answers up to the session minutes, the first of which is refused.

@@ -597,45 +597,8 @@ fn screenshot_of_the_html_page_is_not_blank() {
     let page = dir.path().join("agreement.html");
     let png = dir.path().join("agreement.png");
     cmd().args(["render", example(MAYA).to_str().unwrap(), "-o", page.to_str().unwrap()]).assert().success();
-    let status = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            &format!("--user-data-dir={}", dir.path().join("profile").display()),
-            &format!("--screenshot={}", png.display()),
-            "--window-size=1000,1400",
-            &format!("file://{}", page.display()),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "chromium failed");
-
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!((info.width, info.height), (1000, 1400));
-    let channels = info.color_type.samples();
-    let pixels = &buf[..info.buffer_size()];
-    let luma: Vec<f64> =
-        pixels
-            .chunks(channels)
-            .map(|p| {
-                if channels >= 3 {
-                    0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
-                } else {
-                    p[0] as f64
-                }
-            })
-            .collect();
+    let (width, height, luma) = screenshot(&page, &png, 1000, 1400);
+    assert_eq!((width, height), (1000, 1400));
     let mean = luma.iter().sum::<f64>() / luma.len() as f64;
     let variance = luma.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / luma.len() as f64;
     let dark = luma.iter().filter(|l| **l < 100.0).count() as f64 / luma.len() as f64;
@@ -663,10 +626,7 @@ fn measure_index(index: &Path, dir: &Path, width: u32) -> serde_json::Value {
     let html = std::fs::read_to_string(index).unwrap().replace("</body>", MEASURE);
     let page = index.with_file_name("measure.html");
     std::fs::write(&page, html).unwrap();
-    let out = std::process::Command::new("chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+    let out = chromium(&dir.join("profile"))
         .arg(format!("--window-size={width},1200"))
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
@@ -719,24 +679,21 @@ fn a_skipped_test_says_so_in_the_test_output() {
     );
 }
 
+/// Headless Chromium as this machine runs it (no network, no first-run work), with its own profile.
+fn chromium(profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new("chromium");
+    c.args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
 /// Headless Chromium's screenshot of `page` at `width`×`height`, as (width, height, luma per pixel).
 fn screenshot(page: &Path, png: &Path, width: u32, height: u32) -> (u32, u32, Vec<f64>) {
-    let profile = png.with_extension("profile");
-    let status = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            &format!("--user-data-dir={}", profile.display()),
-            &format!("--screenshot={}", png.display()),
-            &format!("--window-size={width},{height}"),
-            &format!("file://{}", page.display()),
-        ])
+    let status = chromium(&png.with_extension("profile"))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("--window-size={width},{height}"))
+        .arg(format!("file://{}", page.display()))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()

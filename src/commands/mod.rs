@@ -70,6 +70,21 @@ fn color_on(global: &Global, terminal: bool) -> bool {
     }
 }
 
+/// The house table: rounded, condensed, wrapping to fit. With `color`, styled for
+/// a terminal; otherwise plain text whatever stdout is.
+pub fn styled_table(color: bool) -> comfy_table::Table {
+    use comfy_table::{ContentArrangement, Table, presets};
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
 /// Checks that `path` is a file a single-agreement `command` can read: a missing
 /// path says why it cannot be read, a folder says that `command` takes one file.
 pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<()> {

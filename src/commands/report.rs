@@ -3,8 +3,6 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use comfy_table::{ContentArrangement, Table, presets};
-
 use crate::cli::{Global, ReportArgs, ReportFormat};
 use crate::diagnostic::report::plural;
 use crate::render::markdown_text;
@@ -143,10 +141,7 @@ fn lines(r: &Report) -> Vec<(&'static str, String)> {
 }
 
 fn table(r: &Report, today: chrono::NaiveDate) -> String {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    t.force_no_tty();
+    let mut t = super::styled_table(false);
     t.set_width(80);
     for (label, text) in lines(r) {
         t.add_row(vec![label.to_string(), text]);

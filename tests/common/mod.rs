@@ -64,3 +64,35 @@ pub fn have_tool(tool: &str, version_arg: &str) -> bool {
     }
     ok
 }
+
+/// Driving the real binary on a pseudo-terminal, as a person at a terminal would.
+#[cfg(unix)]
+pub mod pty {
+    use rexpect::process::WaitStatus;
+    use rexpect::session::PtySession;
+
+    /// The binary on a pseudo-terminal with `args` after `--today TODAY`, no colour, in `dir`.
+    pub fn spawn(dir: &std::path::Path, args: &[&std::ffi::OsStr]) -> PtySession {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.current_dir(dir).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").env("TERM", "xterm");
+        c.args(["--today", super::TODAY]).args(args);
+        rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal")
+    }
+
+    /// Waits for `prompt`, then types `text` and Enter.
+    pub fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+        p.exp_string(prompt).unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        p.send(text).unwrap();
+        p.send("\r").unwrap();
+        p.flush().unwrap();
+    }
+
+    /// Waits for the end and returns the exit code.
+    pub fn exit_code(p: &mut PtySession) -> i32 {
+        p.exp_eof().unwrap();
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("did not exit normally: {other:?}"),
+        }
+    }
+}
