@@ -8,7 +8,7 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::derived::State;
 use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};

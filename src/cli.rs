@@ -5,8 +5,6 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::diagnostic::report::Format;
-
 /// Write, check, sign and publish mentoring agreements kept as TOML files in git.
 ///
 /// An agreement file records a mentor, a mentee and their program's lead, how
@@ -564,14 +562,39 @@ pub struct NewArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Output format of `check` (the library's [`crate::diagnostic::report::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style report with source lines and carets.
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// SARIF 2.1.0 log, for GitHub code scanning and other dashboards.
+    Sarif,
+}
+
+impl From<CheckFormat> for crate::diagnostic::report::Format {
+    fn from(f: CheckFormat) -> Self {
+        use crate::diagnostic::report::Format;
+        match f {
+            CheckFormat::Human => Format::Human,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Sarif => Format::Sarif,
+        }
+    }
+}
+
 /// `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or folders to check (default: the program's agreements folder).
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
     /// Report missing signatures as errors (code `unsigned`).
     #[arg(long)]
     pub require_signed: bool,
@@ -951,6 +974,24 @@ pub struct UnlockArgs {
     pub file: PathBuf,
 }
 
+/// Output of `render FILE` (the library's [`crate::render::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page.
+    Html,
+}
+
+impl From<RenderFormat> for crate::render::Format {
+    fn from(f: RenderFormat) -> Self {
+        match f {
+            RenderFormat::Md => crate::render::Format::Md,
+            RenderFormat::Html => crate::render::Format::Html,
+        }
+    }
+}
+
 /// `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -959,7 +1000,7 @@ pub struct RenderArgs {
     pub paths: Vec<PathBuf>,
     /// Output format [default: html when OUT ends in .html or .htm, else md].
     #[arg(long, value_enum, conflicts_with = "site")]
-    pub format: Option<crate::render::Format>,
+    pub format: Option<RenderFormat>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "OUT", conflicts_with = "site")]
     pub out: Option<PathBuf>,

@@ -21,7 +21,7 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::agreement::{Agreement, Person, Sp};
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::derived::{self, State as AgreementState};
 use crate::diagnostic::Severity;
 use crate::program::{Clauses, Program, Role};
@@ -81,7 +81,7 @@ pub const TEMPLATES: &[BuiltinTemplate] = &[
 pub const OVERRIDE_DIR: &str = "templates";
 
 /// Output of `render FILE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Markdown.
     #[default]

@@ -9,7 +9,8 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input};
 
 use crate::agreement::GoalStatus;
-use crate::cli::{EvaluateArgs, Global, GoalUpdate};
+use crate::check::Session;
+use crate::cli::{EvaluateArgs, GoalUpdate};
 use crate::diagnostic::report::plural;
 use crate::edit::{EditError, append_table_entry};
 use crate::evaluation::NewEvaluation;
@@ -19,10 +20,10 @@ use crate::rules::ymd;
 static WRITING: AtomicBool = AtomicBool::new(false);
 
 /// Appends an `[[evaluations]]` entry, asking on a terminal when no `--goal` is given.
-pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let file = &args.edit.file;
     super::agreement_file(file, "evaluate")?;
-    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let date = args.edit.date.unwrap_or_else(|| session.today);
     let mut by: Vec<&'static str> = Vec::new();
     for who in &args.by {
         if !by.contains(&who.as_str()) {
@@ -44,8 +45,8 @@ pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
     if args.goal.is_empty() && std::io::stdin().is_terminal() && term.is_term() {
         install_interrupt_handler();
         let theme: Box<dyn Theme> =
-            if super::use_color_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
-        match ask(&mut record, args, global, &term, theme.as_ref()) {
+            if session.color_stderr { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
+        match ask(&mut record, args, session, &term, theme.as_ref()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(cancelled(&term)),
             Err(e) => return Err(e.into()),
@@ -62,7 +63,7 @@ pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
         format!("Recorded {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
     };
     WRITING.store(true, Ordering::SeqCst);
-    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, _before| {
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
         append_table_entry(doc, "evaluations", record.to_table())
     })
 }
@@ -101,11 +102,11 @@ fn near_the_end(date: NaiveDate, last_day: Option<NaiveDate>) -> bool {
 fn ask(
     record: &mut NewEvaluation,
     args: &EvaluateArgs,
-    global: &Global,
+    session: &Session,
     term: &Term,
     theme: &dyn Theme,
 ) -> std::io::Result<()> {
-    let checked = read_current(args, global);
+    let checked = read_current(args, session);
     let (goals, status, last_day) = match &checked {
         Some(c) => (
             c.agreement.as_ref().map(|a| a.goals.clone()).unwrap_or_default(),
@@ -183,13 +184,13 @@ fn parse_status(s: &str) -> Result<Option<GoalStatus>, String> {
 
 /// The file as it is now, checked, for showing goals and where they stand. `None`
 /// when it cannot be read; the edit that follows then reports why.
-fn read_current(args: &EvaluateArgs, global: &Global) -> Option<crate::checker::Checked> {
+fn read_current(args: &EvaluateArgs, session: &Session) -> Option<crate::check::Checked> {
     let file = &args.edit.file;
     let text = std::fs::read_to_string(file).ok()?;
-    let program = super::program_for(global, file).ok()?;
+    let program = session.program_for(file).ok()?;
     let settings =
-        crate::checker::Settings { today: super::today(global), options: crate::rules::Options::default(), ssh: None };
-    Some(crate::checker::check_text(file, &text, program, &settings))
+        crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh: None };
+    Some(crate::check::check_text(file, &text, program, &settings))
 }
 
 #[cfg(test)]

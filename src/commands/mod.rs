@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use chrono::NaiveDate;
 
+use crate::check::Session;
 use crate::cli::{ColorChoice, Global};
 
 pub mod agenda;
@@ -45,19 +46,23 @@ pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
         .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-/// "Today": `--today`, `MENTOR_AGREE_TODAY`, or the local clock. The only place the clock is read.
-pub fn today(global: &Global) -> NaiveDate {
-    global.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+/// The settings of this invocation, made once from the command line and the
+/// environment: the one place that reads the clock, the terminal, `NO_COLOR` and
+/// `MENTOR_AGREE_LOCK_TIMEOUT`.
+pub fn session(global: &Global) -> Session {
+    let color = (color_on(global, std::io::stdout().is_terminal()), color_on(global, std::io::stderr().is_terminal()));
+    Session::new(
+        global.today.unwrap_or_else(clock_today),
+        global.today.is_some(),
+        color,
+        lock_timeout(),
+        global.program.clone(),
+    )
 }
 
-/// Whether to colour output written to stdout.
-pub fn use_color(global: &Global) -> bool {
-    color_on(global, std::io::stdout().is_terminal())
-}
-
-/// Whether to colour output written to stderr (reports of refused edits and exports, prompts).
-pub fn use_color_stderr(global: &Global) -> bool {
-    color_on(global, std::io::stderr().is_terminal())
+/// Today by the local clock.
+pub fn clock_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// `--color`, or with `auto`: on a terminal, unless NO_COLOR is set (to anything but "").
@@ -80,14 +85,9 @@ pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<(
     Ok(())
 }
 
-/// The program that governs `file`: `--program`, else the program.toml above it, else the built-in one.
-pub fn program_for(global: &Global, file: &std::path::Path) -> anyhow::Result<std::sync::Arc<crate::program::Program>> {
-    Ok(crate::workspace::resolver(global.program.as_deref())?.for_path(file)?)
-}
-
 /// How long an edit waits for another process's lock: `MENTOR_AGREE_LOCK_TIMEOUT`
 /// (seconds, fractions allowed) or [`crate::edit::DEFAULT_LOCK_TIMEOUT`].
-pub fn lock_timeout() -> std::time::Duration {
+fn lock_timeout() -> std::time::Duration {
     std::env::var("MENTOR_AGREE_LOCK_TIMEOUT")
         .ok()
         .and_then(|s| s.trim().parse::<f64>().ok())
@@ -104,7 +104,7 @@ pub fn lock_timeout() -> std::time::Duration {
 ///   rustc-style and the reason on stderr; exit 1, file untouched.
 /// - the file cannot be read or locked: `Err` (exit 2).
 pub fn run_edit<F>(
-    global: &Global,
+    session: &Session,
     file: &std::path::Path,
     dry_run: bool,
     ssh: Option<&dyn crate::rules::signatures::SshVerifier>,
@@ -112,16 +112,16 @@ pub fn run_edit<F>(
     change: F,
 ) -> anyhow::Result<u8>
 where
-    F: FnOnce(&mut toml_edit::DocumentMut, &crate::checker::Checked) -> Result<(), crate::edit::EditError>,
+    F: FnOnce(&mut toml_edit::DocumentMut, &crate::check::Checked) -> Result<(), crate::edit::EditError>,
 {
     use std::io::Write as _;
 
     use crate::diagnostic::Severity;
     use crate::edit::{EditError, EditRequest, edit_file};
 
-    let program = program_for(global, file)?;
-    let settings = crate::checker::Settings { today: today(global), options: crate::rules::Options::default(), ssh };
-    let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: lock_timeout() };
+    let program = session.program_for(file)?;
+    let settings = crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh };
+    let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: session.lock_timeout };
     match edit_file(&req, change) {
         Ok(outcome) => {
             if dry_run {
@@ -150,7 +150,7 @@ where
         }
         Err(err @ (EditError::Refused(_) | EditError::NotToml(_))) => {
             let (EditError::Refused(checked) | EditError::NotToml(checked)) = &err else { unreachable!() };
-            eprint!("{}", crate::diagnostic::report::human_file(checked, use_color_stderr(global)));
+            eprint!("{}", crate::diagnostic::report::human_file(checked, session.color_stderr));
             eprintln!("error: {err}");
             Ok(EXIT_PROBLEMS)
         }

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde::Serialize;
 
-use crate::checker::Checked;
-use crate::cli::{Global, StatusArgs, StatusFormat};
+use crate::check::Checked;
+use crate::check::Session;
+use crate::cli::{StatusArgs, StatusFormat};
 use crate::derived::State;
 use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
@@ -116,10 +117,11 @@ fn sorted(mut rows: Vec<StatusRow>) -> Vec<StatusRow> {
 }
 
 /// Runs `status`.
-pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
     // Rows are made as each file is checked, so no model outlives its row; the
     // counts are taken again afterwards, once duplicate ids across files are known.
-    let checked = super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, StatusRow::of)?;
+    let checked =
+        crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
     let mut rows = sorted(
         checked
             .into_iter()
@@ -140,7 +142,7 @@ pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
             eprintln!("no agreements to show");
             String::new()
         }
-        StatusFormat::Table => table(&rows, super::use_color(global), args.wide, terminal_width()),
+        StatusFormat::Table => table(&rows, session.color_stdout, args.wide, terminal_width()),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
