@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::role::Role;
+
 /// Write, check, sign and publish mentoring agreements kept as TOML files in git.
 ///
 /// An agreement file records a mentor, a mentee and their program's lead, how
@@ -83,6 +85,58 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+/// Reads a role among those an option allows (the one [`Role`] type, offered as
+/// the subset the option takes: `--by` of `terminate` takes [`Role::TERMINATORS`], …).
+#[derive(Debug, Clone, Copy)]
+pub struct RoleParser {
+    roles: &'static [Role],
+    program_help: &'static str,
+}
+
+impl RoleParser {
+    /// A parser for `roles`.
+    pub const fn new(roles: &'static [Role]) -> RoleParser {
+        RoleParser { roles, program_help: "The program team" }
+    }
+
+    /// How `--help` describes the program team for this option.
+    pub const fn program_help(self, help: &'static str) -> RoleParser {
+        RoleParser { program_help: help, ..self }
+    }
+
+    fn values(&self) -> impl Iterator<Item = clap::builder::PossibleValue> + '_ {
+        self.roles.iter().map(|r| {
+            let help = match r {
+                Role::Mentor => "The mentor",
+                Role::Mentee => "The mentee",
+                Role::Lead => "The initiative lead",
+                Role::Program => self.program_help,
+            };
+            clap::builder::PossibleValue::new(r.as_str()).help(help)
+        })
+    }
+}
+
+impl clap::builder::TypedValueParser for RoleParser {
+    type Value = Role;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Role, clap::Error> {
+        // clap's own parser of the names, for its messages (possible values, "a similar value exists").
+        let name = clap::builder::PossibleValuesParser::new(self.values()).parse_ref(cmd, arg, value)?;
+        Role::parse_in(&name, self.roles)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.values()))
+    }
 }
 
 /// Parses YYYY-MM-DD. The year must have four digits: chrono alone would read
@@ -643,8 +697,8 @@ pub struct TermsArgs {
     /// Print the statement an SSH signature by ROLE covers instead: the role, the
     /// name, the date and the terms digest. Pipe it to `ssh-keygen -Y sign -n
     /// mentor-agree` to sign, or to `ssh-keygen -Y verify` to check a signature.
-    #[arg(long, value_enum, value_name = "ROLE", conflicts_with = "digest")]
-    pub statement: Option<Party>,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::SIGNERS), conflicts_with = "digest")]
+    pub statement: Option<Role>,
     /// With --statement: the signer's name (default: the name in ROLE's signature,
     /// else the name the agreement gives that party).
     #[arg(long, value_name = "NAME", requires = "statement")]
@@ -668,28 +722,6 @@ pub struct EditArgs {
     pub dry_run: bool,
 }
 
-/// A party to an agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Party {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The initiative lead.
-    Lead,
-}
-
-impl Party {
-    /// Lowercase name, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Party::Mentor => "mentor",
-            Party::Mentee => "mentee",
-            Party::Lead => "lead",
-        }
-    }
-}
-
 /// `extend`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("length").required(true).args(["months", "weeks"])))]
@@ -704,33 +736,8 @@ pub struct ExtendArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: Option<u32>,
     /// Who agreed to the extension (comma-separated; both mentor and mentee must).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
-    pub by: Vec<Party>,
-}
-
-/// Who reports a check-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Reporter {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The initiative lead.
-    Lead,
-    /// The program team.
-    Program,
-}
-
-impl Reporter {
-    /// Lowercase name, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reporter::Mentor => "mentor",
-            Reporter::Mentee => "mentee",
-            Reporter::Lead => "lead",
-            Reporter::Program => "program",
-        }
-    }
+    #[arg(long, value_parser = RoleParser::new(&Role::SIGNERS), value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
+    pub by: Vec<Role>,
 }
 
 /// `checkin`.
@@ -740,8 +747,8 @@ pub struct CheckinArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who reports.
-    #[arg(long, value_enum, value_name = "ROLE")]
-    pub by: Reporter,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::REPORTERS))]
+    pub by: Role,
     /// A short progress note (never confidential session content).
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
@@ -754,8 +761,8 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who took part (repeat for each; default: mentor and mentee).
-    #[arg(long, value_enum, value_name = "ROLE")]
-    pub by: Vec<Reporter>,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::PARTICIPANTS))]
+    pub by: Vec<Role>,
     /// A goal's status, by number: N=STATUS or N=STATUS:NOTE (repeat for each goal).
     #[arg(long, value_name = "N=STATUS[:NOTE]", value_parser = parse_goal_update)]
     pub goal: Vec<GoalUpdate>,
@@ -806,28 +813,6 @@ pub fn parse_goal_update(s: &str) -> Result<GoalUpdate, String> {
     Ok(GoalUpdate { goal, status, note })
 }
 
-/// Who ends an agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Terminator {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The program team (an intervention).
-    Program,
-}
-
-impl Terminator {
-    /// Lowercase name, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Terminator::Mentor => "mentor",
-            Terminator::Mentee => "mentee",
-            Terminator::Program => "program",
-        }
-    }
-}
-
 /// `terminate`.
 #[derive(Debug, Args)]
 pub struct TerminateArgs {
@@ -835,8 +820,8 @@ pub struct TerminateArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who gives notice.
-    #[arg(long, value_enum, value_name = "ROLE")]
-    pub by: Terminator,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::TERMINATORS).program_help("The program team (an intervention)"))]
+    pub by: Role,
     /// Why it ends.
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
@@ -950,8 +935,8 @@ pub struct SignArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who signs.
-    #[arg(long, value_enum)]
-    pub role: Party,
+    #[arg(long, value_parser = RoleParser::new(&Role::SIGNERS))]
+    pub role: Role,
     /// The signer's name (default: the name the agreement gives that party).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,

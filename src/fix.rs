@@ -14,7 +14,8 @@ use std::sync::Arc;
 use crate::check::{self, Checked, Settings};
 use crate::diagnostic::{Code, Fix};
 use crate::edit::{self, EditError, EditRequest};
-use crate::program::{Program, Role};
+use crate::program::Program;
+use crate::role::Role;
 
 /// Most rounds of fixing one text (each round re-checks; real files need two at most).
 const MAX_ROUNDS: usize = 8;

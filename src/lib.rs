@@ -29,6 +29,7 @@ pub mod program;
 pub mod questionnaire;
 pub mod render;
 pub mod report;
+pub mod role;
 pub mod rules;
 pub mod schema;
 pub mod site;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Code, Severity};
+use crate::role::Role;
 use crate::timeline::Frequency;
 
 /// The file name every command looks for, walking up from the path it is given.
@@ -293,43 +294,6 @@ pub struct Rules {
     pub signatures: SignatureRules,
     /// Check-in rules.
     pub checkins: CheckinRules,
-}
-
-/// A party to an agreement, as signatures name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The initiative lead.
-    Lead,
-}
-
-impl Role {
-    /// All signing roles.
-    pub const ALL: [Role; 3] = [Role::Mentor, Role::Mentee, Role::Lead];
-
-    /// Lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Mentor => "mentor",
-            Role::Mentee => "mentee",
-            Role::Lead => "lead",
-        }
-    }
-
-    /// Parses a lowercase role name.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A severity override in `[levels]`.

@@ -15,7 +15,7 @@ use crate::rules::{self, signatures::SshVerifier};
 use crate::ssh::SignersCache;
 
 /// What one invocation knows from its command line and environment, made once
-/// at the edge (see `commands::session`) and handed to every command: "today",
+/// at the edge (the binary builds it from `--today`, `--color`, `--program`) and handed to every command: "today",
 /// colour, the lock timeout, the `--program` override, and the programs and
 /// allowed signers loaded so far (each loaded once, shared by every file and thread).
 #[derive(Debug)]

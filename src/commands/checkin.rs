@@ -10,7 +10,7 @@ use crate::rules::ymd;
 /// Appends a `[[checkins]]` entry.
 pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "checkin")?;
-    let date = args.edit.date.unwrap_or_else(|| session.today);
+    let date = args.edit.date.unwrap_or(session.today);
     let file = &args.edit.file;
     let by = args.by.as_str();
     let done = |o: &crate::edit::EditOutcome| {

@@ -14,6 +14,7 @@ use crate::cli::{EvaluateArgs, GoalUpdate};
 use crate::diagnostic::report::plural;
 use crate::edit::{EditError, append_table_entry};
 use crate::evaluation::NewEvaluation;
+use crate::role::Role;
 use crate::rules::ymd;
 
 /// Set while the file is being written: Ctrl-C then waits for the write.
@@ -23,7 +24,7 @@ static WRITING: AtomicBool = AtomicBool::new(false);
 pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let file = &args.edit.file;
     super::agreement_file(file, "evaluate")?;
-    let date = args.edit.date.unwrap_or_else(|| session.today);
+    let date = args.edit.date.unwrap_or(session.today);
     let mut by: Vec<&'static str> = Vec::new();
     for who in &args.by {
         if !by.contains(&who.as_str()) {
@@ -31,7 +32,7 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
         }
     }
     if by.is_empty() {
-        by = vec!["mentor", "mentee"];
+        by = Role::names_of(Role::PARTIES).to_vec();
     }
     let mut record = NewEvaluation {
         date,

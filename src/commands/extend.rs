@@ -10,7 +10,7 @@ use crate::rules::ymd;
 /// Appends an `[[extensions]]` entry.
 pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "extend")?;
-    let date = args.edit.date.unwrap_or_else(|| session.today);
+    let date = args.edit.date.unwrap_or(session.today);
     let (key, n) = match (args.months, args.weeks) {
         (Some(m), _) => ("months", m),
         (None, Some(w)) => ("weeks", w),

@@ -8,7 +8,8 @@ use toml_edit::{DocumentMut, Item, Table, Value, value};
 use crate::check::Session;
 use crate::cli::SignArgs;
 use crate::edit::{EditError, append_table_entry, date_value};
-use crate::program::{Role, SignatureMethod};
+use crate::program::SignatureMethod;
+use crate::role::Role;
 use crate::rules::signatures::SshVerifier;
 use crate::rules::ymd;
 use crate::ssh::{self, SigningKey};
@@ -17,8 +18,8 @@ use crate::ssh::{self, SigningKey};
 pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "sign")?;
     let file = &args.edit.file;
-    let role = Role::parse(args.role.as_str()).expect("every party is a signing role");
-    let date = args.edit.date.unwrap_or_else(|| session.today);
+    let role = args.role;
+    let date = args.edit.date.unwrap_or(session.today);
     let program = session.program_for(file)?;
     let method = program.rules.signatures.method;
     if method == SignatureMethod::Ssh && args.key.is_none() {

@@ -13,7 +13,7 @@ use crate::cli::{StatusArgs, StatusFormat};
 use crate::derived::State;
 use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
-use crate::program::Role;
+use crate::role::Role;
 use crate::rules;
 
 /// One agreement, as `status --format json` prints it (docs/lifecycle.md, "Where every

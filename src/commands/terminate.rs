@@ -3,17 +3,18 @@
 use toml_edit::{Item, Table, value};
 
 use crate::check::Session;
-use crate::cli::{TerminateArgs, Terminator};
+use crate::cli::TerminateArgs;
 use crate::edit::{EditError, append_table, date_value};
+use crate::role::Role;
 use crate::rules::ymd;
 
 /// Adds the `[termination]` table.
 pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "terminate")?;
-    if args.by != Terminator::Program && args.reported.is_some() {
+    if args.by != Role::Program && args.reported.is_some() {
         anyhow::bail!("--reported and --hearing record a program intervention; use them with --by program");
     }
-    let date = args.edit.date.unwrap_or_else(|| session.today);
+    let date = args.edit.date.unwrap_or(session.today);
     let file = &args.edit.file;
     let by = args.by.as_str();
     let done = |o: &crate::edit::EditOutcome| {

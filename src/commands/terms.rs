@@ -8,7 +8,6 @@ use anyhow::{Context, bail};
 use crate::check::Session;
 use crate::check::decode;
 use crate::cli::TermsArgs;
-use crate::program::Role;
 
 /// Prints the canonical terms, their digest, or a role's signature statement.
 pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
@@ -42,9 +41,9 @@ fn statement(
     session: &Session,
     text: &str,
     terms: &str,
-    party: crate::cli::Party,
+    party: crate::role::Role,
 ) -> anyhow::Result<String> {
-    let role = Role::parse(party.as_str()).expect("every party is a signing role");
+    let role = party;
     let agreement = crate::agreement::parse(text).agreement;
     let signed = agreement
         .as_ref()
@@ -59,7 +58,6 @@ fn statement(
                 args.file.display()
             ),
         };
-    let date =
-        args.date.or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value)).unwrap_or_else(|| session.today);
+    let date = args.date.or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value)).unwrap_or(session.today);
     Ok(crate::terms::statement(role.as_str(), &name, date, &crate::terms::digest(terms)))
 }
