@@ -1,7 +1,6 @@
 //! `mentor-agree evaluate`: record a review the pair held.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{Months, NaiveDate};
 use dialoguer::console::Term;
@@ -16,9 +15,6 @@ use crate::edit::{EditError, append_table_entry};
 use crate::evaluation::NewEvaluation;
 use crate::role::Role;
 use crate::rules::ymd;
-
-/// Set while the file is being written: Ctrl-C then waits for the write.
-static WRITING: AtomicBool = AtomicBool::new(false);
 
 /// Appends an `[[evaluations]]` entry, asking on a terminal when no `--goal` is given.
 pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
@@ -44,12 +40,12 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     };
     let term = Term::stderr();
     if args.goal.is_empty() && std::io::stdin().is_terminal() && term.is_term() {
-        install_interrupt_handler();
+        super::install_interrupt_handler();
         let theme: Box<dyn Theme> =
             if session.color_stderr { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
         match ask(&mut record, args, session, &term, theme.as_ref()) {
             Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(cancelled(&term)),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),
             Err(e) => return Err(e.into()),
         }
     }
@@ -63,7 +59,7 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.evaluations.len());
         format!("Recorded {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
     };
-    WRITING.store(true, Ordering::SeqCst);
+    super::set_writing(true);
     super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
         append_table_entry(doc, "evaluations", record.to_table())
     })
@@ -75,23 +71,6 @@ fn given(flag: &str, text: &Option<String>) -> anyhow::Result<Option<String>> {
         Some("") => Err(EditError::Invalid(format!("{flag} is empty; leave it out, or write something")).into()),
         other => Ok(other.map(str::to_string)),
     }
-}
-
-fn cancelled(term: &Term) -> u8 {
-    let _ = term.show_cursor();
-    let _ = term.write_line("\ncancelled: nothing was written");
-    super::EXIT_CANCELLED
-}
-
-/// Ctrl-C outside a prompt: nothing is written before the questions are done, so stop at once.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if WRITING.load(Ordering::SeqCst) {
-            return;
-        }
-        let _ = cancelled(&Term::stderr());
-        std::process::exit(i32::from(super::EXIT_CANCELLED));
-    });
 }
 
 /// Whether `date` falls in the term's last month or after it: the closing review is likely then.

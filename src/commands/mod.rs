@@ -1,6 +1,7 @@
 //! One module per subcommand. Each `run` returns the process exit code.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
@@ -72,6 +73,40 @@ fn color_on(global: &Global, terminal: bool) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
+}
+
+/// Set while an interactive command (`new`, `evaluate`) writes its result: Ctrl-C then waits for the write.
+static WRITING: AtomicBool = AtomicBool::new(false);
+/// Set once "cancelled" has been said (by the signal handler or by a prompt).
+static CANCEL_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Marks the start (`true`) and end (`false`) of writing an interactive command's result.
+pub fn set_writing(on: bool) {
+    WRITING.store(on, Ordering::SeqCst);
+}
+
+/// Says once on stderr that the run was cancelled before writing anything, and
+/// gives the exit code of a cancelled run.
+pub fn report_cancel() -> u8 {
+    if !CANCEL_REPORTED.swap(true, Ordering::SeqCst) {
+        let term = dialoguer::console::Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("\ncancelled: nothing was written");
+    }
+    EXIT_CANCELLED
+}
+
+/// Ctrl-C outside a prompt (or where the prompt does not catch it): nothing is
+/// written before the questions are done, so stop at once with the conventional
+/// 130 (unless the result is being written: then the write finishes first).
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if WRITING.load(Ordering::SeqCst) {
+            return;
+        }
+        report_cancel();
+        std::process::exit(i32::from(EXIT_CANCELLED));
+    });
 }
 
 /// Checks that `path` is a file a single-agreement `command` can read: a missing

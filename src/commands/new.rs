@@ -10,7 +10,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -29,31 +28,6 @@ use crate::program::Program;
 use crate::questionnaire::{
     Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, parse_length,
 };
-
-/// Set while the finished file is being written: Ctrl-C then waits for the write.
-static WRITING: AtomicBool = AtomicBool::new(false);
-/// Set once "cancelled" has been reported (by the signal handler or the prompt).
-static CANCEL_REPORTED: AtomicBool = AtomicBool::new(false);
-
-fn report_cancel() {
-    if !CANCEL_REPORTED.swap(true, Ordering::SeqCst) {
-        let term = Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.write_line("\ncancelled: nothing was written");
-    }
-}
-
-/// Ctrl-C outside a prompt (or on platforms where the prompt does not catch it):
-/// nothing has been written yet, so stop at once with the conventional 130.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if WRITING.load(Ordering::SeqCst) {
-            return;
-        }
-        report_cancel();
-        std::process::exit(i32::from(super::EXIT_CANCELLED));
-    });
-}
 
 /// Why the questionnaire stopped before writing.
 #[derive(Debug)]
@@ -765,9 +739,9 @@ fn summary(answers: &Answers, checked: &check::Checked, file: &str, width: u16) 
 fn write_new(path: &Path, text: &str) -> Step<()> {
     let dir = crate::atomic::parent_dir(path);
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Stop::Failed)?;
-    WRITING.store(true, Ordering::SeqCst);
+    super::set_writing(true);
     let result = crate::atomic::write_new(path, text.as_bytes());
-    WRITING.store(false, Ordering::SeqCst);
+    super::set_writing(false);
     match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -911,11 +885,11 @@ fn flow(args: &NewArgs, session: &Session) -> Step<u8> {
 
 /// Runs `new`.
 pub fn run(args: &NewArgs, session: &Session) -> anyhow::Result<u8> {
-    install_interrupt_handler();
+    super::install_interrupt_handler();
     match flow(args, session) {
         Ok(code) => Ok(code),
         Err(Stop::Cancelled) => {
-            report_cancel();
+            super::report_cancel();
             Ok(super::EXIT_CANCELLED)
         }
         Err(Stop::Refused(msg)) => {
