@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color};
 
 use crate::agenda::{self, Item};
 use crate::check::Session;
@@ -61,14 +61,7 @@ fn when(item: &Item) -> String {
 
 /// A table that fits 80 columns, then the commands, unbroken so they can be copied.
 fn table(items: &[Item], color: bool) -> String {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
+    let mut t = super::table(color);
     // Off a terminal (a pipe, a CI log) the table keeps to 80 columns.
     if t.width().is_none() {
         t.set_width(80);

@@ -109,6 +109,20 @@ pub fn install_interrupt_handler() {
     });
 }
 
+/// An empty table in the house style (rounded, condensed, fitted to the
+/// terminal), coloured only when `color`.
+pub fn table(color: bool) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
 /// Checks that `path` is a file a single-agreement `command` can read: a missing
 /// path says why it cannot be read, a folder says that `command` takes one file.
 pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<()> {

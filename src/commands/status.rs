@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
-use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{Cell, Color, ColumnConstraint, Width};
 use serde::Serialize;
 
 use crate::check::Checked;
@@ -184,14 +184,7 @@ const WIDE_ONLY: [&str; 4] = ["pair", "start", "effective", "last check-in"];
 /// The table, followed by a count per state: fitted to `width` when given,
 /// or with every column (those of [`WIDE_ONLY`] too), unwrapped, when `wide`.
 fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> String {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
+    let mut t = super::table(color);
     // Everything is everything: --wide keeps each row on one line, whatever the width.
     if let Some(w) = width.filter(|_| !wide) {
         t.set_width(w);
