@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use mentor_agree::checker::{self, Settings};
+use mentor_agree::check::{self, Settings};
 use mentor_agree::derived::Derived;
 use mentor_agree::program::Program;
 use mentor_agree::{agreement, rules, terms};
@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
 
     let settings = Settings { today, options: rules::Options::default(), ssh: None };
     c.bench_function("check_text (whole file)", |b| {
-        b.iter(|| checker::check_text(Path::new("a.toml"), black_box(FILE), program.clone(), &settings))
+        b.iter(|| check::check_text(Path::new("a.toml"), black_box(FILE), program.clone(), &settings))
     });
 }
 

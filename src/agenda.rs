@@ -8,12 +8,12 @@
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::derived::State;
 use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
 use crate::evaluation::CheckpointStatus;
-use crate::program::Role;
+use crate::role::Role;
 use crate::rules::ymd;
 use crate::timeline::days_between;
 

@@ -909,16 +909,17 @@ fn join<'a>(path: &str, key: &'a str) -> Cow<'a, str> {
 
 impl Agreement {
     /// The party with a signing role.
-    pub fn party(&self, role: crate::program::Role) -> Option<&Person> {
+    pub fn party(&self, role: crate::role::Role) -> Option<&Person> {
         match role {
-            crate::program::Role::Mentor => self.mentor.as_ref(),
-            crate::program::Role::Mentee => self.mentee.as_ref(),
-            crate::program::Role::Lead => self.lead.as_ref(),
+            crate::role::Role::Mentor => self.mentor.as_ref(),
+            crate::role::Role::Mentee => self.mentee.as_ref(),
+            crate::role::Role::Lead => self.lead.as_ref(),
+            crate::role::Role::Program => None,
         }
     }
 
     /// A party's name, if written.
-    pub fn name_of(&self, role: crate::program::Role) -> Option<&str> {
+    pub fn name_of(&self, role: crate::role::Role) -> Option<&str> {
         self.party(role).and_then(|p| p.name.as_ref()).map(|n| n.value.as_str())
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::diagnostic::report::Format;
+pub use crate::role::Role;
 
 /// Write, check, sign and publish mentoring agreements kept as TOML files in git.
 ///
@@ -85,6 +85,58 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+/// Reads a role among those an option allows (the one [`Role`] type, offered as
+/// the subset the option takes: `--by` of `terminate` takes [`Role::TERMINATORS`], …).
+#[derive(Debug, Clone, Copy)]
+pub struct RoleParser {
+    roles: &'static [Role],
+    program_help: &'static str,
+}
+
+impl RoleParser {
+    /// A parser for `roles`.
+    pub const fn new(roles: &'static [Role]) -> RoleParser {
+        RoleParser { roles, program_help: "The program team" }
+    }
+
+    /// How `--help` describes the program team for this option.
+    pub const fn program_help(self, help: &'static str) -> RoleParser {
+        RoleParser { program_help: help, ..self }
+    }
+
+    fn values(&self) -> impl Iterator<Item = clap::builder::PossibleValue> + '_ {
+        self.roles.iter().map(|r| {
+            let help = match r {
+                Role::Mentor => "The mentor",
+                Role::Mentee => "The mentee",
+                Role::Lead => "The initiative lead",
+                Role::Program => self.program_help,
+            };
+            clap::builder::PossibleValue::new(r.as_str()).help(help)
+        })
+    }
+}
+
+impl clap::builder::TypedValueParser for RoleParser {
+    type Value = Role;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Role, clap::Error> {
+        // clap's own parser of the names, for its messages (possible values, "a similar value exists").
+        let name = clap::builder::PossibleValuesParser::new(self.values()).parse_ref(cmd, arg, value)?;
+        Role::parse_in(&name, self.roles)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.values()))
+    }
 }
 
 /// Parses YYYY-MM-DD. The year must have four digits: chrono alone would read
@@ -595,14 +647,39 @@ pub struct NewArgs {
     pub dry_run: bool,
 }
 
+/// Output format of `check` (the library's [`crate::diagnostic::report::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style report with source lines and carets.
+    Human,
+    /// One JSON document.
+    Json,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// SARIF 2.1.0 log, for GitHub code scanning and other dashboards.
+    Sarif,
+}
+
+impl From<CheckFormat> for crate::diagnostic::report::Format {
+    fn from(f: CheckFormat) -> Self {
+        use crate::diagnostic::report::Format;
+        match f {
+            CheckFormat::Human => Format::Human,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Sarif => Format::Sarif,
+        }
+    }
+}
+
 /// `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or folders to check (default: the program's agreements folder).
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
     /// Report missing signatures as errors (code `unsigned`).
     #[arg(long)]
     pub require_signed: bool,
@@ -651,8 +728,8 @@ pub struct TermsArgs {
     /// Print the statement an SSH signature by ROLE covers instead: the role, the
     /// name, the date and the terms digest. Pipe it to `ssh-keygen -Y sign -n
     /// mentor-agree` to sign, or to `ssh-keygen -Y verify` to check a signature.
-    #[arg(long, value_enum, value_name = "ROLE", conflicts_with = "digest")]
-    pub statement: Option<Party>,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::SIGNERS), conflicts_with = "digest")]
+    pub statement: Option<Role>,
     /// With --statement: the signer's name (default: the name in ROLE's signature,
     /// else the name the agreement gives that party).
     #[arg(long, value_name = "NAME", requires = "statement")]
@@ -676,28 +753,6 @@ pub struct EditArgs {
     pub dry_run: bool,
 }
 
-/// A party to an agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Party {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The initiative lead.
-    Lead,
-}
-
-impl Party {
-    /// Lowercase name, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Party::Mentor => "mentor",
-            Party::Mentee => "mentee",
-            Party::Lead => "lead",
-        }
-    }
-}
-
 /// `extend`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("length").required(true).args(["months", "weeks"])))]
@@ -712,33 +767,8 @@ pub struct ExtendArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=520))]
     pub weeks: Option<u32>,
     /// Who agreed to the extension (comma-separated; both mentor and mentee must).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
-    pub by: Vec<Party>,
-}
-
-/// Who reports a check-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Reporter {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The initiative lead.
-    Lead,
-    /// The program team.
-    Program,
-}
-
-impl Reporter {
-    /// Lowercase name, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reporter::Mentor => "mentor",
-            Reporter::Mentee => "mentee",
-            Reporter::Lead => "lead",
-            Reporter::Program => "program",
-        }
-    }
+    #[arg(long, value_parser = RoleParser::new(&Role::SIGNERS), value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
+    pub by: Vec<Role>,
 }
 
 /// `checkin`.
@@ -748,8 +778,8 @@ pub struct CheckinArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who reports.
-    #[arg(long, value_enum, value_name = "ROLE")]
-    pub by: Reporter,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::REPORTERS))]
+    pub by: Role,
     /// A short progress note (never confidential session content).
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
@@ -762,8 +792,8 @@ pub struct EvaluateArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who took part (repeat for each; default: mentor and mentee).
-    #[arg(long, value_enum, value_name = "ROLE")]
-    pub by: Vec<Reporter>,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::PARTICIPANTS))]
+    pub by: Vec<Role>,
     /// A goal's status, by number: N=STATUS or N=STATUS:NOTE (repeat for each goal).
     #[arg(long, value_name = "N=STATUS[:NOTE]", value_parser = parse_goal_update)]
     pub goal: Vec<GoalUpdate>,
@@ -814,28 +844,6 @@ pub fn parse_goal_update(s: &str) -> Result<GoalUpdate, String> {
     Ok(GoalUpdate { goal, status, note })
 }
 
-/// Who ends an agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Terminator {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The program team (an intervention).
-    Program,
-}
-
-impl Terminator {
-    /// Lowercase name, as written in files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Terminator::Mentor => "mentor",
-            Terminator::Mentee => "mentee",
-            Terminator::Program => "program",
-        }
-    }
-}
-
 /// `terminate`.
 #[derive(Debug, Args)]
 pub struct TerminateArgs {
@@ -843,8 +851,8 @@ pub struct TerminateArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who gives notice.
-    #[arg(long, value_enum, value_name = "ROLE")]
-    pub by: Terminator,
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::TERMINATORS).program_help("The program team (an intervention)"))]
+    pub by: Role,
     /// Why it ends.
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
@@ -958,8 +966,8 @@ pub struct SignArgs {
     #[command(flatten)]
     pub edit: EditArgs,
     /// Who signs.
-    #[arg(long, value_enum)]
-    pub role: Party,
+    #[arg(long, value_parser = RoleParser::new(&Role::SIGNERS))]
+    pub role: Role,
     /// The signer's name (default: the name the agreement gives that party).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
@@ -982,6 +990,24 @@ pub struct UnlockArgs {
     pub file: PathBuf,
 }
 
+/// Output of `render FILE` (the library's [`crate::render::Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page.
+    Html,
+}
+
+impl From<RenderFormat> for crate::render::Format {
+    fn from(f: RenderFormat) -> Self {
+        match f {
+            RenderFormat::Md => crate::render::Format::Md,
+            RenderFormat::Html => crate::render::Format::Html,
+        }
+    }
+}
+
 /// `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -990,7 +1016,7 @@ pub struct RenderArgs {
     pub paths: Vec<PathBuf>,
     /// Output format [default: html when OUT ends in .html or .htm, else md].
     #[arg(long, value_enum, conflicts_with = "site")]
-    pub format: Option<crate::render::Format>,
+    pub format: Option<RenderFormat>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "OUT", conflicts_with = "site")]
     pub out: Option<PathBuf>,

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::agreement::{Agreement, GoalStatus};
 use crate::evaluation::{self, Checkpoint};
-use crate::program::{Program, Role};
+use crate::program::Program;
+use crate::role::Role;
 use crate::timeline::{self, Frequency, Length};
 
 /// Where an agreement stands on a given day.

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
-use crate::checker::{self, Checked, Settings};
+use crate::check::{self, Checked, Settings};
 use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
 
@@ -150,15 +150,15 @@ where
     std::fs::metadata(&target).map_err(io("read"))?;
     let lock = Lock::acquire(&target, req.lock_timeout)?;
     let bytes = std::fs::read(&target).map_err(io("read"))?;
-    let old_text = match checker::decode(bytes) {
+    let old_text = match check::decode(bytes) {
         Ok(text) => text,
         Err(located) => {
-            let mut checked = checker::check_text(req.path, "", req.program.clone(), &req.settings);
+            let mut checked = check::check_text(req.path, "", req.program.clone(), &req.settings);
             checked.diagnostics = vec![*located];
             return Err(EditError::NotToml(Box::new(checked)));
         }
     };
-    let before = checker::check_text(req.path, &old_text, req.program.clone(), &req.settings);
+    let before = check::check_text(req.path, &old_text, req.program.clone(), &req.settings);
     if before.agreement.is_none() || before.derived.is_none() || before.terms.is_none() {
         let mut checked = before;
         checked.diagnostics.retain(|l| l.diagnostic.severity == Severity::Error);
@@ -175,7 +175,7 @@ where
     change(&mut doc, &before)?;
     let new_text = restore_line_endings(&old_text, &lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
 
-    let after = checker::check_text(req.path, &new_text, req.program.clone(), &req.settings);
+    let after = check::check_text(req.path, &new_text, req.program.clone(), &req.settings);
     let mut added = added_errors(&before, &after);
     added.retain(|l| !allowed.contains(&l.diagnostic.code));
     if !added.is_empty() {
@@ -198,7 +198,7 @@ where
 /// Counting per code, rather than matching messages exactly, lets an edit go
 /// through when an existing error merely reads differently afterwards (for
 /// example a check-in outside the term, whose message names the new last day).
-pub fn added_errors(before: &Checked, after: &Checked) -> Vec<checker::Located> {
+pub fn added_errors(before: &Checked, after: &Checked) -> Vec<check::Located> {
     let errors = |c: &Checked| -> Vec<(Code, String)> {
         c.diagnostics
             .iter()
@@ -218,12 +218,12 @@ pub fn added_errors(before: &Checked, after: &Checked) -> Vec<checker::Located> 
     let mut out = Vec::new();
     for code in grown {
         let mut remaining: Vec<&(Code, String)> = old.iter().filter(|(c, _)| *c == code).collect();
-        let of_code: Vec<&checker::Located> = after
+        let of_code: Vec<&check::Located> = after
             .diagnostics
             .iter()
             .filter(|l| l.diagnostic.severity == Severity::Error && l.diagnostic.code == code)
             .collect();
-        let fresh: Vec<&checker::Located> = of_code
+        let fresh: Vec<&check::Located> = of_code
             .iter()
             .copied()
             .filter(|l| match remaining.iter().position(|(_, m)| *m == l.diagnostic.message) {

@@ -11,10 +11,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::checker::{self, Checked, Settings};
+use crate::check::{self, Checked, Settings};
 use crate::diagnostic::{Code, Fix};
 use crate::edit::{self, EditError, EditRequest};
-use crate::program::{Program, Role};
+use crate::program::Program;
+use crate::role::Role;
 
 /// Most rounds of fixing one text (each round re-checks; real files need two at most).
 const MAX_ROUNDS: usize = 8;
@@ -83,7 +84,7 @@ pub fn fix_text(path: &Path, text: &str, program: Arc<Program>, settings: &Setti
     let mut applied = Vec::new();
     let mut unsafe_left = 0;
     for _ in 0..MAX_ROUNDS {
-        let checked = checker::check_text(path, &text, program.clone(), settings);
+        let checked = check::check_text(path, &text, program.clone(), settings);
         unsafe_left = checked.diagnostics.iter().filter(|l| l.diagnostic.fix.as_ref().is_some_and(|f| !f.safe)).count();
         if which == Which::All {
             unsafe_left = 0;

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::diagnostic::{Code, LineIndex};
 use crate::git::{Repo, Version};
 

@@ -2,14 +2,14 @@
 //!
 //! The library behind the `mentor-agree` command. [`agreement`] reads a file
 //! into a model with source spans, [`program`] holds the rules, [`rules`]
-//! checks one against the other, [`checker`] ties them together per file, and
-//! [`commands`] implements each subcommand.
+//! checks one against the other, [`check`] is the engine that ties them together
+//! (per file, per run, finding programs), and [`commands`] implements each subcommand.
 
 pub mod agenda;
 pub mod agreement;
 pub mod atomic;
 pub mod calendar;
-pub mod checker;
+pub mod check;
 pub mod cli;
 pub mod cohort;
 pub mod commands;
@@ -30,6 +30,7 @@ pub mod program;
 pub mod questionnaire;
 pub mod render;
 pub mod report;
+pub mod role;
 pub mod rules;
 pub mod schema;
 pub mod site;
@@ -37,7 +38,10 @@ pub mod ssh;
 pub mod suggest;
 pub mod terms;
 pub mod timeline;
-pub mod workspace;
+
+/// The old name of [`check`], kept so code written against it still builds.
+#[doc(hidden)]
+pub use check as checker;
 
 /// `--version` text: the tool's version and the agreement format it reads.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (agreement format 1)");

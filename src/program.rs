@@ -1,12 +1,12 @@
-//! Program rules: `program.toml`, its built-in defaults, and finding it.
+//! Program rules: `program.toml` and its built-in defaults (finding it: [`crate::check::discover`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Code, Severity};
+use crate::role::Role;
 use crate::timeline::Frequency;
 
 /// The file name every command looks for, walking up from the path it is given.
@@ -296,43 +296,6 @@ pub struct Rules {
     pub checkins: CheckinRules,
 }
 
-/// A party to an agreement, as signatures name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The mentor.
-    Mentor,
-    /// The mentee.
-    Mentee,
-    /// The initiative lead.
-    Lead,
-}
-
-impl Role {
-    /// All signing roles.
-    pub const ALL: [Role; 3] = [Role::Mentor, Role::Mentee, Role::Lead];
-
-    /// Lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Mentor => "mentor",
-            Role::Mentee => "mentee",
-            Role::Lead => "lead",
-        }
-    }
-
-    /// Parses a lowercase role name.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// A severity override in `[levels]`.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -568,97 +531,9 @@ impl Program {
     }
 }
 
-/// Finds the program.toml governing `path`, walking up from it.
-pub fn find_program_file(path: &Path) -> Option<PathBuf> {
-    search_upwards(&search_start(path)?)
-}
-
-/// The absolute folder the search for `path`'s program starts in: `path` itself
-/// when it is a folder, else the folder holding it.
-fn search_start(path: &Path) -> Option<PathBuf> {
-    let abs = std::path::absolute(path).ok()?;
-    if abs.is_dir() { Some(abs) } else { abs.parent().map(Path::to_path_buf) }
-}
-
-/// The first program.toml in `dir` or a folder above it.
-fn search_upwards(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors().map(|d| d.join(PROGRAM_FILE)).find(|p| p.is_file())
-}
-
-/// Resolves the program for each path, loading each program.toml once.
-#[derive(Debug, Default)]
-pub struct ProgramResolver {
-    fixed: Option<Arc<Program>>,
-    /// Loaded programs, by program file.
-    by_file: Mutex<HashMap<PathBuf, Arc<Program>>>,
-    /// The program file found from each folder searched (most agreements share a folder,
-    /// so the walk up and its file-system lookups happen once per folder, not per file).
-    by_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
-    builtin: Arc<Program>,
-}
-
-impl ProgramResolver {
-    /// With `--program FILE` every path gets that program; else discovery.
-    pub fn new(program_override: Option<&Path>) -> Result<Self, ProgramError> {
-        let fixed = program_override.map(Program::load).transpose()?.map(Arc::new);
-        Ok(ProgramResolver {
-            fixed,
-            by_file: Mutex::default(),
-            by_folder: Mutex::default(),
-            builtin: Arc::new(Program::builtin()),
-        })
-    }
-
-    /// The program for `path`.
-    pub fn for_path(&self, path: &Path) -> Result<Arc<Program>, ProgramError> {
-        if let Some(p) = &self.fixed {
-            return Ok(p.clone());
-        }
-        let found = search_start(path).and_then(|start| {
-            let mut folders = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
-            folders.entry(start).or_insert_with_key(|dir| search_upwards(dir)).clone()
-        });
-        let Some(file) = found else {
-            return Ok(self.builtin.clone());
-        };
-        let mut cache = self.by_file.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = cache.get(&file) {
-            return Ok(p.clone());
-        }
-        let program = Arc::new(Program::load(&file)?);
-        cache.insert(file, program.clone());
-        Ok(program)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resolver_finds_each_folders_program_once() {
-        let root = tempfile::tempdir().unwrap();
-        let a = root.path().join("a");
-        let b = root.path().join("b/agreements");
-        std::fs::create_dir_all(&a).unwrap();
-        std::fs::create_dir_all(&b).unwrap();
-        std::fs::write(root.path().join("b/program.toml"), "[program]\nname = \"B\"\n").unwrap();
-        let resolver = ProgramResolver::new(None).unwrap();
-        let pa = resolver.for_path(&a.join("x.toml")).unwrap();
-        let pb1 = resolver.for_path(&b.join("x.toml")).unwrap();
-        let pb2 = resolver.for_path(&b.join("y.toml")).unwrap();
-        assert_eq!(pb1.program.name, "B");
-        assert!(Arc::ptr_eq(&pb1, &pb2), "one load per program file");
-        // `a` has no program.toml above it inside the temp folder; unless the machine
-        // has one further up, it gets the built-in program.
-        if find_program_file(&a.join("x.toml")).is_none() {
-            assert!(pa.path.is_none());
-        }
-        // A program.toml added later in an already searched folder is not seen in the same run,
-        // but a fresh resolver finds it.
-        std::fs::write(a.join("program.toml"), "[program]\nname = \"A\"\n").unwrap();
-        assert_eq!(ProgramResolver::new(None).unwrap().for_path(&a.join("x.toml")).unwrap().program.name, "A");
-    }
 
     #[test]
     fn empty_program_is_the_builtin_one() {

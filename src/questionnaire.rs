@@ -2,7 +2,7 @@
 //! checked as it is given.
 //!
 //! Answers are written out as agreement text (the same text the finished file
-//! will hold) and run through the real checker, [`checker::check_text`]. Of the
+//! will hold) and run through the real checker, [`check::check_text`]. Of the
 //! diagnostics, only those about the question just answered count: those with
 //! one of the question's codes, located inside the text written for that
 //! answer. So a questionnaire answer is refused for exactly the reasons, and
@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use crate::checker::{self, Settings};
+use crate::check::{self, Settings};
 use crate::diagnostic::{Code, Severity};
 use crate::program::{Contact, Program};
 use crate::timeline::Frequency;
@@ -382,7 +382,7 @@ impl Answers {
             },
         };
         let settings = Settings { today, options: crate::rules::Options::default(), ssh: None };
-        let checked = checker::check_text(Path::new("new.toml"), &written.text, program.clone(), &settings);
+        let checked = check::check_text(Path::new("new.toml"), &written.text, program.clone(), &settings);
         checked
             .diagnostics
             .into_iter()
@@ -413,7 +413,7 @@ impl Answers {
     ) -> (String, Vec<(Option<Field>, Problem)>) {
         let written = self.write(header);
         let settings = Settings { today, options: crate::rules::Options::default(), ssh: None };
-        let checked = checker::check_text(path, &written.text, program.clone(), &settings);
+        let checked = check::check_text(path, &written.text, program.clone(), &settings);
         let problems = checked
             .diagnostics
             .into_iter()
@@ -601,7 +601,7 @@ mod tests {
         let text = full().to_toml("# header\n");
         assert!(text.starts_with("# header\nformat = 1\nid = \"2026-12-maya-okafor-tomas-rivera\"\n"), "{text}");
         let settings = Settings { today: d("2026-11-25"), options: Default::default(), ssh: None };
-        let checked = checker::check_text(Path::new("x.toml"), &text, builtin(), &settings);
+        let checked = check::check_text(Path::new("x.toml"), &text, builtin(), &settings);
         assert!(checked.diagnostics.is_empty(), "{:?}\n{text}", checked.diagnostics);
         assert!(text.contains("start = 2026-12-07\n"), "dates are TOML dates: {text}");
     }

@@ -21,10 +21,11 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::agreement::{Agreement, Person, Sp};
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::derived::{self, State as AgreementState};
 use crate::diagnostic::Severity;
-use crate::program::{Clauses, Program, Role};
+use crate::program::{Clauses, Program};
+use crate::role::Role;
 use crate::timeline::{self, Length};
 
 /// One built-in template: its name (also the override file name) and text.
@@ -81,7 +82,7 @@ pub const TEMPLATES: &[BuiltinTemplate] = &[
 pub const OVERRIDE_DIR: &str = "templates";
 
 /// Output of `render FILE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Markdown.
     #[default]
@@ -826,6 +827,7 @@ fn role_title(role: Role) -> &'static str {
         Role::Mentor => "Mentor",
         Role::Mentee => "Mentee",
         Role::Lead => "Initiative lead",
+        Role::Program => "Program team",
     }
 }
 
@@ -1014,7 +1016,7 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
             ..DerivedCtx::default()
         };
     };
-    let signature_lines = Role::ALL
+    let signature_lines = Role::SIGNERS
         .into_iter()
         .filter_map(|role| {
             let is_required = required.contains(&role);

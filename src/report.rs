@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::agreement::GoalStatus;
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::derived::State;
 use crate::evaluation::CheckpointStatus;
 use crate::timeline::days_between;

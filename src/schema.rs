@@ -11,6 +11,8 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
+
+use crate::role::Role;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -52,43 +54,33 @@ impl JsonSchema for Frequency {
     }
 }
 
-/// A role that signs the agreement.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SignerRole {
-    // The mentor.
-    Mentor,
-    // The mentee.
-    Mentee,
-    // The initiative lead.
-    Lead,
+/// The schema of a key that names a role: a string among `roles`.
+fn role_schema(description: &str, roles: &[Role]) -> Schema {
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    json_schema!({ "description": description, "type": "string", "enum": names })
 }
 
-/// Who agreed to an extension or reported a check-in.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Party {
-    // The mentor.
-    Mentor,
-    // The mentee.
-    Mentee,
-    // The initiative lead.
-    Lead,
-    // The program team.
-    Program,
+/// Declares a schema-only type for a key that takes a subset of [`Role`].
+macro_rules! role_subset {
+    ($name:ident, $roles:expr, $description:literal) => {
+        #[doc = $description]
+        pub struct $name;
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                role_schema($description, &$roles)
+            }
+        }
+    };
 }
 
-/// Who ended the agreement.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Terminator {
-    // The mentor.
-    Mentor,
-    // The mentee.
-    Mentee,
-    // The program team, after hearing both parties.
-    Program,
-}
+role_subset!(SignerRole, Role::SIGNERS, "A role that signs the agreement.");
+role_subset!(Party, Role::REPORTERS, "Who agreed to an extension or reported a check-in.");
+role_subset!(Terminator, Role::TERMINATORS, "Who ended the agreement.");
 
 /// How notice of termination was given; only written notice ends an agreement.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
@@ -182,7 +174,8 @@ pub struct Goal {
 #[serde(deny_unknown_fields)]
 pub struct Signature {
     /// Which party signs: mentor, mentee or lead.
-    pub role: SignerRole,
+    #[schemars(with = "SignerRole")]
+    pub role: Role,
     /// The signer's name, as written in that party's table.
     pub name: String,
     /// Day of signing.
@@ -214,8 +207,8 @@ pub struct Extension {
     /// Day the extension was agreed, before the end in force.
     pub agreed: Date,
     /// Who agreed: must include both mentor and mentee.
-    #[schemars(length(min = 1))]
-    pub by: Vec<Party>,
+    #[schemars(length(min = 1), with = "Vec<Party>")]
+    pub by: Vec<Role>,
 }
 
 /// A progress report to the program team (never confidential session content).
@@ -225,7 +218,8 @@ pub struct Checkin {
     /// Day of the report.
     pub date: Date,
     /// Who reported.
-    pub by: Party,
+    #[schemars(with = "Party")]
+    pub by: Role,
     /// A short progress note (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -268,8 +262,8 @@ pub struct Evaluation {
     /// Day the review was held.
     pub date: Date,
     /// Who took part: normally both mentor and mentee.
-    #[schemars(length(min = 1))]
-    pub by: Vec<Party>,
+    #[schemars(length(min = 1), with = "Vec<Party>")]
+    pub by: Vec<Role>,
     /// True for the final review of the relationship.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing: Option<bool>,
@@ -291,7 +285,8 @@ pub struct Termination {
     /// Day the agreement ends.
     pub date: Date,
     /// Who ended it: mentor, mentee or program.
-    pub by: Terminator,
+    #[schemars(with = "Terminator")]
+    pub by: Role,
     /// How notice was given: must be "written".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,

@@ -6,16 +6,17 @@ use std::io::Write as _;
 use comfy_table::{Cell, Color};
 
 use crate::agenda::{self, Item};
-use crate::cli::{AgendaArgs, AgendaFormat, Global};
+use crate::check::Session;
+use crate::cli::{AgendaArgs, AgendaFormat};
 use crate::diagnostic::report::{escape_data, escape_property, plural};
 use crate::render::markdown_text;
 use crate::rules::{self, ymd};
 use crate::timeline::long_date;
 
 /// Runs `agenda`.
-pub fn run(args: &AgendaArgs, global: &Global) -> anyhow::Result<u8> {
-    let today = super::today(global);
-    let checked = super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, |c| {
+pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
+    let today = session.today;
+    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
         agenda::items(c, today, args.within)
     })?;
     let mut items: Vec<Item> = Vec::new();
@@ -40,7 +41,7 @@ pub fn run(args: &AgendaArgs, global: &Global) -> anyhow::Result<u8> {
             eprintln!("nothing to act on in the next {}", plural(args.within as usize, "day"));
             String::new()
         }
-        AgendaFormat::Table => table(&items, super::use_color(global)),
+        AgendaFormat::Table => table(&items, session.color_stdout),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -60,7 +61,7 @@ fn when(item: &Item) -> String {
 
 /// A table that fits 80 columns, then the commands, unbroken so they can be copied.
 fn table(items: &[Item], color: bool) -> String {
-    let mut t = super::styled_table(color);
+    let mut t = super::table(color);
     // Off a terminal (a pipe, a CI log) the table keeps to 80 columns.
     if t.width().is_none() {
         t.set_width(80);

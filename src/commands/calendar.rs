@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use crate::calendar::{self, Entry, Options};
-use crate::checker::Checked;
-use crate::cli::{CalendarArgs, Global};
+use crate::check::{Checked, Session};
+use crate::cli::CalendarArgs;
 use crate::diagnostic::Severity;
 use crate::diagnostic::report::{self, plural};
 use crate::rules;
@@ -15,18 +15,18 @@ use crate::rules;
 /// Exports one agreement (a single file given), or every agreement under the
 /// paths as one feed. Any file with errors is refused (exit 1) with its report
 /// on stderr, and nothing is written.
-pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     let single = match args.paths.as_slice() {
         [one] => std::fs::metadata(one).with_context(|| format!("cannot read {}", one.display()))?.is_file(),
         _ => false,
     };
-    let files = super::check::check_paths(&args.paths, global, rules::Options::default())?;
+    let files = crate::check::check_paths(&args.paths, session, rules::Options::default())?;
     if files.is_empty() {
         bail!("no agreement files (*.toml) under {}", shown(&args.paths));
     }
     let broken: Vec<&Checked> = files.iter().filter(|c| c.count(Severity::Error) > 0).collect();
     if !broken.is_empty() {
-        let color = super::use_color_stderr(global);
+        let color = session.color_stderr;
         for checked in &broken {
             eprint!("{}", report::human_file(checked, color));
         }
@@ -51,7 +51,7 @@ pub fn run(args: &CalendarArgs, global: &Global) -> anyhow::Result<u8> {
         };
         entries.push(Entry { agreement, derived, id: &c.id });
     }
-    let options = Options { time: args.time, stamp: super::today(global) };
+    let options = Options { time: args.time, stamp: session.today };
     let ics = if single {
         let e = &entries[0];
         calendar::calendar(e.agreement, e.derived, e.id, &options)

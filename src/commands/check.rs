@@ -1,97 +1,17 @@
 //! `mentor-agree check`: validate agreement files.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use chrono::NaiveDate;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::checker::{self, Checked, Settings};
-use crate::cli::{CheckArgs, Global};
+use crate::check::Session;
+use crate::check::{Checked, FileChecker, check_paths_with};
+use crate::cli::CheckArgs;
 use crate::diagnostic::report::{self, Format, Totals};
 use crate::diagnostic::{Code, explain, sarif};
-use crate::program::{PROGRAM_FILE, Program, ProgramResolver};
+use crate::program::{PROGRAM_FILE, Program};
 use crate::rules;
-use crate::rules::signatures::SshVerifier;
-use crate::ssh::SignersCache;
-use crate::workspace;
-
-/// Checks every file of a run in parallel, in a deterministic order, with duplicate ids marked.
-pub fn check_paths(paths: &[PathBuf], global: &Global, options: rules::Options) -> anyhow::Result<Vec<Checked>> {
-    Ok(check_paths_with(paths, global, options, true, |_| ())?.into_iter().map(|(c, ())| c).collect())
-}
-
-/// Like [`check_paths`], computing `view(&checked)` for each file in the parallel
-/// stage. Without `keep_model` each file's model is dropped right after its view
-/// is made, so memory stays flat however many files there are; the returned
-/// [`Checked`] still carries the file's id and diagnostics (duplicate ids included).
-pub fn check_paths_with<T: Send>(
-    paths: &[PathBuf],
-    global: &Global,
-    options: rules::Options,
-    keep_model: bool,
-    view: impl Fn(&Checked) -> T + Sync,
-) -> anyhow::Result<Vec<(Checked, T)>> {
-    let files = workspace::collect(paths, global.program.as_deref())?;
-    let checker = FileChecker::new(global, options)?;
-    let (mut checked, views): (Vec<Checked>, Vec<T>) = files
-        .par_iter()
-        .map(|path| -> anyhow::Result<(Checked, T)> {
-            let checked = checker.check(path)?;
-            let made = view(&checked);
-            Ok((if keep_model { checked } else { checked.without_model() }, made))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?
-        .into_iter()
-        .unzip();
-    checker::mark_duplicate_ids(&mut checked);
-    Ok(checked.into_iter().zip(views).collect())
-}
-
-/// Checks single files as a run does: each under its own program, with the
-/// program's allowed signers, as of the run's "today". Programs and signers are
-/// loaded once and shared by every file (and thread).
-pub struct FileChecker {
-    resolver: ProgramResolver,
-    signers: SignersCache,
-    today: NaiveDate,
-    options: rules::Options,
-}
-
-impl FileChecker {
-    /// A checker for the run `global` describes.
-    pub fn new(global: &Global, options: rules::Options) -> anyhow::Result<FileChecker> {
-        Ok(FileChecker {
-            resolver: workspace::resolver(global.program.as_deref())?,
-            signers: SignersCache::default(),
-            today: super::today(global),
-            options,
-        })
-    }
-
-    /// Checks one file (duplicate ids, which need every file, are not marked).
-    pub fn check(&self, path: &Path) -> anyhow::Result<Checked> {
-        let program = self.resolver.for_path(path)?;
-        self.with_settings(&program, |settings| checker::check_file(path, program.clone(), &settings))?
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
-    }
-
-    /// Runs `f` with the settings a file under `program` is checked with.
-    pub fn with_settings<R>(
-        &self,
-        program: &crate::program::Program,
-        f: impl FnOnce(Settings<'_>) -> R,
-    ) -> anyhow::Result<R> {
-        let allowed = self.signers.for_program(program)?;
-        let settings = Settings {
-            today: self.today,
-            options: self.options,
-            ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier),
-        };
-        Ok(f(settings))
-    }
-}
 
 /// `check --explain CODE`: prints the code's documentation; exit 2 for an unknown code.
 fn explain(name: &str) -> anyhow::Result<u8> {
@@ -112,14 +32,14 @@ fn explain(name: &str) -> anyhow::Result<u8> {
 /// `check --fix`: fixes each file through the edit engine, one file at a time, and
 /// says on stderr what was fixed; with `--dry-run` prints the diffs on stdout.
 /// Returns the number of fixes applied (or that would be).
-fn fix(args: &CheckArgs, global: &Global, options: rules::Options) -> anyhow::Result<usize> {
+fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::Result<usize> {
     use crate::diagnostic::report::plural;
     use crate::edit::{EditError, EditRequest};
     use crate::fix::{self, Which};
 
     let which = if args.unsafe_fixes { Which::All } else { Which::Safe };
-    let files = workspace::collect(&args.paths, global.program.as_deref())?;
-    let checker = FileChecker::new(global, options)?;
+    let files = session.collect(&args.paths)?;
+    let checker = FileChecker::new(session, options)?;
     let (mut applied, mut changed, mut unsafe_left) = (0, 0, 0);
     let mut out = std::io::stdout().lock();
     for path in &files {
@@ -139,7 +59,7 @@ fn fix(args: &CheckArgs, global: &Global, options: rules::Options) -> anyhow::Re
                 program: program.clone(),
                 settings,
                 dry_run: args.dry_run,
-                lock_timeout: super::lock_timeout(),
+                lock_timeout: session.lock_timeout,
             };
             fix::fix_file(&req, which)
         })?;
@@ -166,7 +86,7 @@ fn fix(args: &CheckArgs, global: &Global, options: rules::Options) -> anyhow::Re
             }
             Err(err @ (EditError::Refused(_) | EditError::NotToml(_) | EditError::Invalid(_))) => {
                 if let EditError::Refused(c) | EditError::NotToml(c) = &err {
-                    eprint!("{}", report::human_file(c, super::use_color_stderr(global)));
+                    eprint!("{}", report::human_file(c, session.color_stderr));
                 }
                 eprintln!("error: not fixed: {err}");
             }
@@ -186,7 +106,7 @@ fn fix(args: &CheckArgs, global: &Global, options: rules::Options) -> anyhow::Re
 }
 
 /// Runs `check`.
-pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
     if let Some(name) = &args.explain {
         return explain(name);
     }
@@ -198,7 +118,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
     }
     let options = rules::Options { require_signed: args.require_signed };
     if args.fix {
-        let changes = fix(args, global, options)?;
+        let changes = fix(args, session, options)?;
         if args.dry_run {
             return Ok(if changes > 0 { super::EXIT_PROBLEMS } else { super::EXIT_OK });
         }
@@ -208,7 +128,7 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         args.paths.iter().cloned().partition(|p| p.file_name().is_some_and(|n| n == PROGRAM_FILE) && p.is_file());
     for program in &programs {
         Program::load(program)?;
-        if args.format == Format::Human {
+        if Format::from(args.format) == Format::Human {
             println!("{}: the program file; its rules are valid", program.display());
         }
     }
@@ -216,10 +136,10 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
         return Ok(super::EXIT_OK);
     }
     let mut files: Vec<Checked> =
-        check_paths_with(&paths, global, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
+        check_paths_with(&paths, session, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
     if files.is_empty() {
         let searched = if paths.is_empty() {
-            workspace::agreements_folder(global.program.as_deref())?.display().to_string()
+            session.agreements_folder()?.display().to_string()
         } else {
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         };
@@ -234,9 +154,9 @@ pub fn run(args: &CheckArgs, global: &Global) -> anyhow::Result<u8> {
     // Only files with a stale signature read git history.
     crate::history::explain_stale(&mut files, args.history_depth);
     let totals = Totals::of(&files);
-    let text = match args.format {
+    let text = match Format::from(args.format) {
         Format::Human => {
-            let color = super::use_color(global);
+            let color = session.color_stdout;
             let mut s: String = files.par_iter().map(|f| report::human_file(f, color)).collect();
             s.push_str(&report::summary(&totals));
             s.push('\n');

@@ -2,14 +2,15 @@
 
 use toml_edit::{Item, Table, value};
 
-use crate::cli::{CheckinArgs, Global};
+use crate::check::Session;
+use crate::cli::CheckinArgs;
 use crate::edit::{EditError, append_table_entry, date_value};
 use crate::rules::ymd;
 
 /// Appends a `[[checkins]]` entry.
-pub fn run(args: &CheckinArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "checkin")?;
-    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let date = args.edit.date.unwrap_or(session.today);
     let file = &args.edit.file;
     let by = args.by.as_str();
     let done = |o: &crate::edit::EditOutcome| {
@@ -17,7 +18,7 @@ pub fn run(args: &CheckinArgs, global: &Global) -> anyhow::Result<u8> {
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))
     };
-    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, _before| {
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
         let mut entry = Table::new();
         entry.insert("date", Item::Value(date_value(date)));
         entry.insert("by", value(by));

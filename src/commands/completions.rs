@@ -4,10 +4,11 @@ use std::io::Write as _;
 
 use clap::CommandFactory;
 
-use crate::cli::{Cli, CompletionsArgs, Global};
+use crate::check::Session;
+use crate::cli::{Cli, CompletionsArgs};
 
 /// Prints the completion script for one shell.
-pub fn run(args: &CompletionsArgs, _global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &CompletionsArgs, _global: &Session) -> anyhow::Result<u8> {
     let mut cmd = Cli::command();
     // clap_complete panics when its writer fails; write the script in one piece
     // ourselves, so a closed pipe is an error like any other.

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::cli::{DiffArgs, DiffFormat, Global};
+use crate::check::Session;
+use crate::cli::{DiffArgs, DiffFormat};
 use crate::diagnostic::Severity;
 use crate::diff::{self, FileReport};
 use crate::git::Repo;
@@ -31,14 +32,14 @@ fn repo_for(path: &Path) -> anyhow::Result<Repo> {
     Ok(Repo::discover(dir)?)
 }
 
-fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
+fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
     if let Some(base) = &args.base {
         let repo = repo_for(args.paths.first().map_or(Path::new("."), PathBuf::as_path))?;
         // What a pull request changes: since the fork point, not since the base branch's tip.
         let commit = repo.commit(base)?;
         let commit = repo.commit("HEAD").ok().and_then(|head| repo.merge_base(&commit, &head)).unwrap_or(commit);
         let roots = if args.paths.is_empty() {
-            let file = global.program.clone().or_else(|| crate::program::find_program_file(Path::new(".")));
+            let file = session.program.clone().or_else(|| crate::check::find_program_file(Path::new(".")));
             let program = match &file {
                 Some(f) => crate::program::Program::load(f)?,
                 None => crate::program::Program::builtin(),
@@ -56,7 +57,7 @@ fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
         }
         let mut out = Vec::new();
         for rel in repo.changed_since(&commit, &specs)? {
-            if !crate::workspace::is_agreement_file(Path::new(&rel)) {
+            if !crate::check::is_agreement_file(Path::new(&rel)) {
                 continue;
             }
             let on_disk = repo.root.join(&rel);
@@ -94,10 +95,10 @@ fn pairs(args: &DiffArgs, global: &Global) -> anyhow::Result<Vec<Pair>> {
 }
 
 /// Runs `diff`.
-pub fn run(args: &DiffArgs, global: &Global) -> anyhow::Result<u8> {
-    let checker = super::check::FileChecker::new(global, crate::rules::Options::default())?;
+pub fn run(args: &DiffArgs, session: &Session) -> anyhow::Result<u8> {
+    let checker = crate::check::FileChecker::new(session, crate::rules::Options::default())?;
     let mut reports = Vec::new();
-    for pair in pairs(args, global)? {
+    for pair in pairs(args, session)? {
         let text = |b: &Option<Vec<u8>>, which: &str| -> anyhow::Result<Option<String>> {
             b.as_ref()
                 .map(|b| {

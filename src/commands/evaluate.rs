@@ -1,7 +1,6 @@
 //! `mentor-agree evaluate`: record a review the pair held.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{Months, NaiveDate};
 use dialoguer::console::Term;
@@ -9,20 +8,19 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input};
 
 use crate::agreement::GoalStatus;
-use crate::cli::{EvaluateArgs, Global, GoalUpdate};
+use crate::check::Session;
+use crate::cli::{EvaluateArgs, GoalUpdate};
 use crate::diagnostic::report::plural;
 use crate::edit::{EditError, append_table_entry};
 use crate::evaluation::NewEvaluation;
+use crate::role::Role;
 use crate::rules::ymd;
 
-/// Set while the file is being written: Ctrl-C then waits for the write.
-static WRITING: AtomicBool = AtomicBool::new(false);
-
 /// Appends an `[[evaluations]]` entry, asking on a terminal when no `--goal` is given.
-pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let file = &args.edit.file;
     super::agreement_file(file, "evaluate")?;
-    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let date = args.edit.date.unwrap_or(session.today);
     let mut by: Vec<&'static str> = Vec::new();
     for who in &args.by {
         if !by.contains(&who.as_str()) {
@@ -30,7 +28,7 @@ pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
         }
     }
     if by.is_empty() {
-        by = vec!["mentor", "mentee"];
+        by = Role::names_of(Role::PARTIES).to_vec();
     }
     let mut record = NewEvaluation {
         date,
@@ -42,12 +40,12 @@ pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
     };
     let term = Term::stderr();
     if args.goal.is_empty() && std::io::stdin().is_terminal() && term.is_term() {
-        install_interrupt_handler();
+        super::install_interrupt_handler();
         let theme: Box<dyn Theme> =
-            if super::use_color_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
-        match ask(&mut record, args, global, &term, theme.as_ref()) {
+            if session.color_stderr { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
+        match ask(&mut record, args, session, &term, theme.as_ref()) {
             Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(cancelled(&term)),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),
             Err(e) => return Err(e.into()),
         }
     }
@@ -61,8 +59,8 @@ pub fn run(args: &EvaluateArgs, global: &Global) -> anyhow::Result<u8> {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.evaluations.len());
         format!("Recorded {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
     };
-    WRITING.store(true, Ordering::SeqCst);
-    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, _before| {
+    super::set_writing(true);
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
         append_table_entry(doc, "evaluations", record.to_table())
     })
 }
@@ -75,23 +73,6 @@ fn given(flag: &str, text: &Option<String>) -> anyhow::Result<Option<String>> {
     }
 }
 
-fn cancelled(term: &Term) -> u8 {
-    let _ = term.show_cursor();
-    let _ = term.write_line("\ncancelled: nothing was written");
-    super::EXIT_CANCELLED
-}
-
-/// Ctrl-C outside a prompt: nothing is written before the questions are done, so stop at once.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if WRITING.load(Ordering::SeqCst) {
-            return;
-        }
-        let _ = cancelled(&Term::stderr());
-        std::process::exit(i32::from(super::EXIT_CANCELLED));
-    });
-}
-
 /// Whether `date` falls in the term's last month or after it: the closing review is likely then.
 fn near_the_end(date: NaiveDate, last_day: Option<NaiveDate>) -> bool {
     last_day.and_then(|l| l.checked_sub_months(Months::new(1))).is_some_and(|from| date > from)
@@ -101,11 +82,11 @@ fn near_the_end(date: NaiveDate, last_day: Option<NaiveDate>) -> bool {
 fn ask(
     record: &mut NewEvaluation,
     args: &EvaluateArgs,
-    global: &Global,
+    session: &Session,
     term: &Term,
     theme: &dyn Theme,
 ) -> std::io::Result<()> {
-    let checked = read_current(args, global);
+    let checked = read_current(args, session);
     let (goals, status, last_day) = match &checked {
         Some(c) => (
             c.agreement.as_ref().map(|a| a.goals.clone()).unwrap_or_default(),
@@ -183,13 +164,13 @@ fn parse_status(s: &str) -> Result<Option<GoalStatus>, String> {
 
 /// The file as it is now, checked, for showing goals and where they stand. `None`
 /// when it cannot be read; the edit that follows then reports why.
-fn read_current(args: &EvaluateArgs, global: &Global) -> Option<crate::checker::Checked> {
+fn read_current(args: &EvaluateArgs, session: &Session) -> Option<crate::check::Checked> {
     let file = &args.edit.file;
     let text = std::fs::read_to_string(file).ok()?;
-    let program = super::program_for(global, file).ok()?;
+    let program = session.program_for(file).ok()?;
     let settings =
-        crate::checker::Settings { today: super::today(global), options: crate::rules::Options::default(), ssh: None };
-    Some(crate::checker::check_text(file, &text, program, &settings))
+        crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh: None };
+    Some(crate::check::check_text(file, &text, program, &settings))
 }
 
 #[cfg(test)]

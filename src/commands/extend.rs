@@ -2,14 +2,15 @@
 
 use toml_edit::{Array, Item, Table, value};
 
-use crate::cli::{ExtendArgs, Global};
+use crate::check::Session;
+use crate::cli::ExtendArgs;
 use crate::edit::{EditError, append_table_entry, date_value};
 use crate::rules::ymd;
 
 /// Appends an `[[extensions]]` entry.
-pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "extend")?;
-    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let date = args.edit.date.unwrap_or(session.today);
     let (key, n) = match (args.months, args.weeks) {
         (Some(m), _) => ("months", m),
         (None, Some(w)) => ("weeks", w),
@@ -25,7 +26,7 @@ pub fn run(args: &ExtendArgs, global: &Global) -> anyhow::Result<u8> {
             format!("Would extend {} by {length}, agreed {}: the last day would be {end}", file.display(), ymd(date))
         }
     };
-    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
             let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
             return Err(EditError::Invalid(format!("the agreement was terminated{when}; it cannot be extended")));

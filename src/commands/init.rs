@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::{Global, InitArgs};
+use crate::check::Session;
+use crate::cli::InitArgs;
 use crate::program::PROGRAM_FILE;
 use crate::schema::SCHEMA_FILE;
 
@@ -67,7 +68,7 @@ fn shown(p: &Path) -> &Path {
 }
 
 /// Runs `init`.
-pub fn run(args: &InitArgs, _global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &InitArgs, _global: &Session) -> anyhow::Result<u8> {
     let dir = &args.dir;
     if dir.exists() && !dir.is_dir() {
         eprintln!("error: {} exists and is not a folder", dir.display());

@@ -5,10 +5,11 @@ use std::io::Write;
 use anyhow::Context;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Global, ManArgs};
+use crate::check::Session;
+use crate::cli::{Cli, ManArgs};
 
 /// Prints the main man page, or writes one page per command into `--out-dir`.
-pub fn run(args: &ManArgs, _global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &ManArgs, _global: &Session) -> anyhow::Result<u8> {
     let cmd = Cli::command();
     match &args.out_dir {
         None => {

@@ -1,9 +1,11 @@
 //! One module per subcommand. Each `run` returns the process exit code.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
+use crate::check::Session;
 use crate::cli::{ColorChoice, Global};
 
 pub mod agenda;
@@ -46,19 +48,23 @@ pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
         .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-/// "Today": `--today`, `MENTOR_AGREE_TODAY`, or the local clock. The only place the clock is read.
-pub fn today(global: &Global) -> NaiveDate {
-    global.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+/// The settings of this invocation, made once from the command line and the
+/// environment: the one place that reads the clock, the terminal, `NO_COLOR` and
+/// `MENTOR_AGREE_LOCK_TIMEOUT`.
+pub fn session(global: &Global) -> Session {
+    let color = (color_on(global, std::io::stdout().is_terminal()), color_on(global, std::io::stderr().is_terminal()));
+    Session::new(
+        global.today.unwrap_or_else(clock_today),
+        global.today.is_some(),
+        color,
+        lock_timeout(),
+        global.program.clone(),
+    )
 }
 
-/// Whether to colour output written to stdout.
-pub fn use_color(global: &Global) -> bool {
-    color_on(global, std::io::stdout().is_terminal())
-}
-
-/// Whether to colour output written to stderr (reports of refused edits and exports, prompts).
-pub fn use_color_stderr(global: &Global) -> bool {
-    color_on(global, std::io::stderr().is_terminal())
+/// Today by the local clock.
+pub fn clock_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// `--color`, or with `auto`: on a terminal, unless NO_COLOR is set (to anything but "").
@@ -70,13 +76,46 @@ fn color_on(global: &Global, terminal: bool) -> bool {
     }
 }
 
-/// The house table: rounded, condensed, wrapping to fit. With `color`, styled for
-/// a terminal; otherwise plain text whatever stdout is.
-pub fn styled_table(color: bool) -> comfy_table::Table {
-    use comfy_table::{ContentArrangement, Table, presets};
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic);
+/// Set while an interactive command (`new`, `evaluate`) writes its result: Ctrl-C then waits for the write.
+static WRITING: AtomicBool = AtomicBool::new(false);
+/// Set once "cancelled" has been said (by the signal handler or by a prompt).
+static CANCEL_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Marks the start (`true`) and end (`false`) of writing an interactive command's result.
+pub fn set_writing(on: bool) {
+    WRITING.store(on, Ordering::SeqCst);
+}
+
+/// Says once on stderr that the run was cancelled before writing anything, and
+/// gives the exit code of a cancelled run.
+pub fn report_cancel() -> u8 {
+    if !CANCEL_REPORTED.swap(true, Ordering::SeqCst) {
+        let term = dialoguer::console::Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("\ncancelled: nothing was written");
+    }
+    EXIT_CANCELLED
+}
+
+/// Ctrl-C outside a prompt (or where the prompt does not catch it): nothing is
+/// written before the questions are done, so stop at once with the conventional
+/// 130 (unless the result is being written: then the write finishes first).
+pub fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if WRITING.load(Ordering::SeqCst) {
+            return;
+        }
+        report_cancel();
+        std::process::exit(i32::from(EXIT_CANCELLED));
+    });
+}
+
+/// An empty table in the house style (rounded, condensed, fitted to the
+/// terminal), coloured only when `color`.
+pub fn table(color: bool) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED.with_rounded_corners())
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     if color {
         t.enforce_styling();
     } else {
@@ -96,14 +135,9 @@ pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<(
     Ok(())
 }
 
-/// The program that governs `file`: `--program`, else the program.toml above it, else the built-in one.
-pub fn program_for(global: &Global, file: &std::path::Path) -> anyhow::Result<std::sync::Arc<crate::program::Program>> {
-    Ok(crate::workspace::resolver(global.program.as_deref())?.for_path(file)?)
-}
-
 /// How long an edit waits for another process's lock: `MENTOR_AGREE_LOCK_TIMEOUT`
 /// (seconds, fractions allowed) or [`crate::edit::DEFAULT_LOCK_TIMEOUT`].
-pub fn lock_timeout() -> std::time::Duration {
+fn lock_timeout() -> std::time::Duration {
     std::env::var("MENTOR_AGREE_LOCK_TIMEOUT")
         .ok()
         .and_then(|s| s.trim().parse::<f64>().ok())
@@ -120,7 +154,7 @@ pub fn lock_timeout() -> std::time::Duration {
 ///   rustc-style and the reason on stderr; exit 1, file untouched.
 /// - the file cannot be read or locked: `Err` (exit 2).
 pub fn run_edit<F>(
-    global: &Global,
+    session: &Session,
     file: &std::path::Path,
     dry_run: bool,
     ssh: Option<&dyn crate::rules::signatures::SshVerifier>,
@@ -128,16 +162,16 @@ pub fn run_edit<F>(
     change: F,
 ) -> anyhow::Result<u8>
 where
-    F: FnOnce(&mut toml_edit::DocumentMut, &crate::checker::Checked) -> Result<(), crate::edit::EditError>,
+    F: FnOnce(&mut toml_edit::DocumentMut, &crate::check::Checked) -> Result<(), crate::edit::EditError>,
 {
     use std::io::Write as _;
 
     use crate::diagnostic::Severity;
     use crate::edit::{EditError, EditRequest, edit_file};
 
-    let program = program_for(global, file)?;
-    let settings = crate::checker::Settings { today: today(global), options: crate::rules::Options::default(), ssh };
-    let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: lock_timeout() };
+    let program = session.program_for(file)?;
+    let settings = crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh };
+    let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: session.lock_timeout };
     match edit_file(&req, change) {
         Ok(outcome) => {
             if dry_run {
@@ -166,7 +200,7 @@ where
         }
         Err(err @ (EditError::Refused(_) | EditError::NotToml(_))) => {
             let (EditError::Refused(checked) | EditError::NotToml(checked)) = &err else { unreachable!() };
-            eprint!("{}", crate::diagnostic::report::human_file(checked, use_color_stderr(global)));
+            eprint!("{}", crate::diagnostic::report::human_file(checked, session.color_stderr));
             eprintln!("error: {err}");
             Ok(EXIT_PROBLEMS)
         }

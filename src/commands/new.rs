@@ -10,7 +10,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -19,39 +18,16 @@ use dialoguer::console::Term;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input};
 
-use crate::checker::{self, Settings};
-use crate::cli::{Global, NewArgs};
+use crate::check::Session;
+use crate::check::find_program_file;
+use crate::check::relative;
+use crate::check::{self, Settings};
+use crate::cli::NewArgs;
 use crate::diagnostic::Severity;
-use crate::program::{Program, find_program_file};
+use crate::program::Program;
 use crate::questionnaire::{
     Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, parse_length,
 };
-use crate::workspace::relative;
-
-/// Set while the finished file is being written: Ctrl-C then waits for the write.
-static WRITING: AtomicBool = AtomicBool::new(false);
-/// Set once "cancelled" has been reported (by the signal handler or the prompt).
-static CANCEL_REPORTED: AtomicBool = AtomicBool::new(false);
-
-fn report_cancel() {
-    if !CANCEL_REPORTED.swap(true, Ordering::SeqCst) {
-        let term = Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.write_line("\ncancelled: nothing was written");
-    }
-}
-
-/// Ctrl-C outside a prompt (or on platforms where the prompt does not catch it):
-/// nothing has been written yet, so stop at once with the conventional 130.
-fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
-        if WRITING.load(Ordering::SeqCst) {
-            return;
-        }
-        report_cancel();
-        std::process::exit(i32::from(super::EXIT_CANCELLED));
-    });
-}
 
 /// Why the questionnaire stopped before writing.
 #[derive(Debug)]
@@ -505,7 +481,7 @@ impl Flow<'_> {
         let term = {
             let settings = Settings { today: self.today, options: Default::default(), ssh: None };
             let c =
-                checker::check_text(Path::new("new.toml"), &self.answers.to_toml(""), self.program.clone(), &settings);
+                check::check_text(Path::new("new.toml"), &self.answers.to_toml(""), self.program.clone(), &settings);
             c.derived.and_then(|d| Some((d.start?, d.last_day?)))
         };
         loop {
@@ -705,7 +681,7 @@ pub(super) fn header(answers: &Answers, program: &Program, today: NaiveDate, fil
     )
 }
 
-fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16) -> Table {
+fn summary(answers: &Answers, checked: &check::Checked, file: &str, width: u16) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     let person = |name: &Option<String>, email: &Option<String>| match email {
@@ -763,9 +739,9 @@ fn summary(answers: &Answers, checked: &checker::Checked, file: &str, width: u16
 fn write_new(path: &Path, text: &str) -> Step<()> {
     let dir = crate::atomic::parent_dir(path);
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Stop::Failed)?;
-    WRITING.store(true, Ordering::SeqCst);
+    super::set_writing(true);
     let result = crate::atomic::write_new(path, text.as_bytes());
-    WRITING.store(false, Ordering::SeqCst);
+    super::set_writing(false);
     match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -792,20 +768,20 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
     msg.trim_end().to_string()
 }
 
-fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
-    let program_file = global.program.clone().or_else(|| find_program_file(Path::new(".")));
+fn flow(args: &NewArgs, session: &Session) -> Step<u8> {
+    let program_file = session.program.clone().or_else(|| find_program_file(Path::new(".")));
     let program = match program_file {
         // With the reason the file cannot be read (`{:#}` shows the I/O error's cause).
         Some(file) => Program::load(&file).map_err(|e| Stop::Refused(format!("{:#}", anyhow::Error::from(e))))?,
         None => Program::builtin(),
     };
     let program = Arc::new(program);
-    let today = super::today(global);
+    let today = session.today;
     let term = Term::stderr();
     let interactive = std::io::stdin().is_terminal() && term.is_term();
     let ui = interactive.then(|| Ui {
         term,
-        theme: if super::use_color_stderr(global) { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
+        theme: if session.color_stderr { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) },
     });
     let mut flow = Flow {
         args,
@@ -870,7 +846,7 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
     // The whole file, checked as `check` will: it must pass as a draft.
     let settings = Settings { today, options: Default::default(), ssh: None };
     let checked =
-        checker::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
+        check::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
     let errors: Vec<String> = checked
         .diagnostics
         .iter()
@@ -908,15 +884,15 @@ fn flow(args: &NewArgs, global: &Global) -> Step<u8> {
 }
 
 /// Runs `new`.
-pub fn run(args: &NewArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &NewArgs, session: &Session) -> anyhow::Result<u8> {
     if let Some(file) = &args.from {
-        return super::new_from::run(file, args.dry_run, global);
+        return super::new_from::run(file, args.dry_run, session);
     }
-    install_interrupt_handler();
-    match flow(args, global) {
+    super::install_interrupt_handler();
+    match flow(args, session) {
         Ok(code) => Ok(code),
         Err(Stop::Cancelled) => {
-            report_cancel();
+            super::report_cancel();
             Ok(super::EXIT_CANCELLED)
         }
         Err(Stop::Refused(msg)) => {

@@ -8,24 +8,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::cli::Global;
+use crate::check::Session;
+use crate::check::discover::{find_program_file, relative};
 use crate::cohort::{self, Context};
 use crate::diagnostic::Severity;
 use crate::diagnostic::report::plural;
-use crate::program::{Program, find_program_file};
+use crate::program::Program;
 use crate::questionnaire::Answers;
 
 use super::new::{header, schema_directive};
-use crate::workspace::relative;
 
 /// Drafts one agreement per row of `file`, or none when any row has an error (exit 1).
-pub fn run(file: &Path, dry_run: bool, global: &Global) -> anyhow::Result<u8> {
-    let program = match global.program.clone().or_else(|| find_program_file(Path::new("."))) {
+pub fn run(file: &Path, dry_run: bool, session: &Session) -> anyhow::Result<u8> {
+    let program = match session.program.clone().or_else(|| find_program_file(Path::new("."))) {
         Some(f) => Program::load(&f)?,
         None => Program::builtin(),
     };
     let program = Arc::new(program);
-    let today = super::today(global);
+    let today = session.today;
     let bytes = cohort::read_file(file)?;
     let sheet = cohort::parse(&bytes, file)?;
     // As seen from here, as `new` names files in its messages.

@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context as _, bail};
 
-use crate::checker::Checked;
-use crate::cli::{Global, RenderArgs};
-use crate::commands::check::{FileChecker, check_paths, check_paths_with};
+use crate::check::Checked;
+use crate::check::Session;
+use crate::check::{FileChecker, check_paths, check_paths_with};
+use crate::cli::RenderArgs;
 use crate::dashboard::DashboardContext;
 use crate::diagnostic::report::{self, plural};
 use crate::diagnostic::{Code, Severity};
@@ -21,16 +22,16 @@ use crate::rules;
 use crate::site::Staging;
 
 /// Runs `render`.
-pub fn run(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     match &args.site {
-        Some(outdir) => site(args, outdir, global),
-        None => one(args, global),
+        Some(outdir) => site(args, outdir, session),
+        None => one(args, session),
     }
 }
 
 /// The format asked for, else guessed from `-o`'s extension, else Markdown.
 fn format_of(args: &RenderArgs) -> Format {
-    args.format.unwrap_or_else(|| {
+    args.format.map(Format::from).unwrap_or_else(|| {
         let html = args
             .out
             .as_deref()
@@ -58,15 +59,15 @@ fn report_errors(files: &[&Checked], color: bool) {
     }
 }
 
-fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
+fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let [file] = args.paths.as_slice() else {
         bail!("render takes one FILE (got {}); to render several agreements, use --site OUTDIR", args.paths.len());
     };
     if file.is_dir() {
         bail!("{} is a folder: `render` takes one agreement file (use --site OUTDIR for a folder)", file.display());
     }
-    let today = super::today(global);
-    let mut files = check_paths(std::slice::from_ref(file), global, rules::Options::default())?;
+    let today = session.today;
+    let mut files = check_paths(std::slice::from_ref(file), session, rules::Options::default())?;
     let checked = files.pop().context("no file was checked")?;
     if checked.agreement.is_none() {
         let reason = match checked.diagnostics.first() {
@@ -77,7 +78,7 @@ fn one(args: &RenderArgs, global: &Global) -> anyhow::Result<u8> {
     }
     let (errors, warnings) = (checked.count(Severity::Error), checked.count(Severity::Warning));
     if args.strict && errors > 0 {
-        report_errors(&[&checked], super::use_color_stderr(global));
+        report_errors(&[&checked], session.color_stderr);
         eprintln!("error: not rendering {}: {} (--strict)", file.display(), problems_phrase(errors, warnings));
         return Ok(super::EXIT_PROBLEMS);
     }
@@ -138,8 +139,8 @@ impl Renderers {
 /// `--site`: one pass checks each file, renders its page into the staging folder
 /// and drops its model, keeping only its index row and problems; then, with
 /// every id known, pages are moved to their names while the index renders.
-fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8> {
-    let today = super::today(global);
+fn site(args: &RenderArgs, outdir: &Path, session: &Session) -> anyhow::Result<u8> {
+    let today = session.today;
     let staging = Staging::new(outdir).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
     for left in staging.leftovers_removed() {
         eprintln!("note: removed {}, the staging folder of a render --site that was killed", left.display());
@@ -171,7 +172,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
         }
         unreachable!("the numbered names never end")
     };
-    let results = check_paths_with(&args.paths, global, rules::Options::default(), false, |checked| {
+    let results = check_paths_with(&args.paths, session, rules::Options::default(), false, |checked| {
         let staged = render_page(checked)?;
         Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()), facts: Facts::of(checked, today) })
     })?;
@@ -180,7 +181,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
 
     let with_errors: Vec<&Checked> = files.iter().filter(|f| f.count(Severity::Error) > 0).collect();
     if args.strict && !with_errors.is_empty() {
-        report_errors(&with_errors, super::use_color_stderr(global));
+        report_errors(&with_errors, session.color_stderr);
         eprintln!(
             "error: not writing the site: {} of {} agreements have errors (--strict)",
             with_errors.len(),
@@ -196,7 +197,7 @@ fn site(args: &RenderArgs, outdir: &Path, global: &Global) -> anyhow::Result<u8>
     let is_duplicate = |f: &Checked| f.diagnostics.iter().any(|l| l.diagnostic.code == Code::DuplicateId);
     let stale: Vec<usize> = (0..files.len()).filter(|&i| is_duplicate(&files[i])).collect();
     if !stale.is_empty() {
-        let checker = FileChecker::new(global, rules::Options::default())?;
+        let checker = FileChecker::new(session, rules::Options::default())?;
         for i in stale {
             let mut again = checker.check(&files[i].path)?;
             again.diagnostics.clone_from(&files[i].diagnostics);

@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::cli::{Global, ReportArgs, ReportFormat};
+use crate::check::Session;
+use crate::cli::{ReportArgs, ReportFormat};
 use crate::diagnostic::report::plural;
 use crate::render::markdown_text;
 use crate::report::{Facts, Report};
@@ -11,15 +12,16 @@ use crate::rules;
 use crate::timeline::long_date;
 
 /// Runs `report`.
-pub fn run(args: &ReportArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to
     {
         anyhow::bail!("--from {} is after --to {}", rules::ymd(from), rules::ymd(to));
     }
-    let today = super::today(global);
-    let checked =
-        super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, |c| Facts::of(c, today))?;
+    let today = session.today;
+    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+        Facts::of(c, today)
+    })?;
     let facts: Vec<Facts> = checked.into_iter().filter_map(|(_, f)| f).collect();
     let report = Report::build(&facts, args.from, args.to);
     let text = match args.format {
@@ -141,7 +143,7 @@ fn lines(r: &Report) -> Vec<(&'static str, String)> {
 }
 
 fn table(r: &Report, today: chrono::NaiveDate) -> String {
-    let mut t = super::styled_table(false);
+    let mut t = super::table(false);
     t.set_width(80);
     for (label, text) in lines(r) {
         t.add_row(vec![label.to_string(), text]);

@@ -4,10 +4,11 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use crate::cli::{Global, SchemaArgs};
+use crate::check::Session;
+use crate::cli::SchemaArgs;
 
 /// Prints (or writes) the schema.
-pub fn run(args: &SchemaArgs, _global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &SchemaArgs, _global: &Session) -> anyhow::Result<u8> {
     let json = crate::schema::schema_json();
     match &args.out {
         Some(path) => {

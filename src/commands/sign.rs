@@ -5,20 +5,22 @@ use std::io::IsTerminal;
 use anyhow::bail;
 use toml_edit::{DocumentMut, Item, Table, Value, value};
 
-use crate::cli::{Global, SignArgs};
+use crate::check::Session;
+use crate::cli::SignArgs;
 use crate::edit::{EditError, append_table_entry, date_value};
-use crate::program::{Role, SignatureMethod};
+use crate::program::SignatureMethod;
+use crate::role::Role;
 use crate::rules::signatures::SshVerifier;
 use crate::rules::ymd;
 use crate::ssh::{self, SigningKey};
 
 /// Adds the role's `[[signatures]]` entry, or replaces the one it has.
-pub fn run(args: &SignArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "sign")?;
     let file = &args.edit.file;
-    let role = Role::parse(args.role.as_str()).expect("every party is a signing role");
-    let date = args.edit.date.unwrap_or_else(|| super::today(global));
-    let program = super::program_for(global, file)?;
+    let role = args.role;
+    let date = args.edit.date.unwrap_or(session.today);
+    let program = session.program_for(file)?;
     let method = program.rules.signatures.method;
     if method == SignatureMethod::Ssh && args.key.is_none() {
         let origin = program.path.as_ref().map_or_else(|| "the program".to_string(), |p| p.display().to_string());
@@ -60,7 +62,7 @@ pub fn run(args: &SignArgs, global: &Global) -> anyhow::Result<u8> {
     };
 
     let verifier = allowed.as_ref().map(|a| a as &dyn SshVerifier);
-    super::run_edit(global, file, args.edit.dry_run, verifier, done, |doc, before| {
+    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
         let agreement = before.agreement.as_ref().expect("the edit engine passes a parsed agreement");
         let terms = before.terms.as_deref().expect("the edit engine passes the terms");
         let party = agreement.party(role);

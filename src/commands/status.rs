@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use comfy_table::{Cell, Color, ColumnConstraint, Width};
 use serde::Serialize;
 
-use crate::checker::Checked;
-use crate::cli::{Global, StatusArgs, StatusFormat};
+use crate::check::Checked;
+use crate::check::Session;
+use crate::cli::{StatusArgs, StatusFormat};
 use crate::derived::State;
 use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
-use crate::program::Role;
+use crate::role::Role;
 use crate::rules;
 
 /// One agreement, as `status --format json` prints it (docs/lifecycle.md, "Where every
@@ -114,10 +115,11 @@ fn sorted(mut rows: Vec<StatusRow>) -> Vec<StatusRow> {
 }
 
 /// Runs `status`.
-pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
     // Rows are made as each file is checked, so no model outlives its row; the
     // counts are taken again afterwards, once duplicate ids across files are known.
-    let checked = super::check::check_paths_with(&args.paths, global, rules::Options::default(), false, StatusRow::of)?;
+    let checked =
+        crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
     let mut rows = sorted(
         checked
             .into_iter()
@@ -138,7 +140,7 @@ pub fn run(args: &StatusArgs, global: &Global) -> anyhow::Result<u8> {
             eprintln!("no agreements to show");
             String::new()
         }
-        StatusFormat::Table => table(&rows, super::use_color(global), args.wide, terminal_width()),
+        StatusFormat::Table => table(&rows, session.color_stdout, args.wide, terminal_width()),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -180,7 +182,7 @@ const WIDE_ONLY: [&str; 6] = ["pair", "start", "effective", "last check-in", "la
 /// The table, followed by a count per state: fitted to `width` when given,
 /// or with every column (those of [`WIDE_ONLY`] too), unwrapped, when `wide`.
 fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> String {
-    let mut t = super::styled_table(color);
+    let mut t = super::table(color);
     // Everything is everything: --wide keeps each row on one line, whatever the width.
     if let Some(w) = width.filter(|_| !wide) {
         t.set_width(w);

@@ -2,24 +2,26 @@
 
 use toml_edit::{Item, Table, value};
 
-use crate::cli::{Global, TerminateArgs, Terminator};
+use crate::check::Session;
+use crate::cli::TerminateArgs;
 use crate::edit::{EditError, append_table, date_value};
+use crate::role::Role;
 use crate::rules::ymd;
 
 /// Adds the `[termination]` table.
-pub fn run(args: &TerminateArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "terminate")?;
-    if args.by != Terminator::Program && args.reported.is_some() {
+    if args.by != Role::Program && args.reported.is_some() {
         anyhow::bail!("--reported and --hearing record a program intervention; use them with --by program");
     }
-    let date = args.edit.date.unwrap_or_else(|| super::today(global));
+    let date = args.edit.date.unwrap_or(session.today);
     let file = &args.edit.file;
     let by = args.by.as_str();
     let done = |o: &crate::edit::EditOutcome| {
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
     };
-    super::run_edit(global, file, args.edit.dry_run, None, done, |doc, before| {
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
             let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
             let who = t.by.as_ref().map(|b| format!(" by {}", b.value)).unwrap_or_default();

@@ -5,18 +5,18 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 
-use crate::checker::decode;
-use crate::cli::{Global, TermsArgs};
-use crate::program::Role;
+use crate::check::Session;
+use crate::check::decode;
+use crate::cli::TermsArgs;
 
 /// Prints the canonical terms, their digest, or a role's signature statement.
-pub fn run(args: &TermsArgs, global: &Global) -> anyhow::Result<u8> {
+pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.file, "terms")?;
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = decode(bytes).map_err(|l| anyhow::anyhow!("{}", l.in_file(&args.file)))?;
     let Some(terms) = crate::terms::canonical(&text) else {
         let parsed = crate::agreement::parse(&text);
-        let first = crate::checker::locate(&text, parsed.diagnostics).into_iter().next();
+        let first = crate::check::locate(&text, parsed.diagnostics).into_iter().next();
         match first {
             Some(l) => bail!("{}", l.in_file(&args.file)),
             None => bail!("{}: not valid TOML", args.file.display()),
@@ -26,7 +26,7 @@ pub fn run(args: &TermsArgs, global: &Global) -> anyhow::Result<u8> {
     if args.digest {
         writeln!(out, "{}", crate::terms::digest(&terms))?;
     } else if let Some(party) = args.statement {
-        out.write_all(statement(args, global, &text, &terms, party)?.as_bytes())?;
+        out.write_all(statement(args, session, &text, &terms, party)?.as_bytes())?;
     } else {
         out.write_all(terms.as_bytes())?;
     }
@@ -38,12 +38,12 @@ pub fn run(args: &TermsArgs, global: &Global) -> anyhow::Result<u8> {
 /// file unless given on the command line, and the digest of the current terms.
 fn statement(
     args: &TermsArgs,
-    global: &Global,
+    session: &Session,
     text: &str,
     terms: &str,
-    party: crate::cli::Party,
+    party: crate::role::Role,
 ) -> anyhow::Result<String> {
-    let role = Role::parse(party.as_str()).expect("every party is a signing role");
+    let role = party;
     let agreement = crate::agreement::parse(text).agreement;
     let signed = agreement
         .as_ref()
@@ -58,9 +58,6 @@ fn statement(
                 args.file.display()
             ),
         };
-    let date = args
-        .date
-        .or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value))
-        .unwrap_or_else(|| super::today(global));
+    let date = args.date.or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value)).unwrap_or(session.today);
     Ok(crate::terms::statement(role.as_str(), &name, date, &crate::terms::digest(terms)))
 }

@@ -140,7 +140,7 @@ mod tests {
         use chrono::NaiveDate;
         use toml::{Table, Value};
 
-        use crate::checker::{self, Checked, Settings};
+        use crate::check::{self, Checked, Settings};
         use crate::diagnostic::Code;
         use crate::program::Program;
         use crate::rules;
@@ -314,7 +314,7 @@ due = 2027-03-15
             let today: NaiveDate = TODAY.parse().unwrap();
             let settings =
                 Settings { today, options: rules::Options { require_signed: setting.require_signed }, ssh: None };
-            checker::check_text(Path::new(path), text, Arc::new(program), &settings)
+            check::check_text(Path::new(path), text, Arc::new(program), &settings)
         }
 
         fn codes(files: &[Checked]) -> Vec<Code> {
@@ -357,7 +357,7 @@ due = 2027-03-15
                 if code == Code::DuplicateId {
                     // Two files checked together, both with the example's id.
                     files.push(check(&text, &setting, "b.toml"));
-                    checker::mark_duplicate_ids(&mut files);
+                    check::mark_duplicate_ids(&mut files);
                 }
                 let raised = codes(&files);
                 assert!(raised.contains(&code), "{code}: the example raises {raised:?}, checked as\n{text}");

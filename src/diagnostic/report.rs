@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::diagnostic::Severity;
 
 /// Output format of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// rustc-style report with source lines and carets.
     #[default]

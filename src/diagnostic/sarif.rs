@@ -9,7 +9,7 @@ use std::path::{Component, Path};
 
 use serde::Serialize;
 
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::diagnostic::{Code, Severity};
 
 /// The schema URI written into the log's `$schema`.

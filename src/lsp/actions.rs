@@ -7,7 +7,7 @@ use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParam
 
 use super::server::to_lsp;
 use super::text::Text;
-use crate::checker::Checked;
+use crate::check::Checked;
 
 /// The kind of the action that applies every safe fix at once.
 pub static FIX_ALL: LazyLock<CodeActionKind> = LazyLock::new(|| CodeActionKind::new("source.fixAll.mentor-agree"));

@@ -5,7 +5,8 @@ use lsp_types::{CompletionItem, CompletionItemKind, Position};
 
 use super::text::{Text, keys_in_table, table_at};
 use crate::agreement::{GoalStatus, keys};
-use crate::program::{Program, Role};
+use crate::program::Program;
+use crate::role::Role;
 
 /// Top-level keys written as `[[name]]` entries.
 const ARRAYS: &[&str] = &["goals", "signatures", "extensions", "checkins", "evaluations"];
@@ -42,12 +43,12 @@ fn values(table: Option<&str>, key: &str, program: Option<&Program>) -> Vec<Stri
             Some(p) if !p.rules.schedule.modes.is_empty() => p.rules.schedule.modes.clone(),
             _ => strings(&["video call", "in person", "phone call"]),
         },
-        (Some("signatures"), "role") => Role::ALL.iter().map(|r| r.as_str().to_string()).collect(),
-        (Some("checkins"), "by") => strings(&["mentor", "mentee", "lead", "program"]),
-        (Some("termination"), "by") => strings(&["mentor", "mentee", "program"]),
-        (Some("extensions"), "by") => strings(&["mentor", "mentee"]),
+        (Some("signatures"), "role") => Role::SIGNERS.iter().map(|r| r.as_str().to_string()).collect(),
+        (Some("checkins"), "by") => strings(&Role::names_of(Role::REPORTERS)),
+        (Some("termination"), "by") => strings(&Role::names_of(Role::TERMINATORS)),
+        (Some("extensions"), "by") => strings(&Role::names_of(Role::PARTIES)),
         (Some("termination"), "notice") => strings(&["written"]),
-        (Some("evaluations"), "by") => strings(&["mentor", "mentee", "lead"]),
+        (Some("evaluations"), "by") => strings(&Role::names_of(Role::SIGNERS)),
         (Some("evaluations" | "evaluations.progress"), "status") => {
             GoalStatus::ALL.iter().map(|s| s.as_str().to_string()).collect()
         }

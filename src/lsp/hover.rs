@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::text::{Text, header, key_of, table_at};
-use crate::checker::Checked;
+use crate::check::Checked;
 use crate::diagnostic::explain;
 use crate::rules::ymd;
 use crate::timeline::long_date;

@@ -15,9 +15,10 @@ use serde::de::DeserializeOwned;
 
 use super::text::{Text, uri_to_path};
 use super::{CODES_URL, Config, LspError, actions, completion, hover};
-use crate::checker::{self, Checked, Located, Settings};
+use crate::check::ProgramResolver;
+use crate::check::{self, Checked, Located, Settings};
 use crate::diagnostic::Severity;
-use crate::program::{PROGRAM_FILE, Program, ProgramResolver};
+use crate::program::{PROGRAM_FILE, Program};
 use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
 
@@ -321,7 +322,7 @@ impl Server {
         }
         let allowed = self.signers.for_program(&program).ok().flatten();
         let settings = self.settings(allowed.as_deref());
-        let mut checked = checker::check_text(path, text, program, &settings);
+        let mut checked = check::check_text(path, text, program, &settings);
         if let Some(dup) = self.duplicate(&checked, uri) {
             checked.diagnostics.push(dup);
             checked.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
@@ -351,7 +352,7 @@ impl Server {
             .iter()
             .filter(|(p, _)| p.as_path() < checked.path.as_path())
             .find(|(p, id)| open.get(p.as_path()).copied().unwrap_or(id) == checked.id)?;
-        checker::duplicate_id(checked, &other.0)
+        check::duplicate_id(checked, &other.0)
     }
 
     /// Publishes the diagnostics of every document changed since the last time.

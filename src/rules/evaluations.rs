@@ -6,11 +6,12 @@ use chrono::Days;
 use crate::derived::State;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::evaluation::CheckpointStatus;
+use crate::role::Role;
 use crate::rules::{Context, non_empty, ymd};
 use crate::suggest;
 
 /// Who may take part in a review.
-const PARTICIPANTS: [&str; 4] = ["mentor", "mentee", "lead", "program"];
+const PARTICIPANTS: [&str; 4] = Role::names_of(Role::PARTICIPANTS);
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     records(ctx, out);
@@ -65,7 +66,7 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             let has = |role: &str| by.value.iter().any(|w| w.value == role);
-            let absent: Vec<&str> = ["mentor", "mentee"].into_iter().filter(|r| !has(r)).collect();
+            let absent: Vec<&str> = Role::names_of(Role::PARTIES).into_iter().filter(|r| !has(r)).collect();
             if !absent.is_empty() {
                 out.push(
                     Diagnostic::new(

@@ -2,6 +2,7 @@
 
 use crate::derived::State;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::role::Role;
 use crate::rules::{Context, non_empty, ymd};
 use crate::timeline::days_between;
 
@@ -14,7 +15,7 @@ fn checkins(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let d = ctx.derived;
     for c in &ctx.agreement.checkins {
         if let Some(by) = &c.by
-            && !matches!(by.value.as_str(), "mentor" | "mentee" | "lead" | "program")
+            && !Role::names(&by.value, &Role::REPORTERS)
         {
             out.push(Diagnostic::new(
                 Code::WrongType,
@@ -92,7 +93,7 @@ fn termination(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let by = t.by.as_ref().map(|b| b.value.as_str());
     if let Some(b) = &t.by
-        && !matches!(b.value.as_str(), "mentor" | "mentee" | "program")
+        && !Role::names(&b.value, &Role::TERMINATORS)
     {
         out.push(Diagnostic::new(
             Code::WrongType,

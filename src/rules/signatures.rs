@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::program::{Role, SignatureMethod};
+use crate::program::SignatureMethod;
+use crate::role::Role;
 use crate::rules::{Context, non_empty, ymd};
 use crate::suggest::loose;
 use crate::timeline::days_between;

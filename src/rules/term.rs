@@ -2,6 +2,7 @@
 
 use crate::derived::extension_steps;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::role::Role;
 use crate::rules::{Context, ymd};
 use crate::timeline::add_months;
 
@@ -66,7 +67,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         if let Some(by) = &e.by {
             let has = |r: &str| by.value.iter().any(|b| b.value == r);
-            let lacking: Vec<&str> = ["mentor", "mentee"].into_iter().filter(|r| !has(r)).collect();
+            let lacking: Vec<&str> = Role::names_of(Role::PARTIES).into_iter().filter(|r| !has(r)).collect();
             if !lacking.is_empty() {
                 out.push(
                     Diagnostic::new(
@@ -78,7 +79,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
             for b in &by.value {
-                if !matches!(b.value.as_str(), "mentor" | "mentee" | "lead" | "program") {
+                if !Role::names(&b.value, &Role::REPORTERS) {
                     out.push(Diagnostic::new(
                         Code::WrongType,
                         b.span.clone(),

@@ -1,0 +1,195 @@
+//! Finding agreement files and the program that governs each: the paths a
+//! run works on, and the program.toml above each (loaded once per file).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::program::{PROGRAM_FILE, Program, ProgramError};
+
+/// Why the set of files to work on could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// A path given on the command line does not exist or cannot be read.
+    #[error("cannot read {}", path.display())]
+    Unreadable {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No paths were given and the program has no agreements folder.
+    #[error("no agreements folder at {}: pass the files or folders to work on", .0.display())]
+    NoAgreementsFolder(PathBuf),
+    /// No paths were given, no program.toml was found, and there is no `agreements/` here.
+    #[error(
+        "no program.toml here or in any folder above, and no agreements folder here: pass the files or folders to work on, or set up a program with `mentor-agree init`"
+    )]
+    NoProgram,
+    /// A program file is broken.
+    #[error(transparent)]
+    Program(#[from] crate::program::ProgramError),
+}
+
+/// True for files a folder walk picks up: `*.toml`, not program.toml, not hidden.
+pub fn is_agreement_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+        && path.file_name().is_some_and(|n| n != PROGRAM_FILE && !n.to_string_lossy().starts_with('.'))
+}
+
+/// Expands paths to agreement files: files as given, folders walked recursively
+/// (skipping hidden folders), sorted within each folder. With no paths: the
+/// agreements folder of the program found from the current folder.
+pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec<PathBuf>, WorkspaceError> {
+    let default;
+    let paths = if paths.is_empty() {
+        default = vec![agreements_folder(program_override)?];
+        &default[..]
+    } else {
+        paths
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).map_err(|source| WorkspaceError::Unreadable { path: path.clone(), source })?;
+        if !meta.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let walk = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            let entry = entry.map_err(|e| {
+                let path = e.path().map_or_else(|| path.clone(), Path::to_path_buf);
+                WorkspaceError::Unreadable { path, source: e.into() }
+            })?;
+            if entry.file_type().is_file() && is_agreement_file(entry.path()) {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The folder a command works on when given no paths: the agreements folder of
+/// the program (`--program`, or found from the current folder), shown as the
+/// user would type it (relative to the current folder when below it).
+pub fn agreements_folder(program_override: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
+    let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
+    let program = match &file {
+        Some(file) => Program::load(file)?,
+        None => Program::builtin(),
+    };
+    let dir = program.agreements_dir();
+    if !dir.is_dir() {
+        return Err(match file {
+            Some(_) => WorkspaceError::NoAgreementsFolder(dir),
+            None => WorkspaceError::NoProgram,
+        });
+    }
+    Ok(relative(&dir, Path::new(".")))
+}
+
+/// `path` relative to the folder `base` when it is below it (without a leading
+/// `./`), else `path` as it is: how paths are shown, as cargo and ruff do.
+pub fn relative(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    if rel.as_os_str().is_empty() { PathBuf::from(".") } else { rel }
+}
+
+/// Finds the program.toml governing `path`, walking up from it.
+pub fn find_program_file(path: &Path) -> Option<PathBuf> {
+    search_upwards(&search_start(path)?)
+}
+
+/// The absolute folder the search for `path`'s program starts in: `path` itself
+/// when it is a folder, else the folder holding it.
+fn search_start(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    if abs.is_dir() { Some(abs) } else { abs.parent().map(Path::to_path_buf) }
+}
+
+/// The first program.toml in `dir` or a folder above it.
+fn search_upwards(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().map(|d| d.join(PROGRAM_FILE)).find(|p| p.is_file())
+}
+
+/// Resolves the program for each path, loading each program.toml once.
+#[derive(Debug, Default)]
+pub struct ProgramResolver {
+    fixed: Option<Arc<Program>>,
+    /// Loaded programs, by program file.
+    by_file: Mutex<HashMap<PathBuf, Arc<Program>>>,
+    /// The program file found from each folder searched (most agreements share a folder,
+    /// so the walk up and its file-system lookups happen once per folder, not per file).
+    by_folder: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    builtin: Arc<Program>,
+}
+
+impl ProgramResolver {
+    /// With `--program FILE` every path gets that program; else discovery.
+    pub fn new(program_override: Option<&Path>) -> Result<Self, ProgramError> {
+        let fixed = program_override.map(Program::load).transpose()?.map(Arc::new);
+        Ok(ProgramResolver {
+            fixed,
+            by_file: Mutex::default(),
+            by_folder: Mutex::default(),
+            builtin: Arc::new(Program::builtin()),
+        })
+    }
+
+    /// The program for `path`.
+    pub fn for_path(&self, path: &Path) -> Result<Arc<Program>, ProgramError> {
+        if let Some(p) = &self.fixed {
+            return Ok(p.clone());
+        }
+        let found = search_start(path).and_then(|start| {
+            let mut folders = self.by_folder.lock().unwrap_or_else(|e| e.into_inner());
+            folders.entry(start).or_insert_with_key(|dir| search_upwards(dir)).clone()
+        });
+        let Some(file) = found else {
+            return Ok(self.builtin.clone());
+        };
+        let mut cache = self.by_file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = cache.get(&file) {
+            return Ok(p.clone());
+        }
+        let program = Arc::new(Program::load(&file)?);
+        cache.insert(file, program.clone());
+        Ok(program)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_finds_each_folders_program_once() {
+        let root = tempfile::tempdir().unwrap();
+        let a = root.path().join("a");
+        let b = root.path().join("b/agreements");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(root.path().join("b/program.toml"), "[program]\nname = \"B\"\n").unwrap();
+        let resolver = ProgramResolver::new(None).unwrap();
+        let pa = resolver.for_path(&a.join("x.toml")).unwrap();
+        let pb1 = resolver.for_path(&b.join("x.toml")).unwrap();
+        let pb2 = resolver.for_path(&b.join("y.toml")).unwrap();
+        assert_eq!(pb1.program.name, "B");
+        assert!(Arc::ptr_eq(&pb1, &pb2), "one load per program file");
+        // `a` has no program.toml above it inside the temp folder; unless the machine
+        // has one further up, it gets the built-in program.
+        if find_program_file(&a.join("x.toml")).is_none() {
+            assert!(pa.path.is_none());
+        }
+        // A program.toml added later in an already searched folder is not seen in the same run,
+        // but a fresh resolver finds it.
+        std::fs::write(a.join("program.toml"), "[program]\nname = \"A\"\n").unwrap();
+        assert_eq!(ProgramResolver::new(None).unwrap().for_path(&a.join("x.toml")).unwrap().program.name, "A");
+    }
+}

@@ -1,0 +1,20 @@
+//! The check engine, used by every command that reads agreements:
+//!
+//! - [`file`]: one agreement's text → model, derived values, diagnostics with
+//!   lines and columns ([`Checked`]);
+//! - [`discover`]: which files a run works on and which program.toml governs each;
+//! - [`run`]: the settings of one invocation ([`Session`]) and a whole run,
+//!   checked in parallel ([`check_paths`], [`FileChecker`]).
+
+pub mod discover;
+pub mod file;
+pub mod run;
+
+pub use discover::{
+    ProgramResolver, WorkspaceError, agreements_folder, collect, find_program_file, is_agreement_file, relative,
+};
+pub use file::{
+    Checked, InFile, Located, Position, Settings, check_file, check_text, decode, duplicate_id, locate,
+    mark_duplicate_ids, position,
+};
+pub use run::{FileChecker, Session, check_paths, check_paths_with};
