@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 use toml::{Table, Value};
 use toml_edit::{DocumentMut, Item, TableLike};
 
+use crate::diagnostic::report::clipped;
 use crate::edit;
 use crate::git::{self, GitError, Labels};
 
@@ -185,17 +186,9 @@ fn dotted(path: &[&str], key: &str) -> String {
 fn shown(v: Option<&Value>) -> String {
     match v {
         None => "(absent)".to_string(),
-        Some(Value::String(s)) => clipped(format!("{s:?}")),
+        Some(Value::String(s)) => clipped(&format!("{s:?}"), 80),
         Some(Value::Table(_)) => "(a table)".to_string(),
-        Some(v) => clipped(v.to_string()),
-    }
-}
-
-/// At most 80 characters of a shown value (a 1 MB string would make a 1 MB message).
-fn clipped(shown: String) -> String {
-    match shown.char_indices().nth(80) {
-        Some((at, _)) => format!("{}…", &shown[..at]),
-        None => shown,
+        Some(v) => clipped(&v.to_string(), 80),
     }
 }
 
