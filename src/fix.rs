@@ -99,6 +99,11 @@ pub fn fix_text(path: &Path, text: &str, program: Arc<Program>, settings: &Setti
             edits: fixes.iter().flat_map(|(_, f)| f.edits.iter().cloned()).collect(),
         };
         let Some(next) = all.apply(&text) else { break };
+        // Two fixes can collide (adding `format` and renaming `nformat` to it, found by
+        // fuzzing): a round whose result is no longer TOML is not applied.
+        if next.parse::<toml::Table>().is_err() && text.parse::<toml::Table>().is_ok() {
+            break;
+        }
         applied.extend(fixes.iter().map(|(code, f)| Applied {
             code: *code,
             description: f.description.clone(),

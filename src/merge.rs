@@ -25,6 +25,7 @@ use std::collections::BTreeSet;
 use toml::{Table, Value};
 use toml_edit::{DocumentMut, Item, TableLike};
 
+use crate::diagnostic::report::clipped;
 use crate::edit;
 use crate::git::{self, GitError, Labels};
 
@@ -185,9 +186,9 @@ fn dotted(path: &[&str], key: &str) -> String {
 fn shown(v: Option<&Value>) -> String {
     match v {
         None => "(absent)".to_string(),
-        Some(Value::String(s)) => format!("{s:?}"),
+        Some(Value::String(s)) => clipped(&format!("{s:?}"), 80),
         Some(Value::Table(_)) => "(a table)".to_string(),
-        Some(v) => v.to_string(),
+        Some(v) => clipped(&v.to_string(), 80),
     }
 }
 
@@ -577,10 +578,20 @@ pub fn resolve(
     labels: Labels<'_>,
     marker_size: usize,
 ) -> Result<Resolution, GitError> {
+    let sides = [(base, "the common ancestor"), (ours, "our version"), (theirs, "their version")];
+    // A NUL byte is never TOML, and git refuses such a side as binary: nothing can be
+    // merged, so OURS is kept as it was and a person decides.
+    if let Some((_, side)) = sides.iter().find(|(b, _)| b.contains(&0)) {
+        let note = format!("{side} is binary (it holds a NUL byte): nothing merged, our version kept as it was");
+        return Ok(Resolution { bytes: ours.to_vec(), clean: false, by_meaning: false, notes: vec![note] });
+    }
     let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_string);
     let outcome = match (text(base), text(ours), text(theirs)) {
         (Some(b), Some(o), Some(t)) => merge(&b, &o, &t),
-        _ => Merge::Unsupported("a side is not UTF-8 text".to_string()),
+        _ => {
+            let side = sides.iter().find(|(b, _)| std::str::from_utf8(b).is_err()).map_or("a side", |(_, s)| *s);
+            Merge::Unsupported(format!("{side} is not UTF-8 text"))
+        }
     };
     let (notes, contradiction) = match outcome {
         Merge::Clean(text) => {

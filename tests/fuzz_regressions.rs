@@ -156,3 +156,25 @@ fn every_reading_command_finishes_cleanly_on_hostile_files() {
         let _ = std::fs::remove_dir_all(&site);
     }
 }
+
+/// Every fix, safe or not, applied together to a fixture that is TOML leaves it
+/// TOML (adding `format` and renaming a misspelt `nformat` to it used to make a
+/// duplicate key).
+#[test]
+fn every_fix_together_keeps_a_toml_file_toml() {
+    let settings = Settings {
+        today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        options: rules::Options::default(),
+        ssh: None,
+    };
+    for file in fixtures() {
+        let Ok(text) = checker::decode(std::fs::read(&file).unwrap()) else { continue };
+        if text.parse::<toml::Table>().is_err() {
+            continue;
+        }
+        let program = Arc::new(Program::builtin());
+        let fixed =
+            mentor_agree::fix::fix_text(Path::new("x.toml"), &text, program, &settings, mentor_agree::fix::Which::All);
+        assert!(fixed.text.parse::<toml::Table>().is_ok(), "{}: {:?}", file.display(), fixed.applied);
+    }
+}

@@ -428,3 +428,124 @@ fn two_signatures_for_one_role_conflict_even_in_an_awkwardly_named_file() {
     assert!(text.contains("<<<<<<< ours:") && text.contains(">>>>>>> theirs:"), "{text}");
     assert!(!dir.join("x").exists());
 }
+
+/// Runs `merge-file BASE OURS THEIRS` in `dir` under a kill-on-timeout bound:
+/// (exit code, stderr). A run killed by the bound (a hang) or by a signal fails.
+fn merge_file_in(dir: &Path) -> (i32, String) {
+    let p = |n: &str| dir.join(n);
+    let out = cmd()
+        .arg("merge-file")
+        .args([p("base"), p("ours"), p("theirs")])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("merge-file runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap_or_else(|| panic!("killed (a hang or a signal): {stderr}")), stderr)
+}
+
+/// Each side in turn broken (not TOML), empty, binary (NUL), invalid UTF-8, huge,
+/// or another agreement: the driver falls back to git's line-wise merge, exits 0
+/// only with a file that parses and holds no conflict markers, never loses the
+/// record our side added (nor theirs, unless a side is binary: then OURS is kept
+/// byte for byte), and never panics or exits 2.
+#[test]
+fn merge_file_with_a_hostile_side_falls_back_and_never_loses_a_record() {
+    if !common::have_tool("git", "--version") {
+        return;
+    }
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let record = |who: &str| format!("\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\nnote = \"{who}-record\"\n");
+    let ours = format!("{example}{}", record("ours"));
+    let theirs = format!("{example}{}", record("theirs"));
+    let other = std::fs::read_to_string(common::example("2027-01-li-wei-sara-haddad.toml")).unwrap();
+    let huge = format!("{example}# {}\n", "x".repeat(2_000_000));
+    let kinds: [(&str, Vec<u8>); 6] = [
+        ("broken", b"format = [\n".to_vec()),
+        ("empty", Vec::new()),
+        ("binary", b"format = 1\n\0\x01\x02\xff".to_vec()),
+        ("invalid-utf8", [example.as_bytes(), b"# \xc3\x28\n"].concat()),
+        ("huge", huge.into_bytes()),
+        ("another-agreement", other.into_bytes()),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let mut conflicts = 0;
+    for side in ["base", "ours", "theirs"] {
+        for (kind, bytes) in &kinds {
+            let what = format!("{side} {kind}");
+            let dir = tmp.path().join(format!("{side}-{kind}"));
+            std::fs::create_dir(&dir).unwrap();
+            let mut sides = [
+                ("base", example.clone().into_bytes()),
+                ("ours", ours.clone().into_bytes()),
+                ("theirs", theirs.clone().into_bytes()),
+            ];
+            for (name, content) in &mut sides {
+                if *name == side {
+                    // A hostile side carries its own record, so that keeping it can be checked too.
+                    *content = if *name == "base" {
+                        bytes.clone()
+                    } else {
+                        [bytes.as_slice(), record(name).as_bytes()].concat()
+                    };
+                }
+                std::fs::write(dir.join(name), &content).unwrap();
+            }
+            let before = std::fs::read(dir.join("ours")).unwrap();
+            let (code, stderr) = merge_file_in(&dir);
+            let after = std::fs::read(dir.join("ours")).unwrap();
+            assert!(matches!(code, 0 | 1), "{what}: exit {code}: {stderr}");
+            let text = String::from_utf8_lossy(&after);
+            if code == 0 {
+                let parsed = std::str::from_utf8(&after).ok().and_then(|t| t.parse::<toml::Table>().ok());
+                assert!(parsed.is_some() && !text.contains("<<<<<<<"), "{what}: exit 0 with a file that is not TOML");
+            } else {
+                conflicts += 1;
+                assert!(stderr.contains("mentor-agree: "), "{what}: a conflict is explained: {stderr}");
+            }
+            if *kind == "binary" {
+                assert_eq!(after, before, "{what}: a binary side leaves OURS byte for byte");
+                assert!(stderr.contains("binary"), "{what}: {stderr}");
+                assert_eq!(code, 1, "{what}");
+                continue;
+            }
+            for who in ["ours", "theirs"] {
+                assert!(
+                    text.contains(&format!("note = \"{who}-record\"")),
+                    "{what}: the record {who} added is lost:\n{}",
+                    &text[..text.len().min(3000)]
+                );
+            }
+            // Nothing is left beside OURS (the write goes through a renamed temporary file).
+            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3, "{what}");
+        }
+    }
+    assert!(conflicts >= 9, "the broken, empty and binary sides are conflicts ({conflicts})");
+}
+
+/// OURS is replaced whole, by a rename: a second link to the old file still holds
+/// the old bytes (a reader never sees a half-written merge).
+#[test]
+fn merge_file_replaces_ours_atomically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |n: &str| tmp.path().join(n);
+    let base = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let ours = format!("{base}\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n");
+    std::fs::write(p("base"), &base).unwrap();
+    std::fs::write(p("ours"), &ours).unwrap();
+    std::fs::write(p("theirs"), format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n")).unwrap();
+    std::fs::hard_link(p("ours"), p("old-link")).unwrap();
+    let (code, stderr) = merge_file_in(tmp.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(p("old-link")).unwrap(), ours, "the old file was not written in place");
+    let merged = std::fs::read_to_string(p("ours")).unwrap();
+    assert!(merged.contains("by = \"mentee\"") && merged.contains("by = \"mentor\""));
+    assert_eq!(support_listing(tmp.path()), ["base", "old-link", "ours", "theirs"]);
+}
+
+fn support_listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}

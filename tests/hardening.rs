@@ -155,3 +155,148 @@ fn ssh_signatures_of_any_shape_get_a_complete_report() {
         );
     }
 }
+
+/// Runs the binary with `args` under a kill-on-timeout bound (a hang is killed
+/// and fails the test; no timing is asserted): (exit code, stdout, stderr).
+fn run(args: &[&std::ffi::OsStr]) -> (i32, Vec<u8>, String) {
+    let out = cmd().args(args).timeout(std::time::Duration::from_secs(120)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    let code = out.status.code().unwrap_or_else(|| panic!("{args:?}: killed (a hang or a signal): {stderr}"));
+    (code, out.stdout, stderr)
+}
+
+/// The fuzz corpus and generated hostile files (NUL, invalid UTF-8, deep nesting,
+/// 1 MB strings, 10,000 evaluations and check-ins, CRLF, empty).
+fn hostile_corpus(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let valid = fs::read_to_string(example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let evaluations: String = (0..10_000)
+        .map(|i| {
+            format!(
+                "\n[[evaluations]]\ndate = 2026-10-{:02}\nby = [\"mentor\", \"mentee\"]\nclosing = false\nworking = \"w{i}\"\nprogress = [{{ goal = 1, status = \"on-track\" }}]\n",
+                i % 28 + 1
+            )
+        })
+        .collect();
+    let checkins: String =
+        (0..10_000).map(|i| format!("\n[[checkins]]\ndate = 2026-10-{:02}\nby = \"mentee\"\n", i % 28 + 1)).collect();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("deep-array.toml", format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()),
+        ("deep-table.toml", format!("a = {}1{}", "{b=".repeat(50_000), "}".repeat(50_000)).into_bytes()),
+        ("nul.toml", b"format = 1\n\0\n".to_vec()),
+        ("nul-inside.toml", valid.replace("[mentee]", "[ment\0ee]").into_bytes()),
+        ("invalid-utf8.toml", [valid.as_bytes(), b"\n# \xc3\x28\n"].concat()),
+        (
+            "huge-name.toml",
+            valid.replacen("name = \"Maya Okafor\"", &format!("name = \"{}\"", "M".repeat(1 << 20)), 1).into_bytes(),
+        ),
+        ("huge-goal.toml", valid.replacen("goal = \"", &format!("goal = \"{}", "g".repeat(1 << 20)), 1).into_bytes()),
+        ("many-evaluations.toml", format!("{valid}{evaluations}").into_bytes()),
+        ("many-checkins.toml", format!("{valid}{checkins}").into_bytes()),
+        ("crlf.toml", valid.replace('\n', "\r\n").into_bytes()),
+        ("empty.toml", Vec::new()),
+    ];
+    let mut files = Vec::new();
+    for (name, bytes) in &cases {
+        fs::write(dir.join(name), bytes).unwrap();
+        files.push(dir.join(name));
+    }
+    for entry in fs::read_dir(common::fixture("fuzz")).unwrap() {
+        let path = entry.unwrap().path();
+        let copy = dir.join(format!("fuzz-{}", path.file_name().unwrap().to_string_lossy()));
+        fs::copy(&path, &copy).unwrap();
+        files.push(copy);
+    }
+    files
+}
+
+/// `agenda`, `report`, `diff`, `evaluate` and `check --fix` on every hostile
+/// file: complete reports with the documented exit codes (agenda 0/1, report 0,
+/// diff 0/2), and an edit that either goes through as an append (the original
+/// bytes a prefix) or is refused (exit 1/2) with the file byte for byte as it was.
+#[test]
+fn the_new_commands_finish_cleanly_on_the_fuzz_corpus_and_hostile_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let files = hostile_corpus(&corpus);
+    let os = |s: &str| std::ffi::OsString::from(s);
+
+    // The whole folder at once: every file gets an item (the unreadable ones a `problems` item).
+    let (code, stdout, stderr) = run(&[&os("agenda"), corpus.as_os_str(), &os("--format"), &os("json")]);
+    assert_eq!(code, 1, "files with errors are actions: {stderr}");
+    let items: Vec<Value> = serde_json::from_slice(&stdout).unwrap();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy();
+        assert!(items.iter().any(|i| i["file"].as_str().unwrap().ends_with(&*name)), "agenda: no item for {name}");
+    }
+    let (code, stdout, stderr) = run(&[&os("report"), corpus.as_os_str(), &os("--format"), &os("json")]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_slice(&stdout).unwrap();
+    let counted = report["agreements"].as_u64().unwrap();
+    assert!((4..files.len() as u64).contains(&counted), "the readable agreements are counted: {counted}");
+    for format in ["csv", "md", "table"] {
+        let (code, stdout, stderr) = run(&[&os("report"), corpus.as_os_str(), &os("--format"), &os(format)]);
+        assert_eq!(code, 0, "report --format {format}: {stderr}");
+        assert!(!stdout.is_empty(), "report --format {format}");
+    }
+
+    let valid = example("2026-09-maya-okafor-tomas-rivera.toml");
+    let work = dir.path().join("work.toml");
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = fs::read(file).unwrap();
+        let readable = std::str::from_utf8(&bytes).is_ok_and(|t| t.parse::<toml::Table>().is_ok());
+
+        let (code, _, stderr) = run(&[&os("agenda"), file.as_os_str(), &os("--format"), &os("json")]);
+        assert!(matches!(code, 0 | 1), "agenda {name}: exit {code}: {stderr}");
+        let (code, stdout, stderr) = run(&[&os("report"), file.as_os_str(), &os("--format"), &os("json")]);
+        assert_eq!(code, 0, "report {name}: {stderr}");
+        serde_json::from_slice::<Value>(&stdout).unwrap_or_else(|e| panic!("report {name}: {e}"));
+
+        for (old, new) in [(valid.as_path(), file.as_path()), (file.as_path(), valid.as_path())] {
+            let (code, stdout, stderr) =
+                run(&[&os("diff"), old.as_os_str(), new.as_os_str(), &os("--format"), &os("json")]);
+            assert!(matches!(code, 0 | 2), "diff {name}: exit {code}: {stderr}");
+            if code == 0 {
+                serde_json::from_slice::<Value>(&stdout).unwrap_or_else(|e| panic!("diff {name}: {e}"));
+            } else {
+                assert!(!readable, "diff {name}: a readable file is compared: {stderr}");
+                assert!(stderr.contains("error"), "diff {name}: says why: {stderr}");
+            }
+        }
+
+        fs::write(&work, &bytes).unwrap();
+        let (code, _, stderr) = run(&[
+            &os("evaluate"),
+            work.as_os_str(),
+            &os("--goal"),
+            &os("1=on-track"),
+            &os("--working"),
+            &os("rhythm"),
+        ]);
+        let after = fs::read(&work).unwrap();
+        match code {
+            0 => {
+                assert!(after.starts_with(&bytes), "evaluate {name}: the original bytes are kept as a prefix");
+                assert!(String::from_utf8_lossy(&after[bytes.len()..]).contains("[[evaluations]]"), "evaluate {name}");
+            }
+            1 | 2 => assert_eq!(after, bytes, "evaluate {name}: a refused edit leaves the file byte-identical"),
+            other => panic!("evaluate {name}: exit {other}: {stderr}"),
+        }
+        if !readable {
+            assert_ne!(code, 0, "evaluate {name}: a file that is not TOML is refused");
+        }
+
+        fs::write(&work, &bytes).unwrap();
+        let (code, _, stderr) = run(&[&os("check"), &os("--fix"), work.as_os_str()]);
+        assert!(matches!(code, 0 | 1), "check --fix {name}: exit {code}: {stderr}");
+        let after = fs::read(&work).unwrap();
+        if !readable {
+            assert_eq!(after, bytes, "check --fix {name}: a file it cannot read is left alone");
+        } else if after != bytes {
+            let text = String::from_utf8(after).unwrap();
+            assert!(text.parse::<toml::Table>().is_ok(), "check --fix {name}: the fixed file is TOML");
+        }
+    }
+}

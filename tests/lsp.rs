@@ -501,3 +501,155 @@ fn the_stdio_server_survives_a_malformed_frame() {
     assert!(stdout.contains(r#""id":2,"result":null"#), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("skipped a message"), "the bad frames are logged");
 }
+
+use std::io::Read as _;
+
+fn frame_of(v: &Value) -> Vec<u8> {
+    let body = v.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// The methods of the messages the transport reader passes on from `input`.
+fn read_methods(input: impl std::io::Read) -> Vec<String> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    mentor_agree::lsp::transport::read_loop(&mut std::io::BufReader::new(input), &tx);
+    drop(tx);
+    rx.iter()
+        .map(|m| match m {
+            Message::Notification(n) => n.method,
+            Message::Request(r) => r.method,
+            Message::Response(r) => format!("response {}", r.id),
+        })
+        .collect()
+}
+
+fn note_frame(method: &str) -> Vec<u8> {
+    frame_of(&json!({ "jsonrpc": "2.0", "method": method, "params": {} }))
+}
+
+/// A Content-Length too short or too long, header lines that are not UTF-8, a
+/// frame with no length, and a body over the limit cost the reader at most the
+/// frame after the bad one (whose start a too-long length swallowed): it finds
+/// the next header and reads on. Before, a short length made every later frame
+/// unreadable, and a header line that was not UTF-8 ended the session.
+#[test]
+fn the_reader_resynchronises_after_wrong_lengths_garbage_and_oversized_bodies() {
+    let body = json!({ "jsonrpc": "2.0", "method": "a", "params": {} }).to_string();
+    let short = format!("Content-Length: {}\r\n\r\n{body}", body.len() - 5).into_bytes();
+    let long = format!("Content-Length: {}\r\n\r\n{body}", body.len() + 5).into_bytes();
+    let input = [
+        short,
+        note_frame("b"),
+        note_frame("c"),
+        long,
+        note_frame("swallowed"),
+        note_frame("d"),
+        b"\xff\xfe garbage that is not UTF-8\r\n\r\n".to_vec(),
+        note_frame("e"),
+        b"Content-Type: no length\r\n\r\n".to_vec(),
+        note_frame("f"),
+        b"Content-Length: -3\r\n\r\n".to_vec(),
+        note_frame("g"),
+    ]
+    .concat();
+    assert_eq!(read_methods(input.as_slice()), ["b", "c", "d", "e", "f", "g"]);
+
+    // A body one byte over the limit is skipped without being held in memory.
+    let over = mentor_agree::lsp::transport::MAX_MESSAGE_BYTES + 1;
+    let header = format!("Content-Length: {over}\r\n\r\n");
+    let tail = [note_frame("after"), note_frame("exit")].concat();
+    let input = header.as_bytes().chain(std::io::repeat(b' ').take(over as u64)).chain(tail.as_slice());
+    assert_eq!(read_methods(input), ["after", "exit"]);
+
+    // A frame cut off by the end of input ends the reader, after what came before.
+    let mut cut = note_frame("before");
+    cut.extend_from_slice(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"");
+    assert_eq!(read_methods(cut.as_slice()), ["before"]);
+}
+
+/// The JSON bodies of the frames the server wrote.
+fn bodies(mut out: &[u8]) -> Vec<Value> {
+    let mut found = Vec::new();
+    while let Some(at) = out.windows(4).position(|w| w == b"\r\n\r\n") {
+        let header = std::str::from_utf8(&out[..at]).unwrap();
+        let len: usize = header.trim().strip_prefix("Content-Length: ").unwrap().parse().unwrap();
+        found.push(serde_json::from_slice(&out[at + 4..at + 4 + len]).unwrap());
+        out = &out[at + 4 + len..];
+    }
+    found
+}
+
+/// The real binary over stdio, under a kill-on-timeout bound, given requests out
+/// of order (before `initialize`, after `shutdown`), a change to a file never
+/// opened, a wrong Content-Length, bytes that are not UTF-8 between frames and a
+/// 5 MB document: it answers every request that follows and exits cleanly.
+#[test]
+fn the_stdio_server_answers_in_order_whatever_came_before() {
+    let uri = "file:///nowhere/hostile.toml";
+    let req = |id: i32, method: &str, params: Value| {
+        frame_of(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+    };
+    let note = |method: &str, params: Value| frame_of(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    let at = json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } });
+    let open = |text: &str| {
+        note(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "toml", "version": 1, "text": text } }),
+        )
+    };
+    let short = {
+        let body = json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }).to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() - 3).into_bytes()
+    };
+    let input = [
+        req(1, "textDocument/hover", at.clone()),
+        open(BROKEN),
+        req(2, "initialize", json!({ "capabilities": {} })),
+        note("initialized", json!({})),
+        note("textDocument/didChange", json!({ "textDocument": { "uri": "file:///never/opened.toml", "version": 2 }, "contentChanges": [{ "text": "x" }] })),
+        short,
+        req(3, "textDocument/hover", at.clone()),
+        b"\xc3\x28\xff\r\n\r\n".to_vec(),
+        open(&format!("format = 1\n{}", "# padding\n".repeat(500_000))),
+        req(4, "textDocument/completion", at.clone()),
+        open(BROKEN),
+        req(5, "textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": { "line": 14, "character": 2 } })),
+        req(6, "shutdown", Value::Null),
+        req(7, "textDocument/hover", at),
+        note("exit", Value::Null),
+    ]
+    .concat();
+    let out = assert_cmd::Command::cargo_bin("mentor-agree")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--today", TODAY, "lsp"])
+        .write_stdin(input)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let bodies = bodies(&out.stdout);
+    let response = |id: i32| {
+        bodies
+            .iter()
+            .find(|b| b["id"] == id && b.get("method").is_none())
+            .unwrap_or_else(|| panic!("no answer to {id}: {bodies:?}"))
+    };
+    assert_eq!(response(1)["error"]["code"], -32002, "not initialized yet");
+    assert!(response(2)["result"]["capabilities"].is_object());
+    assert!(response(3).get("error").is_none(), "{}", response(3));
+    assert!(response(4).get("error").is_none(), "{}", response(4));
+    assert!(response(5)["result"].is_object() || response(5)["result"].is_null(), "{}", response(5));
+    assert_eq!(response(6)["result"], Value::Null);
+    assert_eq!(response(7)["error"]["code"], -32600, "after shutdown");
+    let published: Vec<&Value> = bodies
+        .iter()
+        .filter(|b| b["method"] == "textDocument/publishDiagnostics")
+        .map(|b| &b["params"]["diagnostics"])
+        .collect();
+    assert!(published.iter().any(|d| d.to_string().contains("too large")), "the huge document: {published:?}");
+    assert!(published.iter().any(|d| d.to_string().contains("unknown-key")), "the document opened last is checked");
+    assert!(stderr.contains("not open") && stderr.contains("skipped"), "{stderr}");
+}

@@ -755,3 +755,75 @@ proptest! {
         }
     }
 }
+
+/// One side of a merge: the example with records appended (most cases, so that
+/// many merges go through by meaning), the example mutated anywhere, hostile
+/// bytes (NUL, invalid UTF-8, deep nesting, long lines), or nothing at all.
+fn merge_side() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => prop::collection::vec(record(), 0..3)
+            .prop_map(|rs| [EXAMPLE, rs.iter().map(record_text).collect::<String>().as_bytes()].concat()),
+        1 => mutated_example(),
+        1 => hostile_bytes(),
+        1 => Just(Vec::new()),
+    ]
+}
+
+/// Every record entry of a text, as (list, value); none when it is not TOML.
+fn records_if_toml(text: &str) -> Vec<(String, toml::Value)> {
+    let Ok(table) = text.parse::<toml::Table>() else { return Vec::new() };
+    let mut out = Vec::new();
+    for key in mentor_agree::merge::RECORD_KEYS {
+        for entry in table.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+            out.push((key.to_string(), entry.clone()));
+        }
+    }
+    out
+}
+
+/// 64 cases, or `MENTOR_AGREE_MERGE_DRIVER_CASES` (each runs `git merge-file`).
+fn merge_driver_cases() -> u32 {
+    std::env::var("MENTOR_AGREE_MERGE_DRIVER_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(64)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Any three sides (broken, empty, binary, mutated, or real agreements with
+    /// records): the merge by meaning never panics, and a clean result parses, is
+    /// an agreement, and holds every record either side added.
+    #[test]
+    fn merge_never_panics_or_loses_a_record_over_hostile_sides(base in merge_side(), ours in merge_side(), theirs in merge_side()) {
+        let [base, ours, theirs] = [&base, &ours, &theirs].map(|b| String::from_utf8_lossy(b).into_owned());
+        if let mentor_agree::merge::Merge::Clean(text) = mentor_agree::merge::merge(&base, &ours, &theirs) {
+            let merged: toml::Table = text.parse().map_err(|e| TestCaseError::fail(format!("clean but not TOML: {e}")))?;
+            prop_assert!(merged.contains_key("format"));
+            let merged = records_if_toml(&text);
+            let old = records_if_toml(&base);
+            for record in records_if_toml(&ours).into_iter().chain(records_if_toml(&theirs)) {
+                prop_assert!(old.contains(&record) || merged.contains(&record), "lost {:?}", record);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: merge_driver_cases(), ..ProptestConfig::default() })]
+
+    /// The whole driver, with git's line-wise fallback: it always gives an answer,
+    /// calls a result clean only when it parses as TOML, and keeps OURS byte for
+    /// byte when a side is binary.
+    #[test]
+    fn the_merge_driver_never_calls_an_unparsable_file_clean(base in merge_side(), ours in merge_side(), theirs in merge_side()) {
+        let r = mentor_agree::merge::resolve(&base, &ours, &theirs, ["ours", "base", "theirs"], 7)
+            .map_err(|e| TestCaseError::fail(format!("no answer: {e}")))?;
+        if r.clean {
+            let text = std::str::from_utf8(&r.bytes).map_err(|_| TestCaseError::fail("clean but not UTF-8"))?;
+            prop_assert!(text.parse::<toml::Table>().is_ok(), "clean but not TOML");
+        }
+        if [&base, &ours, &theirs].iter().any(|b| b.contains(&0)) {
+            prop_assert!(!r.clean);
+            prop_assert_eq!(&r.bytes, &ours);
+        }
+    }
+}

@@ -146,7 +146,9 @@ fn table(r: &Report, today: chrono::NaiveDate) -> String {
     let mut t = super::table(false);
     t.set_width(80);
     for (label, text) in lines(r) {
-        t.add_row(vec![label.to_string(), text]);
+        // Clipped line by line: the JSON and CSV keep the whole text.
+        let text: Vec<String> = text.lines().map(|l| crate::diagnostic::report::clipped(l, 200)).collect();
+        t.add_row(vec![label.to_string(), text.join("\n")]);
     }
     format!("Program report: {}, as of {}\n{t}\n", window(r), long_date(today))
 }

@@ -78,6 +78,16 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// At most `max` characters of `text`, with `…` in place of the rest: for text
+/// from a file shown to people (a 1 MB name would make a 1 MB message, and a
+/// table wraps a long word in time that grows with its square).
+pub fn clipped(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// The closing summary line of a human report.
 pub fn summary(t: &Totals) -> String {
     let checked = plural(t.checked, "agreement");

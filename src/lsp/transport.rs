@@ -80,13 +80,15 @@ enum Skip {
 fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, Skip> {
     let mut length: Option<usize> = None;
     let mut saw_header = false;
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     loop {
-        line.clear();
-        let n = input.by_ref().take(64 * 1024).read_line(&mut line).map_err(Skip::Io)?;
+        bytes.clear();
+        // Bytes, not a String: a header line that is not UTF-8 is a bad frame, not the end of input.
+        let n = input.by_ref().take(64 * 1024).read_until(b'\n', &mut bytes).map_err(Skip::Io)?;
         if n == 0 {
             return if saw_header { Err(Skip::Io(io::ErrorKind::UnexpectedEof.into())) } else { Ok(None) };
         }
+        let line = String::from_utf8_lossy(&bytes);
         let header = line.trim_end_matches(['\r', '\n']);
         if header.is_empty() {
             if !saw_header {
@@ -95,6 +97,9 @@ fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, Skip> {
             break;
         }
         saw_header = true;
+        // After a frame whose Content-Length was wrong, the rest of its body runs into the
+        // next frame's header on one line: read on from the line's last `Content-Length`.
+        let header = header.to_ascii_lowercase().rfind("content-length").map_or(header, |at| &header[at..]);
         if let Some((name, value)) = header.split_once(':')
             && name.trim().eq_ignore_ascii_case("content-length")
         {
