@@ -22,7 +22,6 @@ pub mod lsp;
 pub mod man;
 pub mod merge_file;
 pub mod new;
-pub mod new_from;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -7,6 +7,8 @@
 //! summary is confirmed; the file is then written atomically and never
 //! replaces an existing one.
 
+mod from;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -612,7 +614,7 @@ impl Target {
 /// `#:schema PATH` for editors (Taplo, Even Better TOML, Tombi), when the program
 /// has the schema file `init` writes next to its program.toml; PATH is relative
 /// to the agreement's folder. A blank line follows, as Tombi wants.
-pub(super) fn schema_directive(program: &Program, file: &Path) -> Option<String> {
+fn schema_directive(program: &Program, file: &Path) -> Option<String> {
     program.path.as_ref()?;
     let schema = program.root().join(crate::schema::SCHEMA_FILE);
     if !schema.is_file() {
@@ -659,7 +661,7 @@ fn relative_from(path: &Path, base: &Path) -> Option<PathBuf> {
     Some(rel)
 }
 
-pub(super) fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
+fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
     let name = |n: &Option<String>| n.clone().unwrap_or_default();
     let roles: Vec<String> = program.rules.signatures.roles.iter().map(|r| format!("the {r}")).collect();
     let who = match roles.as_slice() {
@@ -886,7 +888,7 @@ fn flow(args: &NewArgs, session: &Session) -> Step<u8> {
 /// Runs `new`.
 pub fn run(args: &NewArgs, session: &Session) -> anyhow::Result<u8> {
     if let Some(file) = &args.from {
-        return super::new_from::run(file, args.dry_run, session);
+        return from::run(file, args.dry_run, session);
     }
     super::install_interrupt_handler();
     match flow(args, session) {

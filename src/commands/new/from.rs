@@ -16,7 +16,8 @@ use crate::diagnostic::report::plural;
 use crate::program::Program;
 use crate::questionnaire::Answers;
 
-use super::new::{header, schema_directive};
+use super::{header, schema_directive};
+use crate::commands::{EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS};
 
 /// Drafts one agreement per row of `file`, or none when any row has an error (exit 1).
 pub fn run(file: &Path, dry_run: bool, session: &Session) -> anyhow::Result<u8> {
@@ -54,7 +55,7 @@ pub fn run(file: &Path, dry_run: bool, session: &Session) -> anyhow::Result<u8> 
             plural(errors.len(), "problem"),
             plural(rows.len(), "row"),
         )?;
-        return Ok(super::EXIT_PROBLEMS);
+        return Ok(EXIT_PROBLEMS);
     }
     if !dry_run {
         // Ctrl-C while writing: the run stops before its next file and removes the ones it wrote.
@@ -63,14 +64,10 @@ pub fn run(file: &Path, dry_run: bool, session: &Session) -> anyhow::Result<u8> 
         if let Err(e) = cohort::write_all(&plan.drafts, &STOP) {
             if e.source.kind() == std::io::ErrorKind::Interrupted {
                 writeln!(err, "\ncancelled: nothing was written")?;
-                return Ok(super::EXIT_CANCELLED);
+                return Ok(EXIT_CANCELLED);
             }
             writeln!(err, "error: {e}; nothing was written (the drafts already written by this run were removed)")?;
-            return Ok(if e.source.kind() == std::io::ErrorKind::AlreadyExists {
-                super::EXIT_PROBLEMS
-            } else {
-                super::EXIT_FAILURE
-            });
+            return Ok(if e.source.kind() == std::io::ErrorKind::AlreadyExists { EXIT_PROBLEMS } else { EXIT_FAILURE });
         }
     }
     let mut out = std::io::stdout().lock();
@@ -86,5 +83,5 @@ pub fn run(file: &Path, dry_run: bool, session: &Session) -> anyhow::Result<u8> 
     } else {
         writeln!(err, "Created {drafts} in {}/, each awaiting signatures by: {}.", dir, roles.join(", "))?;
     }
-    Ok(super::EXIT_OK)
+    Ok(EXIT_OK)
 }
