@@ -3,4 +3,4 @@
 # runs: the original bytes are always kept (debug build, reused from `cargo test`;
 # about half a minute on 2 cores).
 set -euo pipefail
-PROPTEST_CASES=${PROPTEST_CASES:-2000} timeout 900 cargo test --quiet --test edit_properties
+PROPTEST_CASES=${PROPTEST_CASES:-2000} timeout 900 cargo test --quiet --test it edit_properties::

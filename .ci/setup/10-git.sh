@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# git, for the merge driver, diff and history tests (tests/git.rs, src/git.rs):
+# git, for the merge driver, diff and history tests (tests/it/git.rs, src/git.rs):
 # they run real repositories with the driver registered as the docs say.
 set -euo pipefail
 if command -v git >/dev/null; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ssh-keygen, ssh-agent and ssh-add, for the SSH signature tests (tests/signing.rs):
+# ssh-keygen, ssh-agent and ssh-add, for the SSH signature tests (tests/it/signing.rs):
 # they sign and verify agreements both ways against OpenSSH itself.
 set -euo pipefail
 if command -v ssh-keygen >/dev/null && command -v ssh-agent >/dev/null && command -v ssh-add >/dev/null; then

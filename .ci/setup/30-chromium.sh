@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless Chromium for the render screenshot test (tests/render.rs).
+# Headless Chromium for the render screenshot test (tests/it/render.rs).
 set -euo pipefail
 if command -v chromium >/dev/null 2>&1; then
   exit 0

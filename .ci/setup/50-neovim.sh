@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Neovim, for the end-to-end language server test (tests/lsp.rs): a real editor
+# Neovim, for the end-to-end language server test (tests/it/lsp.rs): a real editor
 # client starts `mentor-agree lsp` on a broken agreement and reports what it got.
 set -euo pipefail
 if command -v nvim >/dev/null; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# LibreOffice Calc without a GUI (`soffice --headless`): tests/export.rs opens the
+# LibreOffice Calc without a GUI (`soffice --headless`): tests/it/export.rs opens the
 # CSV exports in a real spreadsheet and checks that no cell became a formula.
 # The -nogui build with no recommended packages is the lightest that converts CSV.
 # Idempotent: installs only when soffice is missing.

@@ -60,7 +60,7 @@ fn cell(text: &str) -> String {
 pub fn markdown() -> String {
     let mut out = String::from(
         "<!-- Generated from src/diagnostic/mod.rs by `cargo test`; do not edit by hand.\n     \
-         Regenerate with: MENTOR_AGREE_UPDATE_DOCS=1 cargo test --test docs -->\n\n\
+         Regenerate with: MENTOR_AGREE_UPDATE_DOCS=1 cargo test --test it docs:: -->\n\n\
          # Diagnostic codes\n\n\
          Every problem `mentor-agree check` reports has one of these stable codes. \
          Change a code's severity per program in `program.toml` under `[levels]` \
@@ -207,7 +207,7 @@ due = 2027-03-15
             Ok(match code {
                 Code::GoalsTooMany => return Err("the example describes six goals in words"),
                 Code::SignatureUntrusted => {
-                    return Err("needs a real SSH signature by a key not in allowed_signers (tests/signing.rs)");
+                    return Err("needs a real SSH signature by a key not in allowed_signers (tests/it/signing.rs)");
                 }
                 Code::FormatVersion => Setting { remove: &["format"], ..Setting::default() },
                 Code::MissingKey => Setting { remove: &["term.start"], ..Setting::default() },
@@ -226,7 +226,7 @@ due = 2027-03-15
                     ..Setting::default()
                 },
                 Code::SignatureUnverified => {
-                    return Err("needs allowed_signers and a real SSH signature to verify against (tests/signing.rs)");
+                    return Err("needs allowed_signers and a real SSH signature to verify against (tests/it/signing.rs)");
                 }
                 Code::ExtensionTooLong => Setting { context: "[term]\nmonths = 12\n", ..Setting::default() },
                 Code::CheckinOverdue => {

@@ -1,0 +1,77 @@
+//! `completions SHELL` (clap_complete) and `man` (clap_mangen).
+
+use crate::common;
+
+use clap::CommandFactory;
+use common::cmd;
+use mentor_agree::cli::Cli;
+
+fn subcommands() -> Vec<String> {
+    Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect()
+}
+
+#[test]
+fn bash_completion_mentions_every_subcommand_and_check_flag() {
+    let out = cmd().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.contains("complete -F _mentor__agree"), "a bash completion script");
+    let subs = subcommands();
+    assert!(subs.len() >= 6);
+    for sub in subs {
+        assert!(script.contains(&format!("mentor__agree,{sub})")), "bash completion lacks `{sub}`");
+    }
+    for flag in ["--format", "--explain", "--list-codes", "--require-signed"] {
+        assert!(script.contains(flag), "bash completion lacks {flag}");
+    }
+    assert!(script.contains("sarif"), "value completion for --format");
+}
+
+#[test]
+fn every_shell_gets_a_script() {
+    for (shell, marker) in [
+        ("zsh", "#compdef mentor-agree"),
+        ("fish", "complete -c mentor-agree"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[mentor-agree]"),
+    ] {
+        let out = cmd().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no {marker}");
+        assert!(script.contains("calendar"), "{shell}: lacks a subcommand");
+    }
+    let out = cmd().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_page_is_roff_and_lists_the_commands() {
+    let out = cmd().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{}", &page[..80.min(page.len())]);
+    assert!(page.lines().any(|l| l.starts_with(".TH mentor-agree 1")), "has a .TH title line");
+    assert!(page.contains("check"));
+    assert!(page.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn man_out_dir_writes_one_page_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd().args(["man", "--out-dir"]).arg(dir.path()).assert().success();
+    assert!(dir.path().join("mentor-agree.1").is_file());
+    for sub in subcommands() {
+        let page = std::fs::read_to_string(dir.path().join(format!("mentor-agree-{sub}.1"))).unwrap();
+        assert!(page.contains(".TH"), "{sub}");
+    }
+}
+
+#[test]
+fn version_names_the_format() {
+    let out = cmd().arg("--version").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.trim(), format!("mentor-agree {} (agreement format 1)", env!("CARGO_PKG_VERSION")));
+    let changelog = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("## [Unreleased]"), "CHANGELOG.md keeps an Unreleased section");
+}

@@ -1,0 +1,551 @@
+//! Many people, one git repo: real git repositories in temporary folders, the
+//! merge driver registered exactly as the docs say (`init`, then `git-setup`).
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::cmd;
+
+const FILE: &str = "agreements/pair.toml";
+
+/// `git ARGS` in `dir`, isolated from the user's and system's git configuration,
+/// with the freshly built mentor-agree first on PATH (as an installed one would be).
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("mentor-agree");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", dir.join("../gitconfig"))
+        .env("GIT_AUTHOR_NAME", "T")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "T")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .env_remove("MENTOR_AGREE_TODAY")
+        .output()
+        .expect("git runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = git(dir, args);
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A program repo made by `init` + `git-setup`, holding one unsigned agreement on `main`.
+fn repo() -> Option<(tempfile::TempDir, PathBuf)> {
+    if !common::have_tool("git", "--version") {
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("program");
+    std::fs::write(tmp.path().join("gitconfig"), "").unwrap();
+    cmd().arg("init").arg(&dir).assert().success();
+    ok(&dir, &["init", "-q", "-b", "main"]);
+    let out = cmd()
+        .arg("git-setup")
+        .current_dir(&dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", tmp.path().join("gitconfig"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let unsigned = &example[..example.find("\n[[signatures]]").unwrap()];
+    std::fs::write(dir.join(FILE), format!("{unsigned}\n")).unwrap();
+    ok(&dir, &["add", "-A"]);
+    ok(&dir, &["commit", "-qm", "draft"]);
+    Some((tmp, dir))
+}
+
+/// Signs as `role` on `date`, that day being today (a signature alone is only late a month on).
+fn sign(dir: &Path, role: &str, date: &str) {
+    let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+    c.current_dir(dir).env("MENTOR_AGREE_TODAY", date).env("NO_COLOR", "1");
+    c.args(["sign", FILE, "--role", role, "--date", date]).assert().success();
+}
+
+fn sign_all(dir: &Path) {
+    sign(dir, "mentor", "2026-08-24");
+    sign(dir, "mentee", "2026-08-25");
+    sign(dir, "lead", "2026-08-27");
+}
+
+fn commit(dir: &Path, message: &str) {
+    ok(dir, &["commit", "-qam", message]);
+}
+
+fn read(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join(FILE)).unwrap()
+}
+
+fn merge(dir: &Path, branch: &str) -> std::process::Output {
+    git(dir, &["merge", "--no-edit", "-q", branch])
+}
+
+#[test]
+fn parallel_signing_merges_cleanly_and_the_result_is_signed() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "mentee"]);
+    sign(&dir, "mentee", "2026-08-25");
+    sign(&dir, "lead", "2026-08-27");
+    commit(&dir, "mentee and lead sign");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign(&dir, "mentor", "2026-08-24");
+    commit(&dir, "mentor signs");
+
+    let out = merge(&dir, "mentee");
+    assert!(
+        out.status.success(),
+        "merge failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = read(&dir);
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    // In date order: mentor (24th), mentee (25th), lead (27th).
+    let at = |role: &str| text.find(&format!("role = \"{role}\"")).unwrap_or_else(|| panic!("no {role} in\n{text}"));
+    assert!(at("mentor") < at("mentee") && at("mentee") < at("lead"), "{text}");
+    cmd().current_dir(&dir).args(["check", "--require-signed", FILE]).assert().success();
+    assert!(ok(&dir, &["status", "--porcelain"]).is_empty(), "the merge is committed");
+}
+
+#[test]
+fn without_the_driver_the_same_merge_conflicts() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["config", "--unset", "merge.mentor-agree.driver"]);
+    ok(&dir, &["switch", "-q", "-c", "mentee"]);
+    sign(&dir, "mentee", "2026-08-25");
+    commit(&dir, "mentee signs");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign(&dir, "mentor", "2026-08-24");
+    commit(&dir, "mentor signs");
+    assert!(!merge(&dir, "mentee").status.success());
+}
+
+#[test]
+fn checkins_and_evaluations_on_both_sides_are_all_kept_and_our_comments_survive() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign(&dir, "mentor", "2026-08-24");
+    sign(&dir, "mentee", "2026-08-25");
+    sign(&dir, "lead", "2026-08-27");
+    commit(&dir, "signed");
+    ok(&dir, &["switch", "-q", "-c", "mentee"]);
+    cmd()
+        .current_dir(&dir)
+        .args(["checkin", FILE, "--by", "mentee", "--date", "2026-10-05", "--note", "retro 1"])
+        .assert()
+        .success();
+    let evaluation = "\n[[evaluations]]\ndate = 2026-11-20\nby = [\"mentor\", \"mentee\"]\nclosing = false\nworking = \"rhythm\"\nprogress = [{ goal = 1, status = \"on-track\" }]\n";
+    std::fs::write(dir.join(FILE), read(&dir) + evaluation).unwrap();
+    commit(&dir, "mentee reports");
+    ok(&dir, &["switch", "-q", "main"]);
+    let commented = read(&dir).replace("[schedule]", "# agreed at the first meeting\n[schedule]");
+    std::fs::write(dir.join(FILE), commented).unwrap();
+    cmd().current_dir(&dir).args(["checkin", FILE, "--by", "mentor", "--date", "2026-11-16"]).assert().success();
+    commit(&dir, "mentor reports");
+
+    let out = merge(&dir, "mentee");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = read(&dir);
+    assert!(text.contains("# agreed at the first meeting\n[schedule]"), "{text}");
+    let table: toml::Table = text.parse().unwrap();
+    let dates =
+        |key: &str| -> Vec<String> { table[key].as_array().unwrap().iter().map(|e| e["date"].to_string()).collect() };
+    assert_eq!(dates("checkins"), ["2026-10-05", "2026-11-16"]);
+    assert_eq!(dates("evaluations"), ["2026-11-20"]);
+    assert_eq!(table["signatures"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_real_term_conflict_stops_with_markers() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "longer"]);
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "60 minutes");
+    ok(&dir, &["switch", "-q", "main"]);
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 30")).unwrap();
+    commit(&dir, "30 minutes");
+
+    let out = merge(&dir, "longer");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("`schedule.session_minutes` changed on both sides: 45 → 30 here, 60 there"), "{said}");
+    let text = read(&dir);
+    assert!(text.contains("<<<<<<< ours:agreements/pair.toml\nsession_minutes = 30\n=======\nsession_minutes = 60\n>>>>>>> theirs:agreements/pair.toml"), "{text}");
+    assert!(ok(&dir, &["status", "--porcelain"]).contains("UU agreements/pair.toml"));
+}
+
+#[test]
+fn a_term_changed_on_one_branch_is_taken_while_the_other_signs() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "longer"]);
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "60 minutes");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign(&dir, "mentor", "2026-08-24");
+    commit(&dir, "mentor signs");
+    assert!(merge(&dir, "longer").status.success());
+    let text = read(&dir);
+    assert!(text.contains("session_minutes = 60") && text.contains("role = \"mentor\""), "{text}");
+    // The mentor signed the 45-minute terms: check says the signature is stale.
+    let out = cmd().current_dir(&dir).args(["check", FILE]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("signature-stale"));
+}
+
+#[test]
+fn merge_file_by_hand_reports_and_exits_as_documented() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |n: &str| tmp.path().join(n);
+    let base = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    std::fs::write(p("base"), &base).unwrap();
+    std::fs::write(p("ours"), format!("{base}\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n")).unwrap();
+    std::fs::write(p("theirs"), format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n")).unwrap();
+    cmd().arg("merge-file").args([p("base"), p("ours"), p("theirs")]).assert().success();
+    let merged = std::fs::read_to_string(p("ours")).unwrap();
+    assert_eq!(
+        merged,
+        format!(
+            "{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n"
+        )
+    );
+    // A missing side: exit 2, ours untouched.
+    cmd().arg("merge-file").args([p("base"), p("ours"), p("missing")]).assert().code(2);
+    assert_eq!(std::fs::read_to_string(p("ours")).unwrap(), merged);
+}
+
+fn diff(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = cmd().current_dir(dir).arg("diff").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn diff_against_head_names_term_and_goal_changes_and_ignores_reformatting() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    // Reformatted only: [mentor] as an inline table, another quoting style.
+    let text = read(&dir);
+    let reformatted = text.replace(
+        "[mentor]\nname = \"Maya Okafor\"\nemail = \"maya.okafor@example.org\"\n",
+        "mentor = { email = 'maya.okafor@example.org', name = 'Maya Okafor' }\n",
+    );
+    let reformatted = format!(
+        "topics = [\"career development\", \"leadership\", \"public speaking\"]\n{}",
+        reformatted.replacen("topics = [\"career development\", \"leadership\", \"public speaking\"]\n", "", 1)
+    );
+    assert_ne!(reformatted, text);
+    std::fs::write(dir.join(FILE), &reformatted).unwrap();
+    let (code, out, _) = diff(&dir, &[FILE]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with(&format!("{FILE} (unchanged)\n  no change in meaning\n  passes check (")), "{out}");
+
+    let changed = reformatted
+        .replace("session_minutes = 45", "session_minutes = 60")
+        .replace("due = 2027-05-28", "due = 2027-05-21");
+    std::fs::write(dir.join(FILE), changed).unwrap();
+    let (code, out, _) = diff(&dir, &[FILE, "--rev", "HEAD"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("  schedule.session_minutes: 45 → 60\n"), "{out}");
+    assert!(
+        out.contains("  goal 3 changed: Build a network outside my team\n    due: 2027-05-28 → 2027-05-21\n"),
+        "{out}"
+    );
+    assert!(out.contains("signatures going stale: the mentor, the mentee, the lead must sign again"), "{out}");
+    // The version before the signatures: the signatures are what was added.
+    let (_, out, _) = diff(&dir, &[FILE, "--rev", "HEAD~1"]);
+    assert!(out.contains("signature added: mentor (Maya Okafor) on 2026-08-24"), "{out}");
+}
+
+#[test]
+fn diff_base_lists_every_changed_agreement() {
+    let Some((_tmp, dir)) = repo() else { return };
+    ok(&dir, &["switch", "-q", "-c", "pr"]);
+    sign_all(&dir);
+    let second = read(&dir).replace("Tomás Rivera", "Ana Lima");
+    std::fs::write(dir.join("agreements/second.toml"), second).unwrap();
+    std::fs::write(dir.join("notes.toml"), "a = 1\n").unwrap();
+    ok(&dir, &["add", "-A"]);
+    commit(&dir, "a pull request");
+    // Meanwhile on main: not part of the pull request.
+    ok(&dir, &["switch", "-q", "main"]);
+    std::fs::write(dir.join("agreements/on-main.toml"), "format = 1\n").unwrap();
+    ok(&dir, &["add", "-A"]);
+    commit(&dir, "elsewhere");
+    ok(&dir, &["switch", "-q", "pr"]);
+    std::fs::write(dir.join("agreements/untracked.toml"), "format = 1\n").unwrap();
+    let (code, out, err) = diff(&dir, &["--base", "main", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files: Vec<(&str, &str)> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["file"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("agreements/pair.toml", "changed"),
+            ("agreements/second.toml", "added"),
+            ("agreements/untracked.toml", "added")
+        ]
+    );
+    assert_eq!(reports[0]["records"][0]["kind"], "signature");
+    assert_eq!(reports[0]["errors"], 0);
+    let (_, md, _) = diff(&dir, &["--base", "main", "--format", "md", "agreements/second.toml"]);
+    assert!(md.starts_with("## Agreement changes\n\n### `agreements/second.toml` (added)\n"), "{md}");
+}
+
+#[test]
+fn diff_refuses_bad_revisions_and_never_reads_them_as_options() {
+    let Some((_tmp, dir)) = repo() else { return };
+    for rev in ["no-such-branch", "--output=leak", "HEAD~99"] {
+        let (code, _, err) = diff(&dir, &[FILE, &format!("--rev={rev}")]);
+        assert_eq!(code, 2, "{rev}: {err}");
+        assert!(err.contains("is not a revision of this repository"), "{err}");
+        let (code, _, _) = diff(&dir, &[&format!("--base={rev}")]);
+        assert_eq!(code, 2);
+    }
+    assert!(!dir.join("leak").exists());
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("a.toml"), "format = 1\n").unwrap();
+    let (code, _, err) = diff(outside.path(), &["a.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not inside a git repository"), "{err}");
+}
+
+#[test]
+fn a_stale_signature_says_what_changed_since_that_person_signed() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    let signed_at = ok(&dir, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    let date = ok(&dir, &["log", "-1", "--format=%cs"]).trim().to_string();
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "longer sessions");
+    std::fs::write(dir.join(FILE), read(&dir).replace("months = 9", "months = 8")).unwrap();
+
+    let check = |extra: &[&str]| {
+        let out = cmd().current_dir(&dir).args(["check", "--format", "json", FILE]).args(extra).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "signature-stale")
+            .map(|d| d["help"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let helps = check(&[]);
+    assert_eq!(helps.len(), 3);
+    assert!(
+        helps[0].starts_with(&format!(
+            "since the mentor signed (commit {signed_at}, {date}): schedule.session_minutes 45 → 60, term.months 9 → 8; review the new terms"
+        )),
+        "{helps:?}"
+    );
+    assert!(helps[2].starts_with("since the lead signed"), "{helps:?}");
+    // Looking back one commit does not reach the signed version; 0 does not look at all.
+    for depth in ["1", "0"] {
+        assert!(check(&["--history-depth", depth]).iter().all(|h| h.starts_with("review the new terms")), "{depth}");
+    }
+}
+
+#[test]
+fn diff_and_the_stale_explanation_work_in_a_linked_worktree() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    ok(&dir, &["worktree", "add", "-q", "../linked", "-b", "linked"]);
+    let linked = dir.join("../linked");
+    std::fs::write(linked.join(FILE), read(&linked).replace("months = 9", "months = 8")).unwrap();
+    let (code, out, err) = diff(&linked, &[FILE]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  term.months: 9 → 8\n"), "{out}");
+    let out = cmd().current_dir(&linked).args(["check", FILE]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("since the mentor signed (commit "));
+}
+
+#[test]
+fn a_shallow_clone_explains_what_it_has_and_no_more() {
+    let Some((tmp, dir)) = repo() else { return };
+    sign_all(&dir);
+    commit(&dir, "signed");
+    std::fs::write(dir.join(FILE), read(&dir).replace("months = 9", "months = 8")).unwrap();
+    commit(&dir, "shorter");
+    let url = format!("file://{}", dir.display());
+    ok(tmp.path(), &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    let shallow = tmp.path().join("shallow");
+    // The signed version is beyond the shallow boundary: the plain help.
+    let out = cmd().current_dir(&shallow).args(["check", FILE]).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("signature-stale") && !report.contains("since the mentor signed"), "{report}");
+    // The revisions it has still compare.
+    std::fs::write(shallow.join(FILE), read(&shallow).replace("months = 8", "months = 7")).unwrap();
+    let (code, out, _) = diff(&shallow, &[FILE]);
+    assert_eq!(code, 0);
+    assert!(out.contains("term.months: 8 → 7"), "{out}");
+}
+
+#[test]
+fn two_signatures_for_one_role_conflict_even_in_an_awkwardly_named_file() {
+    let Some((_tmp, dir)) = repo() else { return };
+    let odd = "agreements/o'neil & co $(x).toml";
+    ok(&dir, &["mv", FILE, odd]);
+    commit(&dir, "renamed");
+    let sign_odd = |date: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+        c.current_dir(&dir)
+            .env("MENTOR_AGREE_TODAY", date)
+            .args(["sign", odd, "--role", "mentor", "--date", date])
+            .assert()
+            .success();
+    };
+    ok(&dir, &["switch", "-q", "-c", "other"]);
+    sign_odd("2026-08-25");
+    commit(&dir, "mentor signs here");
+    ok(&dir, &["switch", "-q", "main"]);
+    sign_odd("2026-08-24");
+    commit(&dir, "mentor signs there");
+    let out = merge(&dir, "other");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("two different signatures for the mentor: one here (2026-08-24), one there (2026-08-25)"),
+        "{said}"
+    );
+    assert!(said.contains(&format!("mentor-agree: {odd}:")), "the driver was given the path: {said}");
+    let text = std::fs::read_to_string(dir.join(odd)).unwrap();
+    assert!(text.contains("<<<<<<< ours:") && text.contains(">>>>>>> theirs:"), "{text}");
+    assert!(!dir.join("x").exists());
+}
+
+/// Runs `merge-file BASE OURS THEIRS` in `dir` under a kill-on-timeout bound:
+/// (exit code, stderr). A run killed by the bound (a hang) or by a signal fails.
+fn merge_file_in(dir: &Path) -> (i32, String) {
+    let p = |n: &str| dir.join(n);
+    let out = cmd()
+        .arg("merge-file")
+        .args([p("base"), p("ours"), p("theirs")])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("merge-file runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap_or_else(|| panic!("killed (a hang or a signal): {stderr}")), stderr)
+}
+
+/// Each side in turn broken (not TOML), empty, binary (NUL), invalid UTF-8, huge,
+/// or another agreement: the driver falls back to git's line-wise merge, exits 0
+/// only with a file that parses and holds no conflict markers, never loses the
+/// record our side added (nor theirs, unless a side is binary: then OURS is kept
+/// byte for byte), and never panics or exits 2.
+#[test]
+fn merge_file_with_a_hostile_side_falls_back_and_never_loses_a_record() {
+    if !common::have_tool("git", "--version") {
+        return;
+    }
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let record = |who: &str| format!("\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\nnote = \"{who}-record\"\n");
+    let ours = format!("{example}{}", record("ours"));
+    let theirs = format!("{example}{}", record("theirs"));
+    let other = std::fs::read_to_string(common::example("2027-01-li-wei-sara-haddad.toml")).unwrap();
+    let huge = format!("{example}# {}\n", "x".repeat(2_000_000));
+    let kinds: [(&str, Vec<u8>); 6] = [
+        ("broken", b"format = [\n".to_vec()),
+        ("empty", Vec::new()),
+        ("binary", b"format = 1\n\0\x01\x02\xff".to_vec()),
+        ("invalid-utf8", [example.as_bytes(), b"# \xc3\x28\n"].concat()),
+        ("huge", huge.into_bytes()),
+        ("another-agreement", other.into_bytes()),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let mut conflicts = 0;
+    for side in ["base", "ours", "theirs"] {
+        for (kind, bytes) in &kinds {
+            let what = format!("{side} {kind}");
+            let dir = tmp.path().join(format!("{side}-{kind}"));
+            std::fs::create_dir(&dir).unwrap();
+            let mut sides = [
+                ("base", example.clone().into_bytes()),
+                ("ours", ours.clone().into_bytes()),
+                ("theirs", theirs.clone().into_bytes()),
+            ];
+            for (name, content) in &mut sides {
+                if *name == side {
+                    // A hostile side carries its own record, so that keeping it can be checked too.
+                    *content = if *name == "base" {
+                        bytes.clone()
+                    } else {
+                        [bytes.as_slice(), record(name).as_bytes()].concat()
+                    };
+                }
+                std::fs::write(dir.join(name), &content).unwrap();
+            }
+            let before = std::fs::read(dir.join("ours")).unwrap();
+            let (code, stderr) = merge_file_in(&dir);
+            let after = std::fs::read(dir.join("ours")).unwrap();
+            assert!(matches!(code, 0 | 1), "{what}: exit {code}: {stderr}");
+            let text = String::from_utf8_lossy(&after);
+            if code == 0 {
+                let parsed = std::str::from_utf8(&after).ok().and_then(|t| t.parse::<toml::Table>().ok());
+                assert!(parsed.is_some() && !text.contains("<<<<<<<"), "{what}: exit 0 with a file that is not TOML");
+            } else {
+                conflicts += 1;
+                assert!(stderr.contains("mentor-agree: "), "{what}: a conflict is explained: {stderr}");
+            }
+            if *kind == "binary" {
+                assert_eq!(after, before, "{what}: a binary side leaves OURS byte for byte");
+                assert!(stderr.contains("binary"), "{what}: {stderr}");
+                assert_eq!(code, 1, "{what}");
+                continue;
+            }
+            for who in ["ours", "theirs"] {
+                assert!(
+                    text.contains(&format!("note = \"{who}-record\"")),
+                    "{what}: the record {who} added is lost:\n{}",
+                    &text[..text.len().min(3000)]
+                );
+            }
+            // Nothing is left beside OURS (the write goes through a renamed temporary file).
+            assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3, "{what}");
+        }
+    }
+    assert!(conflicts >= 9, "the broken, empty and binary sides are conflicts ({conflicts})");
+}
+
+/// OURS is replaced whole, by a rename: a second link to the old file still holds
+/// the old bytes (a reader never sees a half-written merge).
+#[test]
+fn merge_file_replaces_ours_atomically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |n: &str| tmp.path().join(n);
+    let base = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let ours = format!("{base}\n[[checkins]]\ndate = 2026-11-20\nby = \"mentor\"\n");
+    std::fs::write(p("base"), &base).unwrap();
+    std::fs::write(p("ours"), &ours).unwrap();
+    std::fs::write(p("theirs"), format!("{base}\n[[checkins]]\ndate = 2026-11-18\nby = \"mentee\"\n")).unwrap();
+    std::fs::hard_link(p("ours"), p("old-link")).unwrap();
+    let (code, stderr) = merge_file_in(tmp.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(p("old-link")).unwrap(), ours, "the old file was not written in place");
+    let merged = std::fs::read_to_string(p("ours")).unwrap();
+    assert!(merged.contains("by = \"mentee\"") && merged.contains("by = \"mentor\""));
+    assert_eq!(support_listing(tmp.path()), ["base", "old-link", "ours", "theirs"]);
+}
+
+fn support_listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,33 @@
+//! The integration tests: one binary (so the crate is linked once, not once
+//! per file), a module per area, driving the real `mentor-agree` binary over
+//! `tests/fixtures/`. Run one area with `cargo test --test it check::`.
+
+mod common;
+mod support;
+
+mod calendar;
+mod check;
+mod completions;
+mod desk;
+mod docs;
+mod durability;
+mod edit;
+mod edit_properties;
+mod explain;
+mod export;
+mod fuzz_regressions;
+mod git;
+mod hardening;
+mod init;
+mod lifecycle;
+mod lsp;
+mod new;
+mod permissions;
+mod precommit;
+mod render;
+mod sarif;
+mod schema;
+mod security;
+mod signing;
+mod status;
+mod usage;

@@ -1,0 +1,289 @@
+//! `status`: one row per agreement, most urgent first, as a table or the JSON of docs/lifecycle.md.
+
+use crate::common;
+use crate::support;
+
+use std::path::Path;
+
+use common::cmd;
+use support::{sign_all, status_json};
+
+const PARTIES: &[(&str, &str)] = &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")];
+
+fn base() -> String {
+    std::fs::read_to_string(common::fixture("lifecycle/commented.toml")).unwrap()
+}
+
+/// A folder of six agreements, one per situation, named so that id order and
+/// attention order differ.
+fn portfolio(dir: &Path) {
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    let path = |name: &str| dir.join(name);
+
+    write("1-terminated.toml", &base());
+    sign_all(&path("1-terminated.toml"), "2026-10-20", PARTIES);
+    cmd()
+        .arg("terminate")
+        .arg(path("1-terminated.toml"))
+        .args(["--by", "mentee", "--reason", "New job", "--date", "2026-11-20"])
+        .assert()
+        .success();
+
+    write("2-active.toml", &base());
+    sign_all(&path("2-active.toml"), "2026-10-20", PARTIES);
+    cmd().arg("checkin").arg(path("2-active.toml")).args(["--by", "mentee"]).assert().success();
+
+    write("3-draft.toml", &base());
+
+    write(
+        "4-overdue.toml",
+        &base().replace("start = 2026-11-02", "start = 2026-09-07").replace("months = 6 ", "months = 9 "),
+    );
+    sign_all(&path("4-overdue.toml"), "2026-08-25", PARTIES);
+    cmd()
+        .arg("checkin")
+        .arg(path("4-overdue.toml"))
+        .args(["--by", "mentor", "--date", "2026-09-20"])
+        .assert()
+        .success();
+    // The checkpoint of 2026-11-07 was held, so the only warning left is the silent check-ins.
+    cmd().arg("evaluate").arg(path("4-overdue.toml")).args(["--date", "2026-11-07"]).assert().success();
+
+    write("5-error.toml", &base().replace("session_minutes = 45", "session_minutes = 300"));
+    write("6-broken.toml", "format = 1\n[mentor\n");
+}
+
+#[test]
+fn rows_are_sorted_by_attention_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let rows = status_json(&[dir.path()]);
+    let summary: Vec<(String, serde_json::Value)> =
+        rows.iter().map(|r| (r["id"].as_str().unwrap().to_string(), r["state"].clone())).collect();
+    let expected = [
+        ("5-error", serde_json::json!("draft")),
+        ("6-broken", serde_json::Value::Null),
+        ("4-overdue", serde_json::json!("active")),
+        ("3-draft", serde_json::json!("draft")),
+        ("1-terminated", serde_json::json!("terminated")),
+        ("2-active", serde_json::json!("active")),
+    ];
+    let expected: Vec<(String, serde_json::Value)> = expected.into_iter().map(|(i, s)| (i.to_string(), s)).collect();
+    assert_eq!(summary, expected);
+    assert_eq!(rows[0]["errors"], 1);
+    assert_eq!(rows[2]["warnings"], 1);
+    assert_eq!(rows[2]["last_checkin"], "2026-09-20");
+}
+
+#[test]
+fn json_has_exactly_the_documented_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let rows = status_json(&[&dir.path().join("2-active.toml")]);
+    let row = rows[0].as_object().unwrap();
+    let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+    keys.sort();
+    let mut expected = [
+        "id",
+        "file",
+        "mentor",
+        "mentee",
+        "state",
+        "start",
+        "end",
+        "last_day",
+        "effective",
+        "next_review",
+        "last_checkin",
+        "last_evaluation",
+        "goals_total",
+        "goals_achieved",
+        "signed",
+        "missing",
+        "stale",
+        "errors",
+        "warnings",
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+    assert_eq!(row["mentor"], "Ada Lovelace");
+    assert_eq!(row["mentee"], "Grace Hopper");
+    assert_eq!(row["start"], "2026-11-02");
+    assert_eq!(row["end"], "2027-05-02");
+    assert_eq!(row["last_day"], "2027-05-01", "the day before the exclusive end, as render and new say");
+    assert_eq!(row["effective"], "2026-10-20");
+    assert_eq!(row["next_review"], "2027-01-02");
+    assert_eq!(row["last_checkin"], "2026-11-25");
+    assert_eq!(row["signed"], serde_json::json!(["mentor", "mentee", "lead"]));
+    assert_eq!(row["missing"], serde_json::json!([]));
+    assert!(row["file"].as_str().unwrap().ends_with("2-active.toml"));
+}
+
+#[test]
+fn state_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let out = cmd()
+        .arg("status")
+        .arg(dir.path())
+        .args(["--format", "json", "--state", "active,terminated"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["4-overdue", "1-terminated", "2-active"]);
+    cmd().arg("status").arg(dir.path()).args(["--state", "finished"]).assert().code(2);
+}
+
+#[test]
+fn table_lists_every_agreement_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let out = cmd().arg("status").arg(dir.path()).arg("--wide").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no colour without a terminal:\n{text}");
+    for header in
+        ["pair", "state", "start", "last day", "effective", "next review", "last check-in", "signatures", "problems"]
+    {
+        assert!(text.contains(header), "{header} missing:\n{text}");
+    }
+    let order: Vec<usize> = ["5-error", "6-broken", "4-overdue", "3-draft", "1-terminated", "2-active"]
+        .iter()
+        .map(|id| text.find(id).unwrap_or_else(|| panic!("{id} missing:\n{text}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.contains("Ada Lovelace → Grace Hopper"));
+    assert!(text.contains("0/3, missing: mentor, mentee, lead"));
+    assert!(text.contains("1 error"));
+    assert!(text.contains("6 agreements: 2 draft, 2 active, 1 terminated, 1 invalid"), "{text}");
+}
+
+#[test]
+fn state_is_coloured_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), base()).unwrap();
+    let out = cmd().args(["--color", "always", "status"]).arg(dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\x1b["));
+}
+
+#[test]
+fn without_paths_the_programs_agreements_folder_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("program.toml"), "[program]\nagreements = \"pairs\"\n").unwrap();
+    std::fs::create_dir(dir.path().join("pairs")).unwrap();
+    std::fs::write(dir.path().join("pairs/ada-grace.toml"), base()).unwrap();
+    let out = cmd().current_dir(dir.path()).args(["status", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], "ada-grace");
+}
+
+#[test]
+fn duplicate_ids_count_as_errors_of_the_later_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("id = \"same-pair\"\n{}", base());
+    std::fs::write(dir.path().join("a.toml"), &text).unwrap();
+    std::fs::write(dir.path().join("b.toml"), &text).unwrap();
+    let rows = status_json(&[dir.path()]);
+    let errors = |file: &str| {
+        rows.iter().find(|r| r["file"].as_str().unwrap().ends_with(file)).unwrap()["errors"].as_u64().unwrap()
+    };
+    assert_eq!((errors("a.toml"), errors("b.toml")), (0, 1));
+    assert!(rows[0]["file"].as_str().unwrap().ends_with("b.toml"), "the file with the error comes first");
+}
+
+#[test]
+fn the_table_fits_the_terminal_with_the_columns_that_matter_most() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let out = cmd().arg("status").arg(dir.path()).env("COLUMNS", "100").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "wider than 100 columns: {line}\n{text}");
+    }
+    for header in ["agreement", "state", "last day", "next", "signatures", "problems"] {
+        assert!(text.contains(header), "{header} missing:\n{text}");
+    }
+    for only_wide in ["pair", "effective", "last check-in"] {
+        assert!(!text.contains(only_wide), "{only_wide} is for --wide:\n{text}");
+    }
+    // Ids and dates are whole on their line, never broken.
+    for whole in ["4-overdue", "1-terminated", "2027-05-01", "terminated"] {
+        assert!(text.contains(whole), "{whole} broken:\n{text}");
+    }
+    // --wide shows everything, one line per agreement, however wide.
+    let out = cmd().arg("status").arg(dir.path()).arg("--wide").env("COLUMNS", "100").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("effective") && text.contains("Ada Lovelace → Grace Hopper"), "{text}");
+    assert_eq!(text.lines().count(), 6 + 5, "header, rule, borders, six rows, counts: {text}");
+}
+
+#[test]
+fn stale_signatures_are_stale_not_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    // The terms change after everyone signed.
+    let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
+    std::fs::write(&file, text).unwrap();
+    let rows = status_json(&[&file]);
+    assert_eq!(rows[0]["stale"], serde_json::json!(["mentor", "mentee", "lead"]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["missing"], serde_json::json!([]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["signed"], serde_json::json!([]), "{:#}", rows[0]);
+    let out = cmd().arg("status").arg(&file).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("0/3, stale: mentor, mentee, lead"), "{table}");
+    assert!(!table.contains("missing"), "{table}");
+}
+
+#[test]
+fn a_terminated_agreement_has_no_next_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    assert_eq!(status_json(&[&file])[0]["next_review"], "2027-01-02");
+    cmd().arg("terminate").arg(&file).args(["--by", "mentee", "--reason", "New job"]).assert().success();
+    let row = &status_json(&[&file])[0];
+    assert_eq!(row["state"], "terminated");
+    assert_eq!(row["next_review"], serde_json::Value::Null, "{row:#}");
+}
+
+#[test]
+fn one_word_for_each_state_in_status_and_on_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    // Signed by everyone, before the term starts on 2026-11-02.
+    let before_start = || {
+        let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        c.env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").args(["--today", "2026-10-25"]);
+        c
+    };
+    let out = before_start().args(["status", "--format", "json"]).arg(&file).output().unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["state"], "pending");
+    let site = dir.path().join("site");
+    before_start().args(["render", "--site"]).arg(&site).arg(&file).assert().success();
+    for page in ["index.html", "a.html"] {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        assert!(html.contains(">Pending<") || html.contains("Pending</"), "{page}: {html}");
+        assert!(!html.contains("not started"), "{page} uses another word for pending");
+    }
+}
+
+#[test]
+fn wide_status_shows_goals_achieved_and_the_last_review() {
+    let file = common::example("2026-03-jonas-berg-amara-diallo.toml");
+    let out = cmd().args(["status", "--wide"]).arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().find(|l| l.contains("agreement")).unwrap();
+    assert!(header.contains("last review") && header.contains("goals"), "{header}");
+    let row = text.lines().find(|l| l.contains("2026-03-jonas-berg-amara-diallo")).unwrap();
+    // Both goals achieved; the closing review was on 2026-11-24.
+    assert!(row.contains("2/2") && row.contains("2026-11-24"), "{row}");
+}
