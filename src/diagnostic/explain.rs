@@ -226,7 +226,9 @@ due = 2027-03-15
                     ..Setting::default()
                 },
                 Code::SignatureUnverified => {
-                    return Err("needs allowed_signers and a real SSH signature to verify against (tests/it/signing.rs)");
+                    return Err(
+                        "needs allowed_signers and a real SSH signature to verify against (tests/it/signing.rs)",
+                    );
                 }
                 Code::ExtensionTooLong => Setting { context: "[term]\nmonths = 12\n", ..Setting::default() },
                 Code::CheckinOverdue => {
