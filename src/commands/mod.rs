@@ -77,8 +77,10 @@ fn color_on(global: &Global, terminal: bool) -> bool {
 
 /// Set while an interactive command (`new`, `evaluate`) writes its result: Ctrl-C then waits for the write.
 static WRITING: AtomicBool = AtomicBool::new(false);
-/// Set once "cancelled" has been said (by the signal handler or by a prompt).
-static CANCEL_REPORTED: AtomicBool = AtomicBool::new(false);
+/// True once "cancelled" has been said (by the signal handler or by a prompt).
+/// A lock, not a flag: the signal handler exits the process right after it, so
+/// it must wait until a prompt that is saying it has finished.
+static CANCEL_REPORTED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 
 /// Marks the start (`true`) and end (`false`) of writing an interactive command's result.
 pub fn set_writing(on: bool) {
@@ -88,7 +90,9 @@ pub fn set_writing(on: bool) {
 /// Says once on stderr that the run was cancelled before writing anything, and
 /// gives the exit code of a cancelled run.
 pub fn report_cancel() -> u8 {
-    if !CANCEL_REPORTED.swap(true, Ordering::SeqCst) {
+    let mut said = CANCEL_REPORTED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !*said {
+        *said = true;
         let term = dialoguer::console::Term::stderr();
         let _ = term.show_cursor();
         let _ = term.write_line("\ncancelled: nothing was written");
