@@ -225,20 +225,18 @@ pub struct Checkin {
     pub note: Option<String>,
 }
 
-/// Where a goal stands at a review.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum GoalStatus {
-    // Work has not begun.
-    NotStarted,
-    // Progressing as planned.
-    OnTrack,
-    // Progressing, later than planned.
-    Behind,
-    // Met, by its measure.
-    Achieved,
-    // Given up, by agreement.
-    Dropped,
+/// Where a goal stands at a review: the names of [`crate::agreement::GoalStatus`].
+pub struct GoalStatus;
+
+impl JsonSchema for GoalStatus {
+    fn schema_name() -> Cow<'static, str> {
+        "GoalStatus".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names = crate::agreement::GoalStatus::ALL.map(crate::agreement::GoalStatus::as_str);
+        json_schema!({ "description": "Where a goal stands at a review.", "type": "string", "enum": names })
+    }
 }
 
 /// One goal's progress at a review.
@@ -249,7 +247,8 @@ pub struct Progress {
     #[schemars(range(min = 1))]
     pub goal: i64,
     /// Where the goal stands: not-started, on-track, behind, achieved or dropped.
-    pub status: GoalStatus,
+    #[schemars(with = "GoalStatus")]
+    pub status: String,
     /// A short note on the goal (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
