@@ -57,7 +57,8 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let who = record.by.join(", ");
     let done = |o: &crate::edit::EditOutcome| {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.evaluations.len());
-        format!("Recorded {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
+        let verb = if o.written { "Recorded" } else { "Would record" };
+        format!("{verb} {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
     };
     super::set_writing(true);
     super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {

@@ -47,11 +47,12 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
             .and_then(|s| s.name.as_ref())
             .map_or("", |n| n.value.as_str());
         let how = if key.is_some() { " with an SSH signature" } else { "" };
-        let mut msg = format!("Signed {} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
+        let (verb, is) = if o.written { ("Signed", "is") } else { ("Would sign", "would be") };
+        let mut msg = format!("{verb} {} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
         if let Some(d) = &o.checked.derived {
             if d.missing.is_empty() {
                 if let Some(eff) = d.effective {
-                    msg.push_str(&format!("; every required signature is in: effective {}", ymd(eff)));
+                    msg.push_str(&format!("; every required signature {is} in: effective {}", ymd(eff)));
                 }
             } else {
                 let missing: Vec<&str> = d.missing.iter().map(|r| r.as_str()).collect();

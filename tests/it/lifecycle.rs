@@ -353,6 +353,8 @@ fn evaluate_rejects_bad_flags_before_touching_anything() {
     let out = cmd().arg("evaluate").arg(&file).args(["--dry-run", "--by", "mentor"]).output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).ends_with("[[evaluations]]\ndate = 2026-11-25\nby = [\"mentor\"]\n"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.starts_with("Would record evaluation #") && said.contains("dry run: nothing written"), "{said}");
     assert_eq!(read(&file), before);
 }
 

@@ -313,6 +313,13 @@ fn dry_run_prints_the_result_and_writes_nothing() {
     let a = w.sign("draft.toml", &["--role", "mentor", "--dry-run"]).success();
     let printed = String::from_utf8(a.get_output().stdout.clone()).unwrap();
     assert!(printed.starts_with(&before) && printed.contains("role = \"mentor\""), "{printed}");
+    // The report says what would happen, not that it did.
+    let said = stderr(&a);
+    assert!(
+        said.starts_with("Would sign draft.toml as the mentor") && said.contains("dry run: nothing written"),
+        "{said}"
+    );
+    assert!(!said.contains("Signed"), "{said}");
     assert_eq!(w.read("draft.toml"), before);
 }
 
