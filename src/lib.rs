@@ -39,9 +39,5 @@ pub mod suggest;
 pub mod terms;
 pub mod timeline;
 
-/// The old name of [`check`], kept so code written against it still builds.
-#[doc(hidden)]
-pub use check as checker;
-
 /// `--version` text: the tool's version and the agreement format it reads.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (agreement format 1)");

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use mentor_agree::checker::{self, Settings};
+use mentor_agree::check::{self, Settings};
 use mentor_agree::program::Program;
 use mentor_agree::{rules, terms, timeline};
 use proptest::prelude::*;
@@ -315,10 +315,10 @@ fn check_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
         ssh: None,
     };
     let path = Path::new("x.toml");
-    let checked = match checker::decode(bytes.to_vec()) {
-        Ok(text) => checker::check_text(path, &text, Arc::new(Program::builtin()), &settings),
+    let checked = match check::decode(bytes.to_vec()) {
+        Ok(text) => check::check_text(path, &text, Arc::new(Program::builtin()), &settings),
         Err(located) => {
-            let mut checked = checker::check_text(path, "", Arc::new(Program::builtin()), &settings);
+            let mut checked = check::check_text(path, "", Arc::new(Program::builtin()), &settings);
             checked.diagnostics = vec![*located];
             checked
         }
@@ -641,7 +641,7 @@ fn error_codes(text: &str) -> std::collections::BTreeSet<&'static str> {
         options: rules::Options::default(),
         ssh: None,
     };
-    let checked = checker::check_text(Path::new("x.toml"), text, Arc::new(Program::builtin()), &settings);
+    let checked = check::check_text(Path::new("x.toml"), text, Arc::new(Program::builtin()), &settings);
     checked
         .diagnostics
         .iter()
