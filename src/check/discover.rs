@@ -38,16 +38,9 @@ pub fn is_agreement_file(path: &Path) -> bool {
 }
 
 /// Expands paths to agreement files: files as given, folders walked recursively
-/// (skipping hidden folders), sorted within each folder. With no paths: the
-/// agreements folder of the program found from the current folder.
-pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec<PathBuf>, WorkspaceError> {
-    let default;
-    let paths = if paths.is_empty() {
-        default = vec![agreements_folder(program_override)?];
-        &default[..]
-    } else {
-        paths
-    };
+/// (skipping hidden folders), sorted within each folder. (With no paths a
+/// command works on its program's folder: [`crate::check::Session::collect`].)
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WorkspaceError> {
     let mut files = Vec::new();
     for path in paths {
         let meta =
@@ -74,17 +67,12 @@ pub fn collect(paths: &[PathBuf], program_override: Option<&Path>) -> Result<Vec
 }
 
 /// The folder a command works on when given no paths: the agreements folder of
-/// the program (`--program`, or found from the current folder), shown as the
-/// user would type it (relative to the current folder when below it).
-pub fn agreements_folder(program_override: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
-    let file = program_override.map(Path::to_path_buf).or_else(|| find_program_file(Path::new(".")));
-    let program = match &file {
-        Some(file) => Program::load(file)?,
-        None => Program::builtin(),
-    };
+/// `program` (the one `--program` names, or found from the current folder),
+/// shown as the user would type it (relative to the current folder when below it).
+pub fn agreements_folder(program: &Program) -> Result<PathBuf, WorkspaceError> {
     let dir = program.agreements_dir();
     if !dir.is_dir() {
-        return Err(match file {
+        return Err(match program.path {
             Some(_) => WorkspaceError::NoAgreementsFolder(dir),
             None => WorkspaceError::NoProgram,
         });
@@ -99,6 +87,42 @@ pub fn relative(path: &Path, base: &Path) -> PathBuf {
     let rel = abs(path).strip_prefix(abs(base)).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
     let rel: PathBuf = rel.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
     if rel.as_os_str().is_empty() { PathBuf::from(".") } else { rel }
+}
+
+/// The path that leads from the folder `base` to `path` (with `..` where needed),
+/// or `None` when there is none (another drive).
+pub fn relative_from(path: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    fn normal(p: &Path) -> Option<Vec<Component<'_>>> {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => match out.last() {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    _ => return None,
+                },
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+    let (path, base) = (std::path::absolute(path).ok()?, std::path::absolute(base).ok()?);
+    let (path, base) = (normal(&path)?, normal(&base)?);
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..base.len() {
+        rel.push("..");
+    }
+    for c in &path[common..] {
+        rel.push(c.as_os_str());
+    }
+    Some(rel)
 }
 
 /// Finds the program.toml governing `path`, walking up from it.
@@ -167,6 +191,15 @@ impl ProgramResolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_from_climbs_out_of_the_base_folder() {
+        let rel = |p: &str, b: &str| relative_from(Path::new(p), Path::new(b)).map(|r| r.display().to_string());
+        assert_eq!(rel("/repo/agreement.schema.json", "/repo/agreements").as_deref(), Some("../agreement.schema.json"));
+        assert_eq!(rel("/repo/agreement.schema.json", "/repo").as_deref(), Some("agreement.schema.json"));
+        assert_eq!(rel("/repo/s.json", "/repo/a/b/../c").as_deref(), Some("../../s.json"));
+        assert_eq!(rel("/repo/s.json", "/elsewhere/x").as_deref(), Some("../../repo/s.json"));
+    }
 
     #[test]
     fn resolver_finds_each_folders_program_once() {

@@ -76,14 +76,21 @@ impl Session {
         &self.signers
     }
 
-    /// Expands `paths` to agreement files (see [`discover::collect`]).
+    /// The program of the current folder: `--program`, else the program.toml
+    /// found from here, else the built-in one.
+    pub fn program_here(&self) -> Result<std::sync::Arc<Program>, ProgramError> {
+        self.program_for(Path::new("."))
+    }
+
+    /// Expands `paths` to agreement files (see [`discover::collect`]); with no
+    /// paths, the files of [`Session::agreements_folder`].
     pub fn collect(&self, paths: &[PathBuf]) -> Result<Vec<PathBuf>, discover::WorkspaceError> {
-        discover::collect(paths, self.program.as_deref())
+        if paths.is_empty() { discover::collect(&[self.agreements_folder()?]) } else { discover::collect(paths) }
     }
 
     /// The folder a command works on when given no paths (see [`discover::agreements_folder`]).
     pub fn agreements_folder(&self) -> Result<PathBuf, discover::WorkspaceError> {
-        discover::agreements_folder(self.program.as_deref())
+        discover::agreements_folder(&*self.program_here()?)
     }
 }
 

@@ -39,11 +39,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
         let commit = repo.commit(base)?;
         let commit = repo.commit("HEAD").ok().and_then(|head| repo.merge_base(&commit, &head)).unwrap_or(commit);
         let roots = if args.paths.is_empty() {
-            let file = session.program.clone().or_else(|| crate::check::find_program_file(Path::new(".")));
-            let program = match &file {
-                Some(f) => crate::program::Program::load(f)?,
-                None => crate::program::Program::builtin(),
-            };
+            let program = session.program_here()?;
             vec![program.agreements_dir()]
         } else {
             args.paths.clone()

@@ -9,6 +9,9 @@
 //! with exactly the codes, that `check` would give for the finished file, and
 //! the rules stay in one place, [`crate::rules`].
 
+pub mod draft;
+pub mod interview;
+
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::path::Path;
