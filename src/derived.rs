@@ -92,6 +92,11 @@ pub struct Derived {
     pub missing: Vec<Role>,
     /// Of `missing`, the roles whose signature covers other terms (stale, to renew).
     pub stale: Vec<Role>,
+    /// Roles whose SSH signature `check` rejects (it does not verify, or its key
+    /// is not trusted): not counted as signed. Set by the checker, which holds
+    /// the program's allowed signers; empty without SSH signing.
+    #[serde(skip)]
+    pub rejected: Vec<Role>,
     /// The current terms digest.
     pub digest: Option<String>,
 }
@@ -232,6 +237,7 @@ impl Derived {
             signed,
             missing,
             stale,
+            rejected: Vec::new(),
             digest: digest.map(str::to_string),
         }
     }

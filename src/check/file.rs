@@ -127,7 +127,11 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
             if program.rules.signatures.method == crate::program::SignatureMethod::Ssh { settings.ssh } else { None };
         // An SSH signature that does not verify does not count as signed.
         let counted = ssh.and_then(|v| rules::signatures::without_rejected(a, terms, &digest, v));
-        let der = Derived::compute(counted.as_ref().unwrap_or(a), &program, Some(&digest), settings.today);
+        let mut der =
+            Derived::compute(counted.as_ref().map_or(a, |(kept, _)| kept), &program, Some(&digest), settings.today);
+        if let Some((_, rejected)) = counted {
+            der.rejected = rejected;
+        }
         let ctx = rules::Context {
             agreement: a,
             program: &program,

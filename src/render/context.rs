@@ -207,7 +207,8 @@ pub struct SignatureLine {
     pub party: Option<String>,
     /// The program requires this signature.
     pub required: bool,
-    /// "current" (signed these terms), "stale" (signed other terms) or "missing".
+    /// "current" (signed these terms), "stale" (signed other terms), "unverified"
+    /// (an SSH signature `check` rejects, so not counted) or "missing".
     pub status: String,
     /// Name signed.
     pub name: Option<String>,
@@ -681,7 +682,11 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
             if !is_required && sig.is_none() {
                 return None;
             }
-            let status = if d.signed.contains(&role) || sig.is_some_and(|s| s.current && s.date.is_some()) {
+            let status = if d.signed.contains(&role) {
+                "current"
+            } else if d.rejected.contains(&role) {
+                "unverified"
+            } else if sig.is_some_and(|s| s.current && s.date.is_some()) {
                 "current"
             } else if sig.is_some() {
                 "stale"

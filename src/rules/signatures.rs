@@ -226,26 +226,27 @@ fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, o
     out.extend(ssh_problem(ctx.agreement, s, role, ctx.terms, &digest, ctx.ssh));
 }
 
-/// The agreement with only the signatures that count, when some SSH signature does
-/// not verify (`None` when every one does): what the derived values (who signed,
-/// the effective date, the state) are computed from, so that a signature `check`
-/// rejects is never shown as given.
+/// The agreement with only the signatures that count, and the roles of those
+/// left out, when some SSH signature does not verify or is not trusted (`None`
+/// when every one counts): what the derived values (who signed, the effective
+/// date, the state) are computed from, so that a signature `check` rejects is
+/// never shown as given.
 pub fn without_rejected(
     a: &crate::agreement::Agreement,
     terms: &str,
     digest: &str,
     verifier: &dyn SshVerifier,
-) -> Option<crate::agreement::Agreement> {
-    let counts = |s: &crate::agreement::Signature| {
-        let role = s.role.as_ref().and_then(|r| Role::parse(&r.value));
-        ssh_problem(a, s, role, terms, digest, Some(verifier)).is_none()
-    };
+) -> Option<(crate::agreement::Agreement, Vec<Role>)> {
+    let role_of = |s: &crate::agreement::Signature| s.role.as_ref().and_then(|r| Role::parse(&r.value));
+    let counts =
+        |s: &crate::agreement::Signature| ssh_problem(a, s, role_of(s), terms, digest, Some(verifier)).is_none();
     if a.signatures.iter().all(counts) {
         return None;
     }
     let mut kept = a.clone();
-    kept.signatures.retain(counts);
-    Some(kept)
+    let (counted, rejected): (Vec<_>, Vec<_>) = a.signatures.iter().cloned().partition(|s| counts(s));
+    kept.signatures = counted;
+    Some((kept, rejected.iter().filter_map(role_of).collect()))
 }
 
 /// What is wrong with one signature under SSH signing, if anything. Without a

@@ -606,6 +606,18 @@ fn editing_a_signed_date_role_or_name_is_caught() {
     w.edit_signature("draft.toml", "mentor", "date = 2026-11-25", "date = 2026-11-02");
     assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
     assert!(report(&w).contains("role, name or date, changed after signing"), "{}", report(&w));
+    // The rendered signature block does not show the rejected signature as signed.
+    let md = cmd().current_dir(w.dir.path()).args(["render", "draft.toml"]).output().unwrap();
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    // The signature table is the last one with a row per role.
+    let line =
+        |title: &str| md.lines().rfind(|l| l.starts_with(&format!("| {title} |"))).unwrap_or_default().to_string();
+    assert!(line("Mentor").ends_with("| not verified: the SSH signature does not check out |"), "{md}");
+    assert!(line("Mentee").ends_with("| signed |"), "{md}");
+    let html = cmd().current_dir(w.dir.path()).args(["render", "--format", "html", "draft.toml"]).output().unwrap();
+    let html = String::from_utf8_lossy(&html.stdout).into_owned();
+    assert!(html.contains("<div class=\"signature sig-unverified\">"), "{html}");
+    assert_eq!(html.matches("<div class=\"signature sig-current\">").count(), 1, "only the mentee's signature counts");
 
     // Swapped role: Ada's signature passed off as the lead's, with the lead's name and email.
     w.write("draft.toml", &signed);
