@@ -8,7 +8,8 @@
 //!
 //! - **Diagnostics**: on open and change (full sync), the same diagnostics as
 //!   `check` for the unsaved text, under the file's own program.toml, with
-//!   ranges in UTF-16 columns and a link to the code's documentation.
+//!   ranges in UTF-8 columns when the editor offers them (else UTF-16) and a
+//!   link to the code's documentation.
 //! - **Hover**: a diagnostic's explanation; the end and last day of the term;
 //!   the sessions over the term; whether a signature is current.
 //! - **Completion**: the keys a table accepts and does not have yet; the values
@@ -61,12 +62,17 @@ pub fn run_stdio(config: Config) -> Result<(), LspError> {
 /// Runs the server on a connection: the handshake, then the message loop until
 /// `exit` or until the client goes away.
 pub fn serve(connection: lsp_server::Connection, config: Config) -> Result<(), LspError> {
-    let (id, _params) = connection.initialize_start()?;
+    let (id, params) = connection.initialize_start()?;
+    // Parameters that do not read as InitializeParams still get a server, with
+    // what every client supports (UTF-16 columns).
+    let params: Option<lsp_types::InitializeParams> = serde_json::from_value(params).ok();
+    let offered = params.as_ref().and_then(|p| p.capabilities.general.as_ref()?.position_encodings.as_deref());
+    let encoding = text::Encoding::negotiate(offered);
     let init = serde_json::json!({
-        "capabilities": server::capabilities(),
+        "capabilities": server::capabilities(encoding),
         "serverInfo": { "name": "mentor-agree", "version": env!("CARGO_PKG_VERSION") },
     });
     connection.initialize_finish(id, init)?;
-    Server::new(connection, config)?.run();
+    Server::new(connection, config, encoding)?.run();
     Ok(())
 }

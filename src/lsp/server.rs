@@ -13,7 +13,7 @@ use lsp_types::{
 };
 use serde::de::DeserializeOwned;
 
-use super::text::{Text, uri_to_path};
+use super::text::{Encoding, Text, uri_to_path};
 use super::{CODES_URL, Config, LspError, actions, completion, hover};
 use crate::check::ProgramResolver;
 use crate::check::{self, Checked, Located, Settings};
@@ -25,9 +25,10 @@ use crate::ssh::SignersCache;
 /// Largest document checked live; a larger one gets a single note instead.
 pub const MAX_CHECKED_BYTES: usize = 4 * 1024 * 1024;
 
-/// What the server tells the client it can do.
-pub fn capabilities() -> ServerCapabilities {
+/// What the server tells the client it can do, columns counted in `encoding`.
+pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
     ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
             open_close: Some(true),
             change: Some(TextDocumentSyncKind::FULL),
@@ -68,11 +69,13 @@ pub struct Server {
     /// `(file, id)` of the readable agreements in a folder, for `duplicate-id`; refreshed on save.
     folder_ids: HashMap<PathBuf, Arc<Vec<(PathBuf, String)>>>,
     shutting_down: bool,
+    /// What position columns count, as agreed at initialize.
+    encoding: Encoding,
 }
 
 impl Server {
-    /// A server on an initialized connection.
-    pub fn new(conn: Connection, config: Config) -> Result<Server, LspError> {
+    /// A server on an initialized connection, with columns counted in `encoding`.
+    pub fn new(conn: Connection, config: Config, encoding: Encoding) -> Result<Server, LspError> {
         let resolver = ProgramResolver::new(config.program.as_deref())?;
         Ok(Server {
             conn,
@@ -82,6 +85,7 @@ impl Server {
             docs: HashMap::new(),
             folder_ids: HashMap::new(),
             shutting_down: false,
+            encoding,
         })
     }
 
@@ -191,7 +195,7 @@ impl Server {
                     match self.docs.get_mut(&p.text_document.uri) {
                         Some(doc) => {
                             for change in p.content_changes {
-                                apply_change(&mut doc.text, change);
+                                apply_change(&mut doc.text, change, self.encoding);
                             }
                             doc.version = p.text_document.version;
                             doc.dirty = true;
@@ -251,7 +255,7 @@ impl Server {
     fn with_doc<R>(&mut self, uri: &Uri, f: impl FnOnce(&Text<'_>, Option<&Checked>) -> R) -> Option<R> {
         self.ensure_checked(uri);
         let doc = self.docs.get(uri)?;
-        let text = Text::new(&doc.text);
+        let text = Text::with_encoding(&doc.text, self.encoding);
         let checked = doc.checked.as_ref().and_then(|c| c.as_ref().ok());
         Some(f(&text, checked))
     }
@@ -364,7 +368,7 @@ impl Server {
             doc.dirty = false;
             let diagnostics = match &doc.checked {
                 Some(Ok(checked)) => {
-                    let text = Text::new(&doc.text);
+                    let text = Text::with_encoding(&doc.text, self.encoding);
                     checked.diagnostics.iter().map(|l| to_lsp(&text, l)).collect()
                 }
                 Some(Err(notes)) => notes.clone(),
@@ -446,11 +450,11 @@ fn folder_ids(folder: &Path) -> Vec<(PathBuf, String)> {
 
 /// Applies one change: the whole text (full sync, what the server asks for), or
 /// a range, for a client that sends incremental changes anyway.
-fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeEvent) {
+fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeEvent, encoding: Encoding) {
     match change.range {
         None => *text = change.text,
         Some(range) => {
-            let t = Text::new(text);
+            let t = Text::with_encoding(text, encoding);
             let (start, end) = (t.offset(range.start), t.offset(range.end));
             text.replace_range(start..end.max(start), &change.text);
         }

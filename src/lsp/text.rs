@@ -1,5 +1,6 @@
-//! Positions as LSP counts them (0-based lines, UTF-16 code units), file URIs,
-//! and the few facts about a TOML line the editor features need.
+//! Positions as LSP counts them (0-based lines; columns in the encoding agreed
+//! at initialize: UTF-8 bytes when the editor offers them, else UTF-16 code
+//! units), file URIs, and the few facts about a TOML line the editor features need.
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -8,17 +9,52 @@ use lsp_types::{Position, Uri};
 
 use crate::diagnostic::LineIndex;
 
+/// What a position's `character` counts, as agreed with the editor at initialize.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-16 code units: what every client understands, and LSP's default.
+    #[default]
+    Utf16,
+    /// UTF-8 bytes, when the client offers them (no conversion needed).
+    Utf8,
+}
+
+impl Encoding {
+    /// UTF-8 when the client lists it among its `general.positionEncodings`
+    /// (as rust-analyzer prefers it), else UTF-16, which every client must support.
+    pub fn negotiate(offered: Option<&[lsp_types::PositionEncodingKind]>) -> Encoding {
+        match offered {
+            Some(kinds) if kinds.contains(&lsp_types::PositionEncodingKind::UTF8) => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        }
+    }
+
+    /// The name the server announces as its `positionEncoding`.
+    pub fn kind(self) -> lsp_types::PositionEncodingKind {
+        match self {
+            Encoding::Utf16 => lsp_types::PositionEncodingKind::UTF16,
+            Encoding::Utf8 => lsp_types::PositionEncodingKind::UTF8,
+        }
+    }
+}
+
 /// A document's text with its line index, for converting offsets both ways.
 pub struct Text<'a> {
     /// The text.
     pub text: &'a str,
     index: LineIndex,
+    encoding: Encoding,
 }
 
 impl<'a> Text<'a> {
-    /// Indexes `text`.
+    /// Indexes `text`, with UTF-16 columns.
     pub fn new(text: &'a str) -> Self {
-        Text { text, index: LineIndex::new(text) }
+        Text::with_encoding(text, Encoding::Utf16)
+    }
+
+    /// Indexes `text`, with columns counted in `encoding`.
+    pub fn with_encoding(text: &'a str, encoding: Encoding) -> Self {
+        Text { text, index: LineIndex::new(text), encoding }
     }
 
     /// Byte range of a 0-based line, without its line break (empty past the end).
@@ -47,18 +83,29 @@ impl<'a> Text<'a> {
         }
         let line = self.index.line_of(offset);
         let start = self.line_range(line).start.min(offset);
-        let character = self.text[start..offset].encode_utf16().count();
+        let character = match self.encoding {
+            Encoding::Utf16 => self.text[start..offset].encode_utf16().count(),
+            Encoding::Utf8 => offset - start,
+        };
         Position { line: line as u32, character: character as u32 }
     }
 
     /// The byte offset of an LSP position; a column past the end of its line means
-    /// the end of the line, and a line past the end means the end of the text.
+    /// the end of the line, and a line past the end means the end of the text. A
+    /// column inside a character means the start of that character.
     pub fn offset(&self, pos: Position) -> usize {
         let line = pos.line as usize;
         if line >= self.line_count() {
             return self.text.len();
         }
         let range = self.line_range(line);
+        if self.encoding == Encoding::Utf8 {
+            let mut offset = range.start.saturating_add(pos.character as usize).min(range.end);
+            while !self.text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            return offset;
+        }
         let mut units = 0usize;
         for (i, c) in self.text[range.clone()].char_indices() {
             if units >= pos.character as usize {
@@ -196,6 +243,29 @@ mod tests {
         // Past the end of a line: the end of that line; past the last line: the end.
         assert_eq!(t.offset(Position { line: 0, character: 99 }), 5);
         assert_eq!(t.offset(Position { line: 9, character: 0 }), text.len());
+    }
+
+    #[test]
+    fn utf8_columns_count_bytes() {
+        let text = "a = 1\nname = \"Zoé 🙂\" x\n";
+        let t = Text::with_encoding(text, Encoding::Utf8);
+        let x = text.find(" x").unwrap() + 1;
+        // `name = "Zoé 🙂" ` is 19 bytes: é is two, the emoji four.
+        assert_eq!(t.position(x), Position { line: 1, character: 19 });
+        assert_eq!(t.offset(Position { line: 1, character: 19 }), x);
+        // A column inside the emoji means the emoji's start; past the line, its end.
+        let emoji = text.find('🙂').unwrap();
+        assert_eq!(t.offset(Position { line: 1, character: (emoji - 6 + 2) as u32 }), emoji);
+        assert_eq!(t.offset(Position { line: 1, character: 99 }), text.len() - 1);
+    }
+
+    #[test]
+    fn utf8_only_when_the_client_offers_it() {
+        use lsp_types::PositionEncodingKind as K;
+        assert_eq!(Encoding::negotiate(None), Encoding::Utf16);
+        assert_eq!(Encoding::negotiate(Some(&[K::UTF16])), Encoding::Utf16);
+        assert_eq!(Encoding::negotiate(Some(&[K::UTF32, K::UTF16])), Encoding::Utf16);
+        assert_eq!(Encoding::negotiate(Some(&[K::UTF16, K::UTF8])), Encoding::Utf8);
     }
 
     #[test]

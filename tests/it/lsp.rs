@@ -63,15 +63,20 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_returning(json!({})).0
+    }
+
+    /// A client with these capabilities, and the server's reply to initialize.
+    fn start_returning(capabilities: Value) -> (Client, Value) {
         let (server, client) = Connection::memory();
         let config = mentor_agree::lsp::Config { today: Box::new(today), program: None };
         let handle = std::thread::spawn(move || mentor_agree::lsp::serve(server, config));
         let mut c = Client { conn: client, server: Some(handle), next_id: 1, pending: Vec::new() };
-        let init = c.request("initialize", json!({ "capabilities": {} }));
+        let init = c.request("initialize", json!({ "capabilities": capabilities }));
         assert_eq!(init["result"]["capabilities"]["hoverProvider"], true, "{init}");
         assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 1, "full sync");
         c.notify("initialized", json!({}));
-        c
+        (c, init)
     }
 
     fn recv(&self) -> Message {
@@ -268,6 +273,38 @@ fn diagnostics_hover_completion_and_quick_fixes_over_a_session() {
     assert!(text.contains("sessions** over the term") && text.contains("every two weeks"), "{text}");
 
     c.shutdown();
+}
+
+#[test]
+fn columns_are_utf8_bytes_when_the_editor_offers_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, uri) = doc(tmp.path(), "pair.toml");
+    let offered = json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } });
+    let (mut c, init) = Client::start_returning(offered);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8", "{init}");
+    c.open(&uri, BROKEN);
+    // `topics = ["é🙂", ` is 20 bytes (é two, the emoji four).
+    let diags = c.diagnostics(&uri);
+    let empty = diags.iter().find(|d| d["code"] == "empty-text").expect("the empty topic");
+    assert_eq!(empty["range"]["start"], json!({ "line": 1, "character": 20 }));
+    assert_eq!(empty["range"]["end"], json!({ "line": 1, "character": 22 }));
+    // A ranged change is read in bytes too: replacing 20..22 fills the empty topic.
+    let range = json!({ "start": { "line": 1, "character": 20 }, "end": { "line": 1, "character": 22 } });
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "range": range, "text": "\"retros\"" }] }),
+    );
+    let after = c.diagnostics(&uri);
+    assert!(!codes(&after).contains(&"empty-text".to_string()), "{after:?}");
+    assert!(codes(&after).contains(&"unknown-key".to_string()), "the rest of the text is unchanged: {after:?}");
+    c.shutdown();
+
+    // A client that offers only UTF-16, or says nothing, gets UTF-16.
+    for caps in [json!({ "general": { "positionEncodings": ["utf-16"] } }), json!({})] {
+        let (c, init) = Client::start_returning(caps);
+        assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16", "{init}");
+        c.shutdown();
+    }
 }
 
 #[test]
