@@ -4,6 +4,9 @@
 //! One run whose tool driver lists one rule per diagnostic code of the
 //! registry (so dashboards can show the rule's description and fix even for
 //! codes that did not fire), and one result per problem with its location.
+//! A problem that `check --fix` would mend carries that fix as the result's
+//! `fixes`: the replacements in byte offsets of the file. Fixes that could
+//! change the terms of a signed agreement (`--unsafe-fixes`) are left out.
 
 use std::path::{Component, Path};
 
@@ -82,6 +85,38 @@ struct SarifResult<'a> {
     level: &'static str,
     message: Text,
     locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+/// A fix: what it does and the replacements it makes in the file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: ByteRegion,
+    inserted_content: Snippet<'a>,
+}
+
+/// A region by byte offset and length in the file, as the fix's edits have it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ByteRegion {
+    byte_offset: usize,
+    byte_length: usize,
 }
 
 #[derive(Serialize)]
@@ -205,6 +240,28 @@ pub fn sarif(files: &[Checked]) -> String {
                     text.push(')');
                 }
                 let marked = p.source_line.get(p.line_span.clone()).unwrap_or("");
+                let fixes = d
+                    .fix
+                    .iter()
+                    .filter(|fix| fix.safe)
+                    .map(|fix| SarifFix {
+                        description: Text { text: fix.description.clone() },
+                        artifact_changes: [ArtifactChange {
+                            artifact_location: ArtifactLocation { uri: uri.as_str() },
+                            replacements: fix
+                                .edits
+                                .iter()
+                                .map(|e| Replacement {
+                                    deleted_region: ByteRegion {
+                                        byte_offset: e.range.start,
+                                        byte_length: e.range.len(),
+                                    },
+                                    inserted_content: Snippet { text: &e.replacement },
+                                })
+                                .collect(),
+                        }],
+                    })
+                    .collect();
                 SarifResult {
                     rule_id: d.code.as_str(),
                     rule_index: index(d.code),
@@ -222,6 +279,7 @@ pub fn sarif(files: &[Checked]) -> String {
                             },
                         },
                     }],
+                    fixes,
                 }
             })
         })

@@ -8,6 +8,10 @@
 //! answer. So a questionnaire answer is refused for exactly the reasons, and
 //! with exactly the codes, that `check` would give for the finished file, and
 //! the rules stay in one place, [`crate::rules`].
+//!
+//! [`interview`] asks the questions on a terminal (or takes them from flags);
+//! [`draft`] writes the head of the new file and the summary shown before it
+//! is written, for `new` and `new --from` alike.
 
 pub mod draft;
 pub mod interview;

@@ -103,7 +103,9 @@ fn validates_against_the_official_sarif_schema() {
     let schema = fixture("sarif/sarif-schema-2.1.0.json");
     let dir = tempfile::tempdir().unwrap();
     let (_dir, m) = mistakes();
-    let (log, text) = sarif_of(&["examples", m.to_str().unwrap()]);
+    let (log, text) = sarif_of(&["examples", m.to_str().unwrap(), "tests/fixtures/fixes/unknown-key/agreement.toml"]);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["fixes"].is_array()), "the validated log carries fixes too");
     let good = dir.path().join("good.sarif.json");
     std::fs::write(&good, &text).unwrap();
 
@@ -121,4 +123,70 @@ fn validates_against_the_official_sarif_schema() {
     let fail = run(&bad);
     assert!(!fail.status.success(), "the validator accepted an invalid level");
     assert!(String::from_utf8_lossy(&fail.stdout).contains("fatal"));
+}
+
+/// The replacements of every fix in a SARIF log, for one artifact, applied to `text`.
+fn apply_fixes(log: &Value, uri: &str, text: &[u8]) -> Vec<u8> {
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        for fix in r["fixes"].as_array().into_iter().flatten() {
+            assert!(fix["description"]["text"].as_str().is_some_and(|d| !d.is_empty()), "{fix}");
+            for change in fix["artifactChanges"].as_array().unwrap() {
+                assert_eq!(change["artifactLocation"]["uri"], uri);
+                for rep in change["replacements"].as_array().unwrap() {
+                    let region = &rep["deletedRegion"];
+                    let offset = region["byteOffset"].as_u64().unwrap() as usize;
+                    let length = region["byteLength"].as_u64().unwrap() as usize;
+                    edits.push((offset, length, rep["insertedContent"]["text"].as_str().unwrap().to_string()));
+                }
+            }
+        }
+    }
+    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut out = text.to_vec();
+    for (offset, length, inserted) in edits {
+        out.splice(offset..offset + length, inserted.into_bytes());
+    }
+    out
+}
+
+#[test]
+fn fixes_are_the_replacements_check_fix_makes() {
+    for entry in std::fs::read_dir(common::fixture("fixes")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::copy(dir.join("agreement.toml"), tmp.path().join("agreement.toml")).unwrap();
+        let out =
+            cmd().current_dir(tmp.path()).args(["check", "--format", "sarif", "agreement.toml"]).output().unwrap();
+        let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert!(results.iter().any(|r| r["ruleId"] == name.as_str() && r["fixes"].is_array()), "fixes/{name}: {log}");
+        let before = std::fs::read(tmp.path().join("agreement.toml")).unwrap();
+        let fixed = apply_fixes(&log, "agreement.toml", &before);
+        let want = std::fs::read(dir.join("fixed.toml")).unwrap();
+        assert_eq!(String::from_utf8(fixed).unwrap(), String::from_utf8(want).unwrap(), "fixes/{name}");
+    }
+}
+
+#[test]
+fn fixes_that_would_change_signed_terms_are_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a.toml");
+    let text = std::fs::read_to_string(common::fixture("codes/bad-email/agreement.toml")).unwrap();
+    let old_digest = "sha256:a3ed123495dcc8802ce66d3da2a48d4a0bf26a8d58cdcf03825dd26065340d6c";
+    assert!(text.contains(old_digest));
+    std::fs::write(&file, text.replace("grace@example\"", "mailto:grace@example.org\"")).unwrap();
+    // Everyone signed the terms with the mailto: address, so removing it would change them.
+    let out = cmd().arg("terms").arg(&file).arg("--digest").output().unwrap();
+    let digest = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace(old_digest, &digest)).unwrap();
+    let json = cmd().current_dir(tmp.path()).args(["check", "--format", "json", "a.toml"]).output().unwrap();
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["fix"]["safe"], false, "the fix exists, and is unsafe: {json}");
+    let out = cmd().current_dir(tmp.path()).args(["check", "--format", "sarif", "a.toml"]).output().unwrap();
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "bad-email");
+    assert!(result.get("fixes").is_none(), "{result}");
 }
