@@ -142,7 +142,7 @@ fn apply_fixes(log: &Value, uri: &str, text: &[u8]) -> Vec<u8> {
             }
         }
     }
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_vec();
     for (offset, length, inserted) in edits {
         out.splice(offset..offset + length, inserted.into_bytes());
