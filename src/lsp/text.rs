@@ -132,32 +132,15 @@ impl<'a> Text<'a> {
 /// The file a `file:` URI names; other schemes (an unsaved buffer) give a path
 /// made of the URI's path, which has no program.toml above it.
 pub fn uri_to_path(uri: &Uri) -> PathBuf {
-    let path = percent_decode(uri.path().as_str());
+    // Percent-decoded by the URI type (fluent-uri, which lsp-types uses); bytes
+    // that are not UTF-8 become U+FFFD.
+    let path = uri.path().as_estr().decode().into_string_lossy().into_owned();
     // file:///C:/x on Windows
     let path = match path.as_bytes() {
         [b'/', drive, b':', ..] if drive.is_ascii_alphabetic() && cfg!(windows) => path[1..].to_string(),
         _ => path,
     };
     PathBuf::from(path)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(h, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A `file:` URI for a path (absolute paths; for tests and clients that need one).
