@@ -238,15 +238,15 @@ pub fn without_rejected(
     verifier: &dyn SshVerifier,
 ) -> Option<(crate::agreement::Agreement, Vec<Role>)> {
     let role_of = |s: &crate::agreement::Signature| s.role.as_ref().and_then(|r| Role::parse(&r.value));
-    let counts =
-        |s: &crate::agreement::Signature| ssh_problem(a, s, role_of(s), terms, digest, Some(verifier)).is_none();
-    if a.signatures.iter().all(counts) {
+    // Each signature is verified once here (the rules report the problems).
+    let (counted, rejected): (Vec<_>, Vec<_>) =
+        a.signatures.iter().partition(|s| ssh_problem(a, s, role_of(s), terms, digest, Some(verifier)).is_none());
+    if rejected.is_empty() {
         return None;
     }
-    let mut kept = a.clone();
-    let (counted, rejected): (Vec<_>, Vec<_>) = a.signatures.iter().cloned().partition(|s| counts(s));
-    kept.signatures = counted;
-    Some((kept, rejected.iter().filter_map(role_of).collect()))
+    let rejected = rejected.into_iter().filter_map(role_of).collect();
+    let kept = crate::agreement::Agreement { signatures: counted.into_iter().cloned().collect(), ..a.clone() };
+    Some((kept, rejected))
 }
 
 /// What is wrong with one signature under SSH signing, if anything. Without a
