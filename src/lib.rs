@@ -35,6 +35,7 @@ pub mod rules;
 pub mod schema;
 pub mod site;
 pub mod ssh;
+pub mod status;
 pub mod suggest;
 pub mod terms;
 pub mod timeline;

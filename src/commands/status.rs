@@ -5,114 +5,14 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 use comfy_table::{Cell, Color, ColumnConstraint, Width};
-use serde::Serialize;
 
-use crate::check::Checked;
 use crate::check::Session;
 use crate::cli::{StatusArgs, StatusFormat};
 use crate::derived::State;
 use crate::diagnostic::report::plural;
-use crate::diagnostic::{Code, Severity};
 use crate::role::Role;
 use crate::rules;
-
-/// One agreement, as `status --format json` prints it (docs/lifecycle.md, "Where every
-/// pair stands"; the dates are the derived values of docs/format.md).
-#[derive(Debug, Serialize)]
-pub struct StatusRow {
-    /// `id`, or the file stem.
-    pub id: String,
-    /// The path as found.
-    pub file: String,
-    /// The mentor's name.
-    pub mentor: Option<String>,
-    /// The mentee's name.
-    pub mentee: Option<String>,
-    /// Where it stands today; `null` when the file cannot be read as an agreement.
-    pub state: Option<State>,
-    /// First day of the term.
-    pub start: Option<NaiveDate>,
-    /// End of the term including extensions (exclusive: the last day is the day before).
-    pub end: Option<NaiveDate>,
-    /// Last day of the term including extensions (the day before `end`), as every
-    /// other output names it.
-    pub last_day: Option<NaiveDate>,
-    /// Date of the last required signature.
-    pub effective: Option<NaiveDate>,
-    /// First review checkpoint on or after today.
-    pub next_review: Option<NaiveDate>,
-    /// Latest check-in.
-    pub last_checkin: Option<NaiveDate>,
-    /// Latest evaluation (review held).
-    pub last_evaluation: Option<NaiveDate>,
-    /// Number of goals.
-    pub goals_total: usize,
-    /// Goals whose current status is achieved.
-    pub goals_achieved: usize,
-    /// Required roles with a current signature.
-    pub signed: Vec<Role>,
-    /// Required roles with no signature at all.
-    pub missing: Vec<Role>,
-    /// Required roles whose signature covers other terms than the current ones
-    /// (the terms changed after they signed): they need to sign again.
-    pub stale: Vec<Role>,
-    /// Number of errors.
-    pub errors: usize,
-    /// Number of warnings.
-    pub warnings: usize,
-    #[serde(skip)]
-    overdue: bool,
-}
-
-impl StatusRow {
-    /// The row for one checked file.
-    pub fn of(c: &Checked) -> StatusRow {
-        let a = c.agreement.as_ref();
-        let d = c.derived.as_ref();
-        let name = |p: Option<&crate::agreement::Person>| p.and_then(|p| p.name.as_ref()).map(|n| n.value.clone());
-        StatusRow {
-            id: c.id.clone(),
-            file: c.path.display().to_string(),
-            mentor: name(a.and_then(|a| a.mentor.as_ref())),
-            mentee: name(a.and_then(|a| a.mentee.as_ref())),
-            state: d.map(|d| d.state),
-            start: d.and_then(|d| d.start),
-            end: d.and_then(|d| d.end),
-            last_day: d.and_then(|d| d.last_day),
-            effective: d.and_then(|d| d.effective),
-            next_review: d.and_then(|d| d.next_review),
-            last_checkin: d.and_then(|d| d.last_checkin),
-            last_evaluation: d.and_then(|d| d.last_evaluation),
-            goals_total: a.map_or(0, |a| a.goals.len()),
-            goals_achieved: d.map_or(0, |d| d.goals_achieved()),
-            signed: d.map(|d| d.signed.clone()).unwrap_or_default(),
-            missing: d
-                .map(|d| d.missing.iter().copied().filter(|r| !d.stale.contains(r)).collect())
-                .unwrap_or_default(),
-            stale: d.map(|d| d.stale.clone()).unwrap_or_default(),
-            errors: c.count(Severity::Error),
-            warnings: c.count(Severity::Warning),
-            overdue: c.diagnostics.iter().any(|l| l.diagnostic.code == Code::CheckinOverdue),
-        }
-    }
-
-    /// Missing (or stale) signatures matter until the agreement is over.
-    fn awaits_signatures(&self) -> bool {
-        let unsigned = !self.missing.is_empty() || !self.stale.is_empty();
-        unsigned && !matches!(self.state, Some(State::Ended | State::Terminated))
-    }
-
-    /// Sort key: errors first, then overdue check-ins, then missing signatures, then by id.
-    fn attention(&self) -> (bool, bool, bool, &str, &str) {
-        (self.errors == 0, !self.overdue, !self.awaits_signatures(), &self.id, &self.file)
-    }
-}
-
-/// Rows, most urgent first.
-fn sorted(mut rows: Vec<StatusRow>) -> Vec<StatusRow> {
-    rows.sort_by(|a, b| a.attention().cmp(&b.attention()));
-    rows
-}
+use crate::status::{StatusRow, sorted};
 
 /// Runs `status`.
 pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
@@ -120,12 +20,7 @@ pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
     // counts are taken again afterwards, once duplicate ids across files are known.
     let checked =
         crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
-    let mut rows = sorted(
-        checked
-            .into_iter()
-            .map(|(c, row)| StatusRow { errors: c.count(Severity::Error), warnings: c.count(Severity::Warning), ..row })
-            .collect(),
-    );
+    let mut rows = sorted(checked.into_iter().map(|(c, row)| row.recounted(&c)).collect());
     if !args.state.is_empty() {
         rows.retain(|r| r.state.is_some_and(|s| args.state.contains(&s)));
     }
