@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use chrono::{Months, NaiveDate};
 use dialoguer::console::Term;
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::theme::Theme;
 use dialoguer::{Confirm, Input};
 
 use crate::agreement::GoalStatus;
@@ -41,8 +41,7 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let term = Term::stderr();
     if args.goal.is_empty() && std::io::stdin().is_terminal() && term.is_term() {
         super::install_interrupt_handler();
-        let theme: Box<dyn Theme> =
-            if session.color_stderr { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
+        let theme = crate::questionnaire::interview::theme(session.color_stderr);
         match ask(&mut record, args, session, &term, theme.as_ref()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),

@@ -620,6 +620,11 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
     msg.trim_end().to_string()
 }
 
+/// The prompts' look: dialoguer's colourful theme when stderr is coloured, else plain text.
+pub fn theme(color: bool) -> Box<dyn Theme> {
+    if color { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) }
+}
+
 /// A new agreement, answered, checked as `check` will check it, and (on a terminal) confirmed.
 #[derive(Debug)]
 pub struct Draft {
@@ -637,8 +642,7 @@ pub struct Draft {
 pub fn draft(args: &NewArgs, program: Arc<Program>, today: NaiveDate, color: bool) -> Step<Draft> {
     let term = Term::stderr();
     let interactive = std::io::stdin().is_terminal() && term.is_term();
-    let ui = interactive
-        .then(|| Ui { term, theme: if color { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) } });
+    let ui = interactive.then(|| Ui { term, theme: theme(color) });
     let mut flow = Flow {
         args,
         defaults: Defaults::new(&program, today),
