@@ -60,7 +60,7 @@ fn cell(text: &str) -> String {
 pub fn markdown() -> String {
     let mut out = String::from(
         "<!-- Generated from src/diagnostic/mod.rs by `cargo test`; do not edit by hand.\n     \
-         Regenerate with: MENTOR_AGREE_UPDATE_DOCS=1 cargo test --test it docs:: -->\n\n\
+         Regenerate with: INSTA_UPDATE=always cargo test --test it -->\n\n\
          # Diagnostic codes\n\n\
          Every problem `mentor-agree check` reports has one of these stable codes. \
          Change a code's severity per program in `program.toml` under `[levels]` \

@@ -1,7 +1,9 @@
 //! Documentation that is generated from the code must not drift from it.
 //!
-//! One command regenerates all of it (the README's code table, docs/codes.md and
-//! agreement.schema.json): `MENTOR_AGREE_UPDATE_DOCS=1 cargo test --test it docs::`.
+//! One command blesses every expected output: it regenerates these files (the
+//! README's code table, docs/codes.md and agreement.schema.json) and rewrites
+//! insta's snapshots, which honour the same variable:
+//! `INSTA_UPDATE=always cargo test --test it`.
 
 use std::fs;
 use std::path::Path;
@@ -21,17 +23,23 @@ fn code_table() -> String {
     s
 }
 
-/// The one command that regenerates every generated file.
-const REGENERATE: &str = "MENTOR_AGREE_UPDATE_DOCS=1 cargo test --test it docs::";
+/// The one command that regenerates every generated file (and every insta snapshot).
+const REGENERATE: &str = "INSTA_UPDATE=always cargo test --test it";
+
+/// True when the run is blessing outputs: insta's own variable, so one command
+/// updates snapshots and generated files alike.
+fn blessing() -> bool {
+    std::env::var("INSTA_UPDATE").is_ok_and(|v| v == "always")
+}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `rel` must hold exactly `expected`; with MENTOR_AGREE_UPDATE_DOCS set it is rewritten instead.
+/// `rel` must hold exactly `expected`; when [`blessing`] it is rewritten instead.
 fn generated(rel: &str, expected: &str) {
     let path = root().join(rel);
-    if std::env::var_os("MENTOR_AGREE_UPDATE_DOCS").is_some() {
+    if blessing() {
         fs::write(&path, expected).unwrap();
         return;
     }
@@ -63,7 +71,7 @@ fn every_generated_file_names_the_one_command_that_regenerates_it() {
     // (This file defines the command, in REGENERATE.)
     for f in files.iter().filter(|f| f.is_file() && !f.ends_with("tests/it/docs.rs")) {
         let text = fs::read_to_string(f).unwrap();
-        for (i, _) in text.match_indices("UPDATE_DOCS=1") {
+        for (i, _) in text.match_indices("INSTA_UPDATE=always") {
             mentions += 1;
             let start = text[..i].rfind(|c: char| c.is_whitespace() || c == '`' || c == '"').map_or(0, |s| s + 1);
             assert!(
@@ -86,7 +94,7 @@ fn readme_code_table_matches_the_registry() {
     let end = readme.find("<!-- codes:end -->").expect("codes:end marker");
     let table = code_table();
     if readme[start..end] != table {
-        if std::env::var_os("MENTOR_AGREE_UPDATE_DOCS").is_some() {
+        if blessing() {
             fs::write(&path, format!("{}{}{}", &readme[..start], table, &readme[end..])).unwrap();
         } else {
             panic!("README's code table is out of date: run `{REGENERATE}`");
