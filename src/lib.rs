@@ -32,6 +32,7 @@ pub mod render;
 pub mod report;
 pub mod role;
 pub mod rules;
+pub mod scaffold;
 pub mod schema;
 pub mod site;
 pub mod ssh;
