@@ -24,7 +24,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     replace(path, bytes, true)
 }
 
-/// Like [`write`] (readers still see the old file or the new one, never half), but
+/// Like [`write()`] (readers still see the old file or the new one, never half), but
 /// without waiting for the disk: for output that can be generated again, such as
 /// the thousands of pages of `render --site`, where a sync per file would cost
 /// far more than the rendering. Call [`sync_dir`] once when done.

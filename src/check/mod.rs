@@ -1,6 +1,6 @@
 //! The check engine, used by every command that reads agreements:
 //!
-//! - [`file`]: one agreement's text → model, derived values, diagnostics with
+//! - [`file`](mod@file): one agreement's text → model, derived values, diagnostics with
 //!   lines and columns ([`Checked`]);
 //! - [`discover`]: which files a run works on and which program.toml governs each;
 //! - [`run`]: the settings of one invocation ([`Session`]) and a whole run,

@@ -1,6 +1,6 @@
 //! Diagnostics: the registry of every code, and the data a problem carries.
 //!
-//! The code list lives in exactly one place, the [`codes!`] invocation below.
+//! The code list lives in exactly one place, the `codes!` invocation below.
 //! Documentation (`check --explain`), `[levels]` validation, SARIF rules and the
 //! README table are all generated from it.
 

@@ -4,7 +4,7 @@
 //!
 //! Each answer is checked as it is given by [`Answers::problems`], which runs
 //! the real checker, so a refused answer carries the code `check` would report.
-//! Nothing touches the disk here: [`draft`] returns the checked, confirmed text.
+//! Nothing touches the disk here: [`draft()`] returns the checked, confirmed text.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

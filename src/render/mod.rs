@@ -1,6 +1,6 @@
 //! Rendering agreements as Markdown, self-contained HTML pages and a program site.
 //!
-//! [`AgreementContext::build`] turns a [`Checked`] file into the template context
+//! [`AgreementContext::build`] turns a [`Checked`](crate::check::Checked) file into the template context
 //! (documented field by field in README.md): the agreement's own tables at the
 //! top level, derived values under `derived`, the program under `program`.
 //! [`Renderer`] holds the compiled tera templates: the built-in ones from
