@@ -224,6 +224,21 @@ impl GoalStatus {
         GoalStatus::ALL.into_iter().find(|g| g.as_str() == s)
     }
 
+    /// A status as a person types it (`--goal 1=…`, the `evaluate` questionnaire):
+    /// case and spaces are forgiven ("On track"); anything else is refused with
+    /// the nearest status and the list of all of them.
+    pub fn from_typed(s: &str) -> Result<GoalStatus, String> {
+        let typed = s.trim();
+        let name = typed.to_lowercase().replace(' ', "-");
+        GoalStatus::parse(&name).ok_or_else(|| {
+            let names = GoalStatus::ALL.map(GoalStatus::as_str);
+            let hint = crate::suggest::closest(&name, names.iter().copied())
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default();
+            format!("`{typed}` is not a goal status: {hint}use one of {}", names.join(", "))
+        })
+    }
+
     /// Achieved or dropped: nothing more to do for the goal.
     pub fn is_settled(self) -> bool {
         matches!(self, GoalStatus::Achieved | GoalStatus::Dropped)

@@ -833,14 +833,7 @@ pub fn parse_goal_update(s: &str) -> Result<GoalUpdate, String> {
         Some((st, note)) => (st, Some(note.trim().to_string()).filter(|n| !n.is_empty())),
         None => (rest, None),
     };
-    let status = status.trim();
-    let status = GoalStatus::parse(status).ok_or_else(|| {
-        let names = GoalStatus::ALL.map(GoalStatus::as_str);
-        let hint = crate::suggest::closest(status, names.iter().copied())
-            .map(|c| format!("did you mean `{c}`? "))
-            .unwrap_or_default();
-        format!("`{status}` is not a goal status: {hint}use one of {}", names.join(", "))
-    })?;
+    let status = GoalStatus::from_typed(status)?;
     Ok(GoalUpdate { goal, status, note })
 }
 

@@ -146,20 +146,9 @@ fn ask(
     Ok(())
 }
 
-/// An empty answer (leave the goal out) or a status, with a did-you-mean for typos.
+/// An empty answer (leave the goal out) or a status (see [`GoalStatus::from_typed`]).
 fn parse_status(s: &str) -> Result<Option<GoalStatus>, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let lower = s.to_lowercase().replace(' ', "-");
-    GoalStatus::parse(&lower).map(Some).ok_or_else(|| {
-        let names = GoalStatus::ALL.map(GoalStatus::as_str);
-        match crate::suggest::closest(&lower, names.iter().copied()) {
-            Some(c) => format!("\"{s}\" is not a status; did you mean {c}?"),
-            None => format!("\"{s}\" is not a status; use one of {}", names.join(", ")),
-        }
-    })
+    if s.trim().is_empty() { Ok(None) } else { GoalStatus::from_typed(s).map(Some) }
 }
 
 /// The file as it is now, checked, for showing goals and where they stand. `None`
@@ -195,6 +184,9 @@ mod tests {
         assert_eq!(parse_status(""), Ok(None));
         assert_eq!(parse_status("On track"), Ok(Some(GoalStatus::OnTrack)));
         assert_eq!(parse_status(" achieved "), Ok(Some(GoalStatus::Achieved)));
-        assert_eq!(parse_status("acheived"), Err("\"acheived\" is not a status; did you mean achieved?".into()));
+        assert_eq!(
+            parse_status("acheived"),
+            Err("`acheived` is not a goal status: did you mean `achieved`? use one of not-started, on-track, behind, achieved, dropped".into())
+        );
     }
 }

@@ -407,7 +407,7 @@ mod evaluate_questionnaire {
         p.exp_string("measure: Run 3 retrospectives rated 4/5 or better").unwrap();
         p.exp_string("so far:  not reviewed yet").unwrap();
         answer(&mut p, "Goal 1 now (Enter to leave it out)", "acheived");
-        p.exp_string("\"acheived\" is not a status; did you mean achieved?").unwrap();
+        p.exp_string("`acheived` is not a goal status: did you mean `achieved`?").unwrap();
         answer(&mut p, "Goal 1 now (Enter to leave it out)", "achieved");
         answer(&mut p, "Note on goal 1 (optional)", "3 retros, 4.3/5");
         answer(&mut p, "What works well? (optional)", "Short agendas");
