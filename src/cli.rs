@@ -1079,4 +1079,15 @@ mod tests {
         assert!(parse_date("26-1-1").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2027-02-30").unwrap_err().contains("not a day of the calendar"));
     }
+
+    #[test]
+    fn goal_updates_take_a_number_a_typed_status_and_a_note() {
+        use crate::agreement::GoalStatus;
+        let u = parse_goal_update("2=On track: halfway there").unwrap();
+        assert_eq!((u.goal, u.status, u.note.as_deref()), (2, GoalStatus::OnTrack, Some("halfway there")));
+        assert_eq!(parse_goal_update("1=achieved").unwrap().note, None);
+        assert!(parse_goal_update("0=achieved").unwrap_err().contains("not a goal number"));
+        assert!(parse_goal_update("achieved").unwrap_err().contains("N=STATUS"));
+        assert!(parse_goal_update("1=acheived").unwrap_err().contains("did you mean `achieved`?"));
+    }
 }
