@@ -11,10 +11,12 @@
 //!
 //! [`interview`] asks the questions on a terminal (or takes them from flags);
 //! [`draft`] writes the head of the new file and the summary shown before it
-//! is written, for `new` and `new --from` alike.
+//! is written, for `new` and `new --from` alike. [`review`] is the other
+//! questionnaire, the one `evaluate` asks after a review.
 
 pub mod draft;
 pub mod interview;
+pub mod review;
 
 use std::fmt::{self, Write as _};
 use std::ops::Range;
