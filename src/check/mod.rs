@@ -11,8 +11,7 @@ pub mod file;
 pub mod run;
 
 pub use discover::{
-    ProgramResolver, WorkspaceError, agreements_folder, collect, find_program_file, is_agreement_file, relative,
-    relative_from,
+    ProgramResolver, WorkspaceError, agreements_folder, collect, is_agreement_file, relative, relative_from,
 };
 pub use file::{
     Checked, InFile, Located, Position, Settings, check_file, check_text, decode, duplicate_id, locate,

@@ -64,15 +64,6 @@ impl SigningKey {
     }
 }
 
-/// Reads an OpenSSH private key file; `passphrase` is asked for only when the key is encrypted.
-pub fn load_private_key<E: std::fmt::Display>(
-    path: &Path,
-    passphrase: impl FnOnce() -> Result<String, E>,
-) -> Result<PrivateKey, SshError> {
-    let text = std::fs::read_to_string(path).map_err(|error| SshError::Read { path: path.to_path_buf(), error })?;
-    load_private_key_text(path, &text, passphrase)
-}
-
 fn load_private_key_text<E: std::fmt::Display>(
     path: &Path,
     text: &str,

@@ -29,7 +29,7 @@ mod sign;
 mod verify;
 
 pub use allowed_signers::{AllowedSigners, SignersCache, load_for_program};
-pub use key::{SigningKey, load_private_key, public_line};
+pub use key::{SigningKey, public_line};
 pub use sign::sign;
 
 use std::path::PathBuf;
