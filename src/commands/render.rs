@@ -44,7 +44,7 @@ fn problems_phrase(errors: usize, warnings: usize) -> String {
 }
 
 /// Prints check reports of files with errors to stderr.
-fn report_errors(files: &[&Checked], color: bool) {
+fn report_errors(files: &[Checked], color: bool) {
     let mut err = std::io::stderr().lock();
     for f in files {
         let _ = err.write_all(report::human_file(f, color).as_bytes());
@@ -70,7 +70,7 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     }
     let (errors, warnings) = (checked.count(Severity::Error), checked.count(Severity::Warning));
     if args.strict && errors > 0 {
-        report_errors(&[&checked], session.color_stderr);
+        report_errors(std::slice::from_ref(&checked), session.color_stderr);
         eprintln!("error: not rendering {}: {} (--strict)", file.display(), problems_phrase(errors, warnings));
         return Ok(super::EXIT_PROBLEMS);
     }
@@ -109,7 +109,7 @@ fn site(args: &RenderArgs, outdir: &Path, session: &Session) -> anyhow::Result<u
     };
     match crate::site::build(&args.paths, outdir, args.strict, session, &mut note)? {
         Outcome::Refused { with_errors, total } => {
-            report_errors(&with_errors.iter().collect::<Vec<_>>(), session.color_stderr);
+            report_errors(&with_errors, session.color_stderr);
             eprintln!(
                 "error: not writing the site: {} of {total} agreements have errors (--strict)",
                 with_errors.len()
