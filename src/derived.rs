@@ -92,11 +92,16 @@ pub struct Derived {
     pub missing: Vec<Role>,
     /// Of `missing`, the roles whose signature covers other terms (stale, to renew).
     pub stale: Vec<Role>,
-    /// Roles whose SSH signature `check` rejects (it does not verify, or its key
-    /// is not trusted): not counted as signed. Set by the checker, which holds
-    /// the program's allowed signers; empty without SSH signing.
+    /// Roles whose signature `check` rejects for a reason other than staleness
+    /// (it does not verify, its key is not trusted, it is dated ahead, names
+    /// someone else, falls outside the signing window…): not counted as signed.
+    /// Set by the checker, which judges every signature once.
     #[serde(skip)]
-    pub rejected: Vec<Role>,
+    pub rejected: Vec<(Role, String)>,
+    /// With SSH signing, each role whose signature verified, with the
+    /// fingerprint of the key that made it. Set by the checker.
+    #[serde(skip)]
+    pub verified_keys: Vec<(Role, String)>,
     /// The current terms digest.
     pub digest: Option<String>,
 }
@@ -238,6 +243,7 @@ impl Derived {
             missing,
             stale,
             rejected: Vec::new(),
+            verified_keys: Vec::new(),
             digest: digest.map(str::to_string),
         }
     }

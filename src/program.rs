@@ -107,6 +107,25 @@ pub struct ProgramInfo {
     pub agreements: String,
     /// The lead offered by `new`.
     pub lead: Option<Contact>,
+    /// Who may sign as lead: where any is named, an agreement's lead must be one
+    /// of them (`lead-not-in-program`). Empty: any lead.
+    pub leads: Vec<Contact>,
+}
+
+impl ProgramInfo {
+    /// The lead `new` offers: `lead`, or else the first of `leads`.
+    pub fn offered_lead(&self) -> Option<&Contact> {
+        self.lead.as_ref().or(self.leads.first())
+    }
+
+    /// The program's lead that a party named `name` (with `email`) is: the same
+    /// email when both have one, otherwise the same name (case and spacing aside).
+    pub fn find_lead(&self, name: Option<&str>, email: Option<&str>) -> Option<&Contact> {
+        self.leads.iter().find(|c| match (c.email.as_deref(), email) {
+            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+            _ => name.is_some_and(|n| crate::suggest::loose(n) == crate::suggest::loose(&c.name)),
+        })
+    }
 }
 
 impl Default for ProgramInfo {
@@ -117,6 +136,7 @@ impl Default for ProgramInfo {
             contact: None,
             agreements: "agreements".into(),
             lead: None,
+            leads: Vec::new(),
         }
     }
 }

@@ -125,13 +125,33 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         let digest = crate::terms::digest(terms);
         let ssh =
             if program.rules.signatures.method == crate::program::SignatureMethod::Ssh { settings.ssh } else { None };
-        // An SSH signature that does not verify does not count as signed.
-        let counted = ssh.and_then(|v| rules::signatures::without_rejected(a, terms, &digest, v));
-        let mut der =
-            Derived::compute(counted.as_ref().map_or(a, |(kept, _)| kept), &program, Some(&digest), settings.today);
-        if let Some((_, rejected)) = counted {
-            der.rejected = rejected;
-        }
+        // Each signature judged once: only those that count are signed.
+        let verdicts = rules::signatures::assess(&rules::signatures::Judge {
+            agreement: a,
+            program: &program,
+            terms,
+            digest: &digest,
+            today: settings.today,
+            ssh,
+        });
+        let mut der = if verdicts.iter().all(|v| v.counts || v.stale) {
+            Derived::compute(a, &program, Some(&digest), settings.today)
+        } else {
+            let kept = Agreement {
+                signatures: a
+                    .signatures
+                    .iter()
+                    .zip(&verdicts)
+                    .filter(|(_, v)| v.counts || v.stale)
+                    .map(|(s, _)| s.clone())
+                    .collect(),
+                ..a.clone()
+            };
+            Derived::compute(&kept, &program, Some(&digest), settings.today)
+        };
+        der.rejected =
+            verdicts.iter().filter(|v| v.rejected()).filter_map(|v| Some((v.role?, v.reason()?.to_string()))).collect();
+        der.verified_keys = verdicts.iter().filter(|v| v.counts).filter_map(|v| v.role.zip(v.key.clone())).collect();
         let ctx = rules::Context {
             agreement: a,
             program: &program,
@@ -140,6 +160,7 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
             today: settings.today,
             options: settings.options,
             ssh,
+            signatures: &verdicts,
         };
         rules::check(&ctx, &mut diags);
         derived = Some(Box::new(der));

@@ -209,6 +209,13 @@ due = 2027-03-15
                 Code::SignatureUntrusted => {
                     return Err("needs a real SSH signature by a key not in allowed_signers (tests/it/signing.rs)");
                 }
+                Code::SignatureSameKey => {
+                    return Err("needs two real SSH signatures by one key (tests/it/signing.rs)");
+                }
+                Code::LeadNotInProgram => Setting {
+                    program: "[program]\nleads = [{ name = \"Priya Natarajan\", email = \"priya@example.org\" }]\n",
+                    ..Setting::default()
+                },
                 Code::FormatVersion => Setting { remove: &["format"], ..Setting::default() },
                 Code::MissingKey => Setting { remove: &["term.start"], ..Setting::default() },
                 Code::GoalsTooFew => Setting { remove: &["goals"], ..Setting::default() },
@@ -366,7 +373,7 @@ due = 2027-03-15
             }
             assert_eq!(
                 untested,
-                [Code::GoalsTooMany, Code::SignatureUnverified, Code::SignatureUntrusted],
+                [Code::GoalsTooMany, Code::SignatureUnverified, Code::SignatureUntrusted, Code::SignatureSameKey],
                 "examples not checked"
             );
         }

@@ -157,15 +157,25 @@ codes! {
             goal = "   "
         "#;
     SamePerson = "same-person", Error,
-        "The mentor and the mentee have the same name or email.",
-        "A pair needs two different people.",
-        why: "Mentoring needs two people; the same name or email on both sides is almost always a copy-paste slip.",
+        "Two of mentor, mentee and lead have the same email (or, where either has no email, the same name).",
+        "Each role needs its own person; the later role's signature does not count until it does.",
+        why: "Mentoring needs two people and a lead who answers for the program; one person in two roles agrees with themselves.",
         example: r#"
             [mentor]
             name = "Ada Lovelace"
 
             [mentee]
             name = "ada lovelace"
+        "#;
+    LeadNotInProgram = "lead-not-in-program", Error,
+        "The program names who may sign as lead in `[program].leads`, and the agreement's lead is not one of them.",
+        "Name one of the program's leads under `[lead]` (same email, or same name where there is no email).",
+        why: "The lead signs for the program; where the program says who its leads are, a signature by anyone else cannot bind it.",
+        example: r#"
+            # program.toml: [program] leads = [{ name = "Priya Natarajan", email = "priya@example.org" }]
+            [lead]
+            name = "Kim Park"
+            email = "kim@example.org"
         "#;
     GoalsTooFew = "goals-too-few", Error,
         "Fewer goals than rules.goals.min.",
@@ -467,8 +477,8 @@ codes! {
             terms = "sha256:9d45…"   # the digest of the old terms
         "#;
     SignatureWindow = "signature-window", Error,
-        "Required signatures are spread over more than rules.signatures.window_days.",
-        "Collect the missing signatures, or all sign again within the window.",
+        "Required signatures are spread over more than rules.signatures.window_days: those outside the largest group within the window do not count.",
+        "The signers outside the window sign again while the others' signatures are recent enough; otherwise everyone signs again.",
         why: "Signatures collected months apart suggest the early signers agreed to a different situation.",
         example: r#"
             # rules.signatures.window_days = 30
@@ -503,17 +513,36 @@ codes! {
             role = "lead"
             signer = "ada@example.org"   # the mentor's key cannot sign for the lead
         "#;
+    SignatureSameKey = "signature-same-key", Error,
+        "With SSH signing, one key made the signatures of two roles.",
+        "Each party signs with their own key; the second role signs again with theirs.",
+        why: "Three roles mean three people agreeing; one key signing twice is one person agreeing twice, whatever the emails say.",
+        example: r#"
+            # the mentee's key, listed in allowed_signers under both emails
+            [[signatures]]
+            role = "mentee"
+            signer = "grace@example.org"
+            [[signatures]]
+            role = "lead"
+            signer = "grace.lead@example.org"
+        "#;
     StartBeforeEffective = "start-before-effective", Warning,
         "The term starts before the last required signature.",
         "Sign before the start, or move the start date.",
         why: "Sessions held before everyone signed were not covered by the agreement.",
         example: r#"
             [term]
-            start = 2026-12-01
+            start = 2026-11-01
 
             [[signatures]]
+            role = "mentor"
+            date = 2026-10-28
+            [[signatures]]
+            role = "mentee"
+            date = 2026-10-30
+            [[signatures]]
             role = "lead"
-            date = 2026-12-10   # the last signature comes after the start
+            date = 2026-11-10   # the last signature comes after the start
         "#;
     TerminationNoNotice = "termination-no-notice", Error,
         "A termination was not given by written notice.",

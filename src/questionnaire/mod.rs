@@ -517,7 +517,7 @@ impl Defaults {
         }];
         let t = &program.rules.term;
         Defaults {
-            lead: program.program.lead.clone(),
+            lead: program.program.offered_lead().cloned(),
             frequency,
             minutes: 60i64.clamp(i64::from(s.min_session_minutes), i64::from(s.max_session_minutes)),
             modes,

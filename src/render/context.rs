@@ -208,8 +208,12 @@ pub struct SignatureLine {
     /// The program requires this signature.
     pub required: bool,
     /// "current" (signed these terms), "stale" (signed other terms), "unverified"
-    /// (an SSH signature `check` rejects, so not counted) or "missing".
+    /// (a signature `check` rejects, so not counted: see `reason`) or "missing".
     pub status: String,
+    /// Why an "unverified" signature does not count (the problem `check` reports).
+    pub reason: Option<String>,
+    /// With SSH signing, the fingerprint of the key whose signature verified.
+    pub key: Option<String>,
     /// Name signed.
     pub name: Option<String>,
     /// Day of signing.
@@ -682,9 +686,11 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
             if !is_required && sig.is_none() {
                 return None;
             }
+            let reason = d.rejected.iter().find(|(r, _)| *r == role).map(|(_, why)| why.clone());
+            let key = d.verified_keys.iter().find(|(r, _)| *r == role).map(|(_, k)| k.clone());
             let status = if d.signed.contains(&role) {
                 "current"
-            } else if d.rejected.contains(&role) {
+            } else if reason.is_some() {
                 "unverified"
             } else if sig.is_some_and(|s| s.current && s.date.is_some()) {
                 "current"
@@ -702,6 +708,8 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
                 name: sig.and_then(|s| s.name.clone()),
                 date: sig.and_then(|s| s.date),
                 terms_short: sig.and_then(|s| s.terms_short.clone()),
+                reason,
+                key,
             })
         })
         .collect();

@@ -41,6 +41,8 @@ pub struct Context<'a> {
     pub options: Options,
     /// Verifies SSH signatures (method = "ssh"); absent when the method is "name".
     pub ssh: Option<&'a dyn signatures::SshVerifier>,
+    /// The verdict on each `[[signatures]]` entry, in file order ([`signatures::assess`]).
+    pub signatures: &'a [signatures::Verdict],
 }
 
 /// Runs every rule family.

@@ -2,6 +2,7 @@
 
 use crate::agreement::{Person, Sp};
 use crate::diagnostic::{Code, Diagnostic, Fix};
+use crate::role::Role;
 use crate::rules::{Context, non_empty};
 use crate::suggest::loose;
 
@@ -86,33 +87,67 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    if let (Some(mentor), Some(mentee)) = (&a.mentor, &a.mentee) {
-        same_person(mentor, mentee, out);
+    for (earlier, later) in [(Role::Mentor, Role::Mentee), (Role::Mentor, Role::Lead), (Role::Mentee, Role::Lead)] {
+        if let (Some(p), Some(q)) = (a.party(earlier), a.party(later))
+            && let Some((what, first, second)) = same_person(p, q)
+        {
+            let help = if later == Role::Lead {
+                format!("the lead must be someone other than the {earlier}")
+            } else {
+                "mentor and mentee must be two different people".to_string()
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::SamePerson,
+                    second.span.clone(),
+                    format!("the {later} has the same {what} as the {earlier} ({})", first.value),
+                )
+                .with_help(help),
+            );
+        }
+    }
+    let info = &ctx.program.program;
+    if !info.leads.is_empty()
+        && let Some(lead) = &a.lead
+        && info
+            .find_lead(lead.name.as_ref().map(|n| n.value.as_str()), lead.email.as_ref().map(|e| e.value.as_str()))
+            .is_none()
+    {
+        let named: Vec<String> = info
+            .leads
+            .iter()
+            .map(|c| match &c.email {
+                Some(e) => format!("{} <{e}>", c.name),
+                None => c.name.clone(),
+            })
+            .collect();
+        out.push(
+            Diagnostic::new(
+                Code::LeadNotInProgram,
+                lead.span.clone(),
+                format!("the lead is not one of the program's leads ({})", named.join(", ")),
+            )
+            .with_help("name one of them under [lead]; the lead's signature does not count until then"),
+        );
     }
 }
 
-fn same_person(mentor: &Person, mentee: &Person, out: &mut Vec<Diagnostic>) {
-    let same = |what: &str, mentors: &Sp<String>, mentees: &Sp<String>| {
-        Diagnostic::new(
-            Code::SamePerson,
-            mentees.span.clone(),
-            format!("the mentee has the same {what} as the mentor ({})", mentors.value),
-        )
-        .with_help("mentor and mentee must be two different people")
-    };
-    if let (Some(a), Some(b)) = (&mentor.name, &mentee.name)
+/// Whether two parties are one person: the same email, or the same name (case
+/// and spacing aside). Returns what they share, as written in each.
+pub(crate) fn same_person<'a>(p: &'a Person, q: &'a Person) -> Option<(&'static str, &'a Sp<String>, &'a Sp<String>)> {
+    if let (Some(a), Some(b)) = (&p.name, &q.name)
         && !a.value.trim().is_empty()
         && loose(&a.value) == loose(&b.value)
     {
-        out.push(same("name", a, b));
-        return;
+        return Some(("name", a, b));
     }
-    if let (Some(a), Some(b)) = (&mentor.email, &mentee.email)
+    if let (Some(a), Some(b)) = (&p.email, &q.email)
         && !a.value.trim().is_empty()
         && a.value.trim().eq_ignore_ascii_case(b.value.trim())
     {
-        out.push(same("email", a, b));
+        return Some(("email", a, b));
     }
+    None
 }
 
 #[cfg(test)]
@@ -124,8 +159,21 @@ mod tests {
         let messages = |mentor: &str, mentee: &str| {
             let text = format!("format = 1\n[mentor]\n{mentor}\n[mentee]\n{mentee}\n");
             let a = crate::agreement::parse(&text).agreement.unwrap();
+            let program = crate::program::Program::builtin();
+            let derived = crate::derived::Derived::compute(&a, &program, None, chrono::NaiveDate::MIN);
+            let ctx = Context {
+                agreement: &a,
+                program: &program,
+                derived: &derived,
+                terms: "",
+                today: chrono::NaiveDate::MIN,
+                options: Default::default(),
+                ssh: None,
+                signatures: &[],
+            };
             let mut out = Vec::new();
-            same_person(a.mentor.as_ref().unwrap(), a.mentee.as_ref().unwrap(), &mut out);
+            check(&ctx, &mut out);
+            out.retain(|d| d.code == Code::SamePerson);
             out.iter().map(|d| (d.message.clone(), d.help.clone().unwrap_or_default())).collect::<Vec<_>>()
         };
         let help = "mentor and mentee must be two different people".to_string();

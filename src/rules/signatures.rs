@@ -29,20 +29,73 @@ pub trait SshVerifier: Sync {
     /// Checks `armored` (an SSHSIG) over `message` for `principal`, with `date` (the
     /// signed date) compared against the key's validity.
     fn verify(&self, principal: &str, armored: &str, message: &[u8], date: NaiveDate) -> SshVerdict;
+
+    /// The fingerprint of the key that made `armored`, if it is an SSHSIG.
+    fn key_of(&self, armored: &str) -> Option<String>;
 }
 
-pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let a = ctx.agreement;
-    let rules = &ctx.program.rules.signatures;
-    let digest = ctx.derived.digest.as_deref();
-    let mut seen: HashMap<Role, usize> = HashMap::new();
+/// What `check` found about one `[[signatures]]` entry: the problems it reports
+/// there, and whether the entry counts. Computed once per check, before the
+/// derived values (who signed, the effective date, the state), which take only
+/// the entries that count: a signature `check` rejects is never shown as given.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    /// The signing role it names, when that is a known role.
+    pub role: Option<Role>,
+    /// What is wrong with it, reported at the entry.
+    pub problems: Vec<Diagnostic>,
+    /// It covers other terms than the current ones (and nothing else is wrong).
+    pub stale: bool,
+    /// It counts as that role's signature.
+    pub counts: bool,
+    /// With SSH signing, the fingerprint of the key whose signature verified.
+    pub key: Option<String>,
+}
 
+impl Verdict {
+    /// Rejected for a reason other than staleness: it does not count, and is not
+    /// a signature to renew either.
+    pub fn rejected(&self) -> bool {
+        !self.counts && !self.stale
+    }
+
+    /// Why it does not count, in a few words: the first problem found at it.
+    pub fn reason(&self) -> Option<&str> {
+        self.problems.iter().find(|d| d.code != Code::SignatureStale).map(|d| d.message.as_str())
+    }
+}
+
+/// Everything `assess` needs to judge the signatures of one agreement.
+pub struct Judge<'a> {
+    /// The agreement.
+    pub agreement: &'a crate::agreement::Agreement,
+    /// Its program.
+    pub program: &'a crate::program::Program,
+    /// Canonical terms bytes.
+    pub terms: &'a str,
+    /// The current terms digest.
+    pub digest: &'a str,
+    /// "Today".
+    pub today: NaiveDate,
+    /// The SSH verifier, with method = "ssh".
+    pub ssh: Option<&'a dyn SshVerifier>,
+}
+
+/// Judges every `[[signatures]]` entry, in file order. Each SSH signature is
+/// verified here, once; the rules report these verdicts.
+pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
+    let a = j.agreement;
+    let method = j.program.rules.signatures.method;
+    let mut seen: HashMap<Role, usize> = HashMap::new();
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(a.signatures.len());
     for (i, s) in a.signatures.iter().enumerate() {
-        let role = match &s.role {
-            Some(r) => match Role::parse(&r.value) {
+        let mut v = Verdict::default();
+        let mut problems = Vec::new();
+        if let Some(r) = &s.role {
+            match Role::parse(&r.value) {
                 Some(role) => {
                     if seen.insert(role, i).is_some() {
-                        out.push(
+                        problems.push(
                             Diagnostic::new(
                                 Code::SignatureDuplicateRole,
                                 r.span.clone(),
@@ -51,29 +104,26 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             .with_code_help(),
                         );
                     }
-                    Some(role)
+                    v.role = Some(role);
                 }
-                None => {
-                    out.push(
-                        Diagnostic::new(
-                            Code::SignatureUnknownRole,
-                            r.span.clone(),
-                            format!("\"{}\" is not a signing role", r.value),
-                        )
-                        .with_code_help(),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
+                None => problems.push(
+                    Diagnostic::new(
+                        Code::SignatureUnknownRole,
+                        r.span.clone(),
+                        format!("\"{}\" is not a signing role", r.value),
+                    )
+                    .with_code_help(),
+                ),
+            }
+        }
+        let role = v.role;
         if let Some(name) = &s.name
-            && non_empty(name, "signature name", out)
+            && non_empty(name, "signature name", &mut problems)
             && let Some(role) = role
             && let Some(party) = a.name_of(role)
             && loose(party) != loose(&name.value)
         {
-            out.push(
+            problems.push(
                 Diagnostic::new(
                     Code::SignatureNameMismatch,
                     name.span.clone(),
@@ -83,39 +133,111 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(date) = &s.date
-            && date.value > ctx.today
+            && date.value > j.today
         {
-            out.push(
+            problems.push(
                 Diagnostic::new(
                     Code::SignatureInFuture,
                     date.span.clone(),
-                    format!("signed on {}, which is after today ({})", ymd(date.value), ymd(ctx.today)),
+                    format!("signed on {}, which is after today ({})", ymd(date.value), ymd(j.today)),
                 )
                 .with_help("date a signature on the day it is made"),
             );
         }
-        if let (Some(terms), Some(digest)) = (&s.terms, digest)
-            && terms.value != digest
-        {
+        let stale = s.terms.as_ref().is_some_and(|t| t.value != j.digest);
+        if let (true, Some(terms)) = (stale, &s.terms) {
             let who = role.map_or("this signature".to_string(), |r| format!("the {r}'s signature"));
-            out.push(
+            problems.push(
                 Diagnostic::new(
                     Code::SignatureStale,
                     terms.span.clone(),
                     format!("the terms changed after {who}: it covers other terms than the current ones"),
                 )
-                .with_help(format!("review the new terms and sign again (current digest {digest})")),
+                .with_help(format!("review the new terms and sign again (current digest {})", j.digest)),
             );
         }
-        if rules.method == SignatureMethod::Ssh {
-            ssh(ctx, s, role, out);
+        // A party in two roles: the later role's signature does not count (`same-person` says why).
+        let second_role = role.is_some_and(|r| {
+            Role::SIGNERS.iter().take_while(|e| **e != r).any(|&e| {
+                a.party(e).zip(a.party(r)).is_some_and(|(p, q)| crate::rules::parties::same_person(p, q).is_some())
+            })
+        });
+        // Where the program names its leads, only one of them signs as lead (`lead-not-in-program`).
+        let foreign_lead = role == Some(Role::Lead)
+            && !j.program.program.leads.is_empty()
+            && a.lead.as_ref().is_none_or(|l| {
+                j.program
+                    .program
+                    .find_lead(l.name.as_ref().map(|n| n.value.as_str()), l.email.as_ref().map(|e| e.value.as_str()))
+                    .is_none()
+            });
+        let mut ssh_ok = true;
+        if method == SignatureMethod::Ssh {
+            match ssh_verdict(a, s, role, j.terms, j.digest, j.ssh) {
+                Ok(key) => v.key = key,
+                Err(problem) => {
+                    ssh_ok = false;
+                    problems.extend(problem);
+                }
+            }
+        }
+        let is_error = |d: &Diagnostic| j.program.severity(d.code) == Some(crate::diagnostic::Severity::Error);
+        let complete = role.is_some() && s.name.is_some() && s.date.is_some() && s.terms.is_some();
+        let fine = complete
+            && ssh_ok
+            && !second_role
+            && !foreign_lead
+            && problems.iter().all(|d| d.code == Code::SignatureStale || !is_error(d));
+        v.stale = fine && stale;
+        v.counts = fine && !stale;
+        v.problems = problems;
+        verdicts.push(v);
+    }
+    if method == SignatureMethod::Ssh {
+        same_key(a, &mut verdicts);
+    }
+    signing_window(j, &mut verdicts);
+    verdicts
+}
+
+/// With SSH signing, one key may sign for one role only: a later role signed
+/// by a key that already signed does not count.
+fn same_key(a: &crate::agreement::Agreement, verdicts: &mut [Verdict]) {
+    let mut first: HashMap<String, Role> = HashMap::new();
+    for (v, s) in verdicts.iter_mut().zip(&a.signatures) {
+        let (Some(key), Some(role)) = (v.key.clone(), v.role) else { continue };
+        match first.get(&key) {
+            Some(&other) if other != role => {
+                v.counts = false;
+                v.stale = false;
+                let at = s.sig.as_ref().map_or(s.span.clone(), |sig| sig.span.clone());
+                v.problems.push(
+                    Diagnostic::new(
+                        Code::SignatureSameKey,
+                        at,
+                        format!("the {role}'s signature was made with the key that signed for the {other} ({key})"),
+                    )
+                    .with_help(format!(
+                        "the {role} signs with their own key: `mentor-agree sign FILE --role {role} --key …`"
+                    )),
+                );
+            }
+            Some(_) => {}
+            None => {
+                first.insert(key, role);
+            }
         }
     }
+}
 
-    if rules.method == SignatureMethod::Ssh {
+pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let a = ctx.agreement;
+    for v in ctx.signatures {
+        out.extend(v.problems.iter().cloned());
+    }
+    if ctx.program.rules.signatures.method == SignatureMethod::Ssh {
         ssh_emails(ctx, out);
     }
-    signing_window(ctx, out);
 
     if let (Some(eff), Some(start)) = (ctx.derived.effective, a.term.as_ref().and_then(|t| t.start.as_ref()))
         && start.value < eff
@@ -132,70 +254,83 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     if ctx.options.require_signed {
         for role in &ctx.derived.missing {
-            let stale = a.signatures.iter().any(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str()));
-            let msg = if stale {
-                format!("the {role}'s signature does not cover the current terms")
-            } else {
-                format!("the {role} has not signed")
-            };
-            out.push(
-                Diagnostic::new(Code::Unsigned, 0..0, msg).with_help(format!("mentor-agree sign FILE --role {role}")),
-            );
+            // A role whose signature is there but does not count already has its one reason reported.
+            let reported = ctx.signatures.iter().any(|v| v.role == Some(*role) && !v.counts);
+            if !reported {
+                out.push(
+                    Diagnostic::new(Code::Unsigned, 0..0, format!("the {role} has not signed"))
+                        .with_help(format!("mentor-agree sign FILE --role {role}")),
+                );
+            }
         }
     }
 }
 
-/// Signatures of required roles that cover the current terms and count (with SSH
-/// signing, a signature that does not verify is not among them).
-fn current_signatures<'a>(ctx: &'a Context<'_>) -> Vec<&'a crate::agreement::Signature> {
-    ctx.agreement
-        .signatures
+/// The signing window: the required signatures that count must fall within
+/// `window_days` of each other. The largest group of them that does is kept;
+/// each one outside it does not count, with `signature-window` saying who must
+/// sign again. How long a draft waits for its missing signatures is a matter
+/// of time, so the agenda's, not the file's.
+fn signing_window(j: &Judge<'_>, verdicts: &mut [Verdict]) {
+    let window = i64::from(j.program.rules.signatures.window_days);
+    let required = &j.program.rules.signatures.roles;
+    let sigs = &j.agreement.signatures;
+    let dated: Vec<(usize, NaiveDate)> = verdicts
         .iter()
-        .filter(|s| {
-            s.role
-                .as_ref()
-                .and_then(|r| Role::parse(&r.value))
-                .is_some_and(|r| ctx.program.rules.signatures.roles.contains(&r) && ctx.derived.signed.contains(&r))
-                && s.terms.as_ref().map(|t| t.value.as_str()) == ctx.derived.digest.as_deref()
-        })
-        .collect()
-}
-
-fn signing_window(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let window = i64::from(ctx.program.rules.signatures.window_days);
-    let sigs = current_signatures(ctx);
-    let dated: Vec<(NaiveDate, &std::ops::Range<usize>)> =
-        sigs.iter().filter_map(|s| s.date.as_ref().map(|d| (d.value, &d.span))).collect();
-    let Some(&(first, first_span)) = dated.iter().min_by_key(|(d, _)| *d) else { return };
-    let &(last, last_span) = dated.iter().max_by_key(|(d, _)| *d).expect("non-empty");
-    if days_between(first, last) > window {
-        out.push(
-            Diagnostic::new(
-                Code::SignatureWindow,
-                last_span.clone(),
+        .enumerate()
+        .filter(|(_, v)| v.counts && v.role.is_some_and(|r| required.contains(&r)))
+        .filter_map(|(i, _)| sigs[i].date.as_ref().map(|d| (i, d.value)))
+        .collect();
+    // The window [d, d + window] holding the most signatures, the latest on a tie.
+    let Some(anchor) = dated
+        .iter()
+        .map(|&(_, d)| d)
+        .max_by_key(|&d| (dated.iter().filter(|(_, e)| *e >= d && days_between(d, *e) <= window).count(), d))
+    else {
+        return;
+    };
+    let inside = |d: NaiveDate| d >= anchor && days_between(anchor, d) <= window;
+    let kept: Vec<Role> = dated.iter().filter(|(_, d)| inside(*d)).filter_map(|(i, _)| verdicts[*i].role).collect();
+    let kept_words: Vec<&str> = kept.iter().map(|r| r.as_str()).collect();
+    let deadline = anchor.checked_add_days(chrono::Days::new(window as u64)).unwrap_or(anchor);
+    for &(i, d) in &dated {
+        if inside(d) {
+            continue;
+        }
+        let v = &mut verdicts[i];
+        let Some(role) = v.role else { continue };
+        v.counts = false;
+        let Some(span) = sigs[i].date.as_ref().map(|d| d.span.clone()) else { continue };
+        let gap = if d < anchor { days_between(d, anchor) } else { days_between(anchor, d) };
+        let (when, help) = if d < anchor {
+            (
+                format!("{gap} days before the {} signed (from {})", kept_words.join(" and "), ymd(anchor)),
                 format!(
-                    "signatures span {} days ({} to {}); the program allows {window}",
-                    days_between(first, last),
-                    ymd(first),
-                    ymd(last)
+                    "the {role} signs again by {} (within {window} days of {}); after that day everyone signs again",
+                    ymd(deadline),
+                    ymd(anchor)
                 ),
             )
-            .with_help("all parties sign again within the window"),
-        );
-    } else if !ctx.derived.missing.is_empty() && days_between(first, ctx.today) > window {
-        let missing: Vec<&str> = ctx.derived.missing.iter().map(|r| r.as_str()).collect();
-        out.push(
-            Diagnostic::new(
-                Code::SignatureWindow,
-                first_span.clone(),
+        } else {
+            (
+                format!("{gap} days after the {} signed (from {})", kept_words.join(" and "), ymd(anchor)),
                 format!(
-                    "the first signature is {} days old and the {} still ha{} not signed; the program allows {window} days",
-                    days_between(first, ctx.today),
-                    missing.join(" and "),
-                    if missing.len() == 1 { "s" } else { "ve" }
+                    "the {} sign{} again within {window} days of the {role}'s signature, or everyone signs again",
+                    kept_words.join(" and "),
+                    if kept.len() == 1 { "s" } else { "" }
                 ),
             )
-            .with_help("collect the missing signatures, or all sign again"),
+        };
+        v.problems.push(
+            Diagnostic::new(
+                Code::SignatureWindow,
+                span,
+                format!(
+                    "the {role} signed on {}, {when}; the program allows {window} days between signatures, so it does not count",
+                    ymd(d)
+                ),
+            )
+            .with_help(help),
         );
     }
 }
@@ -221,32 +356,28 @@ fn ssh_emails(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn ssh(ctx: &Context<'_>, s: &crate::agreement::Signature, role: Option<Role>, out: &mut Vec<Diagnostic>) {
-    let digest = ctx.derived.digest.clone().unwrap_or_else(|| crate::terms::digest(ctx.terms));
-    out.extend(ssh_problem(ctx.agreement, s, role, ctx.terms, &digest, ctx.ssh));
-}
-
-/// The agreement with only the signatures that count, and the roles of those
-/// left out, when some SSH signature does not verify or is not trusted (`None`
-/// when every one counts): what the derived values (who signed, the effective
-/// date, the state) are computed from, so that a signature `check` rejects is
-/// never shown as given.
-pub fn without_rejected(
+/// Verifies one SSH signature: `Ok` with the key's fingerprint when it verified
+/// (`Ok(None)` without a verifier, when only what needs no keys is checked), `Err`
+/// with the problem (`None` when another rule reports why it cannot be checked:
+/// a missing role, name, date or party email).
+fn ssh_verdict(
     a: &crate::agreement::Agreement,
+    s: &crate::agreement::Signature,
+    role: Option<Role>,
     terms: &str,
     digest: &str,
-    verifier: &dyn SshVerifier,
-) -> Option<(crate::agreement::Agreement, Vec<Role>)> {
-    let role_of = |s: &crate::agreement::Signature| s.role.as_ref().and_then(|r| Role::parse(&r.value));
-    // Each signature is verified once here (the rules report the problems).
-    let (counted, rejected): (Vec<_>, Vec<_>) =
-        a.signatures.iter().partition(|s| ssh_problem(a, s, role_of(s), terms, digest, Some(verifier)).is_none());
-    if rejected.is_empty() {
-        return None;
+    verifier: Option<&dyn SshVerifier>,
+) -> Result<Option<String>, Option<Diagnostic>> {
+    match ssh_problem(a, s, role, terms, digest, verifier) {
+        Some(problem) => Err(Some(problem)),
+        None => {
+            let email = role.and_then(|r| a.party(r)).and_then(|p| p.email.as_ref());
+            if s.name.is_none() || s.date.is_none() || email.is_none() {
+                return Err(None);
+            }
+            Ok(verifier.zip(s.sig.as_ref()).and_then(|(v, sig)| v.key_of(&sig.value)))
+        }
     }
-    let rejected = rejected.into_iter().filter_map(role_of).collect();
-    let kept = crate::agreement::Agreement { signatures: counted.into_iter().cloned().collect(), ..a.clone() };
-    Some((kept, rejected))
 }
 
 /// What is wrong with one signature under SSH signing, if anything. Without a

@@ -28,6 +28,11 @@ impl SshVerifier for AllowedSigners {
         }
         self.trust(principal, sig.public_key(), date)
     }
+
+    fn key_of(&self, armored: &str) -> Option<String> {
+        let sig = SshSig::from_pem(armored.trim()).ok()?;
+        Some(sig.public_key().fingerprint(ssh_key::HashAlg::Sha256).to_string())
+    }
 }
 
 #[cfg(test)]
