@@ -173,12 +173,19 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
             });
         let mut ssh_ok = true;
         if method == SignatureMethod::Ssh {
-            match ssh_verdict(a, s, role, j.terms, j.digest, j.ssh) {
-                Ok(key) => v.key = key,
-                Err(problem) => {
+            match ssh_problem(a, s, role, j.terms, j.digest, j.ssh) {
+                Some(problem) => {
                     ssh_ok = false;
-                    problems.extend(problem);
+                    problems.push(problem);
                 }
+                // Unverifiable without a name, a date or the party's email (each reported elsewhere).
+                None if s.name.is_none()
+                    || s.date.is_none()
+                    || role.and_then(|r| a.party(r)).and_then(|p| p.email.as_ref()).is_none() =>
+                {
+                    ssh_ok = false;
+                }
+                None => v.key = j.ssh.zip(s.sig.as_ref()).and_then(|(ssh, sig)| ssh.key_of(&sig.value)),
             }
         }
         let is_error = |d: &Diagnostic| j.program.severity(d.code) == Some(crate::diagnostic::Severity::Error);
@@ -352,30 +359,6 @@ fn ssh_emails(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help(format!("add email = \"…\" under [{role}], the address allowed_signers names")),
             );
-        }
-    }
-}
-
-/// Verifies one SSH signature: `Ok` with the key's fingerprint when it verified
-/// (`Ok(None)` without a verifier, when only what needs no keys is checked), `Err`
-/// with the problem (`None` when another rule reports why it cannot be checked:
-/// a missing role, name, date or party email).
-fn ssh_verdict(
-    a: &crate::agreement::Agreement,
-    s: &crate::agreement::Signature,
-    role: Option<Role>,
-    terms: &str,
-    digest: &str,
-    verifier: Option<&dyn SshVerifier>,
-) -> Result<Option<String>, Option<Diagnostic>> {
-    match ssh_problem(a, s, role, terms, digest, verifier) {
-        Some(problem) => Err(Some(problem)),
-        None => {
-            let email = role.and_then(|r| a.party(r)).and_then(|p| p.email.as_ref());
-            if s.name.is_none() || s.date.is_none() || email.is_none() {
-                return Err(None);
-            }
-            Ok(verifier.zip(s.sig.as_ref()).and_then(|(v, sig)| v.key_of(&sig.value)))
         }
     }
 }
