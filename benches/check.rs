@@ -29,6 +29,14 @@ fn bench(c: &mut Criterion) {
     let digest = terms::digest(&canonical);
     c.bench_function("derive + rules", |b| {
         b.iter(|| {
+            let verdicts = rules::signatures::assess(&rules::signatures::Judge {
+                agreement: &a,
+                program: &program,
+                terms: &canonical,
+                digest: &digest,
+                today,
+                ssh: None,
+            });
             let derived = Derived::compute(&a, &program, Some(&digest), today);
             let ctx = rules::Context {
                 agreement: &a,
@@ -38,6 +46,7 @@ fn bench(c: &mut Criterion) {
                 today,
                 options: rules::Options::default(),
                 ssh: None,
+                signatures: &verdicts,
             };
             let mut out = Vec::new();
             rules::check(&ctx, &mut out);
