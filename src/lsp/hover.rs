@@ -125,8 +125,14 @@ fn facts(text: &Text<'_>, checked: &Checked, line: usize) -> Option<String> {
                 format!(
                     "The {role}'s signature is **stale**: it covers other terms than the current ones. Sign again with `mentor-agree sign --role {role}`."
                 )
-            } else if !problems.is_empty() {
-                format!("The {role}'s signature covers the current terms, but: {}.", problems.join(", "))
+            } else if let Some((_, why)) =
+                crate::role::Role::parse(role).and_then(|r| derived.rejected.iter().find(|(x, _)| *x == r))
+            {
+                format!("The {role}'s signature **does not count**: {why}.")
+            } else if !problems.is_empty()
+                || !crate::role::Role::parse(role).is_some_and(|r| derived.signed.contains(&r))
+            {
+                format!("The {role}'s signature covers the current terms, but does not count: {}.", problems.join(", "))
             } else {
                 format!(
                     "The {role}'s signature is **valid**: it covers the current terms ({}).",

@@ -264,7 +264,8 @@ impl Server {
     fn fix_all(&mut self, uri: &Uri) -> Option<String> {
         let doc = self.docs.get(uri)?;
         let program = self.resolver.for_path(&doc.path).ok()?;
-        let allowed = self.signers.for_program(&program).ok().flatten();
+        // No fixes where `check` could not run (an SSH program without a usable allowed_signers).
+        let allowed = self.signers.for_program(&program).ok()?;
         let settings = self.settings(allowed.as_deref());
         let fixed = crate::fix::fix_text(&doc.path, &doc.text, program, &settings, crate::fix::Which::Safe);
         (fixed.text != doc.text).then_some(fixed.text)
@@ -324,7 +325,12 @@ impl Server {
         if !is_agreement(path, text, &program) {
             return Err(Vec::new());
         }
-        let allowed = self.signers.for_program(&program).ok().flatten();
+        // As `check` exits 2 on it, the editor shows the program's configuration error
+        // rather than judging SSH signatures without the keys.
+        let allowed = match self.signers.for_program(&program) {
+            Ok(allowed) => allowed,
+            Err(e) => return Err(note(e.to_string(), DiagnosticSeverity::ERROR)),
+        };
         let settings = self.settings(allowed.as_deref());
         let mut checked = check::check_text(path, text, program, &settings);
         if let Some(dup) = self.duplicate(&checked, uri) {

@@ -690,3 +690,33 @@ fn the_stdio_server_answers_in_order_whatever_came_before() {
     assert!(published.iter().any(|d| d.to_string().contains("unknown-key")), "the document opened last is checked");
     assert!(stderr.contains("not open") && stderr.contains("skipped"), "{stderr}");
 }
+
+#[test]
+fn an_ssh_program_without_allowed_signers_shows_the_error_not_valid_signatures() {
+    // As `check` exits 2 on it, the editor publishes the configuration error
+    // instead of judging SSH signatures as if they were typed names.
+    let tmp = tempfile::tempdir().unwrap();
+    let src = common::fixture("signing/signed-ssh");
+    std::fs::copy(src.join("program.toml"), tmp.path().join("program.toml")).unwrap();
+    let text = std::fs::read_to_string(src.join("agreements/2026-12-ada-lovelace-grace-hopper.toml")).unwrap();
+    let (path, uri) = doc(tmp.path(), "a.toml");
+    std::fs::write(&path, &text).unwrap();
+    let mut c = Client::start();
+    c.open(&uri, &text);
+    let diags = c.diagnostics(&uri);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["severity"], 1, "an error: {diags:?}");
+    assert!(diags[0]["message"].as_str().unwrap().contains("allowed_signers"), "{diags:?}");
+    let sig_line = text.lines().position(|l| l == "[[signatures]]").unwrap() as u32;
+    let hover = c.at("textDocument/hover", &uri, sig_line + 1, 0);
+    assert!(!hover.to_string().contains("**valid**"), "{hover}");
+    // With the file in place, the same signatures verify and hover as valid.
+    std::fs::copy(src.join("allowed_signers"), tmp.path().join("allowed_signers")).unwrap();
+    let (_, program_uri) = doc(tmp.path(), "program.toml");
+    c.notify("textDocument/didSave", json!({ "textDocument": { "uri": program_uri } }));
+    c.change(&uri, 2, &text);
+    let _ = c.diagnostics(&uri);
+    let hover = c.at("textDocument/hover", &uri, sig_line + 1, 0);
+    assert!(hover.to_string().contains("**valid**"), "{hover}");
+    c.shutdown();
+}
