@@ -31,6 +31,22 @@ pub enum ProgramError {
         /// What is wrong, with line and column.
         message: String,
     },
+    /// A program file inside another program's tree that the outer program does
+    /// not declare in `[program] subprograms`: a pull request could otherwise
+    /// relax every rule (or bring its own templates) by adding a file.
+    #[error(
+        "{}: a program file inside the program of {}, which does not declare it\n  = help: to run a second program there on purpose, add its folder to the outer program: [program] subprograms = [\"{folder}\"]; otherwise remove the file",
+        path.display(),
+        outer.display()
+    )]
+    Undeclared {
+        /// The nested program file.
+        path: PathBuf,
+        /// The program file of the tree it is in.
+        outer: PathBuf,
+        /// Its folder, relative to the outer program's folder.
+        folder: String,
+    },
     /// The file is not valid TOML or has a key or value the format does not
     /// allow: a rustc-style report pointing at the place (without the leading
     /// `error: `, which the command adds), with a did-you-mean where one fits.
@@ -110,9 +126,21 @@ pub struct ProgramInfo {
     /// Who may sign as lead: where any is named, an agreement's lead must be one
     /// of them (`lead-not-in-program`). Empty: any lead.
     pub leads: Vec<Contact>,
+    /// Folders below this program (relative to program.toml) that run programs of
+    /// their own: a program.toml anywhere else in this tree is an error.
+    pub subprograms: Vec<String>,
 }
 
 impl ProgramInfo {
+    /// True when `folder` (relative to program.toml, `/`-separated) is one of
+    /// `subprograms`.
+    pub fn declares_subprogram(&self, folder: &str) -> bool {
+        let norm = |s: &str| {
+            s.trim_matches('/').split('/').filter(|p| !p.is_empty() && *p != ".").collect::<Vec<_>>().join("/")
+        };
+        self.subprograms.iter().any(|d| norm(d) == norm(folder))
+    }
+
     /// The lead `new` offers: `lead`, or else the first of `leads`.
     pub fn offered_lead(&self) -> Option<&Contact> {
         self.lead.as_ref().or(self.leads.first())
@@ -137,6 +165,7 @@ impl Default for ProgramInfo {
             agreements: "agreements".into(),
             lead: None,
             leads: Vec::new(),
+            subprograms: Vec::new(),
         }
     }
 }

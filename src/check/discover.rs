@@ -173,12 +173,28 @@ impl ProgramResolver {
         let Some(file) = found else {
             return Ok(self.builtin.clone());
         };
-        let mut cache = self.by_file.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = cache.get(&file) {
+        self.load(&file)
+    }
+
+    /// The program of `file` (loaded once), after checking that a program tree
+    /// above it, if any, declares it as a subprogram.
+    fn load(&self, file: &Path) -> Result<Arc<Program>, ProgramError> {
+        if let Some(p) = self.by_file.lock().unwrap_or_else(|e| e.into_inner()).get(file) {
             return Ok(p.clone());
         }
-        let program = Arc::new(Program::load(&file)?);
-        cache.insert(file, program.clone());
+        let folder = file.parent().unwrap_or(Path::new(""));
+        if let Some(outer_file) = folder.parent().and_then(search_upwards) {
+            let outer = self.load(&outer_file)?;
+            let outer_root = outer_file.parent().unwrap_or(Path::new(""));
+            let rel = folder.strip_prefix(outer_root).unwrap_or(folder);
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel = rel.join("/");
+            if !outer.program.declares_subprogram(&rel) {
+                return Err(ProgramError::Undeclared { path: file.to_path_buf(), outer: outer_file, folder: rel });
+            }
+        }
+        let program = Arc::new(Program::load(file)?);
+        self.by_file.lock().unwrap_or_else(|e| e.into_inner()).insert(file.to_path_buf(), program.clone());
         Ok(program)
     }
 }

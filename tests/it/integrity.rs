@@ -167,3 +167,55 @@ fn one_key_cannot_sign_two_roles() {
     assert_eq!(roles(&row["signed"]), ["mentor", "mentee"], "{row}");
     assert_eq!(row["state"], "draft");
 }
+
+/// A program repository whose pull request adds `agreements/sub/program.toml`
+/// (every rule relaxed) and a template with a script in it.
+fn nested_program(outer: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(root.join("program.toml"), outer).unwrap();
+    fs::create_dir_all(root.join("agreements/sub/templates")).unwrap();
+    let good = fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    fs::write(root.join("agreements/good.toml"), &good).unwrap();
+    // The smuggled program: typed names, one signer, no reviews, no goals.
+    fs::write(
+        root.join("agreements/sub/program.toml"),
+        "[rules.signatures]\nroles = [\"mentee\"]\n[rules.reviews]\nrequired = false\n[rules.goals]\nmin = 0\n",
+    )
+    .unwrap();
+    fs::write(root.join("agreements/sub/templates/agreement.html.tera"), "<script>alert(1)</script>").unwrap();
+    fs::write(root.join("agreements/sub/x.toml"), "format = 1\n[mentor]\nname = \"A\"\n[mentee]\nname = \"B\"\n")
+        .unwrap();
+    dir
+}
+
+#[test]
+fn an_undeclared_nested_program_is_an_error() {
+    let dir = nested_program("[program]\nname = \"Outer\"\n");
+    let out = cmd().current_dir(dir.path()).args(["check", "--require-signed"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("agreements/sub/program.toml: a program file inside the program of"), "{stderr}");
+    assert!(stderr.contains("subprograms = [\"agreements/sub\"]"), "{stderr}");
+    // Nor does the site publish the smuggled template.
+    let site = dir.path().join("public");
+    let out = cmd().current_dir(dir.path()).arg("render").arg("--site").arg(&site).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let published: Vec<String> = walk(&site).into_iter().map(|p| fs::read_to_string(p).unwrap_or_default()).collect();
+    assert!(published.iter().all(|p| !p.contains("<script>alert")), "the script was published");
+}
+
+#[test]
+fn a_declared_subprogram_governs_its_folder() {
+    let dir = nested_program("[program]\nname = \"Outer\"\nsubprograms = [\"agreements/sub\"]\n");
+    let out = cmd().current_dir(dir.path()).args(["status", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sub = rows.as_array().unwrap().iter().find(|r| r["id"] == "x").unwrap();
+    assert_eq!(roles(&sub["missing"]), ["mentee"], "the subprogram's one signer: {sub}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    entries.flatten().flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] }).collect()
+}
