@@ -290,10 +290,29 @@ fn place_at_end(doc: &mut DocumentMut, table: &mut Table) {
     if !(prefix == "\n" || prefix.ends_with("\n\n")) {
         prefix.push('\n');
     }
+    // The entry's own comments (lines above its header, one after it) stay with it.
+    let (comments, suffix) = own_comments(table);
+    prefix.push_str(&comments);
     table.decor_mut().set_prefix(prefix);
-    table.decor_mut().set_suffix("");
+    table.decor_mut().set_suffix(suffix);
     table.set_implicit(false);
     table.set_position(Some(last + 1));
+}
+
+/// A table's own comments: the comment lines above its header (each ending in a
+/// newline) and a comment after the header, without the blank lines around them.
+pub(crate) fn own_comments(table: &Table) -> (String, String) {
+    let decor = table.decor();
+    let above: String = decor
+        .prefix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let after = decor.suffix().and_then(|s| s.as_str()).filter(|s| s.trim_start().starts_with('#')).unwrap_or("");
+    (above, after.to_string())
 }
 
 fn max_position(table: &Table) -> Option<isize> {

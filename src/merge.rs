@@ -5,9 +5,13 @@
 //! conflict. [`merge`] merges what the files *mean*:
 //!
 //! - **Records** (`[[signatures]]`, `[[checkins]]`, `[[evaluations]]`,
-//!   `[[extensions]]`): every entry either side added is kept, once (two entries
-//!   are the same when every key has the same value), in date order. A signature
-//!   one side renewed (its role signed again) replaces the old one.
+//!   `[[extensions]]`): every entry either side added is kept, in date order,
+//!   with its comments; an entry both sides added is kept once, and one side's
+//!   two identical entries twice. A signature one side renewed (its role signed
+//!   again) replaces the old one.
+//! - **Never a state nobody agreed to**: a record both sides changed (or one
+//!   changed and the other removed) differently, and a termination on one side
+//!   with an extension agreed on or after it on the other, are conflicts.
 //! - **Terms** (every other key) and `[termination]`: a value changed on one side
 //!   only is taken from that side; the same value changed on both sides to
 //!   different values is a contradiction.
@@ -153,6 +157,7 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
         }
         plans.push((key, plan, ol));
     }
+    conflicts.extend(terminated_then_extended(&b, &o, &t));
     if !conflicts.is_empty() {
         return Merge::Conflict(conflicts);
     }
@@ -163,6 +168,37 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
         Ok(text) => Merge::Clean(text),
         Err(why) => Merge::Unsupported(why),
     }
+}
+
+/// A termination one side recorded and an extension the other side agreed on or
+/// after its date: together, a state `extend` itself refuses (an agreement that
+/// ended, extended), so a conflict for a person to settle.
+fn terminated_then_extended(b: &Table, o: &Table, t: &Table) -> Vec<String> {
+    let ended = |side: &Table| {
+        let date = side.get("termination").and_then(|x| x.get("date")).map(Value::to_string);
+        date.filter(|_| side.get("termination") != b.get("termination"))
+    };
+    let base = record_list(b, "extensions").unwrap_or_default();
+    let agreed_from = |side: &Table, from: &str| -> Vec<String> {
+        record_list(side, "extensions")
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| !base.contains(e))
+            .filter_map(record_date)
+            .filter(|d| d.as_str() >= from)
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (terminating, extending, here, there) in [(o, t, "here", "there"), (t, o, "there", "here")] {
+        if let Some(end) = ended(terminating) {
+            for agreed in agreed_from(extending, &end) {
+                out.push(format!(
+                    "the agreement was terminated on {end} {here}, and extended by an agreement of {agreed} {there}: an ended agreement cannot be extended"
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The record list `key` of a side: absent is empty; anything but an array of tables is unsupported.
@@ -268,8 +304,25 @@ fn plan_records(key: &str, b: &[Table], o: &[Table], t: &[Table]) -> Result<Vec<
     };
     let (ours_new, theirs_new) = (signed_anew(o), signed_anew(t));
     let mut dropped = Vec::new();
+    // What each side added: the entries it has that the base does not.
+    let fresh = |side: &[Table]| -> Vec<Table> { side.iter().filter(|r| !b.contains(r)).cloned().collect() };
     for r in b {
         let (in_o, in_t) = (o.contains(r), t.contains(r));
+        // Gone from both sides: edited or removed on each. Unless both made the same
+        // change (or each renewed that role's signature, judged below), the two
+        // changes contradict each other: neither agreed to the other's.
+        let both_renewed = signatures && role(r).is_some_and(|x| ours_new.contains(x) && theirs_new.contains(x));
+        if !in_o && !in_t && !both_renewed {
+            let (mut ours_fresh, mut theirs_fresh) = (fresh(o), fresh(t));
+            ours_fresh.sort_by_key(|r| r.to_string());
+            theirs_fresh.sort_by_key(|r| r.to_string());
+            if ours_fresh != theirs_fresh {
+                let when = record_date(r).map_or(String::new(), |d| format!(" of {d}"));
+                return Err(RecordProblem::Conflict(vec![format!(
+                    "the [[{key}]] entry{when} was changed or removed on both sides, differently: neither side agreed to the other's change"
+                )]));
+            }
+        }
         let renewed = |new: &BTreeSet<String>| signatures && role(r).is_some_and(|x| new.contains(x));
         if in_o && !in_t {
             if !renewed(&theirs_new) {
@@ -285,9 +338,13 @@ fn plan_records(key: &str, b: &[Table], o: &[Table], t: &[Table]) -> Result<Vec<
         Src::Ours(i) => &o[i],
         Src::Theirs(j) => &t[j],
     };
+    // Their additions, counted as a multiset: an entry they added twice is kept
+    // twice; one both sides added (the same commit on both branches) once.
+    let count = |side: &[Table], r: &Table| side.iter().filter(|x| *x == r).count();
     let mut added: Vec<usize> = Vec::new();
     for (j, r) in t.iter().enumerate() {
-        if !b.contains(r) && !o.contains(r) && !added.iter().any(|&k| t[k] == *r) {
+        let nth = t[..j].iter().filter(|x| *x == r).count() + 1;
+        if nth > count(b, r).max(count(o, r)) {
             added.push(j);
         }
     }
@@ -488,8 +545,10 @@ fn clear_positions(table: &mut toml_edit::Table) {
 /// A record entry from THEIRS, laid out afresh for OURS.
 fn fresh_entry(mut table: toml_edit::Table) -> toml_edit::Table {
     clear_positions(&mut table);
-    table.decor_mut().set_prefix("\n");
-    table.decor_mut().set_suffix("");
+    // Their comment lines above the header and a comment after it stay with the entry.
+    let (comments, suffix) = edit::own_comments(&table);
+    table.decor_mut().set_prefix(format!("\n{comments}"));
+    table.decor_mut().set_suffix(suffix);
     table.set_implicit(false);
     table
 }

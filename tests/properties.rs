@@ -654,8 +654,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     /// Two branches that each append records (and one that may change a term)
-    /// merge into a file that parses, holds every record of both sides exactly
-    /// once, takes the one-sided term change, and has no kind of error neither side had.
+    /// merge into a file that parses, holds every record of both sides (as
+    /// a multiset: shared ones once), takes the one-sided term change, and has no kind of error neither side had.
     #[test]
     fn merge_keeps_every_record_of_both_sides_exactly_once(
         t in terms_strategy(),
@@ -678,9 +678,13 @@ proptest! {
             mentor_agree::merge::Merge::Clean(text) => text,
             other => return Err(TestCaseError::fail(format!("not merged: {other:?}"))),
         };
-        let mut expected: Vec<(String, String)> = records_of(&ours);
-        for r in records_of(&theirs) {
-            if !expected.contains(&r) { expected.push(r); }
+        // Records as a multiset: each as many times as the side that has it most
+        // (a record both added counts once, one side's two identical ones twice).
+        let (ours_records, theirs_records) = (records_of(&ours), records_of(&theirs));
+        let mut expected: Vec<(String, String)> = ours_records.clone();
+        for r in &theirs_records {
+            let count = |list: &[(String, String)]| list.iter().filter(|x| *x == r).count();
+            if count(&expected) < count(&theirs_records) { expected.push(r.clone()); }
         }
         expected.sort();
         prop_assert_eq!(records_of(&merged), expected);

@@ -549,3 +549,83 @@ fn support_listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A signed agreement on `main` with `records` appended, then `ours` and `theirs`
+/// each rewriting the file on its own branch; returns the merge of theirs into ours.
+fn merge_edits(
+    records: &str,
+    ours: impl Fn(&str) -> String,
+    theirs: impl Fn(&str) -> String,
+) -> Option<(tempfile::TempDir, PathBuf, std::process::Output)> {
+    let (tmp, dir) = repo()?;
+    sign_all(&dir);
+    std::fs::write(dir.join(FILE), format!("{}{records}", read(&dir))).unwrap();
+    commit(&dir, "signed");
+    ok(&dir, &["switch", "-q", "-c", "theirs"]);
+    std::fs::write(dir.join(FILE), theirs(&read(&dir))).unwrap();
+    commit(&dir, "their change");
+    ok(&dir, &["switch", "-q", "main"]);
+    std::fs::write(dir.join(FILE), ours(&read(&dir))).unwrap();
+    commit(&dir, "our change");
+    let out = merge(&dir, "theirs");
+    Some((tmp, dir, out))
+}
+
+fn assert_conflict(out: &std::process::Output, dir: &Path, why: &str) {
+    assert!(!out.status.success(), "the merge must not succeed: {}", read(dir));
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains(why) || read(dir).contains(why), "{said}\n{}", read(dir));
+    assert!(read(dir).contains("<<<<<<<"), "{}", read(dir));
+}
+
+const EXTENSION: &str = "\n[[extensions]]\nmonths = 3\nagreed = 2026-11-20\nby = [\"mentor\", \"mentee\"]\n";
+const CHECKIN: &str = "\n[[checkins]]\ndate = 2026-10-10\nby = \"mentee\"\nnote = \"On track\"\n";
+
+#[test]
+fn both_sides_editing_one_record_is_a_conflict() {
+    let Some((_tmp, dir, out)) = merge_edits(
+        EXTENSION,
+        |t| t.replace("months = 3\nagreed", "months = 2\nagreed"),
+        |t| t.replace("months = 3\nagreed", "months = 4\nagreed"),
+    ) else {
+        return;
+    };
+    assert_conflict(&out, &dir, "changed or removed on both sides");
+}
+
+#[test]
+fn editing_a_record_the_other_side_deleted_is_a_conflict() {
+    let Some((_tmp, dir, out)) = merge_edits(
+        CHECKIN,
+        |t| t.replace("note = \"On track\"", "note = \"On track, goal 1 done\""),
+        |t| t.replace(CHECKIN, "\n"),
+    ) else {
+        return;
+    };
+    assert_conflict(&out, &dir, "changed or removed on both sides");
+}
+
+#[test]
+fn a_termination_and_a_later_extension_are_a_conflict() {
+    let termination = "\n[termination]\ndate = 2026-11-15\nby = \"mentee\"\nnotice = \"written\"\nreason = \"Moved\"\n";
+    let Some((_tmp, dir, out)) = merge_edits("", |t| format!("{t}{termination}"), |t| format!("{t}{EXTENSION}")) else {
+        return;
+    };
+    assert_conflict(&out, &dir, "an ended agreement cannot be extended");
+}
+
+#[test]
+fn a_clean_merge_keeps_their_comments_and_identical_records() {
+    let theirs_added = "\n# the mentee reports\n[[checkins]] # first of two\ndate = 2026-10-12\nby = \"mentee\"\nnote = \"Same\" # kept\n\n[[checkins]]\ndate = 2026-10-12\nby = \"mentee\"\nnote = \"Same\" # kept\n";
+    let ours_added = "\n[[checkins]]\ndate = 2026-10-11\nby = \"mentor\"\n";
+    let Some((_tmp, dir, out)) = merge_edits("", |t| format!("{t}{ours_added}"), |t| format!("{t}{theirs_added}"))
+    else {
+        return;
+    };
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stderr), read(&dir));
+    let text = read(&dir);
+    assert_eq!(text.matches("date = 2026-10-12").count(), 2, "both identical check-ins are kept:\n{text}");
+    for comment in ["# the mentee reports", "# first of two", "note = \"Same\" # kept"] {
+        assert!(text.contains(comment), "{comment:?} lost:\n{text}");
+    }
+}
