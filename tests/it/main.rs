@@ -19,6 +19,7 @@ mod fuzz_regressions;
 mod git;
 mod hardening;
 mod init;
+mod integrity;
 mod lifecycle;
 mod lsp;
 mod new;
