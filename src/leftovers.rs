@@ -63,8 +63,8 @@ pub fn sweep_staging(parent: &Path, prefix: &str) -> Vec<PathBuf> {
     removed
 }
 
-/// The PID in `{prefix}mentor-agree-PID.tmp`.
-fn staging_pid(name: &str, prefix: &str) -> Option<u32> {
+/// The PID in `{prefix}mentor-agree-PID.tmp`, the name of a staging folder.
+pub fn staging_pid(name: &str, prefix: &str) -> Option<u32> {
     let digits = name.strip_prefix(prefix)?.strip_prefix("mentor-agree-")?.strip_suffix(".tmp")?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -273,7 +273,12 @@ fn blocked_render(dir: &Path, out: &str, stalled: &str) -> (std::process::Child,
 fn staging_folders_of_a_render_killed_with_sigkill_are_removed_by_the_next_run() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(common::fixture(FIXTURE), dir.path().join("a.toml")).unwrap();
-    let names = |d: &Path| listing(d).into_iter().filter(|n| n.starts_with('.')).collect::<Vec<_>>();
+    let names = |d: &Path| {
+        listing(d)
+            .into_iter()
+            .filter(|n| n.starts_with('.') && n != mentor_agree::site::SITE_MARKER)
+            .collect::<Vec<_>>()
+    };
 
     // A new site: a run still going (blocked reading a FIFO), then one killed with
     // SIGKILL, whose staging folder stays beside where the site would be.
@@ -294,7 +299,10 @@ fn staging_folders_of_a_render_killed_with_sigkill_are_removed_by_the_next_run()
     assert!(!left.exists(), "the killed run's staging folder is removed");
     assert!(alive_staging.exists(), "a running render's staging folder is kept");
     assert!(stranger.join("notes.txt").exists(), "a folder without the marker is kept");
-    assert_eq!(listing(&dir.path().join("site")), ["a.html", "index.html", "report.html", "style.css"]);
+    assert_eq!(
+        listing(&dir.path().join("site")),
+        [mentor_agree::site::SITE_MARKER, "a.html", "index.html", "report.html", "style.css"]
+    );
 
     // An existing site: a killed run's staging folder hides inside the published site.
     sigkill(alive);

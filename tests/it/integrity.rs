@@ -185,3 +185,47 @@ fn special_files_are_refused_without_reading_them() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn man_out_dir_replaces_a_symlink_instead_of_writing_through_it() {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    fs::write(&victim, "keep me").unwrap();
+    let page = dir.path().join("mentor-agree-check.1");
+    std::os::unix::fs::symlink(&victim, &page).unwrap();
+    cmd().args(["man", "--out-dir"]).arg(dir.path()).assert().success();
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(!fs::symlink_metadata(&page).unwrap().file_type().is_symlink());
+    assert!(fs::read_to_string(&page).unwrap().starts_with(".ie"), "a man page replaced the link");
+}
+
+#[test]
+fn render_site_refuses_a_folder_it_did_not_make_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(FIXTURE, dir.path());
+    let docs = dir.path().join("docs");
+    fs::create_dir(&docs).unwrap();
+    fs::write(docs.join("index.html"), "<h1>The project's own page</h1>").unwrap();
+    let out = cmd().arg("render").arg("--site").arg(&docs).arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not made by `render --site`") && stderr.contains("--force"), "{stderr}");
+    assert_eq!(fs::read_to_string(docs.join("index.html")).unwrap(), "<h1>The project's own page</h1>");
+    assert_eq!(listing(&docs), ["index.html"]);
+
+    // A new folder, or one a render made (it carries the marker), is written as before.
+    let site = dir.path().join("site");
+    cmd().arg("render").arg("--site").arg(&site).arg(&file).assert().success();
+    assert!(site.join(mentor_agree::site::SITE_MARKER).is_file());
+    cmd().arg("render").arg("--site").arg(&site).arg(&file).assert().success();
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    cmd().arg("render").arg("--site").arg(&empty).arg(&file).assert().success();
+
+    // --force writes into the user's folder anyway, and marks it.
+    cmd().arg("render").arg("--site").arg(&docs).arg(&file).arg("--force").assert().success();
+    assert!(docs.join(mentor_agree::site::SITE_MARKER).is_file());
+    assert_ne!(fs::read_to_string(docs.join("index.html")).unwrap(), "<h1>The project's own page</h1>");
+}
