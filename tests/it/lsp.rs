@@ -724,13 +724,28 @@ fn serve_and_measure(input: Vec<u8>, last_id: i32) -> (Vec<Value>, u64) {
     });
     let mut out = Vec::new();
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while !bodies(&out).iter().any(|b| b["id"] == last_id) {
+    // Only whole frames: the output may stop mid-frame until the next read.
+    let whole = |out: &[u8]| {
+        let mut end = 0;
+        let mut rest = out;
+        while let Some(at) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
+            let header = String::from_utf8_lossy(&rest[..at]).into_owned();
+            let len: usize = header.trim().strip_prefix("Content-Length: ").and_then(|n| n.parse().ok()).unwrap_or(0);
+            if rest.len() < at + 4 + len {
+                break;
+            }
+            end += at + 4 + len;
+            rest = &rest[at + 4 + len..];
+        }
+        bodies(&out[..end])
+    };
+    while !whole(&out).iter().any(|b| b["id"] == last_id) {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match rx.recv_timeout(left) {
             Ok(bytes) => out.extend(bytes),
             Err(_) => {
                 let _ = child.kill();
-                panic!("no answer to request {last_id} within the bound; got {:?}", bodies(&out));
+                panic!("no answer to request {last_id} within the bound; got {:?}", whole(&out));
             }
         }
     }
@@ -744,7 +759,7 @@ fn serve_and_measure(input: Vec<u8>, last_id: i32) -> (Vec<Value>, u64) {
     drop(stdin);
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
-    (bodies(&out), peak)
+    (whole(&out), peak)
 }
 
 /// Issue 24: a Content-Length longer than its body no longer swallows the next
