@@ -440,6 +440,23 @@ impl Reader<'_> {
         ));
     }
 
+    /// Reports a control character in the text at `path`: any in a one-line text
+    /// (names, emails, modes, topics, goals, notes, reasons…), and any but a line
+    /// break, carriage return or tab in a `multi_line` one ([`MULTI_LINE_KEYS`]).
+    fn one_line(&mut self, path: &str, text: &str, span: Span, multi_line: bool) {
+        let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
+        if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
+            self.push(
+                Diagnostic::new(
+                    Code::ControlCharacter,
+                    span,
+                    format!("`{path}` holds a control character ({})", control_name(c)),
+                )
+                .with_code_help(),
+            );
+        }
+    }
+
     /// Reports keys of `table` that are not in `known`.
     fn known_keys(&mut self, table: &Table<'_>, path: &str, known: &[&str]) {
         for (k, v) in table.iter() {
@@ -502,7 +519,10 @@ impl Reader<'_> {
     fn string(&mut self, t: &Table<'_>, path: &str, key: &str) -> Option<Sp<String>> {
         let v = t.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some(Sp::new(s.to_string(), v.span())),
+            DeValue::String(s) => {
+                self.one_line(&join(path, key), s, v.span(), MULTI_LINE_KEYS.contains(&key));
+                Some(Sp::new(s.to_string(), v.span()))
+            }
             _ => {
                 self.wrong_type(&join(path, key), "a string", v);
                 None
@@ -612,7 +632,10 @@ impl Reader<'_> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Sp::new(s.to_string(), item.span())),
+                DeValue::String(s) => {
+                    self.one_line(&format!("{}[{}]", join(path, key), i + 1), s, item.span(), false);
+                    out.push(Sp::new(s.to_string(), item.span()));
+                }
                 _ => self.wrong_type(&format!("{}[{}]", join(path, key), i + 1), "a string", item),
             }
         }
@@ -916,6 +939,29 @@ impl Reader<'_> {
         }
         e
     }
+}
+
+/// The text keys that may span lines: the armored SSH signature, a goal's
+/// `why` and an evaluation's reflections, which can be paragraphs. Every other
+/// text (names, emails, modes, topics, goals, measures, notes, reasons…) is one
+/// line ([`Code::ControlCharacter`]).
+pub const MULTI_LINE_KEYS: &[&str] = &["sig", "why", "working", "improve"];
+
+/// The first control character in `text`, if any: what names and one-line texts must not hold.
+pub fn control_character(text: &str) -> Option<char> {
+    text.chars().find(|c| c.is_control())
+}
+
+/// A control character in words, for messages: "a line break (U+000A)".
+pub fn control_name(c: char) -> String {
+    let what = match c {
+        '\n' => "a line break",
+        '\r' => "a carriage return",
+        '\t' => "a tab",
+        '\0' => "a NUL",
+        _ => "an invisible control character",
+    };
+    format!("{what}, U+{:04X}", u32::from(c))
 }
 
 fn join<'a>(path: &str, key: &'a str) -> Cow<'a, str> {

@@ -1019,6 +1019,9 @@ pub struct RenderArgs {
     /// Write an HTML site into OUTDIR: index.html and one page per agreement.
     #[arg(long, value_name = "OUTDIR")]
     pub site: Option<PathBuf>,
+    /// With --site: write into OUTDIR even when it has files and was not made by `render --site`.
+    #[arg(long, requires = "site")]
+    pub force: bool,
 }
 
 /// `schema`.

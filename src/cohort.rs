@@ -672,10 +672,12 @@ fn shown(path: &Path) -> String {
 /// The ids of the agreements already in `folder` (each file's `id`, or its name), with their files.
 pub fn taken_ids(folder: &Path) -> HashMap<String, PathBuf> {
     let mut taken = HashMap::new();
-    let Ok(files) = crate::check::discover::collect(&[folder.to_path_buf()]) else { return taken };
+    let Ok((files, _links)) = crate::check::discover::collect_skipping_links(&[folder.to_path_buf()]) else {
+        return taken;
+    };
     for file in files {
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let id = std::fs::read_to_string(&file)
+        let id = crate::input::read_to_string(&file)
             .ok()
             .and_then(|text| crate::agreement::parse(&text).agreement.and_then(|a| a.id.map(|i| i.value)))
             .unwrap_or(stem);

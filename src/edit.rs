@@ -93,6 +93,63 @@ pub enum EditError {
     /// The requested change does not apply to this file (e.g. a second termination).
     #[error("{0}")]
     Invalid(String),
+    /// The path is a symbolic link: an edit never writes through one (a pull
+    /// request can commit a link to any file on the machine that runs the edit).
+    #[error(
+        "refused to edit {}: it is a symbolic link (to {}), and edits never write through a link (nothing written)",
+        path.display(),
+        target.display()
+    )]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points, as written in the link.
+        target: PathBuf,
+    },
+    /// The file is not an agreement (the program file, or other TOML): edits only touch agreements.
+    #[error("refused to edit {}: {reason}, not an agreement (file unchanged)", path.display())]
+    NotAnAgreement {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not taken for an agreement.
+        reason: &'static str,
+    },
+    /// `FILE.lock` is a symbolic link: not a lock any edit made, and never written through.
+    #[error(
+        "{} is a symbolic link, not a lock mentor-agree made (the file is unchanged): run `mentor-agree unlock {}` (or remove {}) and retry",
+        lock.display(),
+        file.display(),
+        lock.display()
+    )]
+    LockIsSymlink {
+        /// The file being edited.
+        file: PathBuf,
+        /// The lock path, a symbolic link.
+        lock: PathBuf,
+    },
+}
+
+/// The keys one of which every agreement has at the top (a file with none of them
+/// is some other TOML, such as a `Cargo.toml`): edits refuse the others.
+pub const AGREEMENT_KEYS: [&str; 3] = ["format", "mentor", "mentee"];
+
+/// Why the file at `path` (whose top-level table is `doc`) is not an agreement an
+/// edit may touch, or `None` when it is one: the program file (by name, or as the
+/// file `program` was read from) is not, nor is TOML with none of [`AGREEMENT_KEYS`].
+pub fn not_an_agreement(path: &Path, doc: &Table, program: &Program) -> Option<&'static str> {
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if path.file_name().is_some_and(|n| n == crate::program::PROGRAM_FILE)
+        || program.path.as_deref().is_some_and(|p| same(p, path))
+    {
+        return Some("it is the program file");
+    }
+    if !AGREEMENT_KEYS.iter().any(|k| doc.contains_key(k)) {
+        return Some("it has none of an agreement's keys (`format`, `[mentor]`, `[mentee]`)");
+    }
+    None
 }
 
 fn unchanged_note(action: &str) -> &'static str {
@@ -143,13 +200,17 @@ pub fn edit_file_allowing<F>(req: &EditRequest<'_>, allowed: &[Code], change: F)
 where
     F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
 {
-    let target = resolve_symlink(req.path);
-    // Before locking: no stray lock for a file that is not there.
+    let target = req.path;
     let io = |action| move |source| EditError::Io { action, path: req.path.to_path_buf(), source };
-    // A missing file is reported before a lock file is created beside it.
-    std::fs::metadata(&target).map_err(io("read"))?;
-    let lock = Lock::acquire(&target, req.lock_timeout)?;
-    let bytes = std::fs::read(&target).map_err(io("read"))?;
+    // Before locking: a missing file or a link is reported before a lock file is created beside it.
+    let meta = std::fs::symlink_metadata(target).map_err(io("read"))?;
+    if meta.file_type().is_symlink() {
+        let link = std::fs::read_link(target).unwrap_or_default();
+        return Err(EditError::Symlink { path: req.path.to_path_buf(), target: link });
+    }
+    crate::input::read(target).map_err(io("read"))?;
+    let lock = Lock::acquire(target, req.lock_timeout)?;
+    let bytes = crate::input::read(target).map_err(io("read"))?;
     let old_text = match check::decode(bytes) {
         Ok(text) => text,
         Err(located) => {
@@ -171,6 +232,9 @@ where
         // The checker accepted the text, so this is a disagreement between two TOML parsers.
         EditError::Invalid(format!("{}: cannot edit this TOML: {}", req.path.display(), e.message()))
     })?;
+    if let Some(reason) = not_an_agreement(req.path, doc.as_table(), &req.program) {
+        return Err(EditError::NotAnAgreement { path: req.path.to_path_buf(), reason });
+    }
     let baseline = doc.to_string();
     change(&mut doc, &before)?;
     let new_text = restore_line_endings(&old_text, &lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
@@ -469,14 +533,6 @@ fn restore_line_endings(original: &str, lf_original: &str, edited: &str) -> Stri
     out
 }
 
-/// Edits go to the file a symlink points at, so the link stays a link.
-fn resolve_symlink(path: &Path) -> PathBuf {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
-    }
-}
-
 /// The path of `file`'s lock: `FILE.lock` beside it.
 pub fn lock_path(file: &Path) -> PathBuf {
     let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -484,9 +540,10 @@ pub fn lock_path(file: &Path) -> PathBuf {
     file.with_file_name(name)
 }
 
-/// The lock an edit of `path` takes: `FILE.lock` beside the file `path` is or links to.
+/// The lock an edit of `path` takes: `FILE.lock` beside it (edits refuse a
+/// symbolic link, so this is never beside a link's target).
 pub fn edit_lock_path(path: &Path) -> PathBuf {
-    lock_path(&resolve_symlink(path))
+    lock_path(path)
 }
 
 /// A held `FILE.lock`. Removed on drop unless committed (renamed over the file).
@@ -512,6 +569,9 @@ impl Lock {
                     return Ok(Lock { file: file.to_path_buf(), path, handle: Some(handle) });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                        return Err(EditError::LockIsSymlink { file: file.to_path_buf(), lock: path });
+                    }
                     if crate::leftovers::lock_abandoned(&path) {
                         return Err(EditError::Abandoned { file: file.to_path_buf(), lock: path });
                     }

@@ -63,8 +63,8 @@ pub fn sweep_staging(parent: &Path, prefix: &str) -> Vec<PathBuf> {
     removed
 }
 
-/// The PID in `{prefix}mentor-agree-PID.tmp`.
-fn staging_pid(name: &str, prefix: &str) -> Option<u32> {
+/// The PID in `{prefix}mentor-agree-PID.tmp`, the name of a staging folder.
+pub fn staging_pid(name: &str, prefix: &str) -> Option<u32> {
     let digits = name.strip_prefix(prefix)?.strip_prefix("mentor-agree-")?.strip_suffix(".tmp")?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -136,6 +136,9 @@ pub enum Unlocked {
     NotLocked,
     /// The lock file was left by a process that is gone, and is removed.
     Removed,
+    /// The lock path was a symbolic link (no edit makes one, and every edit refuses
+    /// it), and the link is removed; what it pointed to is untouched.
+    RemovedSymlink,
 }
 
 /// Why [`unlock`] removed nothing.
@@ -161,6 +164,10 @@ pub enum UnlockError {
 
 /// Removes `lock` (the lock file of `file`) when no running process holds it.
 pub fn unlock(file: &Path, lock: &Path) -> Result<Unlocked, UnlockError> {
+    if std::fs::symlink_metadata(lock).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(lock).map_err(|source| UnlockError::Io { lock: lock.to_path_buf(), source })?;
+        return Ok(Unlocked::RemovedSymlink);
+    }
     let handle = match File::open(lock) {
         Ok(handle) => handle,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Unlocked::NotLocked),

@@ -23,6 +23,7 @@ pub mod export;
 pub mod fix;
 pub mod git;
 pub mod history;
+pub mod input;
 pub mod leftovers;
 pub mod lsp;
 pub mod merge;

@@ -6,7 +6,9 @@
 //! is JSON with keys sorted by code point and no insignificant whitespace:
 //!
 //! - strings, booleans and arrays as themselves; tables as objects;
-//! - integers in decimal (`0x1F`, `+6` and `1_000` as `31`, `6`, `1000`);
+//! - integers in decimal (`0x1F`, `+6` and `1_000` as `31`, `6`, `1000`); one
+//!   beyond 128 bits, which has no number here, as `[null,"integer","…"]` with
+//!   its digits (and its `0x`, `0o` or `0b`), so never as the string of them;
 //! - finite floats in the shortest form that reads back the same (`1.50` as
 //!   `1.5`, `1.0` stays `1.0`, so never the same as the integer `1`);
 //! - TOML dates, times and datetimes as JSON strings of their TOML text
@@ -70,7 +72,12 @@ fn write_value(out: &mut String, value: &DeValue<'_>) {
             Ok(n) => {
                 let _ = write!(out, "{n}");
             }
-            Err(_) => write_string(out, i.as_str()),
+            // Beyond i128: tagged, so that it never reads as the string of its digits.
+            Err(_) => {
+                out.push_str("[null,\"integer\",");
+                write_string(out, &big_integer_text(i.as_str(), i.radix()));
+                out.push(']');
+            }
         },
         DeValue::Float(f) => match parse_float(f.as_str()) {
             Some(x) if x.is_finite() => {
@@ -95,6 +102,23 @@ fn write_value(out: &mut String, value: &DeValue<'_>) {
             out.push(']');
         }
         DeValue::Table(t) => write_table(out, t, false),
+    }
+}
+
+/// The text of an integer too large for i128: its digits, without `+`, with the
+/// TOML prefix of its radix.
+fn big_integer_text(digits: &str, radix: u32) -> String {
+    let digits = digits.replace('_', "");
+    let digits = digits.strip_prefix('+').unwrap_or(&digits);
+    let prefix = match radix {
+        16 => "0x",
+        8 => "0o",
+        2 => "0b",
+        _ => "",
+    };
+    match digits.strip_prefix('-') {
+        Some(rest) => format!("-{prefix}{rest}"),
+        None => format!("{prefix}{digits}"),
     }
 }
 
@@ -172,6 +196,27 @@ name = "Ada Lovelace"
 date = 2026-11-30
 terms = "sha256:x"
 "#;
+
+    #[test]
+    fn an_integer_beyond_128_bits_never_digests_as_the_string_of_its_digits() {
+        let big = "340282366920938463463374607431768211456"; // 2^128
+        let with = |value: &str| canonical(&BASE.replace("months = 6", &format!("months = {value}"))).unwrap();
+        let number = with(big);
+        assert_ne!(digest(&number), digest(&with(&format!("\"{big}\""))));
+        assert!(number.contains(&format!("\"months\":[null,\"integer\",\"{big}\"]")), "{number}");
+        // Formatting still does not count; the radix is kept; in-range integers are as before.
+        assert_eq!(number, with("340_282_366_920_938_463_463_374_607_431_768_211_456"));
+        assert_eq!(number, with(&format!("+{big}")));
+        assert!(with(&format!("-{big}1")).contains(&format!("[null,\"integer\",\"-{big}1\"]")));
+        assert!(
+            with("0xffffffffffffffffffffffffffffffffff")
+                .contains("[null,\"integer\",\"0xffffffffffffffffffffffffffffffffff\"]")
+        );
+        assert!(
+            with("170141183460469231731687303715884105727")
+                .contains("\"months\":170141183460469231731687303715884105727,")
+        );
+    }
 
     #[test]
     fn canonical_bytes_are_sorted_compact_json() {

@@ -831,3 +831,37 @@ proptest! {
         }
     }
 }
+
+/// The one-line texts of an agreement, as `(table or array-of-tables header, key)`.
+const ONE_LINE_TEXTS: &[(&str, &str)] = &[
+    ("[mentor]", "name"),
+    ("[mentee]", "email"),
+    ("[lead]", "name"),
+    ("[[goals]]", "goal"),
+    ("[[goals]]", "measure"),
+    ("[[checkins]]", "note"),
+    ("[termination]", "reason"),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Issue 24: any control character anywhere in any one-line text is a
+    /// `control-character` error, whatever the text around it.
+    #[test]
+    fn a_control_character_in_any_one_line_text_is_an_error(
+        which in 0..ONE_LINE_TEXTS.len(),
+        before in "[a-zA-Z ]{0,8}",
+        c in prop::char::range('\u{0}', '\u{9f}').prop_filter("a control character", |c| c.is_control()),
+        after in "[a-zA-Z ]{0,8}",
+    ) {
+        let (table, key) = ONE_LINE_TEXTS[which];
+        let value = toml_edit::Value::from(format!("{before}{c}{after}")).to_string();
+        let text = format!("format = 1\n{table}\n{key} = {value}\n");
+        let program = Arc::new(Program::builtin());
+        let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options::default(), ssh: None };
+        let checked = check::check_text(Path::new("a.toml"), &text, program, &settings);
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|l| l.diagnostic.code.as_str()).collect();
+        prop_assert!(codes.contains(&"control-character"), "{text:?}: {codes:?}");
+    }
+}

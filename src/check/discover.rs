@@ -40,8 +40,22 @@ pub fn is_agreement_file(path: &Path) -> bool {
 /// Expands paths to agreement files: files as given, folders walked recursively
 /// (skipping hidden folders), sorted within each folder. (With no paths a
 /// command works on its program's folder: [`crate::check::Session::collect`].)
+///
+/// A folder walk does not follow symbolic links (a pull request can commit one to
+/// any file): each link it skips that would otherwise have been walked or picked
+/// up is named on stderr, so "checked 0 agreements" never hides it.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WorkspaceError> {
+    let (files, links) = collect_skipping_links(paths)?;
+    for link in links {
+        eprintln!("note: skipped symlink {} (folder walks do not follow links)", link.display());
+    }
+    Ok(files)
+}
+
+/// [`collect`], returning the symbolic links the walk skipped instead of naming them.
+pub fn collect_skipping_links(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), WorkspaceError> {
     let mut files = Vec::new();
+    let mut links = Vec::new();
     for path in paths {
         let meta =
             std::fs::metadata(path).map_err(|source| WorkspaceError::Unreadable { path: path.clone(), source })?;
@@ -60,10 +74,15 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, WorkspaceError> {
             })?;
             if entry.file_type().is_file() && is_agreement_file(entry.path()) {
                 files.push(entry.into_path());
+            } else if entry.path_is_symlink()
+                && entry.depth() > 0
+                && (is_agreement_file(entry.path()) || std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()))
+            {
+                links.push(entry.into_path());
             }
         }
     }
-    Ok(files)
+    Ok((files, links))
 }
 
 /// The folder a command works on when given no paths: the agreements folder of

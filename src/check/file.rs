@@ -203,7 +203,7 @@ fn mark_unsafe_fixes(text: &str, terms: Option<&str>, diags: &mut [Diagnostic]) 
 
 /// Checks a file on disk.
 pub fn check_file(path: &Path, program: Arc<Program>, settings: &Settings<'_>) -> std::io::Result<Checked> {
-    let bytes = std::fs::read(path)?;
+    let bytes = crate::input::read(path)?;
     Ok(match decode(bytes) {
         Ok(text) => check_text(path, &text, program, settings),
         Err(located) => {

@@ -51,7 +51,8 @@ fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::
             }
             continue;
         }
-        let old_text = if args.dry_run { std::fs::read_to_string(path).unwrap_or_default() } else { String::new() };
+        let old_text =
+            if args.dry_run { crate::input::read_to_string(path).unwrap_or_default() } else { String::new() };
         let program = checked.program.clone();
         let result = checker.with_settings(&program, |settings| {
             let req = EditRequest {
@@ -84,7 +85,12 @@ fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::
                 applied += done.fixed.applied.len();
                 changed += usize::from(!done.fixed.applied.is_empty());
             }
-            Err(err @ (EditError::Refused(_) | EditError::NotToml(_) | EditError::Invalid(_))) => {
+            Err(
+                err @ (EditError::Refused(_)
+                | EditError::NotToml(_)
+                | EditError::Invalid(_)
+                | EditError::NotAnAgreement { .. }),
+            ) => {
                 if let EditError::Refused(c) | EditError::NotToml(c) = &err {
                     eprint!("{}", report::human_file(c, session.color_stderr));
                 }

@@ -20,7 +20,7 @@ struct Pair {
 }
 
 fn read_if_there(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
+    match crate::input::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
@@ -78,7 +78,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
             if args.rev.is_some() {
                 bail!("--rev compares one FILE with the working tree; give one path, or drop --rev");
             }
-            let read = |p: &PathBuf| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+            let read = |p: &PathBuf| crate::input::read(p).with_context(|| format!("cannot read {}", p.display()));
             Ok(vec![Pair {
                 shown: new.display().to_string(),
                 old: Some(read(old)?),

@@ -74,7 +74,7 @@ fn given(flag: &str, text: &Option<String>) -> anyhow::Result<Option<String>> {
 /// when it cannot be read; the edit that follows then reports why.
 fn read_current(args: &EvaluateArgs, session: &Session) -> Option<crate::check::Checked> {
     let file = &args.edit.file;
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = crate::input::read_to_string(file).ok()?;
     let program = session.program_for(file).ok()?;
     let settings =
         crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh: None };

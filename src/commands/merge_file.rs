@@ -6,7 +6,7 @@ use crate::cli::MergeFileArgs;
 
 /// Merges, writes the result to OURS atomically, and reports on stderr.
 pub fn run(args: &MergeFileArgs) -> anyhow::Result<u8> {
-    let read = |p: &std::path::Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let read = |p: &std::path::Path| crate::input::read(p).with_context(|| format!("cannot read {}", p.display()));
     let (base, ours, theirs) = (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
     let name = args.path.clone().unwrap_or_else(|| args.ours.display().to_string());
     let labels = [format!("ours:{name}"), format!("base:{name}"), format!("theirs:{name}")];

@@ -155,7 +155,8 @@ fn lock_timeout() -> std::time::Duration {
 ///   stdout), plus a note when the file still has problems; exit 0.
 /// - refused (the edit would add errors, or does not apply): the diagnostics
 ///   rustc-style and the reason on stderr; exit 1, file untouched.
-/// - the file cannot be read or locked: `Err` (exit 2).
+/// - the file is not an agreement (the program file, other TOML): the reason on stderr; exit 1.
+/// - the file cannot be read or locked, or is a symbolic link: `Err` (exit 2).
 pub fn run_edit<F>(
     session: &Session,
     file: &std::path::Path,
@@ -209,6 +210,10 @@ where
         }
         Err(EditError::Invalid(msg)) => {
             eprintln!("error: refused to edit {}: {msg} (file unchanged)", file.display());
+            Ok(EXIT_PROBLEMS)
+        }
+        Err(err @ EditError::NotAnAgreement { .. }) => {
+            eprintln!("error: {err}");
             Ok(EXIT_PROBLEMS)
         }
         Err(err) => Err(err.into()),

@@ -107,7 +107,7 @@ fn site(args: &RenderArgs, outdir: &Path, session: &Session) -> anyhow::Result<u
     let mut note = |left: &Path| {
         eprintln!("note: removed {}, the staging folder of a render --site that was killed", left.display());
     };
-    match crate::site::build(&args.paths, outdir, args.strict, session, &mut note)? {
+    match crate::site::build(&args.paths, outdir, args.strict, args.force, session, &mut note)? {
         Outcome::Refused { with_errors, total } => {
             report_errors(&with_errors, session.color_stderr);
             eprintln!(

@@ -12,7 +12,7 @@ use crate::cli::TermsArgs;
 /// Prints the canonical terms, their digest, or a role's signature statement.
 pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.file, "terms")?;
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = crate::input::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = decode(bytes).map_err(|l| anyhow::anyhow!("{}", l.in_file(&args.file)))?;
     let Some(terms) = crate::terms::canonical(&text) else {
         let parsed = crate::agreement::parse(&text);

@@ -23,6 +23,14 @@ pub fn run(args: &UnlockArgs) -> anyhow::Result<u8> {
             );
             Ok(super::EXIT_OK)
         }
+        Ok(Unlocked::RemovedSymlink) => {
+            eprintln!(
+                "Removed {}, a symbolic link that is not a lock mentor-agree made; {} is untouched, and so is what the link pointed to",
+                lock.display(),
+                file.display()
+            );
+            Ok(super::EXIT_OK)
+        }
         Err(e @ UnlockError::Held { .. }) => {
             eprintln!("error: {e}");
             Ok(super::EXIT_PROBLEMS)

@@ -156,6 +156,14 @@ codes! {
             [[goals]]
             goal = "   "
         "#;
+    ControlCharacter = "control-character", Error,
+        "A name or one-line text holds a control character: a line break, a tab, a carriage return, or another invisible one.",
+        "Remove the character: write the text on one line.",
+        why: "Text from agreements is copied into comments, drafts, calendars and spreadsheets; a line break in a name could end a comment and turn the rest of the name into live TOML.",
+        example: r#"
+            [mentor]
+            name = "Ada Lovelace\nextensions = [{ months = 6 }]\n#"
+        "#;
     SamePerson = "same-person", Error,
         "Two of mentor, mentee and lead have the same email (or, where either has no email, the same name).",
         "Each role needs its own person; the later role's signature does not count until it does.",

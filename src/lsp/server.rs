@@ -440,7 +440,7 @@ fn folder_ids(folder: &Path) -> Vec<(PathBuf, String)> {
                 && p.file_name().is_some_and(|n| n != PROGRAM_FILE && !n.to_string_lossy().starts_with('.'))
         })
         .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
+            let text = crate::input::read_to_string(&p).ok()?;
             let parsed = crate::agreement::parse(&text);
             let a = parsed.agreement?;
             let id = match a.id {

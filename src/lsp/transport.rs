@@ -5,6 +5,14 @@
 //! message, which ends the server. An editor (or a plugin in it) that sends one
 //! bad frame should not cost the user their diagnostics, so this reader logs a
 //! frame it cannot read, skips it and reads on; only the end of stdin stops it.
+//!
+//! A `Content-Length` that does not match the body never costs the messages
+//! after it: a body is read only up to the end of its JSON object (found by a
+//! scan that keeps no copy), so a claim longer than the body ends where the
+//! object does instead of swallowing the next frames or waiting for bytes that
+//! never come; a claim over [`MAX_MESSAGE_BYTES`] is not read as a body at all
+//! (nor waited for): the header reader goes on through what follows, a bounded
+//! line at a time, to the next frame.
 
 use std::io::{self, BufRead, Read, Write};
 use std::thread;
@@ -89,7 +97,7 @@ fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, Skip> {
             return if saw_header { Err(Skip::Io(io::ErrorKind::UnexpectedEof.into())) } else { Ok(None) };
         }
         let line = String::from_utf8_lossy(&bytes);
-        let header = line.trim_end_matches(['\r', '\n']);
+        let header = line.trim();
         if header.is_empty() {
             if !saw_header {
                 continue; // stray blank line between frames
@@ -110,12 +118,104 @@ fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, Skip> {
         return Err(Skip::Frame("no valid Content-Length header".to_string()));
     };
     if length > MAX_MESSAGE_BYTES {
-        io::copy(&mut input.by_ref().take(length as u64), &mut io::sink()).map_err(Skip::Io)?;
-        return Err(Skip::Frame(format!("{length} bytes is more than the {MAX_MESSAGE_BYTES} read")));
+        // Not read as a body (nor waited for): the header reader goes through what
+        // follows a line at a time, bounded, to the next frame's header.
+        return Err(Skip::Frame(format!(
+            "a Content-Length of {length} bytes is more than the {MAX_MESSAGE_BYTES} read"
+        )));
     }
-    let mut body = vec![0; length];
-    input.read_exact(&mut body).map_err(Skip::Io)?;
+    let mut body = Vec::new();
+    let read = read_body(input, length, &mut body).map_err(Skip::Io)?;
+    if read < length {
+        eprintln!(
+            "mentor-agree lsp: a message claimed {length} bytes but its JSON ended after {read}; read on from there"
+        );
+    }
     Ok(Some(body))
+}
+
+/// Reads a body of at most `length` bytes into `body`: up to the end of its JSON
+/// object or array when it starts with one, else all `length` bytes. Returns how
+/// many bytes were read; only the end of input before the body is done is an error.
+fn read_body(input: &mut impl BufRead, length: usize, body: &mut Vec<u8>) -> io::Result<usize> {
+    let mut scan = JsonEnd::default();
+    let mut read = 0;
+    while read < length {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let chunk = &buf[..buf.len().min(length - read)];
+        let (take, done) = match scan.feed(chunk) {
+            Some(end) => (end + 1, true),
+            None => (chunk.len(), false),
+        };
+        body.extend_from_slice(&chunk[..take]);
+        input.consume(take);
+        read += take;
+        if done {
+            break;
+        }
+    }
+    Ok(read)
+}
+
+/// Finds where a JSON object or array ends, a chunk at a time, keeping only its
+/// nesting depth and whether it is inside a string.
+#[derive(Debug, Default)]
+struct JsonEnd {
+    started: bool,
+    /// Not JSON that starts with `{` or `[`: never ends early.
+    other: bool,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonEnd {
+    /// The index in `chunk` of the byte that closes the value, if it is in this chunk.
+    fn feed(&mut self, chunk: &[u8]) -> Option<usize> {
+        if self.other {
+            return None;
+        }
+        for (i, &b) in chunk.iter().enumerate() {
+            if !self.started {
+                match b {
+                    b' ' | b'\t' | b'\r' | b'\n' => continue,
+                    b'{' | b'[' => {
+                        self.started = true;
+                        self.depth = 1;
+                        continue;
+                    }
+                    _ => {
+                        self.other = true;
+                        return None;
+                    }
+                }
+            }
+            if self.in_string {
+                match (self.escaped, b) {
+                    (true, _) => self.escaped = false,
+                    (false, b'\\') => self.escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 /// Writes every message the server sends, until the server drops its sender.
@@ -134,6 +234,35 @@ mod tests {
 
     fn frame(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[test]
+    fn a_length_longer_than_the_body_ends_where_the_json_does() {
+        let first = r#"{"jsonrpc":"2.0","method":"initialized","params":{"s":"}{\"]"}}"#;
+        let input = format!(
+            "Content-Length: {}\r\n\r\n{first}{}{}",
+            first.len() + 40,
+            frame(r#"{"jsonrpc":"2.0","method":"x","params":{}}"#),
+            frame(r#"{"jsonrpc":"2.0","method":"exit"}"#)
+        );
+        let (tx, rx) = unbounded();
+        read_loop(&mut input.as_bytes(), &tx);
+        let got: Vec<Message> = rx.try_iter().collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(matches!(&got[1], Message::Notification(n) if n.method == "x"));
+    }
+
+    #[test]
+    fn an_oversized_claim_is_skipped_without_swallowing_what_follows() {
+        let input = format!(
+            "Content-Length: {}\r\n\r\n{{}}{}",
+            MAX_MESSAGE_BYTES + 1,
+            frame(r#"{"jsonrpc":"2.0","method":"exit"}"#)
+        );
+        let (tx, rx) = unbounded();
+        read_loop(&mut input.as_bytes(), &tx);
+        let got: Vec<Message> = rx.try_iter().collect();
+        assert!(matches!(&got[..], [Message::Notification(n)] if n.method == "exit"), "{got:?}");
     }
 
     #[test]

@@ -35,8 +35,23 @@ fn schema_directive(program: &Program, file: &Path) -> Option<String> {
     Some(format!("#:schema {}\n\n", rel.join("/")))
 }
 
+/// `text` made safe for a `#` comment: every control character (a line break
+/// above all, which would end the comment and make the rest live TOML) is written
+/// as its escape (`\n`, `\u{1b}`), so the comment stays one comment line.
+pub fn comment_safe(text: &str) -> String {
+    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+        out
+    })
+}
+
 fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) -> String {
-    let name = |n: &Option<String>| n.clone().unwrap_or_default();
+    let name = |n: &Option<String>| comment_safe(n.as_deref().unwrap_or_default());
+    let file = comment_safe(file);
     let roles: Vec<String> = program.rules.signatures.roles.iter().map(|r| format!("the {r}")).collect();
     let who = match roles.as_slice() {
         [] => "everyone".to_string(),
@@ -53,7 +68,7 @@ fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) ->
          # Check it against the program's rules with: mentor-agree check {file}\n\n",
         name(&answers.mentor),
         name(&answers.mentee),
-        program.program.name,
+        comment_safe(&program.program.name),
     )
 }
 
@@ -110,4 +125,18 @@ pub fn summary(answers: &Answers, checked: &check::Checked, file: &str, width: u
     }
     t.add_row(vec!["File".to_string(), file.to_string()]);
     t
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::comment_safe;
+
+    #[test]
+    fn user_text_in_a_comment_cannot_end_it() {
+        let name = "Ada\nextensions = [{ months = 6 }]\n#\r\u{1b}";
+        let safe = comment_safe(name);
+        assert!(!safe.chars().any(char::is_control), "{safe:?}");
+        assert_eq!(safe, "Ada\\nextensions = [{ months = 6 }]\\n#\\r\\u{1b}");
+        assert_eq!(comment_safe("Tomás Rivera"), "Tomás Rivera");
+    }
 }

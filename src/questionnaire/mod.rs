@@ -195,21 +195,25 @@ impl Field {
     /// The codes `check` raises about this answer.
     fn codes(self) -> &'static [Code] {
         match self {
-            Field::Mentor | Field::Lead | Field::Topics | Field::AlsoVia => &[Code::EmptyText],
-            Field::Mentee => &[Code::EmptyText, Code::SamePerson],
-            Field::MentorEmail | Field::LeadEmail => &[Code::BadEmail],
-            Field::MenteeEmail => &[Code::BadEmail, Code::SamePerson],
-            Field::Frequency => &[Code::FrequencyUnknown, Code::FrequencyNotAllowed, Code::TooFewSessions],
+            Field::Mentor | Field::Lead | Field::Topics | Field::AlsoVia => &[Code::EmptyText, Code::ControlCharacter],
+            Field::Mentee => &[Code::EmptyText, Code::SamePerson, Code::ControlCharacter],
+            Field::MentorEmail | Field::LeadEmail => &[Code::BadEmail, Code::ControlCharacter],
+            Field::MenteeEmail => &[Code::BadEmail, Code::SamePerson, Code::ControlCharacter],
+            Field::Frequency => {
+                &[Code::FrequencyUnknown, Code::FrequencyNotAllowed, Code::TooFewSessions, Code::ControlCharacter]
+            }
             Field::Minutes => &[Code::SessionTooShort, Code::SessionTooLong, Code::WrongType],
-            Field::Modes => &[Code::NoModes, Code::ModeNotAllowed, Code::EmptyText],
+            Field::Modes => &[Code::NoModes, Code::ModeNotAllowed, Code::EmptyText, Code::ControlCharacter],
             Field::Start => &[Code::WrongType],
             Field::Term => &[Code::TermTooShort, Code::TermTooLong, Code::TermAmbiguous, Code::WrongType],
             Field::Reviews => &[Code::ReviewGap, Code::NoReviews, Code::WrongType],
             Field::Goals => &[Code::GoalsTooFew, Code::GoalsTooMany],
-            Field::GoalText(_) => &[Code::EmptyText, Code::GoalDuplicate],
-            Field::GoalMeasure(_) => &[Code::GoalNoMeasure, Code::GoalVagueMeasure, Code::EmptyText],
+            Field::GoalText(_) => &[Code::EmptyText, Code::GoalDuplicate, Code::ControlCharacter],
+            Field::GoalMeasure(_) => {
+                &[Code::GoalNoMeasure, Code::GoalVagueMeasure, Code::EmptyText, Code::ControlCharacter]
+            }
             Field::GoalDue(_) => &[Code::GoalNoDue, Code::GoalDueOutsideTerm, Code::GoalNotAchievable],
-            Field::GoalWhy(_) => &[Code::GoalNoWhy, Code::EmptyText],
+            Field::GoalWhy(_) => &[Code::GoalNoWhy, Code::EmptyText, Code::ControlCharacter],
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod staging;
 
-pub use staging::Staging;
+pub use staging::{SITE_MARKER, Staging};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +22,10 @@ use crate::render::{
 };
 use crate::report::Facts;
 use crate::rules;
+
+/// What the [`SITE_MARKER`] file says.
+const SITE_MARKER_TEXT: &str =
+    "This folder is a site written by `mentor-agree render --site`: later runs may replace its pages.\n";
 
 /// How a site run ended.
 #[derive(Debug)]
@@ -72,6 +76,8 @@ impl Renderers {
 /// agreement, the index and the dashboard, with the shared stylesheet. With
 /// `strict`, any agreement with errors stops the run before anything is placed.
 /// `on_leftover` hears of each staging folder of a killed run that was removed.
+/// Without `force`, a folder that has files but no [`SITE_MARKER`] is refused
+/// before anything is written; every site written gets the marker.
 ///
 /// One pass checks each file, renders its page into the staging folder and
 /// drops its model, keeping only its index row and facts; then, with every id
@@ -80,10 +86,14 @@ pub fn build(
     paths: &[PathBuf],
     outdir: &Path,
     strict: bool,
+    force: bool,
     session: &Session,
     on_leftover: &mut dyn FnMut(&Path),
 ) -> anyhow::Result<Outcome> {
     let today = session.today;
+    if !force {
+        staging::refuse_a_folder_not_ours(outdir)?;
+    }
     let staging = Staging::new(outdir).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
     for left in staging.leftovers_removed() {
         on_leftover(left);
@@ -185,6 +195,9 @@ pub fn build(
     // The index last: until it is there, nothing links to the new pages.
     staging.place_all(&staged, &names).with_context(|| format!("cannot write the site into {}", outdir.display()))?;
     staging.finish().with_context(|| format!("cannot write the site into {}", outdir.display()))?;
+    let marker = outdir.join(SITE_MARKER);
+    crate::atomic::write_regenerable(&marker, SITE_MARKER_TEXT.as_bytes())
+        .with_context(|| format!("cannot write {}", marker.display()))?;
 
     Ok(Outcome::Written { total: files.len(), errors })
 }

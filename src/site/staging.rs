@@ -20,6 +20,62 @@ use rayon::prelude::*;
 
 use crate::atomic;
 
+/// The file `render --site` leaves in every site it writes: a folder with files
+/// but without it was not made by mentor-agree, and is not written into without `--force`.
+pub const SITE_MARKER: &str = ".mentor-agree-site";
+
+/// Why a site is not written into a folder.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteFolderError {
+    /// The folder has files, and no [`SITE_MARKER`]: someone else's.
+    #[error(
+        "refusing to write the site into {}: the folder is not empty and was not made by `render --site` (it has no {SITE_MARKER}); its files (such as {}) would be replaced. Choose an empty or new folder, or pass --force to write into this one",
+        dir.display(),
+        example
+    )]
+    NotOurs {
+        /// The folder.
+        dir: PathBuf,
+        /// One of the files in it.
+        example: String,
+    },
+    /// The folder could not be listed.
+    #[error("cannot read {}", dir.display())]
+    Io {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Refuses `outdir` when it is a folder with files in it (other than staging
+/// folders of killed runs) and no [`SITE_MARKER`]. A missing folder, an empty one
+/// and a site `render --site` wrote are fine.
+pub fn refuse_a_folder_not_ours(outdir: &Path) -> Result<(), SiteFolderError> {
+    let io = |source| SiteFolderError::Io { dir: outdir.to_path_buf(), source };
+    let entries = match std::fs::read_dir(outdir) {
+        Ok(entries) => entries,
+        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => return Ok(()),
+        Err(e) => return Err(io(e)),
+    };
+    let mut example = None;
+    for entry in entries {
+        let name = entry.map_err(io)?.file_name().to_string_lossy().into_owned();
+        if name == SITE_MARKER {
+            return Ok(());
+        }
+        let staging = name.starts_with('.') && crate::leftovers::staging_pid(&name, ".").is_some();
+        if !staging && example.as_ref().is_none_or(|e: &String| name < *e) {
+            example = Some(name);
+        }
+    }
+    match example {
+        Some(example) => Err(SiteFolderError::NotOurs { dir: outdir.to_path_buf(), example }),
+        None => Ok(()),
+    }
+}
+
 /// A site being written.
 #[derive(Debug)]
 pub struct Staging {

@@ -565,9 +565,10 @@ fn note_frame(method: &str) -> Vec<u8> {
 }
 
 /// A Content-Length too short or too long, header lines that are not UTF-8, a
-/// frame with no length, and a body over the limit cost the reader at most the
-/// frame after the bad one (whose start a too-long length swallowed): it finds
-/// the next header and reads on. Before, a short length made every later frame
+/// frame with no length, and a body over the limit cost the reader nothing but
+/// the bad frame itself (a too-long length costs nothing at all: the body ends
+/// where its JSON does, so the frame after it is read too): it finds the next
+/// header and reads on. Before, a short length made every later frame
 /// unreadable, and a header line that was not UTF-8 ended the session.
 #[test]
 fn the_reader_resynchronises_after_wrong_lengths_garbage_and_oversized_bodies() {
@@ -589,7 +590,7 @@ fn the_reader_resynchronises_after_wrong_lengths_garbage_and_oversized_bodies() 
         note_frame("g"),
     ]
     .concat();
-    assert_eq!(read_methods(input.as_slice()), ["b", "c", "d", "e", "f", "g"]);
+    assert_eq!(read_methods(input.as_slice()), ["b", "c", "a", "swallowed", "d", "e", "f", "g"]);
 
     // A body one byte over the limit is skipped without being held in memory.
     let over = mentor_agree::lsp::transport::MAX_MESSAGE_BYTES + 1;
@@ -719,4 +720,121 @@ fn an_ssh_program_without_allowed_signers_shows_the_error_not_valid_signatures()
     let hover = c.at("textDocument/hover", &uri, sig_line + 1, 0);
     assert!(hover.to_string().contains("**valid**"), "{hover}");
     c.shutdown();
+}
+
+/// The real binary over stdio, kept open: `input` is written, then the test waits
+/// until the answer to request `last_id` comes, reads the server's peak memory,
+/// and only then sends `exit`. Returns the bodies it sent and its peak resident
+/// memory in KiB (0 where /proc cannot tell).
+fn serve_and_measure(input: Vec<u8>, last_id: i32) -> (Vec<Value>, u64) {
+    use std::io::{Read as _, Write as _};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"))
+        .env("NO_COLOR", "1")
+        .args(["--today", TODAY, "lsp"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+        stdin
+    });
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    // Only whole frames: the output may stop mid-frame until the next read.
+    let whole = |out: &[u8]| {
+        let mut end = 0;
+        let mut rest = out;
+        while let Some(at) = rest.windows(4).position(|w| w == b"\r\n\r\n") {
+            let header = String::from_utf8_lossy(&rest[..at]).into_owned();
+            let len: usize = header.trim().strip_prefix("Content-Length: ").and_then(|n| n.parse().ok()).unwrap_or(0);
+            if rest.len() < at + 4 + len {
+                break;
+            }
+            end += at + 4 + len;
+            rest = &rest[at + 4 + len..];
+        }
+        bodies(&out[..end])
+    };
+    while !whole(&out).iter().any(|b| b["id"] == last_id) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(bytes) => out.extend(bytes),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("no answer to request {last_id} within the bound; got {:?}", whole(&out));
+            }
+        }
+    }
+    let peak = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    let mut stdin = writer.join().unwrap();
+    stdin.write_all(&frame_of(&json!({ "jsonrpc": "2.0", "method": "exit" }))).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    (whole(&out), peak)
+}
+
+/// Issue 24: a Content-Length longer than its body no longer swallows the next
+/// requests, a claim over 64 MiB followed by two bytes no longer makes the server
+/// read forever, and a 100 MB message is skipped without being held in memory.
+#[test]
+fn bogus_lengths_and_huge_messages_cost_neither_later_requests_nor_memory() {
+    let req = |id: i32, method: &str, params: Value| {
+        frame_of(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+    };
+    let long_claim = {
+        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } });
+        let body = body.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len() + 100).into_bytes()
+    };
+    let huge = {
+        let text = "x".repeat(100 * 1024 * 1024);
+        frame_of(&json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": {
+            "uri": "file:///nowhere/huge.toml", "languageId": "toml", "version": 1, "text": text } } }))
+    };
+    let input = [
+        long_claim,
+        frame_of(&json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} })),
+        req(
+            2,
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "file:///nowhere/a.toml" }, "position": { "line": 0, "character": 0 } }),
+        ),
+        format!("Content-Length: {}\r\n\r\n{{}}", 65 * 1024 * 1024).into_bytes(),
+        req(
+            3,
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": "file:///nowhere/a.toml" }, "position": { "line": 0, "character": 0 } }),
+        ),
+        huge,
+        req(4, "shutdown", Value::Null),
+    ]
+    .concat();
+    let (bodies, peak_kib) = serve_and_measure(input, 4);
+    let answered = |id: i32| bodies.iter().any(|b| b["id"] == id && b.get("method").is_none());
+    for id in 1..=4 {
+        assert!(answered(id), "no answer to {id}: {bodies:?}");
+    }
+    assert!(bodies.iter().any(|b| b["id"] == 1 && b["result"]["capabilities"].is_object()), "{bodies:?}");
+    if peak_kib > 0 {
+        assert!(peak_kib < 100 * 1024, "peak memory {peak_kib} KiB for a 100 MB message that is skipped");
+    }
 }

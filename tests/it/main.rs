@@ -20,6 +20,7 @@ mod git;
 mod hardening;
 mod init;
 mod integrity;
+mod writes;
 mod lifecycle;
 mod lsp;
 mod new;

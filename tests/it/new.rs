@@ -810,3 +810,25 @@ mod interactive {
         assert!(agreements(dir.path()).is_empty());
     }
 }
+
+#[test]
+fn a_line_break_in_a_name_is_refused_from_a_flag_and_from_a_cohort_row() {
+    let dir = program_dir();
+    let injected = "Maya Okafor\nextensions = [{ months = 6, agreed = 2026-12-01, by = [\"mentor\", \"mentee\"] }]\n#";
+    for (flag, value) in [("--mentor", injected), ("--mentee", "Tomás\rRivera"), ("--topic", "leader\u{1b}[31mship")] {
+        let out = cmd().current_dir(dir.path()).args(flags_with(flag, value)).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {stderr}");
+        assert!(stderr.contains(&format!("error: {flag}")) && stderr.contains("control-character"), "{stderr}");
+        assert!(agreements(dir.path()).is_empty(), "nothing written for {flag}");
+    }
+    let csv = format!(
+        "mentor,mentee,topic,start,months,goal\n\"{}\",Mentee 1,growth,2026-12-07,6,Lead a meeting | 2 meetings led | 2027-03-15\n",
+        injected.replace('"', "\"\"")
+    );
+    let out = new_from(dir.path(), &csv, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("pairs.csv:2:mentor: error[control-character]"), "{stderr}");
+    assert!(agreements(dir.path()).is_empty(), "nothing written");
+}

@@ -373,6 +373,7 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
     assert_eq!(
         written,
         [
+            ".mentor-agree-site",
             "a-signed.html",
             "agreement-3.html",
             "b-errors.html",
@@ -430,7 +431,7 @@ fn site_rendered_again_replaces_its_pages_and_keeps_other_files() {
     names.sort();
     assert_eq!(
         names,
-        ["CNAME", "a-signed.html", "b-errors.html", "index.html", "report.html", "style.css"],
+        [".mentor-agree-site", "CNAME", "a-signed.html", "b-errors.html", "index.html", "report.html", "style.css"],
         "no temporary files left"
     );
 
