@@ -29,14 +29,16 @@ fn bench(c: &mut Criterion) {
     let digest = terms::digest(&canonical);
     c.bench_function("derive + rules", |b| {
         b.iter(|| {
-            let verdicts = rules::signatures::assess(&rules::signatures::Judge {
+            let judge = rules::signatures::Judge {
                 agreement: &a,
                 program: &program,
                 terms: &canonical,
                 digest: &digest,
                 today,
                 ssh: None,
-            });
+            };
+            let verdicts = rules::signatures::assess(&judge);
+            let consents = rules::signatures::assess_consents(&judge);
             let derived = Derived::compute(&a, &program, Some(&digest), today);
             let ctx = rules::Context {
                 agreement: &a,
@@ -47,6 +49,7 @@ fn bench(c: &mut Criterion) {
                 options: rules::Options::default(),
                 ssh: None,
                 signatures: &verdicts,
+                consents: &consents,
             };
             let mut out = Vec::new();
             rules::check(&ctx, &mut out);

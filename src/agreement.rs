@@ -116,8 +116,33 @@ pub struct Signature {
     pub signer: Option<Sp<String>>,
     /// Armored SSHSIG.
     pub sig: Option<Sp<String>>,
+    /// For a consent: the extension it agrees to, named by the day it was agreed.
+    pub extension: Option<Sp<NaiveDate>>,
+    /// For a consent: the termination it gives notice of, named by its date.
+    pub termination: Option<Sp<NaiveDate>>,
     /// The entry's header.
     pub span: Span,
+}
+
+impl Signature {
+    /// The record a consent signs (`None` for a signature of the terms).
+    pub fn record(&self) -> Option<RecordRef> {
+        match (&self.extension, &self.termination) {
+            (Some(d), _) => Some(RecordRef::Extension(d.value)),
+            (None, Some(d)) => Some(RecordRef::Termination(d.value)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The record a consent signs: an extension (by the day it was agreed) or the
+/// termination (by its date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordRef {
+    /// `extension = DATE`.
+    Extension(NaiveDate),
+    /// `termination = DATE`.
+    Termination(NaiveDate),
 }
 
 /// One `[[extensions]]` entry.
@@ -304,8 +329,11 @@ pub struct Agreement {
     pub reviews: Option<Reviews>,
     /// `[[goals]]`.
     pub goals: Vec<Goal>,
-    /// `[[signatures]]`.
+    /// `[[signatures]]` of the terms.
     pub signatures: Vec<Signature>,
+    /// `[[signatures]]` that consent to a record (with `extension = DATE` or
+    /// `termination = DATE`) rather than sign the terms.
+    pub consents: Vec<Signature>,
     /// `[[extensions]]`.
     pub extensions: Vec<Extension>,
     /// `[[checkins]]`.
@@ -393,7 +421,7 @@ pub mod keys {
     /// `[[goals]]`.
     pub const GOAL: &[&str] = &["goal", "measure", "why", "due"];
     /// `[[signatures]]`.
-    pub const SIGNATURE: &[&str] = &["role", "name", "date", "terms", "signer", "sig"];
+    pub const SIGNATURE: &[&str] = &["role", "name", "date", "terms", "signer", "sig", "extension", "termination"];
     /// `[[extensions]]`.
     pub const EXTENSION: &[&str] = &["months", "weeks", "agreed", "by"];
     /// `[[checkins]]`.
@@ -805,6 +833,8 @@ impl Reader<'_> {
                 terms: self.string(t, "signatures", "terms"),
                 signer: self.string(t, "signatures", "signer"),
                 sig: self.string(t, "signatures", "sig"),
+                extension: self.date(t, "signatures", "extension"),
+                termination: self.date(t, "signatures", "termination"),
                 span,
             };
             for key in ["role", "name", "date", "terms"] {
@@ -812,7 +842,11 @@ impl Reader<'_> {
                     self.missing("signatures", key, &s.span);
                 }
             }
-            a.signatures.push(s);
+            if t.contains_key("extension") || t.contains_key("termination") {
+                a.consents.push(s);
+            } else {
+                a.signatures.push(s);
+            }
         }
 
         for (t, span) in self.tables(root, "extensions", keys::EXTENSION) {

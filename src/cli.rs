@@ -738,6 +738,13 @@ pub struct TermsArgs {
     /// signature, else today).
     #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "statement")]
     pub date: Option<NaiveDate>,
+    /// With --statement: the statement of ROLE's consent to the extension agreed
+    /// on DATE instead (over the terms digest its signature names, else the current one).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "statement", conflicts_with = "termination")]
+    pub extension: Option<NaiveDate>,
+    /// With --statement: the statement of ROLE's consent to the termination instead.
+    #[arg(long, requires = "statement")]
+    pub termination: bool,
 }
 
 /// `--date`, `--dry-run` and the file, shared by the editing commands.
@@ -769,6 +776,14 @@ pub struct ExtendArgs {
     /// Who agreed to the extension (comma-separated; both mentor and mentee must).
     #[arg(long, value_parser = RoleParser::new(&Role::SIGNERS), value_delimiter = ',', default_value = "mentor,mentee", value_name = "ROLES")]
     pub by: Vec<Role>,
+    /// Sign the extension with this SSH key as `--role` (programs with SSH
+    /// signatures, where an extension counts once mentor and mentee both signed
+    /// it: the other adds theirs with `sign FILE --extension --role R --key K`).
+    #[arg(long, value_name = "KEY_FILE", requires = "role")]
+    pub key: Option<PathBuf>,
+    /// Who signs with --key: mentor or mentee.
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::PARTIES), requires = "key")]
+    pub role: Option<Role>,
 }
 
 /// `checkin`.
@@ -855,6 +870,10 @@ pub struct TerminateArgs {
     /// With --by program: when both parties could give their side.
     #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "reported")]
     pub hearing: Option<NaiveDate>,
+    /// Sign the notice with this SSH key (programs with SSH signatures): the
+    /// key of whoever gives notice, the lead's for `--by program`.
+    #[arg(long, value_name = "KEY_FILE")]
+    pub key: Option<PathBuf>,
 }
 
 /// Output format of `status`.
@@ -974,6 +993,15 @@ pub struct SignArgs {
     /// Accepted when it is that email, refused otherwise.
     #[arg(long, value_name = "PRINCIPAL", requires = "key", hide = true)]
     pub signer: Option<String>,
+    /// Sign an extension instead of the terms: the one agreed on DATE (default:
+    /// the latest). With SSH signing an extension counts once mentor and mentee
+    /// both signed it.
+    #[arg(long, value_name = "DATE", num_args = 0..=1, value_parser = parse_date, conflicts_with = "termination")]
+    pub extension: Option<Option<NaiveDate>>,
+    /// Sign the termination instead of the terms (whoever gave notice; the lead
+    /// for the program). With SSH signing it ends the agreement once signed.
+    #[arg(long)]
+    pub termination: bool,
 }
 
 /// `unlock`.

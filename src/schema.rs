@@ -189,6 +189,12 @@ pub struct Signature {
     /// With SSH signing: the armored SSH signature (ssh-keygen -Y sign, namespace mentor-agree) over the statement `mentor-agree terms FILE --statement ROLE` prints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sig: Option<String>,
+    /// A consent rather than a signature of the terms: the extension it agrees to, named by the day that extension was agreed. With SSH signing an extension counts once mentor and mentee both consented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<Date>,
+    /// A consent rather than a signature of the terms: the termination it signs, named by its date (by whoever gave notice; the lead for the program).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination: Option<Date>,
 }
 
 /// An extension of the term by mutual agreement, in months or in weeks (exactly one).

@@ -170,6 +170,92 @@ pub fn statement(role: &str, name: &str, date: chrono::NaiveDate, digest: &str) 
     out
 }
 
+/// The bytes a consent's SSH signature covers: who consents (role, name, date),
+/// to which agreement (its terms digest when they signed) and to which record,
+/// as written. Compact JSON with sorted keys, like [`statement`]:
+///
+/// ```text
+/// {"date":"2027-05-20","extension":{"agreed":"2027-05-20","by":["mentor","mentee"],"months":3},
+///  "name":"Ada Lovelace","role":"mentor","statement":1,"terms":"sha256:…"}
+/// ```
+///
+/// (on one line; a termination's is under `"termination"`, with its `by`, `date`,
+/// `hearing`, `notice`, `reason` and `reported` as written, absent ones left out).
+pub fn consent_statement(
+    role: &str,
+    name: &str,
+    date: chrono::NaiveDate,
+    digest: &str,
+    record: &crate::agreement::Agreement,
+    which: crate::agreement::RecordRef,
+) -> Option<String> {
+    use crate::agreement::RecordRef;
+    use serde_json::{Map, Value};
+    let day = |d: chrono::NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
+    let mut fields = Map::new();
+    let key = match which {
+        RecordRef::Extension(agreed) => {
+            let e = record.extensions.iter().find(|e| e.agreed.as_ref().is_some_and(|a| a.value == agreed))?;
+            fields.insert("agreed".into(), day(agreed));
+            if let Some(by) = &e.by {
+                fields.insert("by".into(), by.value.iter().map(|r| Value::String(r.value.clone())).collect());
+            }
+            if let Some(m) = &e.months {
+                fields.insert("months".into(), m.value.into());
+            }
+            if let Some(w) = &e.weeks {
+                fields.insert("weeks".into(), w.value.into());
+            }
+            "extension"
+        }
+        RecordRef::Termination(on) => {
+            let t = record.termination.as_ref().filter(|t| t.date.as_ref().is_some_and(|d| d.value == on))?;
+            fields.insert("date".into(), day(on));
+            for (k, v) in [("by", &t.by), ("notice", &t.notice), ("reason", &t.reason)] {
+                if let Some(v) = v {
+                    fields.insert(k.into(), Value::String(v.value.clone()));
+                }
+            }
+            for (k, v) in [("hearing", &t.hearing), ("reported", &t.reported)] {
+                if let Some(v) = v {
+                    fields.insert(k.into(), day(v.value));
+                }
+            }
+            "termination"
+        }
+    };
+    // Keys in sorted order at both levels, whatever map serde_json was built with.
+    let object = |mut entries: Vec<(String, String)>| {
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = String::from("{");
+        for (i, (k, v)) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(&mut out, k);
+            out.push(':');
+            out.push_str(v);
+        }
+        out.push('}');
+        out
+    };
+    let text = |s: &str| {
+        let mut out = String::new();
+        write_string(&mut out, s);
+        out
+    };
+    let record = object(fields.into_iter().map(|(k, v)| (k, v.to_string())).collect());
+    let out = object(vec![
+        ("date".into(), text(&date.format("%Y-%m-%d").to_string())),
+        (key.into(), record),
+        ("name".into(), text(name)),
+        ("role".into(), text(role)),
+        ("statement".into(), STATEMENT_VERSION.to_string()),
+        ("terms".into(), text(digest)),
+    ]);
+    Some(out)
+}
+
 /// Canonical terms of agreement text, or `None` if it is not valid TOML.
 pub fn canonical(text: &str) -> Option<String> {
     DeTable::parse(text).ok().map(|t| canonical_from_table(t.get_ref()))

@@ -125,16 +125,22 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         let digest = crate::terms::digest(terms);
         let ssh =
             if program.rules.signatures.method == crate::program::SignatureMethod::Ssh { settings.ssh } else { None };
-        // Each signature judged once: only those that count are signed.
-        let verdicts = rules::signatures::assess(&rules::signatures::Judge {
+        // Each signature judged once: only those that count are signed, and only
+        // the extensions and the termination consented to as the program requires count.
+        let judge = rules::signatures::Judge {
             agreement: a,
             program: &program,
             terms,
             digest: &digest,
             today: settings.today,
             ssh,
-        });
-        let mut der = if verdicts.iter().all(|v| v.counts || v.stale) {
+        };
+        let verdicts = rules::signatures::assess(&judge);
+        let consents = rules::signatures::assess_consents(&judge);
+        let all_count = verdicts.iter().all(|v| v.counts || v.stale)
+            && consents.extension_agreed.iter().all(|x| *x)
+            && consents.termination_signed;
+        let mut der = if all_count {
             Derived::compute(a, &program, Some(&digest), settings.today)
         } else {
             let kept = Agreement {
@@ -145,6 +151,14 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
                     .filter(|(_, v)| v.counts || v.stale)
                     .map(|(s, _)| s.clone())
                     .collect(),
+                extensions: a
+                    .extensions
+                    .iter()
+                    .zip(&consents.extension_agreed)
+                    .filter(|(_, agreed)| **agreed)
+                    .map(|(e, _)| e.clone())
+                    .collect(),
+                termination: a.termination.clone().filter(|_| consents.termination_signed),
                 ..a.clone()
             };
             Derived::compute(&kept, &program, Some(&digest), settings.today)
@@ -161,6 +175,7 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
             options: settings.options,
             ssh,
             signatures: &verdicts,
+            consents: &consents,
         };
         rules::check(&ctx, &mut diags);
         derived = Some(Box::new(der));

@@ -26,7 +26,11 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
             format!("Would extend {} by {length}, agreed {}: the last day would be {end}", file.display(), ymd(date))
         }
     };
-    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, before| {
+    let signing = super::sign::signing_key(args.key.as_deref())?;
+    let program = session.program_for(file)?;
+    let allowed = super::sign::verifier_for(&program)?;
+    let verifier = allowed.as_ref().map(|a| a as &dyn crate::rules::signatures::SshVerifier);
+    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
             let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
             return Err(EditError::Invalid(format!("the agreement was terminated{when}; it cannot be extended")));
@@ -43,6 +47,12 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
         entry.insert(key, value(i64::from(n)));
         entry.insert("agreed", Item::Value(date_value(date)));
         entry.insert("by", value(by));
-        append_table_entry(doc, "extensions", entry)
+        append_table_entry(doc, "extensions", entry)?;
+        match (&signing, args.role) {
+            (Some(key), Some(role)) => {
+                super::sign::consent_to_new_record(doc, role, date, key, crate::agreement::RecordRef::Extension(date))
+            }
+            _ => Ok(()),
+        }
     })
 }

@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use anyhow::bail;
 use toml_edit::{DocumentMut, Item, Table, Value, value};
 
+use crate::agreement::RecordRef;
 use crate::check::Session;
 use crate::cli::SignArgs;
 use crate::edit::{EditError, append_table_entry, date_value};
@@ -33,12 +34,8 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     {
         bail!("--name is empty; leave it out to use the name the agreement gives the {role}");
     }
-    // Verify in the re-check too, so a key that allowed_signers does not trust is refused.
-    let allowed = match method {
-        SignatureMethod::Ssh => Some(ssh::load_for_program(&program)?),
-        SignatureMethod::Name => None,
-    };
-    let key = args.key.as_deref().map(|path| SigningKey::open(path, || ask_passphrase(path))).transpose()?;
+    let allowed = verifier_for(&program)?;
+    let key = signing_key(args.key.as_deref())?;
 
     let done = |o: &crate::edit::EditOutcome| {
         let a = o.checked.agreement.as_ref();
@@ -48,7 +45,16 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
             .map_or("", |n| n.value.as_str());
         let how = if key.is_some() { " with an SSH signature" } else { "" };
         let (verb, is) = if o.written { ("Signed", "is") } else { ("Would sign", "would be") };
-        let mut msg = format!("{verb} {} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
+        let what = match (&args.extension, args.termination) {
+            (Some(Some(d)), _) => format!("the extension agreed on {} in ", ymd(*d)),
+            (Some(None), _) => "the latest extension in ".to_string(),
+            (None, true) => "the termination in ".to_string(),
+            (None, false) => String::new(),
+        };
+        let mut msg = format!("{verb} {what}{} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
+        if !what.is_empty() {
+            return msg;
+        }
         if let Some(d) = &o.checked.derived {
             if d.missing.is_empty() {
                 if let Some(eff) = d.effective {
@@ -63,50 +69,155 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     };
 
     let verifier = allowed.as_ref().map(|a| a as &dyn SshVerifier);
+    let record = match (&args.extension, args.termination) {
+        (Some(day), _) => Some(Target::Extension(*day)),
+        (None, true) => Some(Target::Termination),
+        (None, false) => None,
+    };
     super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
         let agreement = before.agreement.as_ref().expect("the edit engine passes a parsed agreement");
         let terms = before.terms.as_deref().expect("the edit engine passes the terms");
-        let party = agreement.party(role);
-        let name = match (&args.name, party.and_then(|p| p.name.as_ref())) {
-            (Some(name), _) => name.trim().to_string(),
-            (None, Some(name)) => name.value.clone(),
-            (None, None) => {
-                return Err(EditError::Invalid(format!(
-                    "the agreement names no {role}: add `name` under [{role}], or pass --name"
-                )));
-            }
-        };
-        let digest = crate::terms::digest(terms);
-        let mut entry = Table::new();
-        entry.insert("role", value(role.as_str()));
-        entry.insert("name", value(name.as_str()));
-        entry.insert("date", Item::Value(date_value(date)));
-        entry.insert("terms", value(digest.as_str()));
-        if let Some(key) = &key {
-            // The signer is always the party's email, so a key counts only for its owner's role.
-            let Some(email) = party.and_then(|p| p.email.as_ref()).map(|e| e.value.clone()) else {
-                return Err(EditError::Invalid(format!(
-                    "the {role} has no email: with SSH signing it names the signer, the principal the allowed_signers file lists their key under; add email = \"…\" under [{role}]"
-                )));
-            };
-            if let Some(signer) = &args.signer
-                && signer.trim() != email
-            {
-                return Err(EditError::Invalid(format!(
-                    "--signer {signer} is not the {role}'s email ({email}): an SSH signature is always made as the party's email; list the key under {email} in allowed_signers"
-                )));
-            }
-            let statement = crate::terms::statement(role.as_str(), &name, date, &digest);
-            let armored = key.sign(statement.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
-            entry.insert("signer", value(email));
-            entry.insert("sig", Item::Value(multiline(&armored)));
-        }
-        put_signature(doc, role, entry)
+        let which = record.map(|t| t.resolve(agreement)).transpose()?;
+        let name = args.name.as_deref().map(str::trim);
+        let entry = signature_entry(agreement, terms, role, name, date, key.as_ref(), args.signer.as_deref(), which)?;
+        put_signature(doc, role, which, entry)
     })
 }
 
+/// The program's allowed signers with SSH signing, so that the re-check of an
+/// edit verifies too (a key that allowed_signers does not trust is refused).
+pub(super) fn verifier_for(program: &crate::program::Program) -> anyhow::Result<Option<ssh::AllowedSigners>> {
+    Ok(match program.rules.signatures.method {
+        SignatureMethod::Ssh => Some(ssh::load_for_program(program)?),
+        SignatureMethod::Name => None,
+    })
+}
+
+/// The key `--key` names, opened (its passphrase asked on a terminal).
+pub(super) fn signing_key(path: Option<&std::path::Path>) -> anyhow::Result<Option<SigningKey>> {
+    Ok(path.map(|path| SigningKey::open(path, || ask_passphrase(path))).transpose()?)
+}
+
+/// The record `sign --extension [DATE]` or `sign --termination` names.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// `--extension`, with the day it was agreed (`None`: the latest).
+    Extension(Option<chrono::NaiveDate>),
+    /// `--termination`.
+    Termination,
+}
+
+impl Target {
+    fn resolve(self, a: &crate::agreement::Agreement) -> Result<RecordRef, EditError> {
+        match self {
+            Target::Extension(day) => {
+                let agreed: Vec<chrono::NaiveDate> =
+                    a.extensions.iter().filter_map(|e| e.agreed.as_ref().map(|d| d.value)).collect();
+                match day {
+                    Some(d) if agreed.contains(&d) => Ok(RecordRef::Extension(d)),
+                    Some(d) => {
+                        Err(EditError::Invalid(format!("the agreement records no extension agreed on {}", ymd(d))))
+                    }
+                    None => agreed
+                        .last()
+                        .map(|d| RecordRef::Extension(*d))
+                        .ok_or_else(|| EditError::Invalid("the agreement records no extension to sign".into())),
+                }
+            }
+            Target::Termination => a
+                .termination
+                .as_ref()
+                .and_then(|t| t.date.as_ref())
+                .map(|d| RecordRef::Termination(d.value))
+                .ok_or_else(|| EditError::Invalid("the agreement records no termination to sign".into())),
+        }
+    }
+}
+
+/// A `[[signatures]]` entry for `role` on `date`: of the terms, or with `record`
+/// a consent to that extension or termination. With `key`, an SSH signature
+/// whose signer is the party's email, over the statement the checker verifies.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn signature_entry(
+    agreement: &crate::agreement::Agreement,
+    terms: &str,
+    role: Role,
+    name: Option<&str>,
+    date: chrono::NaiveDate,
+    key: Option<&SigningKey>,
+    signer: Option<&str>,
+    record: Option<RecordRef>,
+) -> Result<Table, EditError> {
+    let party = agreement.party(role);
+    let name = match (name, party.and_then(|p| p.name.as_ref())) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(name)) => name.value.clone(),
+        (None, None) => {
+            return Err(EditError::Invalid(format!(
+                "the agreement names no {role}: add `name` under [{role}], or pass --name"
+            )));
+        }
+    };
+    let digest = crate::terms::digest(terms);
+    let mut entry = Table::new();
+    entry.insert("role", value(role.as_str()));
+    entry.insert("name", value(name.as_str()));
+    entry.insert("date", Item::Value(date_value(date)));
+    entry.insert("terms", value(digest.as_str()));
+    match record {
+        Some(RecordRef::Extension(d)) => {
+            entry.insert("extension", Item::Value(date_value(d)));
+        }
+        Some(RecordRef::Termination(d)) => {
+            entry.insert("termination", Item::Value(date_value(d)));
+        }
+        None => {}
+    }
+    if let Some(key) = key {
+        // The signer is always the party's email, so a key counts only for its owner's role.
+        let Some(email) = party.and_then(|p| p.email.as_ref()).map(|e| e.value.clone()) else {
+            return Err(EditError::Invalid(format!(
+                "the {role} has no email: with SSH signing it names the signer, the principal the allowed_signers file lists their key under; add email = \"…\" under [{role}]"
+            )));
+        };
+        if let Some(signer) = signer
+            && signer.trim() != email
+        {
+            return Err(EditError::Invalid(format!(
+                "--signer {signer} is not the {role}'s email ({email}): an SSH signature is always made as the party's email; list the key under {email} in allowed_signers"
+            )));
+        }
+        let statement = match record {
+            None => crate::terms::statement(role.as_str(), &name, date, &digest),
+            Some(r) => crate::terms::consent_statement(role.as_str(), &name, date, &digest, agreement, r)
+                .ok_or_else(|| EditError::Invalid("the record to sign is not in the agreement".into()))?,
+        };
+        let armored = key.sign(statement.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
+        entry.insert("signer", value(email));
+        entry.insert("sig", Item::Value(multiline(&armored)));
+    }
+    Ok(entry)
+}
+
+/// Signs a record this edit has just added to `doc` (an extension or the
+/// termination) as `role`, reading the record back from the document.
+pub(super) fn consent_to_new_record(
+    doc: &mut DocumentMut,
+    role: Role,
+    date: chrono::NaiveDate,
+    key: &SigningKey,
+    record: RecordRef,
+) -> Result<(), EditError> {
+    let parsed = crate::agreement::parse(&doc.to_string());
+    let (Some(agreement), Some(terms)) = (parsed.agreement, parsed.terms) else {
+        return Err(EditError::Invalid("the file cannot be read back to sign the record".into()));
+    };
+    let entry = signature_entry(&agreement, &terms, role, None, date, Some(key), None, Some(record))?;
+    put_signature(doc, role, Some(record), entry)
+}
+
 /// Asks for a key's passphrase on the terminal.
-fn ask_passphrase(path: &std::path::Path) -> Result<String, String> {
+pub(super) fn ask_passphrase(path: &std::path::Path) -> Result<String, String> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(format!(
             "no terminal to ask for it; load the key into ssh-agent (`ssh-add {}`) and pass its public key: --key {}.pub",
@@ -129,10 +240,11 @@ fn multiline(armored: &str) -> Value {
     v
 }
 
-/// Replaces the role's signature in place (keeping its position, comments and the
-/// layout of the keys it keeps), dropping any further signature of that role; or
-/// appends a new entry when the role has none.
-fn put_signature(doc: &mut DocumentMut, role: Role, entry: Table) -> Result<(), EditError> {
+/// Replaces the role's signature of the terms (or, with `record`, its consent to
+/// that record) in place, keeping its position, comments and the layout of the
+/// keys it keeps, and dropping any further one; or appends a new entry when the
+/// role has none.
+fn put_signature(doc: &mut DocumentMut, role: Role, record: Option<RecordRef>, entry: Table) -> Result<(), EditError> {
     let signatures = match doc.get_mut("signatures") {
         None => return append_table_entry(doc, "signatures", entry),
         Some(Item::ArrayOfTables(array)) => array,
@@ -142,10 +254,18 @@ fn put_signature(doc: &mut DocumentMut, role: Role, entry: Table) -> Result<(), 
             ));
         }
     };
+    let day =
+        |t: &Table, key: &str| t.get(key).and_then(Item::as_value).and_then(|v| v.as_datetime()).map(|d| d.to_string());
+    let wanted = match record {
+        None => (None, None),
+        Some(RecordRef::Extension(d)) => (Some(d.format("%Y-%m-%d").to_string()), None),
+        Some(RecordRef::Termination(d)) => (None, Some(d.format("%Y-%m-%d").to_string())),
+    };
     let of_role: Vec<usize> = signatures
         .iter()
         .enumerate()
         .filter(|(_, t)| t.get("role").and_then(Item::as_str) == Some(role.as_str()))
+        .filter(|(_, t)| (day(t, "extension"), day(t, "termination")) == wanted)
         .map(|(i, _)| i)
         .collect();
     let Some((&first, rest)) = of_role.split_first() else {

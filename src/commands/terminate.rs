@@ -21,7 +21,11 @@ pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
     };
-    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, before| {
+    let key = super::sign::signing_key(args.key.as_deref())?;
+    let program = session.program_for(file)?;
+    let allowed = super::sign::verifier_for(&program)?;
+    let verifier = allowed.as_ref().map(|a| a as &dyn crate::rules::signatures::SshVerifier);
+    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
             let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
             let who = t.by.as_ref().map(|b| format!(" by {}", b.value)).unwrap_or_default();
@@ -41,6 +45,12 @@ pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
             table.insert("reported", Item::Value(date_value(reported)));
             table.insert("hearing", Item::Value(date_value(hearing)));
         }
-        append_table(doc, "termination", table)
+        append_table(doc, "termination", table)?;
+        match (&key, crate::rules::signatures::termination_signer(by)) {
+            (Some(key), Some(role)) => {
+                super::sign::consent_to_new_record(doc, role, date, key, crate::agreement::RecordRef::Termination(date))
+            }
+            _ => Ok(()),
+        }
     })
 }

@@ -45,9 +45,19 @@ fn statement(
 ) -> anyhow::Result<String> {
     let role = party;
     let agreement = crate::agreement::parse(text).agreement;
-    let signed = agreement
-        .as_ref()
-        .and_then(|a| a.signatures.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())));
+    let record = match (args.extension, args.termination) {
+        (Some(d), _) => Some(crate::agreement::RecordRef::Extension(d)),
+        (None, true) => {
+            let on = agreement.as_ref().and_then(|a| a.termination.as_ref()).and_then(|t| t.date.as_ref());
+            let Some(on) = on else { bail!("{} records no termination", args.file.display()) };
+            Some(crate::agreement::RecordRef::Termination(on.value))
+        }
+        (None, false) => None,
+    };
+    let signed = agreement.as_ref().and_then(|a| {
+        let list = if record.is_some() { &a.consents } else { &a.signatures };
+        list.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str()) && s.record() == record)
+    });
     let name =
         match (&args.name, signed.and_then(|s| s.name.as_ref()), agreement.as_ref().and_then(|a| a.name_of(role))) {
             (Some(name), _, _) => name.clone(),
@@ -59,5 +69,13 @@ fn statement(
             ),
         };
     let date = args.date.or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value)).unwrap_or(session.today);
-    Ok(crate::terms::statement(role.as_str(), &name, date, &crate::terms::digest(terms)))
+    let digest = crate::terms::digest(terms);
+    match (record, agreement.as_ref()) {
+        (Some(record), Some(a)) => {
+            let digest = signed.and_then(|s| s.terms.as_ref()).map_or(digest.clone(), |t| t.value.clone());
+            crate::terms::consent_statement(role.as_str(), &name, date, &digest, a, record)
+                .ok_or_else(|| anyhow::anyhow!("{} records no such extension or termination", args.file.display()))
+        }
+        _ => Ok(crate::terms::statement(role.as_str(), &name, date, &digest)),
+    }
 }

@@ -209,6 +209,9 @@ due = 2027-03-15
                 Code::SignatureUntrusted => {
                     return Err("needs a real SSH signature by a key not in allowed_signers (tests/it/signing.rs)");
                 }
+                Code::ExtensionUnsigned | Code::TerminationUnsigned => {
+                    return Err("needs a program with SSH signatures and allowed_signers (tests/it/signing.rs)");
+                }
                 Code::SignatureSameKey => {
                     return Err("needs two real SSH signatures by one key (tests/it/signing.rs)");
                 }
@@ -373,7 +376,14 @@ due = 2027-03-15
             }
             assert_eq!(
                 untested,
-                [Code::GoalsTooMany, Code::SignatureUnverified, Code::SignatureUntrusted, Code::SignatureSameKey],
+                [
+                    Code::GoalsTooMany,
+                    Code::ExtensionUnsigned,
+                    Code::SignatureUnverified,
+                    Code::SignatureUntrusted,
+                    Code::SignatureSameKey,
+                    Code::TerminationUnsigned
+                ],
                 "examples not checked"
             );
         }

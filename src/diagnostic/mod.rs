@@ -366,6 +366,18 @@ codes! {
             start = 2026-12-07
             months = 24
         "#;
+    ExtensionUnsigned = "extension-unsigned", Error,
+        "With SSH signing, an extension that neither mentor nor mentee signed.",
+        "Both sign it: `mentor-agree sign FILE --extension --role mentor --key KEY`, then the mentee.",
+        why: "An extension moves the last day; where the terms need the parties' keys, so does their agreement to keep going, or anyone with write access could extend.",
+        example: r#"
+            # program.toml: rules.signatures.method = "ssh"
+            [[extensions]]
+            months = 3
+            agreed = 2027-05-20
+            by = ["mentor", "mentee"]
+            # no [[signatures]] with extension = 2027-05-20
+        "#;
     ExtensionNotMutual = "extension-not-mutual", Error,
         "An extension is not agreed by both mentor and mentee.",
         "Extensions need both: by = [\"mentor\", \"mentee\"].",
@@ -561,6 +573,18 @@ codes! {
             date = 2027-02-14
             by = "mentee"
             notice = "verbal"
+        "#;
+    TerminationUnsigned = "termination-unsigned", Error,
+        "With SSH signing, a termination that whoever gave notice (the lead, for the program) did not sign.",
+        "The one who gave notice signs it: `mentor-agree sign FILE --termination --role ROLE --key KEY`.",
+        why: "Written notice means the person ending the agreement put their name to it; with SSH signing that is their key, or anyone could end an agreement for them.",
+        example: r#"
+            # program.toml: rules.signatures.method = "ssh"
+            [termination]
+            date = 2027-02-14
+            by = "mentee"
+            notice = "written"
+            # no [[signatures]] with termination = 2027-02-14 by the mentee
         "#;
     TerminationOutsideTerm = "termination-outside-term", Error,
         "A termination date lies before the start or after the last day.",

@@ -43,6 +43,8 @@ pub struct Context<'a> {
     pub ssh: Option<&'a dyn signatures::SshVerifier>,
     /// The verdict on each `[[signatures]]` entry, in file order ([`signatures::assess`]).
     pub signatures: &'a [signatures::Verdict],
+    /// What the consents to extensions and the termination establish ([`signatures::assess_consents`]).
+    pub consents: &'a signatures::Consents,
 }
 
 /// Runs every rule family.

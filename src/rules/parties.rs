@@ -170,6 +170,7 @@ mod tests {
                 options: Default::default(),
                 ssh: None,
                 signatures: &[],
+                consents: &Default::default(),
             };
             let mut out = Vec::new();
             check(&ctx, &mut out);

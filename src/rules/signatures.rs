@@ -207,6 +207,171 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
     verdicts
 }
 
+/// What the consents (`[[signatures]]` naming an extension or the termination)
+/// establish: which records were agreed to, and what is wrong.
+#[derive(Debug, Clone, Default)]
+pub struct Consents {
+    /// For each `[[extensions]]` entry, in file order: agreed by the parties the
+    /// program requires (always, with typed-name signing).
+    pub extension_agreed: Vec<bool>,
+    /// Roles that gave a consent that counts, per extension.
+    pub extension_signers: Vec<Vec<Role>>,
+    /// The termination was signed by whoever gave notice (always, with typed-name signing).
+    pub termination_signed: bool,
+    /// Problems with the consents and with records not agreed to.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Who must consent to a termination by `by`: the party who gave notice, or
+/// the lead for the program.
+pub fn termination_signer(by: &str) -> Option<Role> {
+    match Role::parse_in(by, &Role::TERMINATORS)? {
+        Role::Program => Some(Role::Lead),
+        role => Some(role),
+    }
+}
+
+/// Judges every consent, once. With SSH signing an extension counts only when
+/// both mentor and mentee signed it and a termination only when whoever gave
+/// notice did; an extension or termination nobody signed is an error (one that
+/// a party signed is waiting for the other, like a draft).
+pub fn assess_consents(j: &Judge<'_>) -> Consents {
+    let a = j.agreement;
+    let ssh = j.program.rules.signatures.method == SignatureMethod::Ssh;
+    let mut out = Consents {
+        extension_agreed: vec![true; a.extensions.len()],
+        extension_signers: vec![Vec::new(); a.extensions.len()],
+        termination_signed: true,
+        problems: Vec::new(),
+    };
+    let mut termination_signers: Vec<Role> = Vec::new();
+    for c in &a.consents {
+        let mut problems = Vec::new();
+        let role = c.role.as_ref().and_then(|r| {
+            let role = Role::parse(&r.value);
+            if role.is_none() {
+                problems.push(
+                    Diagnostic::new(
+                        Code::SignatureUnknownRole,
+                        r.span.clone(),
+                        format!("\"{}\" is not a signing role", r.value),
+                    )
+                    .with_code_help(),
+                );
+            }
+            role
+        });
+        if let Some(name) = &c.name
+            && non_empty(name, "signature name", &mut problems)
+            && let Some(role) = role
+            && let Some(party) = a.name_of(role)
+            && loose(party) != loose(&name.value)
+        {
+            problems.push(
+                Diagnostic::new(
+                    Code::SignatureNameMismatch,
+                    name.span.clone(),
+                    format!("signed as \"{}\", but the {role} is \"{party}\"", name.value),
+                )
+                .with_help(format!("sign with the name in [{role}]: \"{party}\"")),
+            );
+        }
+        if let Some(date) = &c.date
+            && date.value > j.today
+        {
+            problems.push(
+                Diagnostic::new(
+                    Code::SignatureInFuture,
+                    date.span.clone(),
+                    format!("signed on {}, which is after today ({})", ymd(date.value), ymd(j.today)),
+                )
+                .with_help("date a signature on the day it is made"),
+            );
+        }
+        let target = match c.record() {
+            Some(crate::agreement::RecordRef::Extension(d)) => {
+                a.extensions.iter().position(|e| e.agreed.as_ref().is_some_and(|x| x.value == d)).map(Some)
+            }
+            Some(crate::agreement::RecordRef::Termination(d)) => {
+                a.termination.as_ref().filter(|t| t.date.as_ref().is_some_and(|x| x.value == d)).map(|_| None)
+            }
+            None => None,
+        };
+        if target.is_none() {
+            let (what, at) = match (&c.extension, &c.termination) {
+                (Some(d), _) => (format!("an extension agreed on {}", ymd(d.value)), d.span.clone()),
+                (None, Some(d)) => (format!("a termination on {}", ymd(d.value)), d.span.clone()),
+                (None, None) => continue,
+            };
+            problems.push(
+                Diagnostic::new(
+                    Code::SignatureUnverified,
+                    at,
+                    format!("this consent names {what}, and the agreement records none"),
+                )
+                .with_help("name the record by its date: an extension's `agreed`, the termination's `date`"),
+            );
+        }
+        let mut ok = true;
+        if ssh {
+            match ssh_problem(a, c, role, j.terms, j.digest, j.ssh) {
+                Some(p) => problems.push(p),
+                None if c.name.is_none()
+                    || c.date.is_none()
+                    || role.and_then(|r| a.party(r)).and_then(|p| p.email.as_ref()).is_none() =>
+                {
+                    ok = false;
+                }
+                None => {}
+            }
+        }
+        let is_error = |d: &Diagnostic| j.program.severity(d.code) == Some(crate::diagnostic::Severity::Error);
+        ok &= role.is_some() && c.name.is_some() && c.date.is_some() && !problems.iter().any(is_error);
+        if let (true, Some(role), Some(target)) = (ok, role, target) {
+            match target {
+                Some(i) => out.extension_signers[i].push(role),
+                None => termination_signers.push(role),
+            }
+        }
+        out.problems.extend(problems);
+    }
+    if !ssh {
+        return out;
+    }
+    for (i, e) in a.extensions.iter().enumerate() {
+        let signers = &out.extension_signers[i];
+        out.extension_agreed[i] = Role::PARTIES.iter().all(|r| signers.contains(r));
+        if signers.is_empty() {
+            let when = e.agreed.as_ref().map_or(String::new(), |d| format!(" agreed on {}", ymd(d.value)));
+            out.problems.push(
+                Diagnostic::new(
+                    Code::ExtensionUnsigned,
+                    e.span.clone(),
+                    format!("the extension{when} is signed by nobody: in this program, mentor and mentee sign an extension with their SSH keys, so it does not move the last day"),
+                )
+                .with_help("`mentor-agree sign FILE --extension --role mentor --key …`, then the mentee the same, or remove the entry"),
+            );
+        }
+    }
+    if let Some(t) = &a.termination {
+        let signer = t.by.as_ref().and_then(|b| termination_signer(&b.value));
+        out.termination_signed = signer.is_some_and(|r| termination_signers.contains(&r));
+        if !out.termination_signed
+            && let Some(role) = signer
+        {
+            out.problems.push(
+                Diagnostic::new(
+                    Code::TerminationUnsigned,
+                    t.span.clone(),
+                    format!("the termination is not signed by the {role}, who gave notice: in this program notice is signed with an SSH key, so the agreement has not ended"),
+                )
+                .with_help(format!("`mentor-agree sign FILE --termination --role {role} --key …`")),
+            );
+        }
+    }
+    out
+}
+
 /// With SSH signing, one key may sign for one role only: a later role signed
 /// by a key that already signed does not count.
 fn same_key(a: &crate::agreement::Agreement, verdicts: &mut [Verdict]) {
@@ -242,6 +407,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for v in ctx.signatures {
         out.extend(v.problems.iter().cloned());
     }
+    out.extend(ctx.consents.problems.iter().cloned());
     if ctx.program.rules.signatures.method == SignatureMethod::Ssh {
         ssh_emails(ctx, out);
     }
@@ -267,6 +433,23 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(Code::Unsigned, 0..0, format!("the {role} has not signed"))
                         .with_help(format!("mentor-agree sign FILE --role {role}")),
+                );
+            }
+        }
+        // An extension one party signed waits for the other, as a draft does.
+        for (e, signers) in a.extensions.iter().zip(&ctx.consents.extension_signers) {
+            if signers.is_empty() || ctx.program.rules.signatures.method != SignatureMethod::Ssh {
+                continue;
+            }
+            for role in Role::PARTIES.iter().filter(|r| !signers.contains(r)) {
+                let when = e.agreed.as_ref().map_or(String::new(), |d| format!(" agreed on {}", ymd(d.value)));
+                out.push(
+                    Diagnostic::new(
+                        Code::Unsigned,
+                        e.span.clone(),
+                        format!("the {role} has not signed the extension{when}"),
+                    )
+                    .with_help(format!("mentor-agree sign FILE --extension --role {role} --key …")),
                 );
             }
         }
@@ -406,6 +589,30 @@ fn ssh_problem(
         );
     }
     let verifier = verifier?;
+    if let Some(record) = s.record() {
+        // A consent covers its own statement, over the terms digest it names.
+        let signed = s.terms.as_ref().map_or(digest, |t| t.value.as_str());
+        let statement = crate::terms::consent_statement(role.as_str(), &name.value, date.value, signed, a, record)?;
+        return match verifier.verify(email, &sig.value, statement.as_bytes(), date.value) {
+            SshVerdict::Valid => None,
+            SshVerdict::Mismatch => Some(
+                Diagnostic::new(
+                    Code::SignatureUnverified,
+                    sig.span.clone(),
+                    "the SSH signature does not verify: it was not made over this consent's statement (the record it names, or its role, name or date, changed after signing, or `sig` was altered)",
+                )
+                .with_help(format!("the {role} signs the record again with `mentor-agree sign FILE --role {role} --key …`")),
+            ),
+            SshVerdict::Invalid(why) => Some(
+                Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), format!("the SSH signature does not verify: {why}"))
+                    .with_help("sign again with `mentor-agree sign --key`"),
+            ),
+            SshVerdict::Untrusted(why) => Some(
+                Diagnostic::new(Code::SignatureUntrusted, sig.span.clone(), format!("the SSH key is not trusted for {email}: {why}"))
+                    .with_code_help(),
+            ),
+        };
+    }
     let statement = crate::terms::statement(role.as_str(), &name.value, date.value, digest);
     let unverified = |message: String, help: String| {
         Some(Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), message).with_help(help))

@@ -791,3 +791,120 @@ fn terms_statement_prints_the_signed_bytes() {
     cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--statement", "coach"]).assert().code(2);
     cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--date", "2026-11-21"]).assert().code(2);
 }
+
+// ----- consents: extensions and terminations in SSH programs -----------------
+
+/// The ssh draft signed by all three with real keys; returns the key paths.
+fn ssh_signed_by_all(w: &Work) -> [PathBuf; 3] {
+    let (ada, ada_pub) = w.keygen("ada", "ed25519");
+    let (grace, grace_pub) = w.keygen("grace", "ed25519");
+    let (alan, alan_pub) = w.keygen("alan", "ed25519");
+    w.write(
+        "allowed_signers",
+        &format!("ada@example.org {ada_pub}\ngrace@example.org {grace_pub}\nalan@example.org {alan_pub}\n"),
+    );
+    for (role, key, date) in
+        [("mentor", &ada, "2026-11-20"), ("mentee", &grace, "2026-11-21"), ("lead", &alan, "2026-11-22")]
+    {
+        w.sign("draft.toml", &["--role", role, "--key", key.to_str().unwrap(), "--date", date]).success();
+    }
+    [ada, grace, alan]
+}
+
+fn last_day(w: &Work, today: &str) -> serde_json::Value {
+    let out = common::cmd_on(today)
+        .current_dir(w.dir.path())
+        .args(["status", "--format", "json", "draft.toml"])
+        .output()
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0].clone()
+}
+
+#[test]
+fn an_extension_counts_once_mentor_and_mentee_signed_it() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let [ada, grace, _] = ssh_signed_by_all(&w);
+    let before = last_day(&w, common::TODAY)["last_day"].clone();
+    // Without a key, an SSH program refuses the extension (nobody would have agreed to it).
+    let a = cmd().current_dir(w.dir.path()).args(["extend", "draft.toml", "--months", "2"]).assert().code(1);
+    assert!(stderr(&a).contains("extension-unsigned"), "{}", stderr(&a));
+    // The mentor extends and signs: it waits for the mentee, and the last day stays.
+    cmd()
+        .current_dir(w.dir.path())
+        .args(["extend", "draft.toml", "--months", "2", "--role", "mentor", "--key", ada.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(last_day(&w, common::TODAY)["last_day"], before);
+    assert_eq!(w.check("draft.toml"), (0, vec![]));
+    let out = cmd()
+        .current_dir(w.dir.path())
+        .args(["check", "--require-signed", "--format", "json", "draft.toml"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["message"], "the mentee has not signed the extension agreed on 2026-11-25");
+    // The mentee adds theirs as `sign` adds a role: now it moves the last day.
+    w.sign("draft.toml", &["--extension", "--role", "mentee", "--key", grace.to_str().unwrap()]).success();
+    assert_ne!(last_day(&w, common::TODAY)["last_day"], before);
+    let mut check = cmd();
+    check.current_dir(w.dir.path()).args(["check", "--require-signed", "draft.toml"]).assert().success();
+
+    // ssh-keygen verifies the consent over the statement `terms --statement` prints.
+    let text = w.read("draft.toml");
+    let consent = signatures(&text)
+        .into_iter()
+        .find(|s| s.contains_key("extension") && s["role"].as_str() == Some("mentee"))
+        .unwrap();
+    let statement = w.statement("draft.toml", "mentee", &["--extension", "2026-11-25"]);
+    assert!(String::from_utf8_lossy(&statement).contains("\"extension\":{\"agreed\":\"2026-11-25\""));
+    let (ok, said) = w.ssh_keygen_verify("grace@example.org", consent["sig"].as_str().unwrap(), &statement);
+    assert!(ok, "{said}");
+
+    // A pull request that changes the extension's length breaks both consents.
+    w.write("draft.toml", &text.replace("months = 2\nagreed", "months = 6\nagreed"));
+    let (code, codes) = w.check("draft.toml");
+    assert_eq!(code, 1);
+    assert!(
+        codes.contains(&"signature-unverified".to_string()) && codes.contains(&"extension-unsigned".to_string()),
+        "{codes:?}"
+    );
+    assert_eq!(
+        last_day(&w, common::TODAY)["last_day"],
+        before,
+        "an extension nobody signed does not move the last day"
+    );
+}
+
+#[test]
+fn a_termination_counts_once_whoever_gave_notice_signed_it() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let [_, grace, _] = ssh_signed_by_all(&w);
+    let unsigned = w.read("draft.toml");
+    // Written by hand, the notice is an error and ends nothing.
+    w.write(
+        "draft.toml",
+        &format!(
+            "{unsigned}\n[termination]\ndate = 2026-12-20\nby = \"mentee\"\nnotice = \"written\"\nreason = \"Moved\"\n"
+        ),
+    );
+    assert_eq!(w.check("draft.toml").1, ["termination-unsigned"]);
+    assert_eq!(last_day(&w, "2027-01-10")["state"], "active");
+    // Given with the mentee's key, it ends the agreement.
+    w.write("draft.toml", &unsigned);
+    common::cmd_on("2026-12-20")
+        .current_dir(w.dir.path())
+        .args(["terminate", "draft.toml", "--by", "mentee", "--reason", "Moved", "--key", grace.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(last_day(&w, "2027-01-10")["state"], "terminated");
+    let statement = w.statement("draft.toml", "mentee", &["--termination"]);
+    let consent = signatures(&w.read("draft.toml")).into_iter().find(|s| s.contains_key("termination")).unwrap();
+    let (ok, said) = w.ssh_keygen_verify("grace@example.org", consent["sig"].as_str().unwrap(), &statement);
+    assert!(ok, "{said}");
+}
