@@ -253,9 +253,11 @@ pub enum Command {
     /// command that resolves it: signatures to collect or renew, check-ins,
     /// reviews and goals due or overdue, terms ending without a closing review,
     /// files with errors. An item's date is the day the action is due by; its
-    /// days are counted from today (negative: overdue). With no paths, the
-    /// program's agreements folder.
+    /// days are counted from today (negative: overdue). Each item names who must
+    /// act (role, name, email): the signers, the pair, or the lead for problems.
+    /// With no paths, the program's agreements folder.
     #[command(after_help = "Examples:\n  mentor-agree agenda\n  mentor-agree agenda --within 30\n  \
+                      mentor-agree agenda --person ada@example.org    # one person's items\n  \
                       mentor-agree agenda --format md > weekly.md      # an issue body or a weekly email\n\n\
                       Kinds: problems, unsigned, stale, checkin-overdue, checkin-due, review-due,\n\
                       review-overdue, goal-due, goal-overdue, term-ending, closing-review-missing.\n\n\
@@ -895,6 +897,9 @@ pub struct AgendaArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AgendaFormat::Table)]
     pub format: AgendaFormat,
+    /// Only the items this person (by email, any case) must act on, across the program.
+    #[arg(long, value_name = "EMAIL")]
+    pub person: Option<String>,
 }
 
 /// `report --format`.
