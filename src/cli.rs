@@ -266,6 +266,31 @@ pub enum Command {
     #[command(display_order = 4)]
     Agenda(AgendaArgs),
 
+    /// Remind the people who must act, by email: one message per person.
+    ///
+    /// Turns the agenda into one message per person who must act (each missing
+    /// or stale signer; the pair for check-ins, reviews, goals and the closing
+    /// review; the lead for problems, and copied on anything overdue longer than
+    /// [reminders] escalate_after_days), listing their items with the dates, the
+    /// agreement and the command (or, with [program] site_url, the page) that
+    /// resolves each. Without --send or --out it prints the messages and sends
+    /// nothing. A person is reminded before_days before an item is due, then
+    /// every overdue_every_days while it is overdue; each person is sent the
+    /// latest step that has come and is not in the log ([reminders] log), so a
+    /// second run the same day sends nothing and missed days are caught up with
+    /// one message. People with no email or in opt_out are listed on stderr.
+    /// The SMTP user name and password come only from MENTOR_AGREE_SMTP_USERNAME
+    /// and MENTOR_AGREE_SMTP_PASSWORD.
+    #[command(after_help = "Examples:\n  mentor-agree remind                      # preview: print what is owed\n  \
+                      mentor-agree remind --out outbox/         # one .eml file per message\n  \
+                      mentor-agree remind --send                # send by SMTP and log\n\n\
+                      Set-up: docs/reminders.md.\n\n\
+                      Exit status: 0 every message sent (or nothing due), 1 some could not be sent\n\
+                      (the others are sent and logged), 2 could not run (no [reminders] from, bad\n\
+                      settings, the server refused the connection or the login).")]
+    #[command(display_order = 4)]
+    Remind(RemindArgs),
+
     /// How well is mentoring working? The program's evaluation in figures.
     ///
     /// Counts the agreements whose term overlaps --from/--to (default: all) and
@@ -900,6 +925,19 @@ pub struct AgendaArgs {
     /// Only the items this person (by email, any case) must act on, across the program.
     #[arg(long, value_name = "EMAIL")]
     pub person: Option<String>,
+}
+
+/// `remind`.
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Files or folders (default: the program's agreements folder).
+    pub paths: Vec<PathBuf>,
+    /// Send the messages by SMTP ([reminders.smtp]) and log each one sent.
+    #[arg(long)]
+    pub send: bool,
+    /// Write each message as an RFC 5322 .eml file into DIR (created if need be).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `report --format`.
