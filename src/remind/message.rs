@@ -23,12 +23,15 @@ pub struct Text {
     pub message_id: String,
 }
 
-/// "due 2026-12-15 (in 7 days)", "due today (2026-12-15)", "overdue since 2026-12-15 (3 days)", "to fix now".
-fn when(due: Option<NaiveDate>, today: NaiveDate) -> String {
+/// "due 2026-12-15 (in 7 days)", "due today (2026-12-15)", "overdue since
+/// 2026-12-15 (3 days)", "to fix now"; past the date but not `overdue` (a
+/// review within its grace days): "due 2026-12-15 (3 days ago)".
+fn when(due: Option<NaiveDate>, overdue: bool, today: NaiveDate) -> String {
     let Some(due) = due else { return "to fix now".to_string() };
     match days_between(today, due) {
         0 => format!("due today ({})", ymd(due)),
         d if d > 0 => format!("due {} (in {})", ymd(due), plural(d as usize, "day")),
+        d if !overdue => format!("due {} ({} ago)", ymd(due), plural(d.unsigned_abs() as usize, "day")),
         d => format!("overdue since {} ({})", ymd(due), plural(d.unsigned_abs() as usize, "day")),
     }
 }
@@ -57,7 +60,9 @@ pub fn write(owed: &Owed, program: &Program, today: NaiveDate) -> Text {
     let own: Vec<&Line> = owed.lines.iter().filter(|l| !l.escalation()).collect();
     let copied: Vec<&Line> = owed.lines.iter().filter(|l| l.escalation()).collect();
     let n = owed.lines.len();
-    let first = when(owed.earliest(), today);
+    let earliest = owed.earliest();
+    let overdue = owed.lines.iter().any(|l| l.item.due == earliest && l.item.is_overdue());
+    let first = when(earliest, overdue, today);
     let subject = if own.is_empty() {
         format!("{name}: {} overdue for the pairs, the first {first}", plural(n, "action"))
     } else {
@@ -78,7 +83,7 @@ pub fn write(owed: &Owed, program: &Program, today: NaiveDate) -> Text {
         } else {
             let _ = writeln!(body, "   You are the {} in it.", l.role);
         }
-        let _ = writeln!(body, "   When: {}", when(i.due, today));
+        let _ = writeln!(body, "   When: {}", when(i.due, i.is_overdue(), today));
         match (page(program, &i.id), &i.command) {
             (Some(url), _) => {
                 let _ = writeln!(body, "   See: {url}");
@@ -141,10 +146,12 @@ mod tests {
     #[test]
     fn dates_read_relative_to_today() {
         let today: NaiveDate = "2026-12-08".parse().unwrap();
-        assert_eq!(when(Some("2026-12-15".parse().unwrap()), today), "due 2026-12-15 (in 7 days)");
-        assert_eq!(when(Some(today), today), "due today (2026-12-08)");
-        assert_eq!(when(Some("2026-12-07".parse().unwrap()), today), "overdue since 2026-12-07 (1 day)");
-        assert_eq!(when(None, today), "to fix now");
+        assert_eq!(when(Some("2026-12-15".parse().unwrap()), false, today), "due 2026-12-15 (in 7 days)");
+        assert_eq!(when(Some(today), false, today), "due today (2026-12-08)");
+        assert_eq!(when(Some("2026-12-07".parse().unwrap()), true, today), "overdue since 2026-12-07 (1 day)");
+        // A review past its planned day but within its grace days is not overdue yet.
+        assert_eq!(when(Some("2026-12-05".parse().unwrap()), false, today), "due 2026-12-05 (3 days ago)");
+        assert_eq!(when(None, true, today), "to fix now");
     }
 
     #[test]
