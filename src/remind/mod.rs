@@ -12,7 +12,7 @@ pub mod log;
 pub mod message;
 pub mod send;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -127,6 +127,7 @@ pub fn plan(tasks: &[Task], program: &Program, log: &Log, today: NaiveDate) -> P
     let r = &program.reminders;
     let mut owed: BTreeMap<String, Owed> = BTreeMap::new();
     let mut unreachable = Vec::new();
+    let mut added: HashSet<Key> = HashSet::new();
     let mut add = |who: &Actor, line: Line| {
         let address = who.email.as_deref().unwrap_or_default().trim().to_lowercase();
         let key = Key {
@@ -136,14 +137,11 @@ pub fn plan(tasks: &[Task], program: &Program, log: &Log, today: NaiveDate) -> P
             due: line.item.due,
             step: line.step,
         };
-        if log.has(&key) {
+        // Sent already, or owed already (the same person twice in one item: mentor and lead both).
+        if log.has(&key) || !added.insert(key) {
             return;
         }
-        let entry = owed.entry(address).or_insert_with(|| Owed { to: who.clone(), lines: Vec::new() });
-        // The same person twice in one item (mentor and lead both): once is enough.
-        if !entry.lines.iter().any(|l| l.item == line.item && l.step == line.step) {
-            entry.lines.push(line);
-        }
+        owed.entry(address).or_insert_with(|| Owed { to: who.clone(), lines: Vec::new() }).lines.push(line);
     };
     for task in tasks {
         let item = &task.item;
