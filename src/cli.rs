@@ -419,15 +419,17 @@ pub enum Command {
     /// Export sessions, reviews and goal due dates as an iCalendar (.ics) file: one pair's, or the whole program's.
     ///
     /// The sessions become one recurring event (weekly, fortnightly, every N weeks
-    /// or monthly, until the term's last day); review checkpoints, goal due dates
-    /// and the last day are all-day events. Event UIDs derive from the agreement
+    /// or monthly, until the term's last day); review checkpoints, goal due dates,
+    /// the next check-in due and the last day are all-day events. Every event
+    /// names the pair and invites the mentor and the mentee who have an email. Event UIDs derive from the agreement
     /// id, so importing an updated file again updates the events instead of
     /// duplicating them. Sessions are all-day events unless `--time` is given.
     ///
     /// Given a folder, several files, or nothing (the program's agreements
     /// folder), it writes one feed for the program team with every pair's
-    /// events, each with the same UID as in that pair's own calendar. Any file
-    /// with errors is refused (exit 1) and nothing is written.
+    /// events, each with the same UID as in that pair's own calendar. Files with
+    /// errors are reported and left out, everyone else's events are written, and
+    /// the exit status is 1; a single file with errors is refused.
     #[command(
         after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics\n  mentor-agree calendar agreements/ -o program.ics"
     )]
