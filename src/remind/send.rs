@@ -44,8 +44,8 @@ pub enum SetupError {
         /// Why.
         message: String,
     },
-    /// The server refused the connection or the login.
-    #[error("cannot reach the SMTP server {host}:{port}: {message}")]
+    /// The server could not be reached, or refused the connection or the login.
+    #[error("cannot use the SMTP server {host}:{port} (connection or login): {message}")]
     Connect {
         /// The host.
         host: String,

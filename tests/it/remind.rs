@@ -195,11 +195,26 @@ struct Server {
 }
 
 impl Server {
+    /// `python3 -m aiosmtpd` with the saving handler: no login.
     fn start(folder: &Path) -> Server {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let listen = format!("127.0.0.1:{port}");
+        Server::spawn(port, &["-m", "aiosmtpd", "-n", "-l", &listen, "-c", "smtp_sink.Sink"], folder, &[])
+    }
+
+    /// `smtp_login.py`: the same, requiring the login `user`/`password`.
+    fn with_login(folder: &Path, user: &str, password: &str) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let script = fixture("remind/smtp_login.py");
+        let port_text = port.to_string();
+        Server::spawn(port, &[script.to_str().unwrap(), &port_text], folder, &[user, password])
+    }
+
+    fn spawn(port: u16, args: &[&str], folder: &Path, more: &[&str]) -> Server {
         let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "smtp_sink.Sink"])
+            .args(args)
             .arg(folder)
+            .args(more)
             .env("PYTHONPATH", fixture("remind"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -264,6 +279,45 @@ fn a_failed_send_is_not_logged_and_is_retried_next_run() {
     assert_eq!(code, 0, "{err}");
     let to: Vec<String> = log_entries(dir.path()).iter().map(|e| e["to"].as_str().unwrap().to_string()).collect();
     assert_eq!(to, ["zoe@example.org", "flaky.grace@example.org"]);
+    assert_eq!(support::listing(&inbox).len(), 2);
+}
+
+#[test]
+fn the_login_comes_from_the_environment_and_a_refused_one_stops_the_run() {
+    if !have_aiosmtpd() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    let server = Server::with_login(&inbox, "mentoring", "s3cret");
+    let smtp = format!("\n[reminders.smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n", server.port);
+    program(dir.path(), &smtp);
+    let today = day("2026-11-27");
+    let send = |user: Option<&str>, password: &str| {
+        let mut c = cmd_on(&today.to_string());
+        c.current_dir(dir.path()).args(["remind", "--send"]).env("MENTOR_AGREE_SMTP_PASSWORD", password);
+        match user {
+            Some(u) => c.env("MENTOR_AGREE_SMTP_USERNAME", u),
+            None => c.env_remove("MENTOR_AGREE_SMTP_USERNAME"),
+        };
+        let out = c.output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    // A wrong password: refused before anything is sent; nothing logged.
+    let (code, err) = send(Some("mentoring"), "wrong");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot use the SMTP server 127.0.0.1:") && err.contains("535"), "{err}");
+    // No user name: no login is tried; this server wants one, so each message
+    // is refused (exit 1), none logged, all to be retried.
+    let (code, err) = send(None, "s3cret");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("sent 0 reminders, 2 failed"), "{err}");
+    assert!(!dir.path().join("reminders.log").exists());
+    assert!(support::listing(&inbox).iter().all(|n| !n.ends_with(".eml")));
+    // The right login, from the environment only.
+    let (code, err) = send(Some("mentoring"), "s3cret");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(log_entries(dir.path()).len(), 2);
     assert_eq!(support::listing(&inbox).len(), 2);
 }
 
@@ -448,6 +502,6 @@ fn three_months_of_daily_reminders_over_real_smtp() {
     let before = std::fs::read(dir.path().join("reminders.log")).unwrap();
     let (code, _, err) = run(dir.path(), last + Days::new(7), &["--send"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("cannot reach the SMTP server 127.0.0.1:"), "{err}");
+    assert!(err.contains("cannot use the SMTP server 127.0.0.1:"), "{err}");
     assert_eq!(std::fs::read(dir.path().join("reminders.log")).unwrap(), before);
 }
