@@ -186,6 +186,12 @@ fn remind_cannot_run_without_a_sender_or_with_bad_settings() {
     assert_eq!(code, 2);
     assert!(err.contains("security"), "{err}");
     assert!(!dir.path().join("reminders.log").exists());
+    // A log a merge left conflict markers in: located, and nothing is risked (not even a preview).
+    std::fs::write(dir.path().join("program.toml"), &t).unwrap();
+    std::fs::write(dir.path().join("reminders.log"), "<<<<<<< HEAD\n").unwrap();
+    let (code, out, err) = run(dir.path(), day("2026-11-27"), &[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("reminders.log:1: not a reminders log entry"), "{err}");
 }
 
 /// `python3 -m aiosmtpd` on loopback, saving messages into a folder; stopped on drop.
