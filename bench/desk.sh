@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The team's desk and evaluations: `check`, `agenda` and `report` over the same
+# The team's desk and evaluations: `check`, `agenda`, `remind` and `report` over the same
 # corpus, with and without three evaluations per agreement, and `new --from` of
 # a 1,000-row cohort. Prints a Markdown section; `bench/compare.sh` appends it
 # to BENCHMARKS.md.
@@ -30,12 +30,14 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 "$GEN" "$WORK/reviewed" "$N" --evaluations 3 2>/dev/null
 
 declare -A t=()
-names=(check-plain check-reviewed agenda report)
+names=(check-plain check-reviewed agenda remind report)
 for name in "${names[@]}"; do t[$name]=""; done
 for _ in $(seq "$ROUNDS"); do
   t[check-plain]+="$(cpu "$BIN" --today "$TODAY" check "$WORK/plain")"$'\n'
   t[check-reviewed]+="$(cpu "$BIN" --today "$TODAY" check "$WORK/reviewed")"$'\n'
   t[agenda]+="$(cpu "$BIN" --today "$TODAY" agenda "$WORK/reviewed" --format json)"$'\n'
+  # The reminders preview (no program.toml: the built-in program, nothing logged or sent).
+  t[remind]+="$(cd "$WORK" && cpu "$BIN" --today "$TODAY" remind "$WORK/reviewed")"$'\n'
   t[report]+="$(cpu "$BIN" --today "$TODAY" report "$WORK/reviewed" --format json)"$'\n'
 done
 for name in "${names[@]}"; do t[$name]=$(printf '%s' "${t[$name]}" | median); done
@@ -76,12 +78,16 @@ once with three evaluations each (\`--evaluations 3\`, $bytes_reviewed bytes).
 | \`check\`, no evaluations | ${t[check-plain]} | 1.00 |
 | \`check\`, three evaluations each | ${t[check-reviewed]} | $(ratio "${t[check-reviewed]}" "${t[check-plain]}") of check without |
 | \`agenda --format json\`, same files | ${t[agenda]} | $(ratio "${t[agenda]}" "${t[check-reviewed]}") of check |
+| \`remind\` (preview), same files | ${t[remind]} | $(ratio "${t[remind]}" "${t[check-reviewed]}") of check |
 | \`report --format json\`, same files | ${t[report]} | $(ratio "${t[report]}" "${t[check-reviewed]}") of check |
 | \`new --from\` a 1,000-row cohort (wall clock, $written files written) | $new_from | |
 
 - \`agenda\` and \`report\` run the same check, then a small pass over each
   file's derived values; they print far less than \`check\`'s human report
   (one rustc-style block per warning), so they can cost less than it.
+- \`remind\` (preview) is the agenda's pass plus one written message per
+  person who must act (to /dev/null here; nothing is sent or logged); the
+  goal is to stay within 1.5× of \`check\` on the same files.
 - Three evaluations make each file about $(ratio "$bytes_reviewed" "$bytes_plain") times as long, and \`check\`
   takes $(ratio "${t[check-reviewed]}" "${t[check-plain]}") times the CPU: the time per byte goes down, so the
   evaluation rules cost less than reading the extra text does. Against the

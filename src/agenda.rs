@@ -96,12 +96,51 @@ pub struct Item {
     pub message: String,
     /// The mentor-agree command that resolves it, when one does.
     pub command: Option<String>,
+    /// The day the obligation itself falls due, which unlike `date` does not
+    /// move with today (a review's planned day, a goal's due date): what the
+    /// reminders' cadence counts from. Not shown.
+    #[serde(skip)]
+    pub due: Option<NaiveDate>,
+    /// Who must act on it: the signers for signatures, the pair for their
+    /// sessions, reviews and goals, the lead (or the program's contact) for problems.
+    pub who: Vec<Actor>,
+}
+
+/// A person who must act on an item, as the agreement (or program.toml) names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// Their role in the agreement (`program` for the program's contact).
+    pub role: Role,
+    /// Their name as written (the role's name when none is).
+    pub name: String,
+    /// Their email as written; `None` when there is none (they cannot be reminded).
+    pub email: Option<String>,
+}
+
+impl Actor {
+    /// True when `email` is this person's address (compared without regard to case).
+    pub fn has_email(&self, email: &str) -> bool {
+        self.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email.trim()))
+    }
+
+    /// "Ada Lovelace (mentor)", with "no email" when there is none.
+    pub fn label(&self) -> String {
+        match self.email {
+            Some(_) => format!("{} ({})", self.name, self.role),
+            None => format!("{} ({}, no email)", self.name, self.role),
+        }
+    }
 }
 
 impl Item {
     /// Overdue: past its date, or a file with errors.
     pub fn is_overdue(&self) -> bool {
         self.kind == Kind::Problems || self.days.is_some_and(|d| d < 0)
+    }
+
+    /// True when `email` is one of the people who must act on it.
+    pub fn concerns(&self, email: &str) -> bool {
+        self.who.iter().any(|a| a.has_email(email))
     }
 
     /// Sort key: overdue first (the longest overdue first), then by date, then by file.
@@ -112,7 +151,12 @@ impl Item {
 
 /// Sorts items: overdue first, then by date.
 pub fn sort(items: &mut [Item]) {
-    items.sort_by(|a, b| a.order().cmp(&b.order()));
+    items.sort_by(compare);
+}
+
+/// The order [`sort`] puts items in.
+pub fn compare(a: &Item, b: &Item) -> std::cmp::Ordering {
+    a.order().cmp(&b.order())
 }
 
 fn quote(path: &str) -> String {
@@ -130,6 +174,55 @@ fn names(roles: &[Role]) -> String {
         [one] => format!("the {one}"),
         [init @ .., last] => format!("the {} and the {last}", init.join(", the ")),
     }
+}
+
+/// The person in `role` as the agreement names them, or for the lead without
+/// one, the program's lead; `None` when neither names anyone.
+fn actor(c: &Checked, role: Role) -> Option<Actor> {
+    let of = |p: &crate::agreement::Person| {
+        let name = p.name.as_ref().map(|n| n.value.trim().to_string()).filter(|n| !n.is_empty());
+        let email = p.email.as_ref().map(|e| e.value.trim().to_string()).filter(|e| !e.is_empty());
+        (name.is_some() || email.is_some()).then(|| Actor {
+            role,
+            name: name.unwrap_or_else(|| role.as_str().to_string()),
+            email,
+        })
+    };
+    let a = c.agreement.as_deref();
+    let written = match role {
+        Role::Mentor => a.and_then(|a| a.mentor.as_ref()).and_then(of),
+        Role::Mentee => a.and_then(|a| a.mentee.as_ref()).and_then(of),
+        Role::Lead => a.and_then(|a| a.lead.as_ref()).and_then(of),
+        Role::Program => None,
+    };
+    written.or_else(|| match role {
+        Role::Lead => c.program.program.lead.as_ref().map(|l| Actor {
+            role,
+            name: l.name.clone(),
+            email: l.email.clone().filter(|e| !e.trim().is_empty()),
+        }),
+        _ => None,
+    })
+}
+
+/// The people in `roles`, as far as they are named.
+fn actors(c: &Checked, roles: &[Role]) -> Vec<Actor> {
+    roles.iter().filter_map(|r| actor(c, *r)).collect()
+}
+
+/// Who answers for a file's problems, and whom long-overdue items are escalated
+/// to: the agreement's lead, else the program's lead, else the program's
+/// contact (as the team). Empty when none of them is named.
+pub fn lead(c: &Checked) -> Vec<Actor> {
+    if let Some(l) = actor(c, Role::Lead) {
+        return vec![l];
+    }
+    let p = &c.program.program;
+    p.contact
+        .as_ref()
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| vec![Actor { role: Role::Program, name: p.team.clone(), email: Some(e.trim().to_string()) }])
+        .unwrap_or_default()
 }
 
 /// The `problems` item of a file with errors (or that cannot be read), if it has any.
@@ -152,7 +245,9 @@ pub fn problems(c: &Checked) -> Option<Item> {
         kind: Kind::Problems,
         date: None,
         days: None,
+        due: None,
         message: format!("{what} to fix"),
+        who: lead(c),
     })
 }
 
@@ -161,15 +256,20 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
     let file = c.path.display().to_string();
     let q = quote(&file);
     let mut out = Vec::new();
-    let mut push = |kind: Kind, date: Option<NaiveDate>, message: String, command: Option<String>| {
+    let pair = actors(c, &Role::PARTIES);
+    // `(date, due)`: see [`Item::due`].
+    type Dates = (Option<NaiveDate>, Option<NaiveDate>);
+    let mut push = |kind: Kind, (date, due): Dates, message: String, command: Option<String>, who: Vec<Actor>| {
         out.push(Item {
             id: c.id.clone(),
             file: file.clone(),
             kind,
             date,
             days: date.map(|d| days_between(today, d)),
+            due,
             message,
             command,
+            who,
         });
     };
     if let Some(item) = problems(c) {
@@ -190,17 +290,19 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
             let since = since.map(|s| format!(" (first signature {})", ymd(s))).unwrap_or_default();
             push(
                 Kind::Unsigned,
-                by,
+                (by, by),
                 format!("waiting for {} to sign{since}", names(&missing)),
                 Some(format!("mentor-agree sign {q} --role {}", missing[0])),
+                actors(c, &missing),
             );
         }
         if !stale.is_empty() {
             push(
                 Kind::Stale,
-                by,
+                (by, by),
                 format!("the terms changed after {} signed: sign again", names(&stale)),
                 Some(format!("mentor-agree sign {q} --role {}", stale[0])),
+                actors(c, &stale),
             );
         }
     }
@@ -212,9 +314,21 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
             let last = d.last_checkin.map_or("no check-in yet".to_string(), |l| format!("last check-in {}", ymd(l)));
             let command = Some(format!("mentor-agree checkin {q} --by mentee --note \"…\""));
             if next < today {
-                push(Kind::CheckinOverdue, Some(next), format!("check in with the pair ({last})"), command);
+                push(
+                    Kind::CheckinOverdue,
+                    (Some(next), Some(next)),
+                    format!("check in with the pair ({last})"),
+                    command,
+                    pair.clone(),
+                );
             } else if next <= horizon {
-                push(Kind::CheckinDue, Some(next), format!("a check-in is due ({last})"), command);
+                push(
+                    Kind::CheckinDue,
+                    (Some(next), Some(next)),
+                    format!("a check-in is due ({last})"),
+                    command,
+                    pair.clone(),
+                );
             }
         }
         // Reviews.
@@ -224,15 +338,17 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
             match cp.status {
                 CheckpointStatus::Overdue => push(
                     Kind::ReviewOverdue,
-                    Some(closes),
+                    (Some(closes), Some(cp.date)),
                     format!("the review planned for {} was not recorded", ymd(cp.date)),
                     command,
+                    pair.clone(),
                 ),
                 CheckpointStatus::Due | CheckpointStatus::Upcoming if cp.date <= horizon => push(
                     Kind::ReviewDue,
-                    Some(cp.date.max(today).min(closes)),
+                    (Some(cp.date.max(today).min(closes)), Some(cp.date)),
                     format!("review planned for {}: evaluate progress together", ymd(cp.date)),
                     command,
+                    pair.clone(),
                 ),
                 _ => {}
             }
@@ -248,16 +364,18 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
             if closes < today {
                 push(
                     Kind::GoalOverdue,
-                    Some(closes),
+                    (Some(closes), Some(due)),
                     format!("goal {} was due on {}: record its outcome", i + 1, ymd(due)),
                     command,
+                    pair.clone(),
                 );
             } else if due <= horizon {
                 push(
                     Kind::GoalDue,
-                    Some(due.max(today).min(closes)),
+                    (Some(due.max(today).min(closes)), Some(due)),
                     format!("goal {} is due on {}", i + 1, ymd(due)),
                     command,
+                    pair.clone(),
                 );
             }
         }
@@ -268,9 +386,10 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
         {
             push(
                 Kind::TermEnding,
-                Some(last),
+                (Some(last), Some(last)),
                 format!("the term ends on {}: hold a closing review, or extend by mutual agreement", ymd(last)),
                 Some(format!("mentor-agree evaluate {q} --closing")),
+                pair.clone(),
             );
         }
     }
@@ -278,9 +397,10 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
     if d.state == State::Ended && rules.reviews.require_closing && d.closing_evaluation.is_none() {
         push(
             Kind::ClosingReviewMissing,
-            d.last_day,
+            (d.last_day, d.last_day),
             format!("ended on {} without a closing review", d.last_day.map(ymd).unwrap_or_default()),
             Some(format!("mentor-agree evaluate {q} --closing")),
+            pair,
         );
     }
     out
@@ -310,8 +430,10 @@ mod tests {
             kind,
             date: None,
             days,
+            due: None,
             message: String::new(),
             command: None,
+            who: Vec::new(),
         };
         let mut v = vec![
             item(Kind::ReviewDue, Some(5)),

@@ -1,6 +1,7 @@
 //! iCalendar (RFC 5545) export of one agreement, or of many in one feed: the
-//! recurring sessions, the review checkpoints, the goals' due dates and the
-//! last day.
+//! recurring sessions, the review checkpoints, the goals' due dates, the next
+//! check-in due and the last day. Every event names the pair and has the mentor
+//! and the mentee with an email as attendees.
 //!
 //! Every event's UID derives from the agreement id and the event's role
 //! (`<id>.sessions@mentor-agree`, `<id>.review-2@mentor-agree`, …), so
@@ -30,6 +31,9 @@ pub struct Options {
     pub time: Option<NaiveTime>,
     /// The day written as every event's DTSTAMP (normally today).
     pub stamp: NaiveDate,
+    /// The program's longest gap between check-ins (`rules.checkins.max_gap_days`):
+    /// with it, an event on the day the next check-in is due.
+    pub checkin_gap_days: Option<u32>,
 }
 
 const UID_DOMAIN: &str = "mentor-agree";
@@ -58,6 +62,23 @@ pub fn rrule(freq: Frequency, start: NaiveDate, until: &str) -> String {
 
 fn name(p: &Option<crate::agreement::Person>) -> &str {
     p.as_ref().and_then(|p| p.name.as_ref()).map_or("?", |n| n.value.as_str())
+}
+
+/// `ATTENDEE` properties for the mentor and the mentee who have an email.
+fn attendees(a: &Agreement) -> Vec<icalendar::Property> {
+    [&a.mentor, &a.mentee]
+        .into_iter()
+        .filter_map(|p| {
+            let p = p.as_ref()?;
+            let email = p.email.as_ref().map(|e| e.value.trim()).filter(|e| !e.is_empty())?;
+            let mut prop = icalendar::Property::new("ATTENDEE", format!("mailto:{email}"));
+            if let Some(n) = p.name.as_ref().map(|n| n.value.replace('"', "'")).filter(|n| !n.trim().is_empty()) {
+                prop.add_parameter("CN", &n);
+            }
+            prop.add_parameter("ROLE", "REQ-PARTICIPANT");
+            Some(prop.done())
+        })
+        .collect()
 }
 
 fn all_day(
@@ -110,6 +131,8 @@ pub struct Entry<'a> {
     pub derived: &'a Derived,
     /// Its id (unique within the feed: each event's UID starts with it).
     pub id: &'a str,
+    /// Its program's longest gap between check-ins (see [`Options::checkin_gap_days`]).
+    pub checkin_gap_days: Option<u32>,
 }
 
 /// One feed with the events of every agreement in `entries`, in the order given,
@@ -125,7 +148,8 @@ pub fn program_calendar(
 ) -> Result<String, (String, CalendarError)> {
     let mut cal = empty_calendar(name);
     for e in entries {
-        for ev in events(e.agreement, e.derived, e.id, options).map_err(|err| (e.id.to_string(), err))? {
+        let options = Options { checkin_gap_days: e.checkin_gap_days, ..*options };
+        for ev in events(e.agreement, e.derived, e.id, &options).map_err(|err| (e.id.to_string(), err))? {
             cal.push(ev);
         }
     }
@@ -236,8 +260,29 @@ fn events(a: &Agreement, derived: &Derived, id: &str, options: &Options) -> Resu
         cal.push(all_day(
             uid(&format!("goal-{}", i + 1)),
             due.value,
-            &format!("Goal due: {}", goal.value),
+            &format!("Goal due: {} ({pair})", goal.value),
             &text,
+            stamp,
+        ));
+    }
+
+    // The next check-in due, while the agreement is in force.
+    if let Some(gap) = options.checkin_gap_days
+        && ended.is_none()
+        && let Some(since) = derived.last_checkin.into_iter().chain(derived.effective).max()
+        && let Some(next) = since.checked_add_days(Days::new(u64::from(gap)))
+        && in_term(next)
+    {
+        let last = derived
+            .last_checkin
+            .map_or("No check-in yet".to_string(), |l| format!("Last check-in {}", crate::timeline::long_date(l)));
+        cal.push(all_day(
+            uid("checkin"),
+            next,
+            &format!("Check-in due: {pair}"),
+            &format!(
+                "{last}: report to the program team by this day (mentor-agree checkin), at most {gap} days apart."
+            ),
             stamp,
         ));
     }
@@ -261,6 +306,14 @@ fn events(a: &Agreement, derived: &Derived, id: &str, options: &Options) -> Resu
     };
     cal.push(end_event);
 
+    let people = attendees(a);
+    if !people.is_empty() {
+        for e in &mut cal {
+            for p in &people {
+                e.append_multi_property(p.clone());
+            }
+        }
+    }
     Ok(cal)
 }
 

@@ -253,9 +253,11 @@ pub enum Command {
     /// command that resolves it: signatures to collect or renew, check-ins,
     /// reviews and goals due or overdue, terms ending without a closing review,
     /// files with errors. An item's date is the day the action is due by; its
-    /// days are counted from today (negative: overdue). With no paths, the
-    /// program's agreements folder.
+    /// days are counted from today (negative: overdue). Each item names who must
+    /// act (role, name, email): the signers, the pair, or the lead for problems.
+    /// With no paths, the program's agreements folder.
     #[command(after_help = "Examples:\n  mentor-agree agenda\n  mentor-agree agenda --within 30\n  \
+                      mentor-agree agenda --person ada@example.org    # one person's items\n  \
                       mentor-agree agenda --format md > weekly.md      # an issue body or a weekly email\n\n\
                       Kinds: problems, unsigned, stale, checkin-overdue, checkin-due, review-due,\n\
                       review-overdue, goal-due, goal-overdue, term-ending, closing-review-missing.\n\n\
@@ -263,6 +265,31 @@ pub enum Command {
                       2 could not run.")]
     #[command(display_order = 4)]
     Agenda(AgendaArgs),
+
+    /// Remind the people who must act, by email: one message per person.
+    ///
+    /// Turns the agenda into one message per person who must act (each missing
+    /// or stale signer; the pair for check-ins, reviews, goals and the closing
+    /// review; the lead for problems, and copied on anything overdue longer than
+    /// [reminders] escalate_after_days), listing their items with the dates, the
+    /// agreement and the command (or, with [program] site_url, the page) that
+    /// resolves each. Without --send or --out it prints the messages and sends
+    /// nothing. A person is reminded before_days before an item is due, then
+    /// every overdue_every_days while it is overdue; each person is sent the
+    /// latest step that has come and is not in the log ([reminders] log), so a
+    /// second run the same day sends nothing and missed days are caught up with
+    /// one message. People with no email or in opt_out are listed on stderr.
+    /// The SMTP user name and password come only from MENTOR_AGREE_SMTP_USERNAME
+    /// and MENTOR_AGREE_SMTP_PASSWORD.
+    #[command(after_help = "Examples:\n  mentor-agree remind                      # preview: print what is owed\n  \
+                      mentor-agree remind --out outbox/         # one .eml file per message\n  \
+                      mentor-agree remind --send                # send by SMTP and log\n\n\
+                      Set-up: docs/reminders.md.\n\n\
+                      Exit status: 0 every message sent (or nothing due), 1 some could not be sent\n\
+                      (the others are sent and logged), 2 could not run (no [reminders] from, bad\n\
+                      settings, the server refused the connection or the login).")]
+    #[command(display_order = 4)]
+    Remind(RemindArgs),
 
     /// How well is mentoring working? The program's evaluation in figures.
     ///
@@ -392,15 +419,17 @@ pub enum Command {
     /// Export sessions, reviews and goal due dates as an iCalendar (.ics) file: one pair's, or the whole program's.
     ///
     /// The sessions become one recurring event (weekly, fortnightly, every N weeks
-    /// or monthly, until the term's last day); review checkpoints, goal due dates
-    /// and the last day are all-day events. Event UIDs derive from the agreement
+    /// or monthly, until the term's last day); review checkpoints, goal due dates,
+    /// the next check-in due and the last day are all-day events. Every event
+    /// names the pair and invites the mentor and the mentee who have an email. Event UIDs derive from the agreement
     /// id, so importing an updated file again updates the events instead of
     /// duplicating them. Sessions are all-day events unless `--time` is given.
     ///
     /// Given a folder, several files, or nothing (the program's agreements
     /// folder), it writes one feed for the program team with every pair's
-    /// events, each with the same UID as in that pair's own calendar. Any file
-    /// with errors is refused (exit 1) and nothing is written.
+    /// events, each with the same UID as in that pair's own calendar. Files with
+    /// errors are reported and left out, everyone else's events are written, and
+    /// the exit status is 1; a single file with errors is refused.
     #[command(
         after_help = "Examples:\n  mentor-agree calendar agreements/2026-12-ada-grace.toml -o ada-grace.ics\n  mentor-agree calendar agreements/2026-12-ada-grace.toml --time 17:30 > ada-grace.ics\n  mentor-agree calendar agreements/ -o program.ics"
     )]
@@ -914,6 +943,22 @@ pub struct AgendaArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AgendaFormat::Table)]
     pub format: AgendaFormat,
+    /// Only the items this person (by email, any case) must act on, across the program.
+    #[arg(long, value_name = "EMAIL")]
+    pub person: Option<String>,
+}
+
+/// `remind`.
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Files or folders (default: the program's agreements folder).
+    pub paths: Vec<PathBuf>,
+    /// Send the messages by SMTP ([reminders.smtp]) and log each one sent.
+    #[arg(long)]
+    pub send: bool,
+    /// Write each message as an RFC 5322 .eml file into DIR (created if need be).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `report --format`.

@@ -29,6 +29,7 @@ pub mod lsp;
 pub mod merge;
 pub mod program;
 pub mod questionnaire;
+pub mod remind;
 pub mod render;
 pub mod report;
 pub mod role;

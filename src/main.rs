@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(args, &session),
         Command::Agenda(args) => commands::agenda::run(args, &session),
         Command::Report(args) => commands::report::run(args, &session),
+        Command::Remind(args) => commands::remind::run(args, &session),
         Command::Sign(args) => commands::sign::run(args, &session),
         Command::Render(args) => commands::render::run(args, &session),
         Command::Unlock(args) => commands::unlock::run(args),

@@ -40,6 +40,10 @@ pub const DRIVER_COMMAND: &str = "mentor-agree merge-file %O %A %B --path %P";
 /// The `.gitattributes` line that sends agreements through the driver.
 pub const GITATTRIBUTES_LINE: &str = "agreements/**/*.toml merge=mentor-agree";
 
+/// The `.gitattributes` line that merges the reminders log (`remind`) by
+/// keeping both sides' lines: it is append-only JSON Lines, so a union is right.
+pub const REMINDERS_LOG_LINE: &str = "reminders.log merge=union";
+
 /// The one `git config` command each clone runs to register the driver.
 pub fn config_command() -> String {
     format!("git config merge.{DRIVER_NAME}.driver \"{DRIVER_COMMAND}\"")
@@ -64,8 +68,10 @@ pub fn write_gitattributes(dir: &std::path::Path) -> std::io::Result<Attributes>
         let present = std::fs::read_to_string(&path).is_ok_and(|t| t.lines().any(|l| l.trim() == GITATTRIBUTES_LINE));
         return Ok(if present { Attributes::Present } else { Attributes::LineMissing(path) });
     }
-    let text =
-        format!("# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{GITATTRIBUTES_LINE}\n");
+    let text = format!(
+        "# Merge agreements by meaning (register the driver: mentor-agree git-setup)\n{GITATTRIBUTES_LINE}\n\
+         # The reminders log only grows: a merge keeps both sides' lines\n{REMINDERS_LOG_LINE}\n"
+    );
     crate::atomic::write_new(&path, text.as_bytes())?;
     Ok(Attributes::Written(path))
 }

@@ -129,6 +129,9 @@ pub struct ProgramInfo {
     /// Folders below this program (relative to program.toml) that run programs of
     /// their own: a program.toml anywhere else in this tree is an error.
     pub subprograms: Vec<String>,
+    /// Where the program's site (`render --site`) is published; reminders then
+    /// link each agreement's page instead of naming a command.
+    pub site_url: Option<String>,
 }
 
 impl ProgramInfo {
@@ -166,6 +169,7 @@ impl Default for ProgramInfo {
             lead: None,
             leads: Vec::new(),
             subprograms: Vec::new(),
+            site_url: None,
         }
     }
 }
@@ -345,6 +349,87 @@ pub struct Rules {
     pub checkins: CheckinRules,
 }
 
+/// How `remind --send` talks to the SMTP server (`[reminders.smtp] security`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (required), usually port 587.
+    #[default]
+    Starttls,
+    /// TLS from the first byte, usually port 465.
+    Tls,
+    /// No encryption: only for a server on the same machine or a test.
+    None,
+}
+
+/// `[reminders.smtp]`. The user name and password never come from a file: only
+/// from `MENTOR_AGREE_SMTP_USERNAME` and `MENTOR_AGREE_SMTP_PASSWORD`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Smtp {
+    /// The server's host name.
+    pub host: Option<String>,
+    /// Its port; default 587 (starttls), 465 (tls) or 25 (none).
+    pub port: Option<u16>,
+    /// Encryption.
+    pub security: Security,
+}
+
+impl Smtp {
+    /// The port to connect to: the one set, or the usual one for the security.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            Security::Starttls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        })
+    }
+}
+
+/// `[reminders]`: who reminders come from, their cadence, and where they are logged.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reminders {
+    /// The sender, `Name <address>`; `remind --send` and `--out` cannot run without it.
+    pub from: Option<String>,
+    /// Where replies go, when not to `from`.
+    pub reply_to: Option<String>,
+    /// Remind this many days before an item is due (0 = on the day).
+    pub before_days: Vec<u32>,
+    /// Then every this many days while it is overdue.
+    pub overdue_every_days: u32,
+    /// Overdue longer than this: the lead is copied.
+    pub escalate_after_days: u32,
+    /// Addresses that get no reminders (escalations to the lead still go).
+    pub opt_out: Vec<String>,
+    /// The log of reminders sent (JSON Lines), relative to program.toml.
+    pub log: String,
+    /// The SMTP server.
+    pub smtp: Smtp,
+}
+
+impl Default for Reminders {
+    fn default() -> Self {
+        Reminders {
+            from: None,
+            reply_to: None,
+            before_days: vec![7, 0],
+            overdue_every_days: 7,
+            escalate_after_days: 14,
+            opt_out: Vec::new(),
+            log: "reminders.log".into(),
+            smtp: Smtp::default(),
+        }
+    }
+}
+
+impl Reminders {
+    /// True when `email` asked for no reminders (compared without regard to case).
+    pub fn opted_out(&self, email: &str) -> bool {
+        self.opt_out.iter().any(|o| o.trim().eq_ignore_ascii_case(email.trim()))
+    }
+}
+
 /// A severity override in `[levels]`.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -419,6 +504,8 @@ struct ProgramFile {
     levels: BTreeMap<String, Level>,
     #[serde(default)]
     clauses: ClauseOverrides,
+    #[serde(default)]
+    reminders: Reminders,
 }
 
 /// A loaded program: its settings plus where it lives.
@@ -430,6 +517,8 @@ pub struct Program {
     pub rules: Rules,
     /// `[clauses]`, defaults filled in.
     pub clauses: Clauses,
+    /// `[reminders]`.
+    pub reminders: Reminders,
     /// Per-code severity overrides.
     #[serde(skip)]
     pub levels: HashMap<Code, Level>,
@@ -486,7 +575,7 @@ impl Program {
             .collect::<Result<Vec<_>, _>>()?;
         let r = &file.rules;
         // Each check, with the keys it is about (whichever the file writes is shown).
-        let checks: [(bool, &str, &[&[&str]]); 5] = [
+        let checks: [(bool, &str, &[&[&str]]); 6] = [
             (
                 r.goals.min > r.goals.max,
                 "rules.goals.min is larger than rules.goals.max",
@@ -511,6 +600,11 @@ impl Program {
                 r.reviews.max_gap_months == 0,
                 "rules.reviews.max_gap_months must be at least 1",
                 &[&["rules", "reviews", "max_gap_months"]],
+            ),
+            (
+                file.reminders.overdue_every_days == 0,
+                "reminders.overdue_every_days must be at least 1",
+                &[&["reminders", "overdue_every_days"]],
             ),
         ];
         if let Some((_, msg, keys)) = checks.iter().find(|(bad, _, _)| *bad) {
@@ -537,6 +631,7 @@ impl Program {
             program: file.program,
             rules: file.rules,
             clauses,
+            reminders: file.reminders,
             levels,
             frequencies,
             path: Some(path.to_path_buf()),
@@ -562,6 +657,11 @@ impl Program {
     /// The agreements folder.
     pub fn agreements_dir(&self) -> PathBuf {
         self.root().join(&self.program.agreements)
+    }
+
+    /// The reminders log (`[reminders] log`).
+    pub fn reminders_log_path(&self) -> PathBuf {
+        self.root().join(&self.reminders.log)
     }
 
     /// The allowed_signers file for SSH signatures.
@@ -626,6 +726,27 @@ mod tests {
         let p = Program::parse("[clauses]\nconfidentiality = \"Ours.\"\n", Path::new("program.toml")).unwrap();
         assert_eq!(p.clauses.confidentiality, "Ours.");
         assert_eq!(p.clauses.termination, Clauses::default().termination);
+    }
+
+    #[test]
+    fn reminders_take_defaults_and_refuse_unknown_keys() {
+        let p = Program::parse("", Path::new("program.toml")).unwrap();
+        assert_eq!(p.reminders.before_days, [7, 0]);
+        assert_eq!((p.reminders.overdue_every_days, p.reminders.escalate_after_days), (7, 14));
+        assert_eq!(p.reminders_log_path(), Path::new("./reminders.log"));
+        let p = Program::parse(
+            "[reminders]\nfrom = \"T <t@example.org>\"\nopt_out = [\"Ada@Example.org\"]\n\n\
+             [reminders.smtp]\nhost = \"localhost\"\nsecurity = \"tls\"\n",
+            Path::new("p/program.toml"),
+        )
+        .unwrap();
+        assert!(p.reminders.opted_out("ada@example.org"));
+        assert_eq!((p.reminders.smtp.security, p.reminders.smtp.port()), (Security::Tls, 465));
+        assert_eq!(p.reminders_log_path(), Path::new("p/reminders.log"));
+        let err = Program::parse("[reminders.smtp]\npassword = \"x\"\n", Path::new("program.toml")).unwrap_err();
+        assert!(err.to_string().starts_with("unknown key `password`"), "{err}");
+        let err = Program::parse("[reminders]\noverdue_every_days = 0\n", Path::new("program.toml")).unwrap_err();
+        assert!(err.to_string().contains("overdue_every_days"), "{err}");
     }
 
     #[test]

@@ -66,7 +66,23 @@ mod tests {
         assert_eq!(written.program, builtin.program);
         assert_eq!(written.rules, builtin.rules);
         assert_eq!(written.clauses, builtin.clauses);
+        assert_eq!(written.reminders, builtin.reminders);
         assert!(written.levels.is_empty() && written.frequencies.is_empty());
+    }
+
+    #[test]
+    fn the_commented_reminders_block_is_valid_once_uncommented() {
+        let start = PROGRAM_TEMPLATE.find("# [reminders]").unwrap();
+        let end = PROGRAM_TEMPLATE[start..].find("\n\n").unwrap() + start;
+        let block: String = PROGRAM_TEMPLATE[start..end]
+            .lines()
+            .filter(|l| !l.starts_with("# user name"))
+            .map(|l| l.strip_prefix("# ").or_else(|| l.strip_prefix('#')).unwrap_or(l))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let p = Program::parse(&block, Path::new("program.toml")).unwrap_or_else(|e| panic!("{e}\n{block}"));
+        assert_eq!(p.reminders.smtp.host.as_deref(), Some("smtp.example.org"));
+        assert_eq!(p.reminders.before_days, [7, 0]);
     }
 
     #[test]

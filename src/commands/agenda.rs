@@ -27,6 +27,9 @@ pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
             _ => items.extend(found),
         }
     }
+    if let Some(person) = &args.person {
+        items.retain(|i| i.concerns(person));
+    }
     agenda::sort(&mut items);
     let overdue = items.iter().filter(|i| i.is_overdue()).count();
     let text = match args.format {
@@ -59,6 +62,15 @@ fn when(item: &Item) -> String {
     }
 }
 
+/// `prefix` then who must act ("Ada Lovelace (mentor), Grace Hopper (mentee)"), or nothing when nobody is named.
+fn who(item: &Item, prefix: &str) -> String {
+    if item.who.is_empty() {
+        return String::new();
+    }
+    let people: Vec<String> = item.who.iter().map(|a| a.label()).collect();
+    format!("{prefix}{}", people.join(", "))
+}
+
 /// A table that fits 80 columns, then the commands, unbroken so they can be copied.
 fn table(items: &[Item], color: bool) -> String {
     let mut t = super::table(color);
@@ -76,7 +88,7 @@ fn table(items: &[Item], color: bool) -> String {
             Cell::new(n + 1),
             due,
             Cell::new(&i.id),
-            Cell::new(format!("{}: {}", i.kind.as_str(), i.message)),
+            Cell::new(format!("{}: {}{}", i.kind.as_str(), i.message, who(i, "\nwho: "))),
         ]);
     }
     let overdue = items.iter().filter(|i| i.is_overdue()).count();
@@ -109,10 +121,11 @@ fn markdown(items: &[Item], today: chrono::NaiveDate, within: u32) -> String {
             let due = i.date.map(|d| format!(" (due {}, {})", ymd(d), when(i))).unwrap_or_default();
             let _ = writeln!(
                 s,
-                "- [ ] **{}**: {}: {}{due}",
+                "- [ ] **{}**: {}: {}{due}{}",
                 markdown_text(&i.id),
                 i.kind.as_str(),
-                markdown_text(&i.message)
+                markdown_text(&i.message),
+                markdown_text(&who(i, "; who: "))
             );
             if let Some(cmd) = &i.command {
                 let _ = writeln!(s, "  `{}`", cmd.replace('`', "'"));
@@ -130,6 +143,7 @@ fn github(items: &[Item]) -> String {
         if let Some(d) = i.date {
             let _ = write!(message, " (due {}, {})", ymd(d), when(i));
         }
+        message.push_str(&who(i, "; who: "));
         if let Some(cmd) = &i.command {
             let _ = write!(message, "; run: {cmd}");
         }

@@ -13,8 +13,10 @@ use crate::diagnostic::report::{self, plural};
 use crate::rules;
 
 /// Exports one agreement (a single file given), or every agreement under the
-/// paths as one feed. Any file with errors is refused (exit 1) with its report
-/// on stderr, and nothing is written.
+/// paths as one feed. A single file with errors is refused (exit 1) with its
+/// report on stderr, and nothing is written; in a feed, the files with errors
+/// are reported on stderr and left out, everyone else's events are written,
+/// and the exit status is 1.
 pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     let single = match args.paths.as_slice() {
         [one] => std::fs::metadata(one).with_context(|| format!("cannot read {}", one.display()))?.is_file(),
@@ -36,22 +38,28 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
         } else {
             format!("{} of {}", broken.len(), plural(files.len(), "agreement"))
         };
-        eprintln!(
-            "error: {what} {} {}; fix {} before exporting a calendar",
-            if broken.len() == 1 { "has" } else { "have" },
-            plural(errors, "error"),
-            if errors == 1 { "it" } else { "them" }
-        );
-        return Ok(super::EXIT_PROBLEMS);
+        let verb = if broken.len() == 1 { "has" } else { "have" };
+        if single || broken.len() == files.len() {
+            eprintln!(
+                "error: {what} {verb} {}; fix {} before exporting a calendar",
+                plural(errors, "error"),
+                if errors == 1 { "it" } else { "them" }
+            );
+            return Ok(super::EXIT_PROBLEMS);
+        }
+        let names: Vec<String> = broken.iter().map(|c| c.path.display().to_string()).collect();
+        eprintln!("error: {what} {verb} {}, left out of the calendar: {}", plural(errors, "error"), names.join(", "));
     }
+    let files: Vec<&Checked> = files.iter().filter(|c| c.count(Severity::Error) == 0).collect();
     let mut entries = Vec::with_capacity(files.len());
     for c in &files {
         let (Some(agreement), Some(derived)) = (&c.agreement, &c.derived) else {
             bail!("{} could not be read as an agreement", c.path.display());
         };
-        entries.push(Entry { agreement, derived, id: &c.id });
+        let checkin_gap_days = Some(c.program.rules.checkins.max_gap_days);
+        entries.push(Entry { agreement, derived, id: &c.id, checkin_gap_days });
     }
-    let options = Options { time: args.time, stamp: session.today };
+    let options = Options { time: args.time, stamp: session.today, checkin_gap_days: entries[0].checkin_gap_days };
     let ics = if single {
         let e = &entries[0];
         calendar::calendar(e.agreement, e.derived, e.id, &options)
@@ -83,11 +91,11 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
             out.flush()?;
         }
     }
-    Ok(super::EXIT_OK)
+    Ok(if broken.is_empty() { super::EXIT_OK } else { super::EXIT_PROBLEMS })
 }
 
 /// "Mentoring: <program>" when every file is under the same program, else "Mentoring".
-fn feed_name(files: &[Checked]) -> String {
+fn feed_name(files: &[&Checked]) -> String {
     let first = &files[0].program.program.name;
     if files.iter().all(|c| &c.program.program.name == first) {
         format!("Mentoring: {first}")

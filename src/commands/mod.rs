@@ -22,6 +22,7 @@ pub mod lsp;
 pub mod man;
 pub mod merge_file;
 pub mod new;
+pub mod remind;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -32,6 +32,10 @@ for ev in cal.walk("VEVENT"):
         e["end"] = ev.get("dtend").dt.isoformat()
     if ev.get("duration") is not None:
         e["minutes"] = ev.get("duration").dt.total_seconds() / 60
+    att = ev.get("attendee") or []
+    if not isinstance(att, list):
+        att = [att]
+    e["attendees"] = [[str(a), str(a.params.get("CN", ""))] for a in att]
     if ev.get("rrule") is not None:
         rule = ev.get("rrule").to_ical().decode()
         first = start if isinstance(start, datetime.datetime) else datetime.datetime.combine(start, datetime.time())
@@ -113,8 +117,20 @@ fn python_icalendar_reads_sessions_reviews_goals_and_the_last_day() {
     assert_eq!(cal["version"], "2.0");
     assert!(cal["prodid"].as_str().unwrap().contains("mentor-agree"));
     let events = cal["events"].as_array().unwrap();
-    // 1 series + 2 reviews + 3 goals + last day.
-    assert_eq!(events.len(), 7, "{cal:#}");
+    // 1 series + 2 reviews + 3 goals + the next check-in + last day.
+    assert_eq!(events.len(), 8, "{cal:#}");
+    // Every event invites the pair, by name and address.
+    for e in events {
+        assert_eq!(
+            e["attendees"],
+            serde_json::json!([
+                ["mailto:maya.okafor@example.org", "Maya Okafor"],
+                ["mailto:tomas.rivera@example.org", "Tomás Rivera"]
+            ]),
+            "{e}"
+        );
+    }
+    assert_eq!(event(&cal, ".checkin@mentor-agree")["start"], "2026-12-31");
 
     let s = event(&cal, ".sessions@mentor-agree");
     assert_eq!(s["summary"], "Mentoring session: Maya Okafor & Tomás Rivera");
@@ -131,7 +147,7 @@ fn python_icalendar_reads_sessions_reviews_goals_and_the_last_day() {
     assert_eq!(event(&cal, ".review-2@mentor-agree")["start"], "2027-03-07");
     assert_eq!(event(&cal, ".review-2@mentor-agree")["end"], "2027-03-08", "all-day events last one day");
     let g = event(&cal, ".goal-1@mentor-agree");
-    assert_eq!(g["summary"], "Goal due: Facilitate my team's sprint retrospectives");
+    assert_eq!(g["summary"], "Goal due: Facilitate my team's sprint retrospectives (Maya Okafor & Tomás Rivera)");
     assert_eq!(g["start"], "2027-01-29");
     assert_eq!(
         g["description"],
@@ -317,15 +333,29 @@ fn python_icalendar_reads_the_program_feed() {
 }
 
 #[test]
-fn a_feed_with_one_broken_agreement_is_refused_and_nothing_is_written() {
-    let (dir, _) = example_folder();
+fn a_feed_with_one_broken_agreement_still_has_everyone_elses_events() {
+    let (dir, names) = example_folder();
     std::fs::copy(example("common-mistakes.toml.example"), dir.path().join("zz-broken.toml")).unwrap();
     let out = dir.path().join("program.ics");
     let o = cmd().arg("calendar").arg(dir.path()).arg("-o").arg(&out).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("error[frequency-unknown]"), "{err}");
-    assert!(err.contains("1 of 5 agreements"), "{err}");
+    assert!(err.contains("1 of 5 agreements has "), "{err}");
+    assert!(err.contains("left out of the calendar: ") && err.contains("zz-broken.toml"), "{err}");
+    let feed = std::fs::read_to_string(&out).unwrap();
+    for n in &names {
+        let id = n.trim_end_matches(".toml");
+        assert!(feed.contains(&format!("UID:{id}.sessions@mentor-agree\r\n")), "{id}");
+    }
+    assert!(!uids(&feed).iter().any(|u| u.contains("zz-broken") || u.contains("common-mistakes")), "{feed}");
+
+    // Only broken files: nothing to export, nothing written.
+    let only = tempfile::tempdir().unwrap();
+    std::fs::copy(example("common-mistakes.toml.example"), only.path().join("broken.toml")).unwrap();
+    let out = only.path().join("program.ics");
+    let o = cmd().arg("calendar").arg(only.path()).arg("-o").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
     assert!(!out.exists());
 
     // An empty folder has nothing to export: it cannot run.
@@ -333,4 +363,34 @@ fn a_feed_with_one_broken_agreement_is_refused_and_nothing_is_written() {
     let o = cmd().arg("calendar").arg(empty.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8(o.stderr).unwrap().contains("no agreement files"));
+}
+
+#[test]
+fn every_event_names_the_pair_and_invites_them_and_the_next_checkin_is_due() {
+    let (dir, _) = example_folder();
+    let feed = ics(dir.path(), &[]).replace("\r\n ", "");
+    let maya = "2026-09-maya-okafor-tomas-rivera";
+    let events: Vec<&str> = feed
+        .split("BEGIN:VEVENT\r\n")
+        .skip(1)
+        .filter(|e| e.contains(&format!("UID:{maya}.")))
+        .map(|e| e.split("END:VEVENT").next().unwrap())
+        .collect();
+    assert!(events.len() >= 4, "{feed}");
+    for e in &events {
+        assert!(e.contains("Maya Okafor & Tomás Rivera"), "the pair: {e}");
+        assert!(e.contains("ATTENDEE;CN=Maya Okafor;ROLE=REQ-PARTICIPANT:mailto:maya.okafor@example.org\r\n"), "{e}");
+        assert!(e.contains("ATTENDEE;CN=Tomás Rivera;ROLE=REQ-PARTICIPANT:mailto:tomas.rivera@example.org\r\n"), "{e}");
+    }
+    // Last check-in 2026-11-16, at most 45 days apart: due 2026-12-31.
+    let checkin = events.iter().find(|e| e.contains(&format!("UID:{maya}.checkin@mentor-agree"))).unwrap();
+    assert!(checkin.contains("DTSTART;VALUE=DATE:20261231\r\n"), "{checkin}");
+    assert!(checkin.contains("SUMMARY:Check-in due: Maya Okafor & Tomás Rivera\r\n"), "{checkin}");
+    // Sara Haddad has no email: only Li Wei is invited, nobody's address is made up.
+    let li: Vec<&str> =
+        feed.split("BEGIN:VEVENT\r\n").filter(|e| e.contains("UID:2027-01-li-wei-sara-haddad.")).collect();
+    assert!(!li.is_empty());
+    for e in li {
+        assert_eq!(e.matches("ATTENDEE").count(), 1, "{e}");
+    }
 }

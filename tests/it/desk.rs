@@ -120,8 +120,8 @@ fn every_agenda_kind_appears_once_for_the_agreement_that_asks_for_it() {
     assert_eq!(got, want);
     for i in &items {
         let keys: Vec<&str> = i.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys.len(), 7, "{i}");
-        for k in ["id", "file", "kind", "date", "days", "message", "command"] {
+        assert_eq!(keys.len(), 8, "{i}");
+        for k in ["id", "file", "kind", "date", "days", "message", "command", "who"] {
             assert!(i.get(k).is_some(), "{k} missing in {i}");
         }
     }
@@ -157,6 +157,24 @@ fn agenda_dates_days_and_commands_are_exact() {
     );
     assert!(find("stale")["message"].as_str().unwrap().contains("the mentor, the mentee and the lead"));
     assert_eq!(find("problems")["date"], Value::Null);
+    // Who must act: the signers missing, the pair, the lead (who has no email here) for problems.
+    let who = |kind: &str| -> Vec<(String, String, Value)> {
+        find(kind)["who"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["role"].as_str().unwrap().into(), a["name"].as_str().unwrap().into(), a["email"].clone()))
+            .collect()
+    };
+    let ada = ("mentor".to_string(), "Ada Lovelace".to_string(), Value::from("ada@example.org"));
+    let grace = ("mentee".to_string(), "Grace Hopper".to_string(), Value::from("grace@example.org"));
+    let alan = ("lead".to_string(), "Alan Turing".to_string(), Value::Null);
+    assert_eq!(who("unsigned"), [ada.clone(), grace.clone(), alan.clone()]);
+    assert_eq!(who("stale"), [ada.clone(), grace.clone(), alan.clone()]);
+    for kind in ["checkin-due", "review-overdue", "goal-due", "term-ending", "closing-review-missing"] {
+        assert_eq!(who(kind), [ada.clone(), grace.clone()], "{kind}");
+    }
+    assert_eq!(who("problems"), [alan]);
     // Overdue first (longest overdue first), then by date.
     let days: Vec<Option<i64>> = items.iter().map(|i| i["days"].as_i64()).collect();
     let first_upcoming = items.iter().position(|i| i["days"].as_i64().is_some_and(|d| d >= 0)).unwrap();
@@ -164,6 +182,31 @@ fn agenda_dates_days_and_commands_are_exact() {
     let upcoming: Vec<i64> = days[first_upcoming..].iter().map(|d| d.unwrap()).collect();
     assert!(upcoming.windows(2).all(|w| w[0] <= w[1]), "{upcoming:?}");
     assert_eq!(items[0]["kind"], "problems");
+}
+
+#[test]
+fn agenda_person_shows_one_persons_items_across_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    agenda_cohort(dir.path());
+    let other = terms("2026-10-05", 6, 3, "2026-12-01")
+        .replace("ada@example.org", "maya@example.org")
+        .replace("Ada Lovelace", "Maya Okafor");
+    std::fs::write(dir.path().join("maya.toml"), other).unwrap();
+    let (_, all) = agenda_json(&[], dir.path());
+    let (_, mine) = agenda_json(&["--person", "MAYA@example.org"], dir.path());
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!((mine[0]["id"].as_str(), mine[0]["kind"].as_str()), (Some("maya"), Some("unsigned")));
+    let (_, ada) = agenda_json(&["--person", "ada@example.org"], dir.path());
+    // Ada is in every agreement of the cohort but the one whose errors go to the lead.
+    assert_eq!(ada.len(), all.len() - 2, "{ada:?}");
+    assert!(ada.iter().all(|i| i["kind"] != "problems" && i["id"] != "maya"));
+    let (code, none) = agenda_json(&["--person", "nobody@example.org"], dir.path());
+    assert_eq!((code, none.len()), (0, 0));
+    // The table and Markdown name them too.
+    let out = cmd().arg("agenda").arg(dir.path().join("maya.toml")).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("who: Maya Okafor (mentor), Grace Hopper"), "{text}");
+    assert!(text.contains("Alan Turing (lead, no email)"), "{text}");
 }
 
 #[test]

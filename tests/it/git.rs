@@ -629,3 +629,32 @@ fn a_clean_merge_keeps_their_comments_and_identical_records() {
         assert!(text.contains(comment), "{comment:?} lost:\n{text}");
     }
 }
+
+#[test]
+fn reminders_logged_on_two_branches_merge_without_conflict() {
+    let Some((_tmp, dir)) = repo() else { return };
+    // Two scheduled runs on two branches (or a run racing a person's push): each appends.
+    let line = |to: &str| {
+        format!(
+            "{{\"when\":\"2026-12-08T07:00:00Z\",\"date\":\"2026-12-08\",\"to\":\"{to}\",\"id\":\"a\",\
+             \"kind\":\"review-due\",\"due\":\"2026-12-15\",\"step\":\"before:7\",\"message_id\":\"<{to}>\"}}\n"
+        )
+    };
+    std::fs::write(dir.join("reminders.log"), line("first@example.org")).unwrap();
+    ok(&dir, &["add", "reminders.log"]);
+    commit(&dir, "log");
+    ok(&dir, &["checkout", "-q", "-b", "theirs"]);
+    let first = std::fs::read_to_string(dir.join("reminders.log")).unwrap();
+    std::fs::write(dir.join("reminders.log"), format!("{first}{}", line("theirs@example.org"))).unwrap();
+    commit(&dir, "theirs");
+    ok(&dir, &["checkout", "-q", "main"]);
+    std::fs::write(dir.join("reminders.log"), format!("{first}{}", line("ours@example.org"))).unwrap();
+    commit(&dir, "ours");
+    let out = merge(&dir, "theirs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let log = std::fs::read_to_string(dir.join("reminders.log")).unwrap();
+    for to in ["first@", "ours@", "theirs@"] {
+        assert_eq!(log.matches(&format!("\"to\":\"{to}")).count(), 1, "{log}");
+    }
+    assert!(!log.contains("<<<<<<<"), "{log}");
+}

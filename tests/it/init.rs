@@ -93,6 +93,10 @@ fn the_ci_files_are_valid_yaml_that_run_check() {
     // The weekly agenda job is there to uncomment.
     assert!(text.contains("  # schedule:\n  #   - cron: "), "{text}");
     assert!(text.contains("#     - run: mentor-agree agenda --format md"), "{text}");
+    // So is the daily reminders job, with the SMTP secrets and the log committed back.
+    assert!(text.contains("#     - run: mentor-agree remind --send\n"), "{text}");
+    assert!(text.contains("#         MENTOR_AGREE_SMTP_PASSWORD: ${{ secrets.SMTP_PASSWORD }}\n"), "{text}");
+    assert!(text.contains("git add reminders.log"), "{text}");
 
     let pre_commit = yaml(&dir.path().join(".pre-commit-config.yaml"));
     let repo = &pre_commit["repos"][0];
@@ -233,9 +237,26 @@ fn the_workflow_init_writes_passes_actionlint() {
             let indent = l.len() - t.len();
             match t.strip_prefix("# ") {
                 Some(rest)
-                    if ["schedule:", "- cron:", "agenda:", "if:", "runs-on:", "steps:", "- uses:", "- run:"]
-                        .iter()
-                        .any(|k| rest.trim_start().starts_with(k)) =>
+                    if [
+                        "schedule:",
+                        "- cron:",
+                        "agenda:",
+                        "reminders:",
+                        "if:",
+                        "runs-on:",
+                        "steps:",
+                        "- uses:",
+                        "- run:",
+                        "- if:",
+                        "run:",
+                        "permissions:",
+                        "contents:",
+                        "continue-on-error:",
+                        "env:",
+                        "MENTOR_AGREE_SMTP_",
+                    ]
+                    .iter()
+                    .any(|k| rest.trim_start().starts_with(k)) =>
                 {
                     format!("{}{}", " ".repeat(indent), rest)
                 }
@@ -245,6 +266,7 @@ fn the_workflow_init_writes_passes_actionlint() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(on.contains("\n  schedule:\n") && on.contains("\n  agenda:\n"), "{on}");
+    assert!(on.contains("\n  reminders:\n") && on.contains("\n          MENTOR_AGREE_SMTP_USERNAME: "), "{on}");
     let scheduled = dir.path().join("scheduled.yml");
     std::fs::write(&scheduled, on).unwrap();
     actionlint(&[&scheduled]);
@@ -346,6 +368,7 @@ fn init_routes_agreements_to_the_merge_driver_without_touching_existing_attribut
     ));
     let written = std::fs::read_to_string(dir.path().join("fresh/.gitattributes")).unwrap();
     assert!(written.lines().any(|l| l == "agreements/**/*.toml merge=mentor-agree"), "{written}");
+    assert!(written.lines().any(|l| l == "reminders.log merge=union"), "{written}");
 
     std::fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
     cmd()

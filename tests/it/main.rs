@@ -25,6 +25,7 @@ mod lsp;
 mod new;
 mod permissions;
 mod precommit;
+mod remind;
 mod render;
 mod sarif;
 mod schema;
