@@ -174,6 +174,46 @@ impl Evaluation {
     }
 }
 
+/// A feedback answer as written in a `[[feedback]]` record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerValue {
+    /// A whole number (a `scale` answer).
+    Integer(i64),
+    /// `true` or `false` (a `yes-no` answer).
+    Boolean(bool),
+    /// Text (a `choice` or `text` answer).
+    Text(String),
+    /// Any other TOML type, named ("a table").
+    Other(&'static str),
+}
+
+/// One answer of `feedback.answers`: the question's id and the value.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The question's id (the key).
+    pub question: Sp<String>,
+    /// The answer.
+    pub value: Sp<AnswerValue>,
+}
+
+/// One `[[feedback]]` entry: a respondent's answers to a program form. The
+/// `team` answers are in `sealed`, encrypted; nothing here decrypts them.
+#[derive(Debug, Clone, Default)]
+pub struct Feedback {
+    /// Day answered.
+    pub date: Option<Sp<NaiveDate>>,
+    /// The form's id.
+    pub form: Option<Sp<String>>,
+    /// Who answered (a role).
+    pub by: Option<Sp<String>>,
+    /// The `pair` answers, in plain text.
+    pub answers: Vec<Answer>,
+    /// The `team` answers: an ASCII-armored age block.
+    pub sealed: Option<Sp<String>>,
+    /// The entry's header.
+    pub span: Span,
+}
+
 /// One goal's progress in an evaluation.
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
@@ -312,6 +352,8 @@ pub struct Agreement {
     pub checkins: Vec<Checkin>,
     /// `[[evaluations]]`.
     pub evaluations: Vec<Evaluation>,
+    /// `[[feedback]]`.
+    pub feedback: Vec<Feedback>,
     /// `[termination]`.
     pub termination: Option<Termination>,
 }
@@ -380,6 +422,7 @@ pub mod keys {
         "extensions",
         "checkins",
         "evaluations",
+        "feedback",
         "termination",
     ];
     /// `[mentor]`, `[mentee]`, `[lead]`.
@@ -400,6 +443,8 @@ pub mod keys {
     pub const CHECKIN: &[&str] = &["date", "by", "note"];
     /// `[[evaluations]]`.
     pub const EVALUATION: &[&str] = &["date", "by", "closing", "working", "improve", "progress"];
+    /// `[[feedback]]`.
+    pub const FEEDBACK: &[&str] = &["date", "form", "by", "answers", "sealed"];
     /// One entry of `evaluations.progress`.
     pub const PROGRESS: &[&str] = &["goal", "status", "note"];
     /// `[termination]`.
@@ -833,6 +878,16 @@ impl Reader<'_> {
             a.evaluations.push(e);
         }
 
+        for (t, span) in self.tables(root, "feedback", keys::FEEDBACK) {
+            let f = self.feedback(t, span);
+            for key in ["date", "form", "by"] {
+                if !t.contains_key(key) {
+                    self.missing("feedback", key, &f.span);
+                }
+            }
+            a.feedback.push(f);
+        }
+
         if let Some((t, span)) = self.table(root, "termination", keys::TERMINATION) {
             let term = Termination {
                 date: self.date(t, "termination", "date"),
@@ -855,6 +910,41 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    fn feedback(&mut self, t: &Table<'_>, span: Span) -> Feedback {
+        const PATH: &str = "feedback";
+        let mut f = Feedback {
+            date: self.date(t, PATH, "date"),
+            form: self.string(t, PATH, "form"),
+            by: self.string(t, PATH, "by"),
+            answers: Vec::new(),
+            sealed: self.string(t, PATH, "sealed"),
+            span,
+        };
+        if let Some(v) = t.get("answers") {
+            match v.get_ref() {
+                DeValue::Table(answers) => {
+                    for (k, v) in answers.iter() {
+                        let value = match v.get_ref() {
+                            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                                Ok(n) => AnswerValue::Integer(n),
+                                Err(_) => AnswerValue::Other("a number too large"),
+                            },
+                            DeValue::Boolean(b) => AnswerValue::Boolean(*b),
+                            DeValue::String(s) => AnswerValue::Text(s.to_string()),
+                            other => AnswerValue::Other(type_name(other)),
+                        };
+                        f.answers.push(Answer {
+                            question: Sp::new(k.get_ref().to_string(), k.span()),
+                            value: Sp::new(value, v.span()),
+                        });
+                    }
+                }
+                _ => self.wrong_type("feedback.answers", "a table", v),
+            }
+        }
+        f
+    }
+
     fn evaluation(&mut self, t: &Table<'_>, span: Span) -> Evaluation {
         const PATH: &str = "evaluations";
         let mut e = Evaluation {
