@@ -974,6 +974,10 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// A program team's private key (SSH or age): count the confidential
+    /// (`team`) feedback answers too. Without it only `pair` answers are counted.
+    #[arg(long, value_name = "KEY")]
+    pub identity: Option<PathBuf>,
 }
 
 /// `status`.

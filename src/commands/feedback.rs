@@ -120,8 +120,9 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     super::run_edit(session, file, args.dry_run, None, done, |doc, _before| append_table_entry(doc, "feedback", entry))
 }
 
-fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
-    let key = args.identity.as_deref().context("--read needs --identity KEY")?;
+/// Reads a team key, asking for its passphrase on a terminal (off one, a
+/// passphrase-protected key is refused with a clear error).
+pub fn identities(key: &std::path::Path) -> anyhow::Result<Vec<crate::feedback::Identity>> {
     let interactive = std::io::stdin().is_terminal() && Term::stderr().is_term();
     let mut ask = |prompt: &str| -> Option<String> {
         if !interactive {
@@ -129,7 +130,12 @@ fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
         }
         dialoguer::Password::new().with_prompt(prompt).allow_empty_password(true).interact().ok()
     };
-    let identities = load_identities(key, &mut ask)?;
+    Ok(load_identities(key, &mut ask)?)
+}
+
+fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
+    let key = args.identity.as_deref().context("--read needs --identity KEY")?;
+    let identities = identities(key)?;
     let checked = crate::check::check_paths(&args.paths, session, crate::rules::Options::default())?;
     let mut out = String::new();
     let mut n = 0;
