@@ -222,6 +222,11 @@ fn render_site_diff_merge_and_hover_never_show_a_team_answer() {
             no_secret(&entry.path().display().to_string(), &String::from_utf8_lossy(&bytes));
         }
     }
+    // The dashboard charts the pair answers (both answered: at min_responses), never the team ones.
+    let dashboard = fs::read_to_string(s.path("site/report.html")).unwrap();
+    assert!(dashboard.contains("Feedback \u{201c}midpoint\u{201d}: useful"), "no chart of the pair answers");
+    assert!(dashboard.contains("2 answers, mean 4.5."), "the mean of 4 and 5");
+    assert!(!dashboard.contains("midpoint\u{201d}: safe") && !dashboard.contains("midpoint\u{201d}: concerns"));
     // diff: the records added, without their answers.
     let changes = mentor_agree::diff::compare(Some(&before), Some(&after)).unwrap();
     let shown = format!("{changes:?}");
