@@ -405,3 +405,61 @@ fn the_report_counts_pair_answers_always_team_answers_with_the_key_and_nothing_b
     // Text answers are counted, never listed.
     assert_eq!(question(&r, "concerns")["counts"], serde_json::json!([]));
 }
+
+/// The questionnaire on a pseudo-terminal: each question says who can read the answer.
+#[cfg(unix)]
+#[test]
+fn the_questionnaire_says_who_reads_each_answer_and_seals_the_team_ones() {
+    use crate::common::pty::{answer, exit_code, spawn};
+    let Some(s) = Setup::new() else { return };
+    let mut p = spawn(
+        s.dir.path(),
+        &[
+            "feedback".as_ref(),
+            "agreements/pair.toml".as_ref(),
+            "--form".as_ref(),
+            "midpoint".as_ref(),
+            "--by".as_ref(),
+            "mentee".as_ref(),
+            "--answer".as_ref(),
+            "pace=as now".as_ref(),
+        ],
+    );
+    p.exp_string("How useful are the sessions?").unwrap();
+    p.exp_string("Who can read your answer: the mentor, the mentee and the program team.").unwrap();
+    answer(&mut p, "useful (a whole number from 1 to 5)", "7");
+    p.exp_string("`useful` takes a whole number from 1 to 5; \"7\" is not one").unwrap();
+    answer(&mut p, "useful (a whole number from 1 to 5)", "3");
+    p.exp_string("Anything the team should know?").unwrap();
+    p.exp_string("Who can read your answer: only the program team (encrypted).").unwrap();
+    answer(&mut p, "concerns (Enter to leave it out)", "SECRET-MENTEE-CONCERN");
+    p.exp_string("Do you feel safe raising problems with your mentor?").unwrap();
+    answer(&mut p, "safe", "");
+    p.exp_string("Recorded feedback on form \"midpoint\"").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let text = s.text();
+    assert!(text.contains("answers = { useful = 3, pace = \"as now\" }"), "{text}");
+    no_secret("the agreement file", &text);
+    let (_, out, _) = s.run(&["feedback", "--read", "agreements/pair.toml", "--identity", "team_key"]);
+    assert!(out.contains("concerns = SECRET-MENTEE-CONCERN   (team only)") && out.contains("safe = yes"), "{out}");
+}
+
+#[test]
+fn an_age_identity_file_reads_blocks_sealed_to_its_recipient() {
+    let Some(s) = Setup::new() else { return };
+    if !have_tool("age-keygen", "--version") {
+        return;
+    }
+    let out = Command::new("age-keygen").arg("-o").arg(s.path("age_key.txt")).output().unwrap();
+    assert!(out.status.success());
+    let recipient = String::from_utf8(out.stderr).unwrap().trim().trim_start_matches("Public key: ").to_string();
+    let mut keys = fs::read_to_string(s.path("team_recipients")).unwrap();
+    keys.push_str(&format!("# the coordinator's age key\n{recipient}\n"));
+    fs::write(s.path("team_recipients"), keys).unwrap();
+    s.both_answer();
+    for key in ["age_key.txt", "team_key"] {
+        let (code, out, err) = s.run(&["feedback", "--read", "agreements/pair.toml", "--identity", key]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("concerns = SECRET-MENTOR-CONCERN   (team only)"), "{key}: {out}");
+    }
+}
