@@ -330,10 +330,11 @@ impl NewFeedback {
             t.insert("answers", value(pair));
         }
         if let Some(block) = sealed {
-            // Armor is base64 and dashes: a multi-line basic string needs no escaping.
+            // Armor is base64, dashes and spaces: a multi-line literal string holds it
+            // as it is, and reads faster than a basic one (no escapes to look for).
             let block = block.trim_end();
-            let repr = format!("\"\"\"\n{block}\"\"\"");
-            let v: Value = repr.parse().unwrap_or_else(|_| Value::from(block));
+            let repr = format!("'''\n{block}'''");
+            let v: Value = repr.parse().ok().filter(|_| !block.contains("'''")).unwrap_or_else(|| Value::from(block));
             t.insert("sealed", Item::Value(v));
         }
         t
