@@ -236,7 +236,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  mentor-agree feedback FILE --form midpoint --by mentee\n  \
                       mentor-agree feedback FILE --form midpoint --by mentor --answer useful=4 \\\n      \
                       --answer concerns=\"Sessions keep moving\"\n  \
-                      mentor-agree feedback --read agreements/ --identity ~/.ssh/id_ed25519\n\n\
+                      mentor-agree feedback --read agreements/ --identity ~/.ssh/id_ed25519\n  \
+                      mentor-agree feedback --reseal agreements/ --identity ~/.ssh/id_ed25519   # after a change of team\n\n\
                       Exit status: 0 recorded (or read), 1 refused (the file is unchanged), 2 could not run,\n\
                       130 cancelled.")]
     #[command(display_order = 8)]
@@ -829,7 +830,7 @@ pub struct EvaluateArgs {
 
 /// `feedback`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("mode").required(true).args(["form", "read"])))]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["form", "read", "reseal"])))]
 pub struct FeedbackArgs {
     /// The agreement file (with --read: files or folders; default the program's agreements).
     #[arg(value_name = "PATH")]
@@ -850,8 +851,12 @@ pub struct FeedbackArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Print every recorded answer, `team` answers decrypted with --identity.
-    #[arg(long, requires = "identity")]
+    #[arg(long, requires = "identity", conflicts_with = "reseal")]
     pub read: bool,
+    /// Seal every confidential block --identity opens again, to the keys in
+    /// team_recipients now (after a change of team); answers are unchanged.
+    #[arg(long, requires = "identity", conflicts_with = "form")]
+    pub reseal: bool,
     /// A private key of the program team: an OpenSSH ed25519 or RSA key, or an age identity file.
     #[arg(long, value_name = "KEY")]
     pub identity: Option<PathBuf>,

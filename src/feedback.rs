@@ -330,15 +330,55 @@ impl NewFeedback {
             t.insert("answers", value(pair));
         }
         if let Some(block) = sealed {
-            // Armor is base64, dashes and spaces: a multi-line literal string holds it
-            // as it is, and reads faster than a basic one (no escapes to look for).
-            let block = block.trim_end();
-            let repr = format!("'''\n{block}'''");
-            let v: Value = repr.parse().ok().filter(|_| !block.contains("'''")).unwrap_or_else(|| Value::from(block));
-            t.insert("sealed", Item::Value(v));
+            t.insert("sealed", Item::Value(sealed_value(block)));
         }
         t
     }
+}
+
+/// A sealed block as the value of `sealed`. Armor is base64, dashes and spaces:
+/// a multi-line literal string holds it as it is, and reads faster than a basic
+/// one (no escapes to look for).
+pub fn sealed_value(block: &str) -> toml_edit::Value {
+    let block = block.trim_end();
+    let repr = format!("'''\n{block}'''");
+    repr.parse().ok().filter(|_| !block.contains("'''")).unwrap_or_else(|| toml_edit::Value::from(block))
+}
+
+/// What re-sealing one file did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resealed {
+    /// Blocks opened and sealed again to the current recipients.
+    pub resealed: usize,
+    /// Blocks the identities do not open: left as they were.
+    pub not_for_key: usize,
+    /// Blocks that are not readable age blocks: left as they were.
+    pub damaged: usize,
+}
+
+/// Seals every `[[feedback]]` block of `doc` that `identities` open again, to
+/// `recipients` (after a change of team: see docs/feedback.md). The answers
+/// are unchanged; a block the identities do not open is left as it was.
+pub fn reseal(
+    doc: &mut toml_edit::DocumentMut,
+    identities: &[Identity],
+    recipients: &[Recipient],
+) -> Result<Resealed, FeedbackError> {
+    let mut out = Resealed::default();
+    let Some(list) = doc.get_mut("feedback").and_then(|i| i.as_array_of_tables_mut()) else { return Ok(out) };
+    for t in list.iter_mut() {
+        let Some(block) = t.get("sealed").and_then(|v| v.as_str()).map(str::to_string) else { continue };
+        match unseal(&block, identities) {
+            Unsealed::Answers(answers) => {
+                let plain = toml::to_string(&answers).map_err(|e| FeedbackError::Seal(e.to_string()))?;
+                t.insert("sealed", toml_edit::Item::Value(sealed_value(&seal(&plain, recipients)?)));
+                out.resealed += 1;
+            }
+            Unsealed::NotForThisKey => out.not_for_key += 1,
+            Unsealed::Damaged(_) => out.damaged += 1,
+        }
+    }
+    Ok(out)
 }
 
 /// The days a form is due from for an agreement: each planned checkpoint, the

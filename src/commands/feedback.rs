@@ -15,7 +15,13 @@ use crate::rules::ymd;
 
 /// Records a `[[feedback]]` entry, or with `--read` prints every answer.
 pub fn run(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
-    if args.read { read(args, session) } else { answer(args, session) }
+    if args.read {
+        read(args, session)
+    } else if args.reseal {
+        reseal(args, session)
+    } else {
+        answer(args, session)
+    }
 }
 
 fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
@@ -152,4 +158,49 @@ fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     stdout.flush()?;
     eprintln!("{} in {}", plural(n, "feedback record"), plural(checked.len(), "agreement"));
     Ok(super::EXIT_OK)
+}
+
+/// Seals every block the team key opens again, to the recipients each file's program names now.
+fn reseal(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
+    use std::cell::Cell;
+    let key = args.identity.as_deref().context("--reseal needs --identity KEY")?;
+    let identities = identities(key)?;
+    let files = session.collect(&args.paths)?;
+    let (mut resealed, mut left, mut code) = (0, 0, super::EXIT_OK);
+    for file in &files {
+        // Only files with sealed blocks are edited at all.
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        if !text.contains(crate::feedback::ARMOR_BEGIN) {
+            continue;
+        }
+        let program = session.program_for(file)?;
+        let path = program.team_recipients_path().ok_or(crate::feedback::FeedbackError::NoTeamRecipients)?;
+        let recipients = load_recipients(&path)?;
+        let counts = Cell::new(crate::feedback::Resealed::default());
+        let done = |o: &crate::edit::EditOutcome| {
+            let c = counts.get();
+            let verb = if o.written { "Resealed" } else { "Would reseal" };
+            format!("{verb} {} in {}", plural(c.resealed, "confidential block"), file.display())
+        };
+        let step = super::run_edit(session, file, args.dry_run, None, done, |doc, _before| {
+            let c = crate::feedback::reseal(doc, &identities, &recipients)
+                .map_err(|e| crate::edit::EditError::Invalid(e.to_string()))?;
+            counts.set(c);
+            Ok(())
+        })?;
+        let c = counts.get();
+        resealed += c.resealed;
+        left += c.not_for_key + c.damaged;
+        code = code.max(step);
+    }
+    eprintln!(
+        "{} resealed to the keys in team_recipients{}",
+        plural(resealed, "confidential block"),
+        if left > 0 {
+            format!("; {} this key does not open left as they were", plural(left, "block"))
+        } else {
+            String::new()
+        }
+    );
+    Ok(if left > 0 { code.max(super::EXIT_PROBLEMS) } else { code })
 }

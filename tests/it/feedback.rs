@@ -463,3 +463,39 @@ fn an_age_identity_file_reads_blocks_sealed_to_its_recipient() {
         assert!(out.contains("concerns = SECRET-MENTOR-CONCERN   (team only)"), "{key}: {out}");
     }
 }
+
+/// Everything but the sealed blocks' armor lines.
+fn without_blocks(text: &str) -> String {
+    text.lines()
+        .filter(|l| {
+            !(l.len() <= 64 && !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn reseal_moves_the_blocks_to_the_new_team_and_changes_nothing_else() {
+    let Some(s) = Setup::new() else { return };
+    s.both_answer();
+    let before = s.text();
+    // A key that opens nothing: refused for those blocks (exit 1), the file as it was.
+    let (code, _, err) = s.run(&["feedback", "--reseal", "agreements/pair.toml", "--identity", "other_key"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("2 blocks this key does not open left as they were"), "{err}");
+    assert_eq!(s.text(), before);
+    // The team changes: only other_key now.
+    fs::copy(s.path("other_key.pub"), s.path("team_recipients")).unwrap();
+    let (code, _, err) = s.run(&["feedback", "--reseal", "agreements/pair.toml", "--identity", "team_key"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Resealed 2 confidential blocks in agreements/pair.toml"), "{err}");
+    let after = s.text();
+    assert_ne!(after, before);
+    assert_eq!(without_blocks(&after), without_blocks(&before), "only the armor lines change");
+    let (code, out, _) = s.run(&["check", "agreements/pair.toml"]);
+    assert_eq!(code, 0, "{out}");
+    let (_, out, _) = s.run(&["feedback", "--read", "agreements/pair.toml", "--identity", "other_key"]);
+    assert!(out.contains("concerns = SECRET-MENTEE-CONCERN   (team only)"), "{out}");
+    let (_, out, _) = s.run(&["feedback", "--read", "agreements/pair.toml", "--identity", "team_key"]);
+    no_secret("a removed key", &out);
+}
