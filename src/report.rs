@@ -44,7 +44,7 @@ pub struct Facts {
     pub topics: Vec<String>,
     /// The mentor's name.
     pub mentor: Option<String>,
-    /// Feedback: per form, (respondent moments due by today, of those answered).
+    /// Feedback: per form, (respondent moments due: reached by today or answered early, of those answered).
     pub feedback_due: Vec<(String, usize, usize)>,
     /// Feedback answers: (form, question, answer). `pair` answers always; `team`
     /// ones only once added by [`Facts::add_team_answers`] with a team key.
@@ -102,10 +102,12 @@ impl Facts {
                 .forms
                 .iter()
                 .map(|form| {
-                    let moments = crate::feedback::moments(form, d);
-                    let due = moments.iter().filter(|m| **m <= today).count() * form.respondents.len();
-                    let open = crate::feedback::unanswered(std::slice::from_ref(form), a, d, today).len();
-                    (form.id.clone(), due, due.saturating_sub(open))
+                    // Due: each respondent at each moment reached by today, or answered already (early).
+                    let forms = std::slice::from_ref(form);
+                    let all = crate::feedback::moments(form, d).len() * form.respondents.len();
+                    let answered = all - crate::feedback::unanswered(forms, a, d, NaiveDate::MAX).len();
+                    let open = crate::feedback::unanswered(forms, a, d, today).len();
+                    (form.id.clone(), answered + open, answered)
                 })
                 .collect(),
             feedback: a

@@ -33,7 +33,8 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
     })?;
     let facts: Vec<Facts> = checked.into_iter().filter_map(|(_, f)| f).collect();
     let mut report = Report::build(&facts, args.from, args.to);
-    let program = session.program_here()?;
+    // The forms of the program the agreements are under (the first path's, or here).
+    let program = session.program_for(args.paths.first().map_or(std::path::Path::new("."), |p| p.as_path()))?;
     report.add_feedback(&program.forms, program.program.min_responses, &facts);
     let text = match args.format {
         ReportFormat::Json => {

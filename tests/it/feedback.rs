@@ -404,6 +404,16 @@ fn the_report_counts_pair_answers_always_team_answers_with_the_key_and_nothing_b
     );
     // Text answers are counted, never listed.
     assert_eq!(question(&r, "concerns")["counts"], serde_json::json!([]));
+    // From another folder, the forms are those of the agreements' program.
+    let out = cmd()
+        .current_dir(std::env::temp_dir())
+        .arg("report")
+        .arg(s.path("agreements"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let elsewhere: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(elsewhere["feedback"][0]["response_rate"], 1.0, "{elsewhere}");
 }
 
 /// The questionnaire on a pseudo-terminal: each question says who can read the answer.
