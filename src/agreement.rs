@@ -515,12 +515,19 @@ impl Reader<'_> {
 
     /// A required top-level table is missing, unless a misspelt key stands for it
     /// (`[mentees]`): its `unknown-key`, with the did-you-mean, says it all.
-    fn missing_table(&mut self, root: &Table<'_>, key: &str) {
-        let misspelt = root.iter().any(|(k, _)| {
-            let k: &str = k.get_ref();
-            !keys::ROOT.contains(&k) && suggest::closest(k, keys::ROOT.iter().copied()) == Some(key)
+    /// `misspelt` holds what each unknown top-level key is closest to, worked out
+    /// once per file (a file of 100,000 unknown keys would otherwise be gone
+    /// through once per missing table).
+    fn missing_table(&mut self, root: &Table<'_>, misspelt: &mut Option<Vec<&'static str>>, key: &str) {
+        let closest = misspelt.get_or_insert_with(|| {
+            root.iter()
+                .filter_map(|(k, _)| {
+                    let k: &str = k.get_ref();
+                    if keys::ROOT.contains(&k) { None } else { suggest::closest(k, keys::ROOT.iter().copied()) }
+                })
+                .collect()
         });
-        if !misspelt {
+        if !closest.contains(&key) {
             self.missing("", key, &(0..0));
         }
     }
@@ -756,11 +763,12 @@ impl Reader<'_> {
             lead: self.person(root, "lead"),
             ..Agreement::default()
         };
+        let mut misspelt = None;
         for (key, present) in
             [("mentor", a.mentor.is_some()), ("mentee", a.mentee.is_some()), ("lead", a.lead.is_some())]
         {
             if !present && !root.contains_key(key) {
-                self.missing_table(root, key);
+                self.missing_table(root, &mut misspelt, key);
             }
         }
 
@@ -779,7 +787,7 @@ impl Reader<'_> {
             }
             a.schedule = Some(s);
         } else if !root.contains_key("schedule") {
-            self.missing_table(root, "schedule");
+            self.missing_table(root, &mut misspelt, "schedule");
         }
 
         if let Some((t, span)) = self.table(root, "term", keys::TERM) {
@@ -794,7 +802,7 @@ impl Reader<'_> {
             }
             a.term = Some(term);
         } else if !root.contains_key("term") {
-            self.missing_table(root, "term");
+            self.missing_table(root, &mut misspelt, "term");
         }
 
         if let Some((t, span)) = self.table(root, "reviews", keys::REVIEWS) {
