@@ -217,7 +217,11 @@ pub fn allowed(q: &Question) -> String {
 /// Reads a typed answer (`--answer Q=VALUE`, or at the prompt) as the question's kind.
 pub fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, String> {
     let raw = raw.trim();
-    let refuse = || format!("`{}` takes {}; \"{raw}\" is not one", q.id, allowed(q));
+    // A confidential answer is not repeated back (the message may end up in a log).
+    let refuse = || match q.visibility {
+        Visibility::Pair => format!("`{}` takes {}; \"{raw}\" is not one", q.id, allowed(q)),
+        Visibility::Team => format!("`{}` takes {}; the answer given is not one", q.id, allowed(q)),
+    };
     let v = match q.kind {
         QuestionKind::Scale => AnswerValue::Integer(raw.parse::<i64>().map_err(|_| refuse())?),
         QuestionKind::YesNo => match raw.to_ascii_lowercase().as_str() {
@@ -529,6 +533,9 @@ mod tests {
         assert_eq!(parse_answer(&choice, "Monthly"), Ok(AnswerValue::Text("monthly".into())));
         assert!(parse_answer(&choice, "daily").unwrap_err().contains("one of \"weekly\", \"monthly\""));
         assert!(parse_answer(&q(QuestionKind::Text, &[]), "  ").is_err());
+        let secret = Question { visibility: Visibility::Team, ..q(QuestionKind::Scale, &[]) };
+        let e = parse_answer(&secret, "9").unwrap_err();
+        assert_eq!(e, "`q` takes a whole number from 1 to 5; the answer given is not one");
     }
 
     #[test]

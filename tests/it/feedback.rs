@@ -281,6 +281,21 @@ fn refused_answers_leave_the_file_byte_identical() {
         assert!(err.contains(message), "{args:?}: {err}");
         assert_eq!(fs::read(s.path("agreements/pair.toml")).unwrap(), before, "{args:?} changed the file");
     }
+    // A confidential answer that does not fit is refused without being repeated back.
+    let (code, _, err) = s.run(&[
+        "feedback",
+        "agreements/pair.toml",
+        "--form",
+        "midpoint",
+        "--by",
+        "mentee",
+        "--answer",
+        "safe=SECRET-MENTEE-CONCERN",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("`safe` takes yes or no; the answer given is not one"), "{err}");
+    no_secret("a refusal", &err);
+    assert_eq!(fs::read(s.path("agreements/pair.toml")).unwrap(), before);
     let (code, _, err) = s.run(&["feedback", "agreements/pair.toml", "--form", "midpiont", "--by", "mentee"]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `midpoint`?"), "{err}");
