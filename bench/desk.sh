@@ -28,9 +28,12 @@ cpu() {
 rm -rf "$WORK" && mkdir -p "$WORK"
 "$GEN" "$WORK/plain" "$N" 2>/dev/null
 "$GEN" "$WORK/reviewed" "$N" --evaluations 3 2>/dev/null
+# Two feedback records each (a sealed block in every one), and the program.toml
+# with their form; the plain corpus is checked under that same program.
+"$GEN" "$WORK/feedback" "$N" --feedback 2 2>/dev/null
 
 declare -A t=()
-names=(check-plain check-reviewed agenda remind report)
+names=(check-plain check-reviewed agenda remind report check-plain-forms check-feedback)
 for name in "${names[@]}"; do t[$name]=""; done
 for _ in $(seq "$ROUNDS"); do
   t[check-plain]+="$(cpu "$BIN" --today "$TODAY" check "$WORK/plain")"$'\n'
@@ -39,11 +42,14 @@ for _ in $(seq "$ROUNDS"); do
   # The reminders preview (no program.toml: the built-in program, nothing logged or sent).
   t[remind]+="$(cd "$WORK" && cpu "$BIN" --today "$TODAY" remind "$WORK/reviewed")"$'\n'
   t[report]+="$(cpu "$BIN" --today "$TODAY" report "$WORK/reviewed" --format json)"$'\n'
+  t[check-plain-forms]+="$(cpu "$BIN" --today "$TODAY" --program "$WORK/feedback/program.toml" check "$WORK/plain")"$'\n'
+  t[check-feedback]+="$(cpu "$BIN" --today "$TODAY" check "$WORK/feedback")"$'\n'
 done
 for name in "${names[@]}"; do t[$name]=$(printf '%s' "${t[$name]}" | median); done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 bytes_plain=$(cat "$WORK"/plain/*.toml | wc -c)
 bytes_reviewed=$(cat "$WORK"/reviewed/*.toml | wc -c)
+bytes_feedback=$(cat "$WORK"/feedback/*.toml | wc -c)
 
 # A cohort of 1,000 pairs from a spreadsheet, into an empty program folder.
 cohort=$WORK/cohort
@@ -81,6 +87,8 @@ once with three evaluations each (\`--evaluations 3\`, $bytes_reviewed bytes).
 | \`remind\` (preview), same files | ${t[remind]} | $(ratio "${t[remind]}" "${t[check-reviewed]}") of check |
 | \`report --format json\`, same files | ${t[report]} | $(ratio "${t[report]}" "${t[check-reviewed]}") of check |
 | \`new --from\` a 1,000-row cohort (wall clock, $written files written) | $new_from | |
+| \`check\` under a program with a feedback form, no feedback | ${t[check-plain-forms]} | 1.00 |
+| \`check\`, two \`[[feedback]]\` records each, sealed ($bytes_feedback bytes) | ${t[check-feedback]} | $(ratio "${t[check-feedback]}" "${t[check-plain-forms]}") of check without |
 
 - \`agenda\` and \`report\` run the same check, then a small pass over each
   file's derived values; they print far less than \`check\`'s human report

@@ -9,6 +9,12 @@
 //! the term before today; the rest of each file is byte for byte the same as
 //! without it, so the two corpora measure what evaluations cost.
 //!
+//! `--feedback K` appends K `[[feedback]]` records (mentee and mentor in turn)
+//! answering a midpoint form, each with a pair answer and a `team` answer
+//! sealed with age to a key made for the run, and writes DIR/program.toml (the
+//! built-in rules plus that form) and DIR/team_recipients. The sealed blocks
+//! differ from run to run (age encryption is randomised); their size does not.
+//!
 //! The same N always gives the same files (fixed seed). Every file passes
 //! `mentor-agree check --today 2026-11-25` with the built-in program.
 
@@ -73,7 +79,33 @@ fn ascii(s: &str) -> String {
 }
 
 /// One agreement's text, signed by all three parties, with `evaluations` reviews.
-fn agreement(rng: &mut fastrand::Rng, i: usize, evaluations: u64) -> String {
+/// The program of a `--feedback` corpus: the built-in rules plus one form.
+const FEEDBACK_PROGRAM: &str = r#"[program]
+team_recipients = "team_recipients"
+
+[[forms]]
+id = "midpoint"
+title = "How is the mentoring going?"
+when = "checkpoints"
+  [[forms.questions]]
+  id = "useful"
+  text = "How useful are the sessions?"
+  kind = "scale"
+  visibility = "pair"
+  [[forms.questions]]
+  id = "concerns"
+  text = "Anything the team should know?"
+  kind = "text"
+  visibility = "team"
+"#;
+
+fn agreement(
+    rng: &mut fastrand::Rng,
+    i: usize,
+    evaluations: u64,
+    feedback: u64,
+    team: &[mentor_agree::feedback::Recipient],
+) -> String {
     let (mentor, mentor_email) = person(rng);
     let mut mentee = person(rng);
     while mentee.0 == mentor {
@@ -136,30 +168,53 @@ fn agreement(rng: &mut fastrand::Rng, i: usize, evaluations: u64) -> String {
             progress.join(", ")
         );
     }
+    for k in 0..feedback {
+        let by = if k % 2 == 0 { "mentee" } else { "mentor" };
+        let date = start + Days::new(span / 2 + k);
+        let sealed =
+            mentor_agree::feedback::seal(&format!("concerns = \"Nothing to report ({k})\"\n"), team).expect("seal");
+        let _ = write!(
+            t,
+            "\n[[feedback]]\ndate = {date}\nform = \"midpoint\"\nby = \"{by}\"\nanswers = {{ useful = {} }}\nsealed = '''\n{}'''\n",
+            k % 5 + 1,
+            sealed.trim_end()
+        );
+    }
     t
 }
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(dir), Some(n)) = (args.next(), args.next()) else {
-        eprintln!("usage: gen-corpus DIR N [--evaluations K]");
+        eprintln!("usage: gen-corpus DIR N [--evaluations K] [--feedback K]");
         std::process::exit(2);
     };
-    let evaluations: u64 = match (args.next().as_deref(), args.next()) {
-        (Some("--evaluations"), Some(k)) => k.parse().expect("K is a number"),
-        (None, _) => 0,
-        _ => {
-            eprintln!("usage: gen-corpus DIR N [--evaluations K]");
-            std::process::exit(2);
+    let (mut evaluations, mut feedback) = (0u64, 0u64);
+    loop {
+        match (args.next().as_deref(), args.next()) {
+            (Some("--evaluations"), Some(k)) => evaluations = k.parse().expect("K is a number"),
+            (Some("--feedback"), Some(k)) => feedback = k.parse().expect("K is a number"),
+            (None, _) => break,
+            _ => {
+                eprintln!("usage: gen-corpus DIR N [--evaluations K] [--feedback K]");
+                std::process::exit(2);
+            }
         }
-    };
+    }
     let dir = PathBuf::from(dir);
     let n: usize = n.parse().expect("N is a number");
     std::fs::create_dir_all(&dir).expect("create DIR");
+    let mut team: Vec<mentor_agree::feedback::Recipient> = Vec::new();
+    if feedback > 0 {
+        let key = age::x25519::Identity::generate();
+        std::fs::write(dir.join("team_recipients"), format!("{}\n", key.to_public())).expect("write team_recipients");
+        std::fs::write(dir.join("program.toml"), FEEDBACK_PROGRAM).expect("write program.toml");
+        team.push(Box::new(key.to_public()));
+    }
     let mut rng = fastrand::Rng::with_seed(0x6d65_6e74_6f72);
     for i in 0..n {
         let path = dir.join(format!("pair-{i:06}.toml"));
-        std::fs::write(&path, agreement(&mut rng, i, evaluations)).expect("write file");
+        std::fs::write(&path, agreement(&mut rng, i, evaluations, feedback, &team)).expect("write file");
     }
     eprintln!("wrote {n} agreements to {}", dir.display());
 }

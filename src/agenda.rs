@@ -43,11 +43,13 @@ pub enum Kind {
     TermEnding,
     /// The term is over and no closing review is recorded.
     ClosingReviewMissing,
+    /// A feedback form a respondent has not answered yet, from its moment on.
+    FeedbackDue,
 }
 
 impl Kind {
     /// Every kind, in documentation order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Problems,
         Kind::Unsigned,
         Kind::Stale,
@@ -59,6 +61,7 @@ impl Kind {
         Kind::GoalOverdue,
         Kind::TermEnding,
         Kind::ClosingReviewMissing,
+        Kind::FeedbackDue,
     ];
 
     /// The name used in every format ("review-overdue").
@@ -75,6 +78,7 @@ impl Kind {
             Kind::GoalOverdue => "goal-overdue",
             Kind::TermEnding => "term-ending",
             Kind::ClosingReviewMissing => "closing-review-missing",
+            Kind::FeedbackDue => "feedback-due",
         }
     }
 }
@@ -390,6 +394,21 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
                 format!("the term ends on {}: hold a closing review, or extend by mutual agreement", ymd(last)),
                 Some(format!("mentor-agree evaluate {q} --closing")),
                 pair.clone(),
+            );
+        }
+    }
+
+    // Feedback forms: each respondent, from each moment until they answer; the
+    // respondent is who must act (and whom `remind` writes to).
+    if matches!(d.state, State::Active | State::Ended) {
+        for due in crate::feedback::unanswered(&c.program.forms, a, d, horizon) {
+            let role = due.respondent.as_str();
+            push(
+                Kind::FeedbackDue,
+                (Some(due.by), Some(due.by)),
+                format!("the {role} should answer \"{}\" (form {}, from {})", due.title, due.form, ymd(due.from)),
+                Some(format!("mentor-agree feedback {q} --form {} --by {role}", due.form)),
+                actors(c, &[due.respondent]),
             );
         }
     }

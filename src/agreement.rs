@@ -199,6 +199,46 @@ impl Evaluation {
     }
 }
 
+/// A feedback answer as written in a `[[feedback]]` record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerValue {
+    /// A whole number (a `scale` answer).
+    Integer(i64),
+    /// `true` or `false` (a `yes-no` answer).
+    Boolean(bool),
+    /// Text (a `choice` or `text` answer).
+    Text(String),
+    /// Any other TOML type, named ("a table").
+    Other(&'static str),
+}
+
+/// One answer of `feedback.answers`: the question's id and the value.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The question's id (the key).
+    pub question: Sp<String>,
+    /// The answer.
+    pub value: Sp<AnswerValue>,
+}
+
+/// One `[[feedback]]` entry: a respondent's answers to a program form. The
+/// `team` answers are in `sealed`, encrypted; nothing here decrypts them.
+#[derive(Debug, Clone, Default)]
+pub struct Feedback {
+    /// Day answered.
+    pub date: Option<Sp<NaiveDate>>,
+    /// The form's id.
+    pub form: Option<Sp<String>>,
+    /// Who answered (a role).
+    pub by: Option<Sp<String>>,
+    /// The `pair` answers, in plain text.
+    pub answers: Vec<Answer>,
+    /// The `team` answers: an ASCII-armored age block.
+    pub sealed: Option<Sp<String>>,
+    /// The entry's header.
+    pub span: Span,
+}
+
 /// One goal's progress in an evaluation.
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
@@ -340,6 +380,8 @@ pub struct Agreement {
     pub checkins: Vec<Checkin>,
     /// `[[evaluations]]`.
     pub evaluations: Vec<Evaluation>,
+    /// `[[feedback]]`.
+    pub feedback: Vec<Feedback>,
     /// `[termination]`.
     pub termination: Option<Termination>,
 }
@@ -408,6 +450,7 @@ pub mod keys {
         "extensions",
         "checkins",
         "evaluations",
+        "feedback",
         "termination",
     ];
     /// `[mentor]`, `[mentee]`, `[lead]`.
@@ -428,6 +471,8 @@ pub mod keys {
     pub const CHECKIN: &[&str] = &["date", "by", "note"];
     /// `[[evaluations]]`.
     pub const EVALUATION: &[&str] = &["date", "by", "closing", "working", "improve", "progress"];
+    /// `[[feedback]]`.
+    pub const FEEDBACK: &[&str] = &["date", "form", "by", "answers", "sealed"];
     /// One entry of `evaluations.progress`.
     pub const PROGRESS: &[&str] = &["goal", "status", "note"];
     /// `[termination]`.
@@ -515,12 +560,19 @@ impl Reader<'_> {
 
     /// A required top-level table is missing, unless a misspelt key stands for it
     /// (`[mentees]`): its `unknown-key`, with the did-you-mean, says it all.
-    fn missing_table(&mut self, root: &Table<'_>, key: &str) {
-        let misspelt = root.iter().any(|(k, _)| {
-            let k: &str = k.get_ref();
-            !keys::ROOT.contains(&k) && suggest::closest(k, keys::ROOT.iter().copied()) == Some(key)
+    /// `misspelt` holds what each unknown top-level key is closest to, worked out
+    /// once per file (a file of 100,000 unknown keys would otherwise be gone
+    /// through once per missing table).
+    fn missing_table(&mut self, root: &Table<'_>, misspelt: &mut Option<Vec<&'static str>>, key: &str) {
+        let closest = misspelt.get_or_insert_with(|| {
+            root.iter()
+                .filter_map(|(k, _)| {
+                    let k: &str = k.get_ref();
+                    if keys::ROOT.contains(&k) { None } else { suggest::closest(k, keys::ROOT.iter().copied()) }
+                })
+                .collect()
         });
-        if !misspelt {
+        if !closest.contains(&key) {
             self.missing("", key, &(0..0));
         }
     }
@@ -762,11 +814,12 @@ impl Reader<'_> {
             lead: self.person(root, "lead"),
             ..Agreement::default()
         };
+        let mut misspelt = None;
         for (key, present) in
             [("mentor", a.mentor.is_some()), ("mentee", a.mentee.is_some()), ("lead", a.lead.is_some())]
         {
             if !present && !root.contains_key(key) {
-                self.missing_table(root, key);
+                self.missing_table(root, &mut misspelt, key);
             }
         }
 
@@ -785,7 +838,7 @@ impl Reader<'_> {
             }
             a.schedule = Some(s);
         } else if !root.contains_key("schedule") {
-            self.missing_table(root, "schedule");
+            self.missing_table(root, &mut misspelt, "schedule");
         }
 
         if let Some((t, span)) = self.table(root, "term", keys::TERM) {
@@ -800,7 +853,7 @@ impl Reader<'_> {
             }
             a.term = Some(term);
         } else if !root.contains_key("term") {
-            self.missing_table(root, "term");
+            self.missing_table(root, &mut misspelt, "term");
         }
 
         if let Some((t, span)) = self.table(root, "reviews", keys::REVIEWS) {
@@ -890,6 +943,16 @@ impl Reader<'_> {
             a.evaluations.push(e);
         }
 
+        for (t, span) in self.tables(root, "feedback", keys::FEEDBACK) {
+            let f = self.feedback(t, span);
+            for key in ["date", "form", "by"] {
+                if !t.contains_key(key) {
+                    self.missing("feedback", key, &f.span);
+                }
+            }
+            a.feedback.push(f);
+        }
+
         if let Some((t, span)) = self.table(root, "termination", keys::TERMINATION) {
             let term = Termination {
                 date: self.date(t, "termination", "date"),
@@ -912,6 +975,41 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    fn feedback(&mut self, t: &Table<'_>, span: Span) -> Feedback {
+        const PATH: &str = "feedback";
+        let mut f = Feedback {
+            date: self.date(t, PATH, "date"),
+            form: self.string(t, PATH, "form"),
+            by: self.string(t, PATH, "by"),
+            answers: Vec::new(),
+            sealed: self.string(t, PATH, "sealed"),
+            span,
+        };
+        if let Some(v) = t.get("answers") {
+            match v.get_ref() {
+                DeValue::Table(answers) => {
+                    for (k, v) in answers.iter() {
+                        let value = match v.get_ref() {
+                            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                                Ok(n) => AnswerValue::Integer(n),
+                                Err(_) => AnswerValue::Other("a number too large"),
+                            },
+                            DeValue::Boolean(b) => AnswerValue::Boolean(*b),
+                            DeValue::String(s) => AnswerValue::Text(s.to_string()),
+                            other => AnswerValue::Other(type_name(other)),
+                        };
+                        f.answers.push(Answer {
+                            question: Sp::new(k.get_ref().to_string(), k.span()),
+                            value: Sp::new(value, v.span()),
+                        });
+                    }
+                }
+                _ => self.wrong_type("feedback.answers", "a table", v),
+            }
+        }
+        f
+    }
+
     fn evaluation(&mut self, t: &Table<'_>, span: Span) -> Evaluation {
         const PATH: &str = "evaluations";
         let mut e = Evaluation {
@@ -975,11 +1073,12 @@ impl Reader<'_> {
     }
 }
 
-/// The text keys that may span lines: the armored SSH signature, a goal's
+/// The text keys that may span lines: the armored SSH signature, a sealed
+/// (age-armored) block of confidential feedback answers, a goal's
 /// `why` and an evaluation's reflections, which can be paragraphs. Every other
 /// text (names, emails, modes, topics, goals, measures, notes, reasons…) is one
 /// line ([`Code::ControlCharacter`]).
-pub const MULTI_LINE_KEYS: &[&str] = &["sig", "why", "working", "improve"];
+pub const MULTI_LINE_KEYS: &[&str] = &["sig", "sealed", "why", "working", "improve"];
 
 /// The first control character in `text`, if any: what names and one-line texts must not hold.
 pub fn control_character(text: &str) -> Option<char> {

@@ -224,6 +224,25 @@ pub enum Command {
     #[command(display_order = 8)]
     Evaluate(EvaluateArgs),
 
+    /// Answer one of the program's feedback forms, or (the team) read the answers.
+    ///
+    /// Appends a [[feedback]] record: the form's `pair` answers in plain text,
+    /// its `team` answers encrypted with age to every key in the program's
+    /// team_recipients, so only the program team can read them. On a terminal
+    /// it asks each question not given with --answer, saying first who will be
+    /// able to read the answer; off a terminal every answer comes from --answer.
+    /// Feedback is not part of the terms: recording it never makes a signature
+    /// stale. With --read, the team prints every answer, decrypted with --identity.
+    #[command(after_help = "Examples:\n  mentor-agree feedback FILE --form midpoint --by mentee\n  \
+                      mentor-agree feedback FILE --form midpoint --by mentor --answer useful=4 \\\n      \
+                      --answer concerns=\"Sessions keep moving\"\n  \
+                      mentor-agree feedback --read agreements/ --identity ~/.ssh/id_ed25519\n  \
+                      mentor-agree feedback --reseal agreements/ --identity ~/.ssh/id_ed25519   # after a change of team\n\n\
+                      Exit status: 0 recorded (or read), 1 refused (the file is unchanged), 2 could not run,\n\
+                      130 cancelled.")]
+    #[command(display_order = 8)]
+    Feedback(FeedbackArgs),
+
     /// Record the end of an agreement by written notice.
     ///
     /// Adds a [termination] table with notice = "written". Either party may end
@@ -260,7 +279,8 @@ pub enum Command {
                       mentor-agree agenda --person ada@example.org    # one person's items\n  \
                       mentor-agree agenda --format md > weekly.md      # an issue body or a weekly email\n\n\
                       Kinds: problems, unsigned, stale, checkin-overdue, checkin-due, review-due,\n\
-                      review-overdue, goal-due, goal-overdue, term-ending, closing-review-missing.\n\n\
+                      review-overdue, goal-due, goal-overdue, term-ending, closing-review-missing,\n\
+                      feedback-due.\n\n\
                       Exit status: 0 nothing overdue, 1 something overdue (or a file with errors),\n\
                       2 could not run.")]
     #[command(display_order = 4)]
@@ -852,6 +872,40 @@ pub struct EvaluateArgs {
     pub closing: bool,
 }
 
+/// `feedback`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["form", "read", "reseal"])))]
+pub struct FeedbackArgs {
+    /// The agreement file (with --read: files or folders; default the program's agreements).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The form to answer (its id in program.toml).
+    #[arg(long, value_name = "ID", requires = "by", conflicts_with = "read")]
+    pub form: Option<String>,
+    /// Who answers.
+    #[arg(long, value_name = "ROLE", value_parser = RoleParser::new(&Role::SIGNERS))]
+    pub by: Option<Role>,
+    /// An answer, by question id (repeat for each question).
+    #[arg(long, value_name = "Q=VALUE")]
+    pub answer: Vec<String>,
+    /// The day answered (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// Print the resulting file instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print every recorded answer, `team` answers decrypted with --identity.
+    #[arg(long, requires = "identity", conflicts_with = "reseal")]
+    pub read: bool,
+    /// Seal every confidential block --identity opens again, to the keys in
+    /// team_recipients now (after a change of team); answers are unchanged.
+    #[arg(long, requires = "identity", conflicts_with = "form")]
+    pub reseal: bool,
+    /// A private key of the program team: an OpenSSH ed25519 or RSA key, or an age identity file.
+    #[arg(long, value_name = "KEY")]
+    pub identity: Option<PathBuf>,
+}
+
 /// One `--goal N=STATUS[:NOTE]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalUpdate {
@@ -989,6 +1043,10 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// A program team's private key (SSH or age): count the confidential
+    /// (`team`) feedback answers too. Without it only `pair` answers are counted.
+    #[arg(long, value_name = "KEY")]
+    pub identity: Option<PathBuf>,
 }
 
 /// `status`.

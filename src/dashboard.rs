@@ -37,9 +37,9 @@ pub struct Bar {
 #[derive(Debug, Clone, Serialize)]
 pub struct Chart {
     /// Element id stem ("states").
-    pub id: &'static str,
+    pub id: String,
     /// Heading.
-    pub title: &'static str,
+    pub title: String,
     /// The chart in one sentence: its text alternative, also shown as the caption.
     pub summary: String,
     /// The bars, top to bottom.
@@ -49,7 +49,12 @@ pub struct Chart {
 }
 
 impl Chart {
-    fn new(id: &'static str, title: &'static str, summary: String, bars: Vec<(String, usize, &'static str)>) -> Chart {
+    fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        summary: String,
+        bars: Vec<(String, usize, &'static str)>,
+    ) -> Chart {
         let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
         let bars: Vec<Bar> = bars
             .into_iter()
@@ -63,7 +68,7 @@ impl Chart {
             })
             .collect();
         let height = bars.len() * ROW;
-        Chart { id, title, summary, bars, height }
+        Chart { id: id.into(), title: title.into(), summary, bars, height }
     }
 }
 
@@ -100,15 +105,21 @@ const GAP_BUCKETS: [(&str, i64); 5] = [
 ];
 
 impl DashboardContext {
-    /// The dashboard over `facts`, as of `today`.
+    /// The dashboard over `facts`, as of `today`; with the program's feedback
+    /// forms, a chart of each question's `pair` answers (the site never decrypts
+    /// a `team` one), none for a question under `min_responses` answers.
     pub fn new(
         title: String,
         facts: &[Facts],
+        program: Option<&crate::program::Program>,
         today: NaiveDate,
         index: String,
         stylesheet: String,
     ) -> DashboardContext {
-        let r = Report::build(facts, None, None);
+        let mut r = Report::build(facts, None, None);
+        if let Some(p) = program {
+            r.add_feedback(&p.forms, p.program.min_responses, facts);
+        }
         let s = &r.states;
         let states = Chart::new(
             "states",
@@ -195,10 +206,33 @@ impl DashboardContext {
                 .map(|((label, up_to), n)| (label.to_string(), n, if *up_to > 45 { "bar-warn" } else { "bar-ok" }))
                 .collect(),
         );
+        let mut charts = vec![states, completion, goals, reviews, checkins];
+        for f in &r.feedback {
+            charts.push(Chart::new(
+                format!("feedback-{}", slug::slugify(&f.form)),
+                format!("Feedback \u{201c}{}\u{201d}: answered", f.form),
+                format!(
+                    "Of {} answers due, {} were given: a response rate of {}.",
+                    f.due,
+                    f.answered,
+                    pct(f.response_rate)
+                ),
+                vec![("Answered".into(), f.answered, "bar-ok"), ("Not yet".into(), f.due - f.answered, "bar-warn")],
+            ));
+            for q in f.questions.iter().filter(|q| q.shown && !q.counts.is_empty()) {
+                let mean = q.mean.map(|m| format!(", mean {m}")).unwrap_or_default();
+                charts.push(Chart::new(
+                    format!("feedback-{}-{}", slug::slugify(&f.form), slug::slugify(&q.question)),
+                    format!("Feedback \u{201c}{}\u{201d}: {}", f.form, q.question),
+                    format!("{} answers{mean}.", q.answers),
+                    q.counts.iter().map(|(label, n)| (label.clone(), *n, "bar-info")).collect(),
+                ));
+            }
+        }
         DashboardContext {
             title,
             report: r,
-            charts: vec![states, completion, goals, reviews, checkins],
+            charts,
             today,
             index,
             stylesheet,

@@ -145,6 +145,7 @@ fn kind(key: &str) -> &'static str {
         "checkins" => "check-in",
         "evaluations" => "evaluation",
         "extensions" => "extension",
+        "feedback" => "feedback",
         _ => "termination",
     }
 }
@@ -171,6 +172,18 @@ fn summary(key: &str, r: &Table) -> String {
         "evaluations" => {
             let closing = if r.get("closing").and_then(Value::as_bool) == Some(true) { ", closing" } else { "" };
             format!("{} by {}{closing}", f("date"), f("by"))
+        }
+        // Never the answers: a `team` answer is sealed, and a diff is no place to read the pair's.
+        "feedback" => {
+            let n = r.get("answers").and_then(Value::as_table).map_or(0, |t| t.len());
+            let sealed = if r.contains_key("sealed") { ", confidential answers sealed" } else { "" };
+            format!(
+                "{} by {}, form {} ({}{sealed})",
+                f("date"),
+                f("by"),
+                f("form"),
+                crate::diagnostic::report::plural(n, "answer")
+            )
         }
         "extensions" => {
             let by = field(r, "months")

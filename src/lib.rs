@@ -20,6 +20,7 @@ pub mod diff;
 pub mod edit;
 pub mod evaluation;
 pub mod export;
+pub mod feedback;
 pub mod fix;
 pub mod git;
 pub mod history;

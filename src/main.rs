@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Extend(args) => commands::extend::run(args, &session),
         Command::Checkin(args) => commands::checkin::run(args, &session),
         Command::Evaluate(args) => commands::evaluate::run(args, &session),
+        Command::Feedback(args) => commands::feedback::run(args, &session),
         Command::Terminate(args) => commands::terminate::run(args, &session),
         Command::Status(args) => commands::status::run(args, &session),
         Command::Agenda(args) => commands::agenda::run(args, &session),

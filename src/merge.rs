@@ -77,7 +77,7 @@ pub fn write_gitattributes(dir: &std::path::Path) -> std::io::Result<Attributes>
 }
 
 /// Top-level keys holding records: arrays of tables that only ever grow.
-pub const RECORD_KEYS: [&str; 4] = ["signatures", "checkins", "evaluations", "extensions"];
+pub const RECORD_KEYS: [&str; 5] = ["signatures", "checkins", "evaluations", "extensions", "feedback"];
 
 /// The outcome of [`merge`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,7 +64,15 @@ pub enum ProgramError {
 fn located(text: &str, path: &Path, e: &toml::de::Error) -> ProgramError {
     let message = e.message().trim_end();
     let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    let (title, help) = match (message.starts_with("unknown field"), names.split_first()) {
+    let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
+    let (title, help) = match (unknown, names.split_first()) {
+        (true, Some((bad, allowed))) if message.starts_with("unknown variant") => {
+            let hint = match crate::suggest::closest(bad, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? "),
+                None => String::new(),
+            };
+            (format!("unknown value `{bad}`"), Some(format!("{hint}allowed here: {}", allowed.join(", "))))
+        }
         (true, Some((unknown, allowed))) => {
             let hint = match crate::suggest::closest(unknown, allowed.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? "),
@@ -132,6 +140,12 @@ pub struct ProgramInfo {
     /// Where the program's site (`render --site`) is published; reminders then
     /// link each agreement's page instead of naming a command.
     pub site_url: Option<String>,
+    /// File of the program team's public keys (SSH, as in `authorized_keys`, or
+    /// age recipients), relative to program.toml: `team` feedback answers are
+    /// encrypted to every key in it.
+    pub team_recipients: Option<String>,
+    /// No aggregate of a feedback question is shown on fewer answers than this.
+    pub min_responses: u32,
 }
 
 impl ProgramInfo {
@@ -170,6 +184,8 @@ impl Default for ProgramInfo {
             leads: Vec::new(),
             subprograms: Vec::new(),
             site_url: None,
+            team_recipients: None,
+            min_responses: 3,
         }
     }
 }
@@ -442,6 +458,162 @@ pub enum Level {
     Off,
 }
 
+/// When a feedback form is due, as written in `when`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum FormWhen {
+    /// `"checkpoints"` (each planned review) or `"end"` (the last day).
+    Moment(FormMoment),
+    /// `{ after_days = N }`: N days after the start.
+    After(AfterDays),
+}
+
+impl Default for FormWhen {
+    fn default() -> Self {
+        FormWhen::Moment(FormMoment::End)
+    }
+}
+
+/// A named moment a form is due from.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FormMoment {
+    /// Each planned review checkpoint.
+    Checkpoints,
+    /// The last day of the term in force.
+    End,
+}
+
+/// `{ after_days = N }`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AfterDays {
+    /// Days after the start.
+    pub after_days: u32,
+}
+
+/// What a feedback question takes as an answer.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuestionKind {
+    /// A whole number from 1 to 5.
+    Scale,
+    /// One of the question's `choices`.
+    Choice,
+    /// `true` or `false` (asked as yes or no).
+    YesNo,
+    /// Free text.
+    #[default]
+    Text,
+}
+
+impl QuestionKind {
+    /// The name written in program.toml ("yes-no").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Scale => "scale",
+            QuestionKind::Choice => "choice",
+            QuestionKind::YesNo => "yes-no",
+            QuestionKind::Text => "text",
+        }
+    }
+}
+
+/// Who may read an answer.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// The pair and the team: written in plain text in the agreement.
+    Pair,
+    /// The program team only: encrypted to `[program].team_recipients`. The
+    /// default, so that a question nobody marked is never written in plain text.
+    #[default]
+    Team,
+}
+
+impl Visibility {
+    /// The name written in program.toml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Pair => "pair",
+            Visibility::Team => "team",
+        }
+    }
+
+    /// Who can read an answer, in words.
+    pub fn readers(self) -> &'static str {
+        match self {
+            Visibility::Pair => "the mentor, the mentee and the program team",
+            Visibility::Team => "only the program team (encrypted)",
+        }
+    }
+}
+
+/// One question of a `[[forms]]` entry.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Stable identifier, the key of the answer.
+    #[serde(default)]
+    pub id: String,
+    /// The question as asked.
+    #[serde(default)]
+    pub text: String,
+    /// What it takes.
+    #[serde(default)]
+    pub kind: QuestionKind,
+    /// The allowed answers of a `choice` question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// Who may read the answer (default `team`).
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// One `[[forms]]` entry: a feedback form the team sends out.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// Stable identifier, written in each `[[feedback]]` record.
+    #[serde(default)]
+    pub id: String,
+    /// The form's title.
+    #[serde(default)]
+    pub title: String,
+    /// Who answers it (each separately).
+    #[serde(default = "Form::default_respondents")]
+    pub respondents: Vec<Role>,
+    /// When it is due.
+    #[serde(default)]
+    pub when: FormWhen,
+    /// Answer within this many days of the moment.
+    #[serde(default = "Form::default_due_days")]
+    pub due_days: u32,
+    /// Its questions.
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+impl Form {
+    fn default_respondents() -> Vec<Role> {
+        Role::PARTIES.to_vec()
+    }
+
+    fn default_due_days() -> u32 {
+        14
+    }
+
+    /// The question with this id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// True when `role` is asked to answer.
+    pub fn asks(&self, role: &str) -> bool {
+        self.respondents.iter().any(|r| r.as_str() == role)
+    }
+}
+
 /// `[clauses]`: the program's standard text.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -506,6 +678,119 @@ struct ProgramFile {
     clauses: ClauseOverrides,
     #[serde(default)]
     reminders: Reminders,
+    #[serde(default)]
+    forms: Vec<Form>,
+}
+
+/// Where `[[forms]]` entry `form` (0-based), or its question `question`, is written.
+fn form_span(text: &str, form: usize, question: Option<usize>) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let forms = root.get_ref().get("forms")?;
+    let DeValue::Array(items) = forms.get_ref() else { return Some(forms.span()) };
+    let item = items.get(form)?;
+    let Some(q) = question else { return Some(item.span()) };
+    let DeValue::Table(t) = item.get_ref() else { return Some(item.span()) };
+    match t.get("questions").map(|v| (v.span(), v.get_ref())) {
+        Some((_, DeValue::Array(qs))) => qs.get(q).map(|v| v.span()).or(Some(item.span())),
+        Some((span, _)) => Some(span),
+        None => Some(item.span()),
+    }
+}
+
+/// The checks serde cannot make on `[[forms]]`: ids, questions, choices.
+fn check_forms(text: &str, path: &Path, forms: &[Form], info: &ProgramInfo) -> Result<(), ProgramError> {
+    let at = |form: usize, question: Option<usize>, title: String, help: Option<&str>| {
+        let span = form_span(text, form, question).unwrap_or(0..0);
+        report(text, path, span, &title, help)
+    };
+    let ids: Vec<&str> = forms.iter().map(|f| f.id.as_str()).collect();
+    for (i, f) in forms.iter().enumerate() {
+        let name = if f.id.is_empty() { format!("[[forms]] #{}", i + 1) } else { format!("form `{}`", f.id) };
+        if f.id.trim().is_empty() {
+            return Err(at(
+                i,
+                None,
+                format!("{name} has no `id`"),
+                Some("add e.g. id = \"midpoint\"; agreements name the form by it"),
+            ));
+        }
+        if ids[..i].contains(&f.id.as_str()) {
+            return Err(at(i, None, format!("two forms have the id `{}`", f.id), Some("give each form its own id")));
+        }
+        if f.questions.is_empty() {
+            return Err(at(
+                i,
+                None,
+                format!("{name} has no questions"),
+                Some("add at least one [[forms.questions]] entry"),
+            ));
+        }
+        if f.respondents.is_empty() {
+            return Err(at(
+                i,
+                None,
+                format!("{name} has no respondents"),
+                Some("respondents = [\"mentor\", \"mentee\"]"),
+            ));
+        }
+        if let Some(r) = f.respondents.iter().find(|r| !Role::PARTIES.contains(r) && **r != Role::Lead) {
+            return Err(at(
+                i,
+                None,
+                format!("{name}: `{}` cannot answer a form", r.as_str()),
+                Some("respondents are mentor, mentee or lead"),
+            ));
+        }
+        let qids: Vec<&str> = f.questions.iter().map(|q| q.id.as_str()).collect();
+        for (k, q) in f.questions.iter().enumerate() {
+            let qname = format!("{name}, question #{}", k + 1);
+            if q.id.trim().is_empty() {
+                return Err(at(
+                    i,
+                    Some(k),
+                    format!("{qname} has no `id`"),
+                    Some("add e.g. id = \"useful\"; answers are keyed by it"),
+                ));
+            }
+            if qids[..k].contains(&q.id.as_str()) {
+                return Err(at(i, Some(k), format!("{name} has two questions with the id `{}`", q.id), None));
+            }
+            if q.text.trim().is_empty() {
+                return Err(at(i, Some(k), format!("{name}, question `{}` has no `text`", q.id), None));
+            }
+            match (q.kind, q.choices.is_empty()) {
+                (QuestionKind::Choice, true) => {
+                    return Err(at(
+                        i,
+                        Some(k),
+                        format!("{name}, question `{}` is a choice with no `choices`", q.id),
+                        Some("choices = [\"…\", \"…\"]"),
+                    ));
+                }
+                (kind, false) if kind != QuestionKind::Choice => {
+                    return Err(at(
+                        i,
+                        Some(k),
+                        format!("{name}, question `{}` has `choices` but is not kind = \"choice\"", q.id),
+                        None,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if info.team_recipients.is_none() && f.questions.iter().any(|q| q.visibility == Visibility::Team) {
+            return Err(at(
+                i,
+                None,
+                format!("{name} has `team` questions but [program] names no team_recipients"),
+                Some(
+                    "add team_recipients = \"team_recipients\" (a file of the team's SSH or age public keys), or mark the questions visibility = \"pair\"",
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A loaded program: its settings plus where it lives.
@@ -519,6 +804,8 @@ pub struct Program {
     pub clauses: Clauses,
     /// `[reminders]`.
     pub reminders: Reminders,
+    /// `[[forms]]`: the feedback forms.
+    pub forms: Vec<Form>,
     /// Per-code severity overrides.
     #[serde(skip)]
     pub levels: HashMap<Code, Level>,
@@ -610,6 +897,7 @@ impl Program {
         if let Some((_, msg, keys)) = checks.iter().find(|(bad, _, _)| *bad) {
             return Err(invalid(keys, (*msg).to_string(), None));
         }
+        check_forms(text, path, &file.forms, &file.program)?;
         let mut clauses = Clauses::default();
         let o = file.clauses;
         macro_rules! apply {
@@ -632,6 +920,7 @@ impl Program {
             rules: file.rules,
             clauses,
             reminders: file.reminders,
+            forms: file.forms,
             levels,
             frequencies,
             path: Some(path.to_path_buf()),
@@ -662,6 +951,16 @@ impl Program {
     /// The reminders log (`[reminders] log`).
     pub fn reminders_log_path(&self) -> PathBuf {
         self.root().join(&self.reminders.log)
+    }
+
+    /// The form with this id.
+    pub fn form(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    /// The team_recipients file, when the program names one.
+    pub fn team_recipients_path(&self) -> Option<PathBuf> {
+        self.program.team_recipients.as_ref().map(|r| self.root().join(r))
     }
 
     /// The allowed_signers file for SSH signatures.
@@ -757,5 +1056,39 @@ mod tests {
         let err =
             Program::parse("[rules.schedule]\nfrequencies = [\"biweekly\"]\n", Path::new("program.toml")).unwrap_err();
         assert!(err.to_string().contains("ambiguous"));
+    }
+
+    const FORM: &str = "[program]\nteam_recipients = \"keys\"\n\n[[forms]]\nid = \"midpoint\"\nwhen = { after_days = 30 }\n[[forms.questions]]\nid = \"useful\"\ntext = \"Useful?\"\nkind = \"scale\"\n";
+
+    #[test]
+    fn forms_are_read_with_defaults() {
+        let p = Program::parse(FORM, Path::new("program.toml")).unwrap();
+        let f = p.form("midpoint").unwrap();
+        assert_eq!(f.when, FormWhen::After(AfterDays { after_days: 30 }));
+        assert_eq!(f.respondents, vec![Role::Mentor, Role::Mentee]);
+        assert_eq!(f.due_days, 14);
+        assert_eq!(f.questions[0].visibility, Visibility::Team, "confidential unless marked otherwise");
+        assert_eq!(p.program.min_responses, 3);
+        assert_eq!(p.team_recipients_path(), Some(PathBuf::from("keys")).map(|k| Path::new(".").join(k)));
+    }
+
+    #[test]
+    fn form_mistakes_are_located() {
+        let no_id = FORM.replace("id = \"midpoint\"\n", "");
+        let msg = Program::parse(&no_id, Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.starts_with("[[forms]] #1 has no `id`\n --> program.toml:"), "{msg}");
+        let no_questions = FORM.split("[[forms.questions]]").next().unwrap().to_string();
+        let msg = Program::parse(&no_questions, Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.contains("form `midpoint` has no questions"), "{msg}");
+        let typo = FORM.replace("kind = \"scale\"", "kind = \"scal\"");
+        let msg = Program::parse(&typo, Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.contains("did you mean `scale`?"), "{msg}");
+        assert!(msg.contains(" --> program.toml:10:"), "{msg}");
+        let key = FORM.replace("kind = ", "knd = ");
+        let msg = Program::parse(&key, Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.contains("did you mean `kind`?"), "{msg}");
+        let no_keys = FORM.replace("team_recipients = \"keys\"\n", "");
+        let msg = Program::parse(&no_keys, Path::new("program.toml")).unwrap_err().to_string();
+        assert!(msg.contains("names no team_recipients"), "{msg}");
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use crate::agreement::GoalStatus;
+use crate::agreement::{AnswerValue, GoalStatus};
 use crate::check::Checked;
 use crate::derived::State;
 use crate::evaluation::CheckpointStatus;
@@ -44,6 +44,11 @@ pub struct Facts {
     pub topics: Vec<String>,
     /// The mentor's name.
     pub mentor: Option<String>,
+    /// Feedback: per form, (respondent moments due: reached by today or answered early, of those answered).
+    pub feedback_due: Vec<(String, usize, usize)>,
+    /// Feedback answers: (form, question, answer). `pair` answers always; `team`
+    /// ones only once added by [`Facts::add_team_answers`] with a team key.
+    pub feedback: Vec<(String, String, AnswerValue)>,
 }
 
 impl Facts {
@@ -92,7 +97,40 @@ impl Facts {
             extensions: a.extensions.len(),
             topics: a.topics.iter().map(|t| t.value.clone()).collect(),
             mentor: a.mentor.as_ref().and_then(|m| m.name.as_ref()).map(|n| n.value.clone()),
+            feedback_due: c
+                .program
+                .forms
+                .iter()
+                .map(|form| {
+                    // Due: each respondent at each moment reached by today, or answered already (early).
+                    let forms = std::slice::from_ref(form);
+                    let all = crate::feedback::moments(form, d).len() * form.respondents.len();
+                    let answered = all - crate::feedback::unanswered(forms, a, d, NaiveDate::MAX).len();
+                    let open = crate::feedback::unanswered(forms, a, d, today).len();
+                    (form.id.clone(), answered + open, answered)
+                })
+                .collect(),
+            feedback: a
+                .feedback
+                .iter()
+                .filter_map(|f| f.form.as_ref().map(|x| (x, f)))
+                .flat_map(|(form, f)| {
+                    f.answers.iter().map(|x| (form.value.clone(), x.question.value.clone(), x.value.value.clone()))
+                })
+                .collect(),
         })
+    }
+
+    /// Adds the `team` answers of `c` that `identities` unseal (`report --identity`).
+    pub fn add_team_answers(&mut self, c: &Checked, identities: &[crate::feedback::Identity]) {
+        let Some(a) = c.agreement.as_deref() else { return };
+        for r in crate::feedback::read(&c.id, a, identities) {
+            if let Some(crate::feedback::Unsealed::Answers(t)) = r.team {
+                for (q, v) in t.iter() {
+                    self.feedback.push((r.form.clone(), q.clone(), crate::feedback::from_toml(v)));
+                }
+            }
+        }
     }
 
     /// Whether the term overlaps the window (an open end is unbounded).
@@ -206,6 +244,40 @@ pub struct Mentor {
     pub mentees: usize,
 }
 
+/// One feedback question's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionFigures {
+    /// The question's id.
+    pub question: String,
+    /// Its kind ("scale").
+    pub kind: &'static str,
+    /// Who may read its answers ("pair" or "team").
+    pub visibility: &'static str,
+    /// Answers counted (`team` ones only with a team key).
+    pub answers: usize,
+    /// False when there are fewer answers than `min_responses`: then no figure is given.
+    pub shown: bool,
+    /// Mean of a scale (`null` otherwise, or when not shown).
+    pub mean: Option<f64>,
+    /// How many gave each answer: 1 to 5 for a scale, each choice, yes and no (empty when not shown, and for text).
+    pub counts: Vec<(String, usize)>,
+}
+
+/// One feedback form's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormFigures {
+    /// The form's id.
+    pub form: String,
+    /// Answers due: each respondent at each moment reached, in the agreements counted.
+    pub due: usize,
+    /// Of those, answered.
+    pub answered: usize,
+    /// answered / due (`null` when none was due).
+    pub response_rate: Option<f64>,
+    /// Per question, in the form's order.
+    pub questions: Vec<QuestionFigures>,
+}
+
 /// The whole report, as `report --format json` prints it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
@@ -233,6 +305,8 @@ pub struct Report {
     pub topics: Vec<Topic>,
     /// Mentor load, most mentees first.
     pub mentors: Vec<Mentor>,
+    /// Feedback forms, in program order (see [`Report::add_feedback`]).
+    pub feedback: Vec<FormFigures>,
 }
 
 fn ratio(part: usize, whole: usize) -> Option<f64> {
@@ -326,6 +400,76 @@ impl Report {
     }
 }
 
+impl Report {
+    /// Adds the figures of the program's feedback `forms` over the agreements
+    /// counted. No figure of a question with fewer than `min_responses` answers
+    /// is given, so no single answer can be read off it.
+    pub fn add_feedback(&mut self, forms: &[crate::program::Form], min_responses: u32, facts: &[Facts]) {
+        use crate::program::QuestionKind;
+        let counted: Vec<&Facts> = facts.iter().filter(|f| f.overlaps(self.from, self.to)).collect();
+        self.feedback = forms
+            .iter()
+            .map(|form| {
+                let (due, answered) = counted
+                    .iter()
+                    .flat_map(|f| f.feedback_due.iter().filter(|(id, _, _)| *id == form.id))
+                    .fold((0, 0), |(d, a), (_, due, answered)| (d + due, a + answered));
+                let questions = form
+                    .questions
+                    .iter()
+                    .map(|q| {
+                        let values: Vec<&AnswerValue> = counted
+                            .iter()
+                            .flat_map(|f| f.feedback.iter())
+                            .filter(|(fid, qid, _)| *fid == form.id && *qid == q.id)
+                            .map(|(_, _, v)| v)
+                            .filter(|v| crate::feedback::fits(q, v).is_ok())
+                            .collect();
+                        let shown = values.len() >= min_responses.max(1) as usize;
+                        let mut counts: Vec<(String, usize)> = Vec::new();
+                        let mut mean = None;
+                        if shown {
+                            let count = |want: &AnswerValue| values.iter().filter(|v| **v == want).count();
+                            counts = match q.kind {
+                                QuestionKind::Scale => {
+                                    (1..=5).map(|n| (n.to_string(), count(&AnswerValue::Integer(n)))).collect()
+                                }
+                                QuestionKind::YesNo => vec![
+                                    ("yes".to_string(), count(&AnswerValue::Boolean(true))),
+                                    ("no".to_string(), count(&AnswerValue::Boolean(false))),
+                                ],
+                                QuestionKind::Choice => q
+                                    .choices
+                                    .iter()
+                                    .map(|c| (c.clone(), count(&AnswerValue::Text(c.clone()))))
+                                    .collect(),
+                                QuestionKind::Text => Vec::new(),
+                            };
+                            if q.kind == QuestionKind::Scale {
+                                let sum: i64 = values
+                                    .iter()
+                                    .filter_map(|v| if let AnswerValue::Integer(n) = v { Some(*n) } else { None })
+                                    .sum();
+                                mean = Some((sum as f64 / values.len() as f64 * 100.0).round() / 100.0);
+                            }
+                        }
+                        QuestionFigures {
+                            question: q.id.clone(),
+                            kind: q.kind.as_str(),
+                            visibility: q.visibility.as_str(),
+                            answers: values.len(),
+                            shown,
+                            mean,
+                            counts,
+                        }
+                    })
+                    .collect();
+                FormFigures { form: form.id.clone(), due, answered, response_rate: ratio(answered, due), questions }
+            })
+            .collect();
+    }
+}
+
 /// A figure's value in a flat listing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -403,6 +547,21 @@ impl Report {
         for m in &self.mentors {
             v.push(("mentors", m.name.clone(), "mentees", n(m.mentees)));
         }
+        for f in &self.feedback {
+            v.push(("feedback", f.form.clone(), "due", n(f.due)));
+            v.push(("feedback", f.form.clone(), "answered", n(f.answered)));
+            v.push(("feedback", f.form.clone(), "response_rate", Value::of(f.response_rate)));
+            for q in &f.questions {
+                let item = format!("{}.{}", f.form, q.question);
+                v.push(("feedback", item.clone(), "answers", n(q.answers)));
+                if q.mean.is_some() {
+                    v.push(("feedback", item.clone(), "mean", Value::of(q.mean)));
+                }
+                for (answer, count) in &q.counts {
+                    v.push(("feedback", format!("{item}={answer}"), "count", n(*count)));
+                }
+            }
+        }
         v
     }
 }
@@ -429,6 +588,8 @@ mod tests {
             extensions: 0,
             topics: Vec::new(),
             mentor: None,
+            feedback_due: Vec::new(),
+            feedback: Vec::new(),
         }
     }
 
@@ -524,5 +685,63 @@ mod tests {
         assert_eq!(median(vec![7]), Some(7.0));
         assert_eq!(median(vec![9, 1, 5]), Some(5.0));
         assert_eq!(median(vec![4, 1, 2, 10]), Some(3.0));
+    }
+
+    #[test]
+    fn feedback_figures_on_a_known_cohort_and_the_threshold() {
+        use crate::program::{Form, Program};
+        let program = Program::parse(
+            "[program]\nteam_recipients = \"k\"\nmin_responses = 3\n[[forms]]\nid = \"mid\"\n\
+             [[forms.questions]]\nid = \"useful\"\ntext = \"?\"\nkind = \"scale\"\nvisibility = \"pair\"\n\
+             [[forms.questions]]\nid = \"pace\"\ntext = \"?\"\nkind = \"choice\"\nchoices = [\"more\", \"same\"]\nvisibility = \"pair\"\n\
+             [[forms.questions]]\nid = \"ok\"\ntext = \"?\"\nkind = \"yes-no\"\n",
+            std::path::Path::new("program.toml"),
+        )
+        .unwrap();
+        let forms: &[Form] = &program.forms;
+        let cohort = [r_facts_a(), r_facts_b()];
+        let mut r = Report::build(&cohort, None, None);
+        r.add_feedback(forms, program.program.min_responses, &cohort);
+        let f = &r.feedback[0];
+        assert_eq!((f.due, f.answered, f.response_rate), (4, 3, Some(0.75)));
+        let useful = &f.questions[0];
+        assert_eq!((useful.answers, useful.shown, useful.mean), (3, true, Some(3.67)));
+        let dist: Vec<usize> = useful.counts.iter().map(|c| c.1).collect();
+        assert_eq!(dist, [0, 1, 0, 1, 1]);
+        // Two answers, fewer than min_responses = 3: no figure at all.
+        let pace = &f.questions[1];
+        assert_eq!((pace.answers, pace.shown, pace.mean, pace.counts.is_empty()), (2, false, None, true));
+        // One team answer (added with a key): nothing shown either.
+        assert_eq!((f.questions[2].answers, f.questions[2].shown), (1, false));
+        // With the threshold at 2 the choice counts appear.
+        r.add_feedback(forms, 2, &cohort);
+        assert_eq!(r.feedback[0].questions[1].counts, vec![("more".to_string(), 1), ("same".to_string(), 1)]);
+        let rows = r.rows();
+        assert!(rows.iter().any(|(s, item, m, v)| *s == "feedback"
+            && item == "mid"
+            && *m == "response_rate"
+            && *v == Value::Number(0.75)));
+
+        fn r_facts_a() -> Facts {
+            let mut a = facts(State::Active, "2026-01-05", "2026-07-04");
+            a.feedback_due = vec![("mid".into(), 2, 2)];
+            a.feedback = vec![
+                ("mid".into(), "useful".into(), AnswerValue::Integer(4)),
+                ("mid".into(), "useful".into(), AnswerValue::Integer(5)),
+                ("mid".into(), "pace".into(), AnswerValue::Text("more".into())),
+                ("mid".into(), "ok".into(), AnswerValue::Boolean(true)),
+            ];
+            a
+        }
+        fn r_facts_b() -> Facts {
+            let mut b = facts(State::Active, "2026-02-02", "2026-08-01");
+            b.feedback_due = vec![("mid".into(), 2, 1)];
+            b.feedback = vec![
+                ("mid".into(), "useful".into(), AnswerValue::Integer(2)),
+                ("mid".into(), "useful".into(), AnswerValue::Integer(9)),
+                ("mid".into(), "pace".into(), AnswerValue::Text("same".into())),
+            ];
+            b
+        }
     }
 }

@@ -283,6 +283,43 @@ pub struct Evaluation {
     pub progress: Vec<Progress>,
 }
 
+/// One `pair` answer: a whole number (scale, 1 to 5), true or false (yes-no), or text (choice, text).
+pub struct AnswerValue;
+
+impl JsonSchema for AnswerValue {
+    fn schema_name() -> Cow<'static, str> {
+        "AnswerValue".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An answer: a whole number (scale, 1 to 5), true or false (yes-no), or text (choice, text).",
+            "type": ["integer", "boolean", "string"]
+        })
+    }
+}
+
+/// A respondent's answers to one of the program's feedback forms (`mentor-agree feedback`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    /// Day the form was answered.
+    pub date: Date,
+    /// The form's id, from program.toml's [[forms]].
+    pub form: String,
+    /// Who answered: a role the form asks.
+    #[schemars(with = "SignerRole")]
+    pub by: Role,
+    /// The form's `pair` questions' answers, in plain text, keyed by question id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, AnswerValue>>")]
+    pub answers: Option<serde_json::Map<String, Value>>,
+    /// The form's `team` answers: an ASCII-armored age block only the program team can decrypt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^-----BEGIN AGE ENCRYPTED FILE-----"))]
+    pub sealed: Option<String>,
+}
+
 /// Present only once the agreement was ended early by written notice.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -349,6 +386,9 @@ pub struct Agreement {
     /// Reviews held: reflection and goal progress (`mentor-agree evaluate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluations: Vec<Evaluation>,
+    /// Answers to the program's feedback forms; `team` answers sealed (`mentor-agree feedback`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<Feedback>,
     /// Early end by written notice (`mentor-agree terminate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination: Option<Termination>,
@@ -456,6 +496,7 @@ mod tests {
             ("extensions", keys::EXTENSION),
             ("checkins", keys::CHECKIN),
             ("evaluations", keys::EVALUATION),
+            ("feedback", keys::FEEDBACK),
             ("termination", keys::TERMINATION),
         ] {
             assert_eq!(names(table(&root, key)), sorted(known), "[{key}]");
@@ -480,7 +521,7 @@ mod tests {
         let mut all = Vec::new();
         walk(&root, &mut all);
         let tables: Vec<_> = all.iter().filter(|v| v.get("properties").is_some()).collect();
-        assert_eq!(tables.len(), 12, "root plus eleven table types (Person is shared)");
+        assert_eq!(tables.len(), 13, "root plus twelve table types (Person is shared)");
         for t in tables {
             assert_eq!(t["additionalProperties"], Value::Bool(false), "{t}");
             for (key, prop) in t["properties"].as_object().unwrap() {

@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
 /// Top-level keys that are not part of the terms (they record what happens after signing).
-pub const EXCLUDED_KEYS: [&str; 5] = ["signatures", "extensions", "checkins", "evaluations", "termination"];
+pub const EXCLUDED_KEYS: [&str; 6] = ["signatures", "extensions", "checkins", "evaluations", "feedback", "termination"];
 
 /// Canonical terms bytes of a parsed document.
 pub fn canonical_from_table(root: &DeTable<'_>) -> String {

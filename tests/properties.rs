@@ -599,6 +599,7 @@ enum Record {
     Checkin { date: NaiveDate, by: &'static str, n: usize },
     Evaluation { date: NaiveDate, n: usize },
     Extension { agreed: NaiveDate, months: u32 },
+    Feedback { date: NaiveDate, by: &'static str, n: usize },
 }
 
 fn record() -> impl Strategy<Value = Record> {
@@ -607,6 +608,8 @@ fn record() -> impl Strategy<Value = Record> {
             .prop_map(|(date, by, n)| Record::Checkin { date, by, n }),
         (date(), 0usize..1000).prop_map(|(date, n)| Record::Evaluation { date, n }),
         (date(), 1u32..12).prop_map(|(agreed, months)| Record::Extension { agreed, months }),
+        (date(), prop::sample::select(vec!["mentor", "mentee"]), 0usize..1000)
+            .prop_map(|(date, by, n)| Record::Feedback { date, by, n }),
     ]
 }
 
@@ -619,6 +622,12 @@ fn record_text(r: &Record) -> String {
         Record::Extension { agreed, months } => {
             format!("\n[[extensions]]\nmonths = {months}\nagreed = {agreed}\nby = [\"mentor\", \"mentee\"]\n")
         }
+        // A sealed block's shape (armor lines in a multi-line string); the merge never opens it.
+        Record::Feedback { date, by, n } => format!(
+            "\n[[feedback]]\ndate = {date}\nform = \"midpoint\"\nby = \"{by}\"\nanswers = {{ useful = {} }}\n\
+             sealed = \"\"\"\n-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3Yx{n:04}\n-----END AGE ENCRYPTED FILE-----\"\"\"\n",
+            n % 5 + 1
+        ),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod completions;
 pub mod diff;
 pub mod evaluate;
 pub mod extend;
+pub mod feedback;
 pub mod git_setup;
 pub mod init;
 pub mod lsp;

@@ -19,11 +19,23 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
         anyhow::bail!("--from {} is after --to {}", rules::ymd(from), rules::ymd(to));
     }
     let today = session.today;
+    let identities = match &args.identity {
+        Some(key) => super::feedback::identities(key)?,
+        None => Vec::new(),
+    };
     let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        Facts::of(c, today)
+        Facts::of(c, today).map(|mut f| {
+            if !identities.is_empty() {
+                f.add_team_answers(c, &identities);
+            }
+            f
+        })
     })?;
     let facts: Vec<Facts> = checked.into_iter().filter_map(|(_, f)| f).collect();
-    let report = Report::build(&facts, args.from, args.to);
+    let mut report = Report::build(&facts, args.from, args.to);
+    // The forms of the program the agreements are under (the first path's, or here).
+    let program = session.program_for(args.paths.first().map_or(std::path::Path::new("."), |p| p.as_path()))?;
+    report.add_feedback(&program.forms, program.program.min_responses, &facts);
     let text = match args.format {
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)?;
@@ -80,7 +92,7 @@ fn lines(r: &Report) -> Vec<(&'static str, String)> {
         .map(|t| format!("{} {} (goals achieved {})", t.topic, t.agreements, percent(t.goals_achieved_rate)))
         .collect();
     let mentors: Vec<String> = r.mentors.iter().map(|m| format!("{} {}", m.name, m.mentees)).collect();
-    vec![
+    let mut lines = vec![
         ("agreements", r.agreements.to_string()),
         (
             "states",
@@ -139,7 +151,23 @@ fn lines(r: &Report) -> Vec<(&'static str, String)> {
         ),
         ("topics", if topics.is_empty() { "-".into() } else { topics.join("\n") }),
         ("mentors", if mentors.is_empty() { "-".into() } else { mentors.join("\n") }),
-    ]
+    ];
+    for f in &r.feedback {
+        let mut text = format!("{} of {} answered; response rate {}", f.answered, f.due, percent(f.response_rate));
+        for q in &f.questions {
+            let figures = if !q.shown {
+                format!("{}: fewer than the program's minimum, not shown", plural(q.answers, "answer"))
+            } else {
+                let counts: Vec<String> = q.counts.iter().map(|(a, n)| format!("{a} {n}")).collect();
+                let mean = q.mean.map(|m| format!("mean {m}; ")).unwrap_or_default();
+                format!("{}; {mean}{}", plural(q.answers, "answer"), counts.join(", "))
+            };
+            let team = if q.visibility == "team" { " (team)" } else { "" };
+            let _ = write!(text, "\n{}{team}: {}", q.question, figures.trim_end_matches("; "));
+        }
+        lines.push(("feedback", format!("{}: {text}", f.form)));
+    }
+    lines
 }
 
 fn table(r: &Report, today: chrono::NaiveDate) -> String {

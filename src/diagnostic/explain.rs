@@ -202,6 +202,14 @@ due = 2027-03-15
             require_signed: bool,
         }
 
+        /// The forms the feedback examples answer.
+        const FORMS: &str = "[program]\nteam_recipients = \"team_recipients\"\n\
+            [[forms]]\nid = \"midpoint\"\nwhen = \"checkpoints\"\n\
+            [[forms.questions]]\nid = \"useful\"\ntext = \"Useful?\"\nkind = \"scale\"\nvisibility = \"pair\"\n\
+            [[forms.questions]]\nid = \"concerns\"\ntext = \"Concerns?\"\nkind = \"text\"\nvisibility = \"team\"\n\
+            [[forms]]\nid = \"mentor-check\"\nrespondents = [\"mentor\"]\n\
+            [[forms.questions]]\nid = \"prepared\"\ntext = \"Prepared?\"\nkind = \"yes-no\"\nvisibility = \"pair\"\n";
+
         /// How each example is completed, or why it cannot be checked on its own.
         fn setting(code: Code) -> Result<Setting, &'static str> {
             Ok(match code {
@@ -250,6 +258,12 @@ due = 2027-03-15
                     Setting { all_sign: true, ..Setting::default() }
                 }
                 Code::Unsigned => Setting { require_signed: true, ..Setting::default() },
+                Code::FeedbackUnknownForm
+                | Code::FeedbackUnknownQuestion
+                | Code::FeedbackBadAnswer
+                | Code::FeedbackWrongRespondent
+                | Code::FeedbackLeaked
+                | Code::FeedbackTwice => Setting { program: FORMS, ..Setting::default() },
                 _ => Setting::default(),
             })
         }

@@ -718,6 +718,77 @@ codes! {
             measure = "3 retrospectives run"
             due = 2026-11-01   # no evaluation says achieved or dropped
         "#;
+    FeedbackUnknownForm = "feedback-unknown-form", Error,
+        "A `[[feedback]]` record names a form program.toml's `[[forms]]` does not define.",
+        "Use the id of one of the program's forms (`mentor-agree feedback` lists them), or add the form to program.toml.",
+        why: "Answers are only meaningful against the questions that were asked; a record for an unknown form cannot be read, counted or checked.",
+        example: r#"
+            # program.toml defines the form "midpoint" only
+            [[feedback]]
+            date = 2027-02-10
+            form = "midpiont"
+            by = "mentee"
+        "#;
+    FeedbackUnknownQuestion = "feedback-unknown-question", Error,
+        "A feedback record answers a question its form does not have.",
+        "Use the question ids of the form in program.toml; `mentor-agree feedback` writes them for you.",
+        why: "An answer to no question is lost to the report, and usually a typo of one that then looks unanswered.",
+        example: r#"
+            [[feedback]]
+            date = 2027-02-10
+            form = "midpoint"
+            by = "mentee"
+            answers = { usefull = 4 }   # the question is `useful`
+        "#;
+    FeedbackBadAnswer = "feedback-bad-answer", Error,
+        "A feedback answer is outside its question's kind: a scale not 1 to 5, a choice not listed, yes-no not true or false, empty text.",
+        "Answer as the question allows (the message lists it).",
+        why: "The report averages scales and counts choices; one answer of the wrong kind would skew or break every figure over it.",
+        example: r#"
+            [[feedback]]
+            date = 2027-02-10
+            form = "midpoint"
+            by = "mentee"
+            answers = { useful = 7 }   # a scale runs from 1 to 5
+        "#;
+    FeedbackWrongRespondent = "feedback-wrong-respondent", Error,
+        "A feedback record is by a role the form does not ask (its `respondents`).",
+        "Record it as a role the form asks, or add the role to the form's respondents in program.toml.",
+        why: "Each form is written for particular respondents; an answer from someone else is counted against the wrong group.",
+        example: r#"
+            # the form "mentor-check" has respondents = ["mentor"]
+            [[feedback]]
+            date = 2027-02-10
+            form = "mentor-check"
+            by = "mentee"
+        "#;
+    FeedbackLeaked = "feedback-leaked", Error,
+        "A confidential (`team`) answer is written in plain text in `answers`, or `sealed` is not an age-encrypted block.",
+        "Remove the answer from the file (and from git history if it was pushed); record it again with `mentor-agree feedback`, which seals it.",
+        why: "A `team` answer is promised to reach the program team only; in plain text anyone who reads the repository reads it.",
+        example: r#"
+            # `concerns` has visibility = "team"
+            [[feedback]]
+            date = 2027-02-10
+            form = "midpoint"
+            by = "mentee"
+            answers = { concerns = "…" }
+        "#;
+    FeedbackTwice = "feedback-twice", Warning,
+        "The same respondent answered the same form twice for one moment (one checkpoint, the end, or the form's day).",
+        "Keep one record per respondent and moment; remove the extra one.",
+        why: "Two answers from one person would count twice in the report's figures and response rate.",
+        example: r#"
+            [[feedback]]
+            date = 2027-02-10
+            form = "midpoint"
+            by = "mentee"
+
+            [[feedback]]
+            date = 2027-02-12   # the same checkpoint again
+            form = "midpoint"
+            by = "mentee"
+        "#;
     Unsigned = "unsigned", Error,
         "With `check --require-signed`: a required signature is missing.",
         "Collect the signature with `mentor-agree sign`.",

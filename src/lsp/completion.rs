@@ -9,7 +9,7 @@ use crate::program::Program;
 use crate::role::Role;
 
 /// Top-level keys written as `[[name]]` entries.
-const ARRAYS: &[&str] = &["goals", "signatures", "extensions", "checkins", "evaluations"];
+const ARRAYS: &[&str] = &["goals", "signatures", "extensions", "checkins", "evaluations", "feedback"];
 /// Top-level keys that hold plain values.
 const VALUES: &[&str] = &["format", "id", "topics"];
 
@@ -27,6 +27,7 @@ fn table_keys(name: &str) -> Option<&'static [&'static str]> {
         "termination" => keys::TERMINATION,
         "evaluations" => keys::EVALUATION,
         "evaluations.progress" => keys::PROGRESS,
+        "feedback" => keys::FEEDBACK,
         _ => return None,
     })
 }
@@ -45,6 +46,10 @@ fn values(table: Option<&str>, key: &str, program: Option<&Program>) -> Vec<Stri
         },
         (Some("signatures"), "role") => Role::SIGNERS.iter().map(|r| r.as_str().to_string()).collect(),
         (Some("checkins"), "by") => strings(&Role::names_of(Role::REPORTERS)),
+        (Some("feedback"), "by") => strings(&Role::names_of(Role::SIGNERS)),
+        (Some("feedback"), "form") => {
+            program.map(|p| p.forms.iter().map(|f| f.id.clone()).collect()).unwrap_or_default()
+        }
         (Some("termination"), "by") => strings(&Role::names_of(Role::TERMINATORS)),
         (Some("extensions"), "by") => strings(&Role::names_of(Role::PARTIES)),
         (Some("termination"), "notice") => strings(&["written"]),

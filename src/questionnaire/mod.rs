@@ -15,6 +15,7 @@
 //! questionnaire, the one `evaluate` asks after a review.
 
 pub mod draft;
+pub mod feedback;
 pub mod interview;
 pub mod review;
 

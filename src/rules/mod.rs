@@ -10,6 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::program::Program;
 
 pub mod evaluations;
+pub mod feedback;
 pub mod goals;
 pub mod lifecycle;
 pub mod parties;
@@ -57,6 +58,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     signatures::check(ctx, out);
     lifecycle::check(ctx, out);
     evaluations::check(ctx, out);
+    feedback::check(ctx, out);
 }
 
 /// Applies the program's `[levels]`: changes severities, drops codes turned off.

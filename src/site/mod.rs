@@ -176,8 +176,14 @@ pub fn build(
         })
         .unzip();
     let index = IndexContext::new(rows, shared_program.map(|f| f.program.as_ref()), today);
-    let dashboard =
-        DashboardContext::new(index.title.clone(), &facts, today, "index.html".to_string(), STYLESHEET.to_string());
+    let dashboard = DashboardContext::new(
+        index.title.clone(),
+        &facts,
+        shared_program.map(|f| f.program.as_ref()),
+        today,
+        "index.html".to_string(),
+        STYLESHEET.to_string(),
+    );
     // Everything is rendered and staged before anything is placed: a template that
     // fails here leaves an existing site as it was.
     let (mut staged, mut names) = (staged, names);

@@ -302,11 +302,22 @@ fn write(c: &Content, s: &Style) -> (String, Vec<(&'static str, std::ops::Range<
     (text, ranges)
 }
 
+/// The program of the `feedback` edits: one form, a pair and a team question.
+const FEEDBACK_PROGRAM: &str = "[program]\nteam_recipients = \"team_recipients\"\n[[forms]]\nid = \"mid\"\n\
+    [[forms.questions]]\nid = \"useful\"\ntext = \"Useful?\"\nkind = \"scale\"\nvisibility = \"pair\"\n\
+    [[forms.questions]]\nid = \"concerns\"\ntext = \"Concerns?\"\nkind = \"text\"\nvisibility = \"team\"\n";
+
 /// Runs an editing command with `--dry-run` on a copy of `text`; returns what it would write.
 fn dry_run(text: &str, args: &[&str]) -> Result<String, TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.toml");
     std::fs::write(&file, text).unwrap();
+    if args.first() == Some(&"feedback") {
+        // A form with a pair and a team question, sealed to a fresh age key.
+        let key = age::x25519::Identity::generate().to_public();
+        std::fs::write(dir.path().join("team_recipients"), format!("{key}\n")).unwrap();
+        std::fs::write(dir.path().join("program.toml"), FEEDBACK_PROGRAM).unwrap();
+    }
     let out = cmd().args(args).arg(&file).arg("--dry-run").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     prop_assert_eq!(out.status.code(), Some(0), "{:?} was refused or failed:\n{}\n--- file:\n{}", args, stderr, text);
@@ -330,14 +341,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn appending_edits_keep_the_original_as_a_prefix(c in content(), s in style(), which in 0usize..4) {
+    fn appending_edits_keep_the_original_as_a_prefix(c in content(), s in style(), which in 0usize..5) {
         let (text, _) = write(&c, &s);
         let note = c.note.clone();
+        let concern = format!("concerns={note}");
         let args: Vec<&str> = match which {
             0 => vec!["checkin", "--by", "mentor", "--note", &note],
             1 => vec!["extend", "--months", "2"],
             2 => vec!["evaluate", "--goal", "1=on-track:first review", "--working", &note, "--improve", &note],
-            _ => vec!["terminate", "--by", "mentee", "--reason", &note],
+            3 => vec!["terminate", "--by", "mentee", "--reason", &note],
+            _ => vec!["feedback", "--form", "mid", "--by", "mentee", "--answer", "useful=4", "--answer", &concern],
         };
         let after = dry_run(&text, &args)?;
         prop_assert!(after.len() > text.len());

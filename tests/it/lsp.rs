@@ -838,3 +838,26 @@ fn bogus_lengths_and_huge_messages_cost_neither_later_requests_nor_memory() {
         assert!(peak_kib < 100 * 1024, "peak memory {peak_kib} KiB for a 100 MB message that is skipped");
     }
 }
+
+/// Every hover the server gives over `path` (its text as on disk, under the
+/// program.toml found above it), hovering at a few columns of every line: for
+/// the feedback tests, which check none shows a confidential answer.
+pub(crate) fn hovers_over(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let uri = path_to_uri(path).unwrap().as_str().to_string();
+    let mut c = Client::start();
+    c.open(&uri, &text);
+    let diags = c.diagnostics(&uri);
+    assert!(diags.is_empty(), "{diags:?}");
+    let mut out = Vec::new();
+    for line in 0..text.lines().count() as u32 {
+        for character in [0, 2, 6, 12] {
+            let hover = c.at("textDocument/hover", &uri, line, character);
+            if let Some(v) = hover["result"]["contents"]["value"].as_str() {
+                out.push(v.to_string());
+            }
+        }
+    }
+    c.shutdown();
+    out
+}

@@ -15,6 +15,7 @@ mod edit;
 mod edit_properties;
 mod explain;
 mod export;
+mod feedback;
 mod fuzz_regressions;
 mod git;
 mod hardening;
