@@ -237,7 +237,9 @@ where
     }
     let baseline = doc.to_string();
     change(&mut doc, &before)?;
-    let new_text = restore_line_endings(&old_text, &lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
+    // Appended records go to their party's section, where the file has them (see crate::layout).
+    let edited = crate::layout::place_records(&lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
+    let new_text = restore_line_endings(&old_text, &lf_text, &edited);
 
     let after = check::check_text(req.path, &new_text, req.program.clone(), &req.settings);
     let mut added = added_errors(&before, &after);

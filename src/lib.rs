@@ -25,6 +25,7 @@ pub mod fix;
 pub mod git;
 pub mod history;
 pub mod input;
+pub mod layout;
 pub mod leftovers;
 pub mod lsp;
 pub mod merge;

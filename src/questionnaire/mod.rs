@@ -378,6 +378,9 @@ impl Answers {
                 }
             }
         }
+        // Each party's records in a place of its own, for merges without a driver.
+        w.line("");
+        w.text.push_str(crate::layout::BLOCK);
         w
     }
 

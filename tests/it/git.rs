@@ -658,3 +658,62 @@ fn reminders_logged_on_two_branches_merge_without_conflict() {
     }
     assert!(!log.contains("<<<<<<<"), "{log}");
 }
+
+/// The host's view: no merge driver registered (a server-side merge runs none).
+/// A draft that `new` wrote, three parties signing on three branches, then
+/// mentor and mentee checking in on two: every merge is clean with plain git,
+/// and the result checks with `--require-signed`.
+#[test]
+fn parallel_signing_and_checkins_merge_with_plain_git() {
+    if !common::have_tool("git", "--version") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("program");
+    std::fs::write(tmp.path().join("gitconfig"), "").unwrap();
+    cmd().arg("init").arg(&dir).assert().success();
+    ok(&dir, &["init", "-q", "-b", "main"]);
+    let on = |day: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+        c.current_dir(&dir).env("MENTOR_AGREE_TODAY", day).env("NO_COLOR", "1");
+        c
+    };
+    on("2026-11-20")
+        .args(["new", "--mentor", "Maya Okafor", "--mentee", "Tomás Rivera", "--lead", "Priya Natarajan"])
+        .args(["--topic", "leadership", "--frequency", "fortnightly", "--minutes", "45", "--mode", "video call"])
+        .args(["--start", "2026-12-07", "--months", "6", "--review-every-months", "2"])
+        .args(["--goal", "Run team retrospectives | 3 retrospectives run | 2027-03-15", "--yes"])
+        .args(["--out", FILE])
+        .assert()
+        .success();
+    ok(&dir, &["add", "-A"]);
+    ok(&dir, &["commit", "-qm", "draft"]);
+    assert!(git(&dir, &["config", "merge.mentor-agree.driver"]).stdout.is_empty(), "no driver registered");
+
+    let branch = |name: &str, args: &[&str], day: &str| {
+        ok(&dir, &["switch", "-q", "-c", name, "main"]);
+        on(day).args(args).assert().success();
+        commit(&dir, name);
+    };
+    branch("mentor-signs", &["sign", FILE, "--role", "mentor"], "2026-11-21");
+    branch("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-11-22");
+    branch("lead-signs", &["sign", FILE, "--role", "lead"], "2026-11-23");
+    ok(&dir, &["switch", "-q", "main"]);
+    for b in ["mentor-signs", "mentee-signs", "lead-signs"] {
+        let out = merge(&dir, b);
+        assert!(out.status.success(), "{b}: {}{}", String::from_utf8_lossy(&out.stdout), read(&dir));
+    }
+    on("2026-11-25").args(["check", "--require-signed", FILE]).assert().success();
+
+    branch("mentor-checks-in", &["checkin", FILE, "--by", "mentor", "--note", "Kick-off held"], "2026-12-10");
+    branch("mentee-checks-in", &["checkin", FILE, "--by", "mentee", "--note", "First retro planned"], "2026-12-11");
+    ok(&dir, &["switch", "-q", "main"]);
+    for b in ["mentor-checks-in", "mentee-checks-in"] {
+        let out = merge(&dir, b);
+        assert!(out.status.success(), "{b}: {}{}", String::from_utf8_lossy(&out.stdout), read(&dir));
+    }
+    let text = read(&dir);
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    assert_eq!(text.matches("[[checkins]]").count(), 2, "{text}");
+    on("2026-12-12").args(["check", "--require-signed", FILE]).assert().success();
+}
