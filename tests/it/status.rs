@@ -287,3 +287,57 @@ fn wide_status_shows_goals_achieved_and_the_last_review() {
     // Both goals achieved; the closing review was on 2026-11-24.
     assert!(row.contains("2/2") && row.contains("2026-11-24"), "{row}");
 }
+
+/// `status` on a real terminal of `cols` columns (a pseudo-terminal sized by
+/// `stty`, no `$COLUMNS`): its whole output, lines without their `\r`.
+#[cfg(unix)]
+fn status_on_a_terminal(dir: &Path, cols: u16) -> String {
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c")
+        .arg(format!("stty cols {cols} rows 200 && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_mentor-agree"))
+        .args(["--today", common::TODAY, "status"])
+        .arg(dir)
+        .current_dir(dir)
+        .env_remove("COLUMNS")
+        .env_remove("MENTOR_AGREE_TODAY")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal");
+    // rexpect hands over each byte as a char: put the UTF-8 back together.
+    let bytes: Vec<u8> = p.exp_eof().expect("status ends").chars().map(|c| c as u8).collect();
+    String::from_utf8(bytes).expect("UTF-8 output").replace('\r', "")
+}
+
+#[cfg(unix)]
+#[test]
+fn on_an_80_column_terminal_long_ids_stay_whole_and_nothing_is_wider() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let ids = [
+        "2027-01-gabriel-silva-hannah-schmidt",
+        "2027-01-kasia-nowak-seun-adeyemi",
+        "2027-01-maximilian-fischer-priya-raman",
+    ];
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(format!("{name}.toml")), text).unwrap();
+    write(ids[0], &base());
+    sign_all(&dir.path().join(format!("{}.toml", ids[0])), "2026-10-20", PARTIES);
+    write(ids[1], &base().replace("session_minutes = 45", "session_minutes = 300"));
+    write(ids[2], &base());
+    let text = status_on_a_terminal(dir.path(), 80);
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns ({}): {line}\n{text}", line.chars().count());
+    }
+    // Every id, state, role and count is whole on its line: nothing wraps letter by letter.
+    for whole in ids.iter().copied().chain(["4-overdue", "terminated", "missing:", "mentee,", "signatures", "problems"])
+    {
+        assert!(text.contains(whole), "{whole} broken:\n{text}");
+    }
+    // Rows stay short: one line per agreement or a few, never a letter a line.
+    assert!(text.lines().count() < 40, "{} lines:\n{text}", text.lines().count());
+    assert!(text.contains("hidden to fit 80 columns: last day, next review"), "{text}");
+    // Wide enough, nothing is hidden.
+    let text = status_on_a_terminal(dir.path(), 160);
+    assert!(!text.contains("hidden"), "{text}");
+    assert!(text.contains("next review") && text.contains("last day"), "{text}");
+}
