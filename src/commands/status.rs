@@ -209,6 +209,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "stale",
         "errors",
         "warnings",
+        "terminated",
     ];
     let day = |d: Option<NaiveDate>| d.map(rules::ymd).unwrap_or_default();
     let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
@@ -233,6 +234,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
             roles(&r.stale),
             r.errors.to_string(),
             r.warnings.to_string(),
+            day(r.terminated),
         ]
     });
     let mut out = Vec::new();

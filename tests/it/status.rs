@@ -92,6 +92,7 @@ fn json_has_exactly_the_documented_fields() {
         "start",
         "end",
         "last_day",
+        "terminated",
         "effective",
         "next_review",
         "last_checkin",
@@ -250,6 +251,54 @@ fn a_terminated_agreement_has_no_next_review() {
     let row = &status_json(&[&file])[0];
     assert_eq!(row["state"], "terminated");
     assert_eq!(row["next_review"], serde_json::Value::Null, "{row:#}");
+}
+
+#[test]
+fn a_terminated_agreement_ends_on_its_termination_date_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    cmd()
+        .arg("terminate")
+        .arg(&file)
+        .args(["--by", "mentee", "--reason", "New job", "--date", "2026-11-20"])
+        .assert()
+        .success();
+    let row = &status_json(&[&file])[0];
+    assert_eq!(row["terminated"], "2026-11-20", "{row:#}");
+    assert_eq!(row["last_day"], "2026-11-20", "{row:#}");
+    assert_eq!(row["end"], "2027-05-02", "the term's end stays: {row:#}");
+    let table = String::from_utf8(cmd().arg("status").arg(&file).output().unwrap().stdout).unwrap();
+    assert!(table.contains("2026-11-20") && !table.contains("2027-05-01"), "{table}");
+    let csv = String::from_utf8(cmd().args(["status", "--format", "csv"]).arg(&file).output().unwrap().stdout).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",terminated"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",2026-11-20"), "{csv}");
+    // The Markdown says when it was terminated, not today; the site index shows it as the last day.
+    let md = cmd().arg("render").arg(&file).args(["--format", "md"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("Terminated on 20 November 2026"), "{md}");
+    let site = dir.path().join("site");
+    cmd().arg("render").arg("--site").arg(&site).arg(&file).assert().success();
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("20 November 2026") && !index.contains("1 May 2027"), "{index}");
+}
+
+#[test]
+fn the_next_review_is_the_one_agenda_says_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    // The review planned for 2027-01-02, a week later and not yet held: due now.
+    let at = |today: &str| {
+        let out = common::cmd_on(today).args(["status", "--format", "json"]).arg(&file).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["next_review"].clone()
+    };
+    assert_eq!(at("2027-01-09"), "2027-01-02");
+    let agenda = common::cmd_on("2027-01-09").args(["agenda", "--format", "json"]).arg(&file).output().unwrap();
+    let agenda = String::from_utf8(agenda.stdout).unwrap();
+    assert!(agenda.contains("review-due") && agenda.contains("2027-01-02"), "{agenda}");
 }
 
 #[test]
