@@ -240,8 +240,11 @@ where
             }
             let (errors, warnings) = (outcome.checked.count(Severity::Error), outcome.checked.count(Severity::Warning));
             if errors + warnings > 0 {
+                // "still" only for problems the file had already; one the edit brought is new.
+                let (errors_before, warnings_before) = outcome.before;
+                let has = if errors > errors_before || warnings > warnings_before { "now has" } else { "still has" };
                 eprintln!(
-                    "note: {} still has {} and {}; see `mentor-agree check {}`",
+                    "note: {} {has} {} and {}; see `mentor-agree check {}`",
                     file.display(),
                     crate::diagnostic::report::plural(errors, "error"),
                     crate::diagnostic::report::plural(warnings, "warning"),

@@ -463,3 +463,18 @@ fn a_closing_review_can_be_recorded_after_the_end() {
     let out = late(&["--date", "2027-06-20", "--closing"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_warning_the_edit_brought_is_new_not_still_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(FIXTURE, dir.path());
+    for role in ["mentor", "mentee"] {
+        cmd().arg("sign").arg(&file).args(["--role", role]).assert().success();
+    }
+    // The last signature comes after the start (2026-11-02): a warning the edit itself brings.
+    let out = cmd().arg("sign").arg(&file).args(["--role", "lead"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(" now has 0 errors and 1 warning"), "{stderr}");
+    assert!(!stderr.contains("still has"), "{stderr}");
+}

@@ -791,3 +791,40 @@ fn terms_statement_prints_the_signed_bytes() {
     cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--statement", "coach"]).assert().code(2);
     cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--date", "2026-11-21"]).assert().code(2);
 }
+
+#[test]
+fn signing_again_says_what_it_replaces_and_does_nothing_when_the_signature_is_current() {
+    let w = Work::new("signing/name");
+    w.sign("draft.toml", &["--role", "mentor", "--date", "2026-11-20"]).success();
+    let before = w.read("draft.toml");
+    let a = w.sign("draft.toml", &["--role", "mentor"]).success();
+    assert!(stderr(&a).contains("Nothing to do: the mentor's signature"), "{}", stderr(&a));
+    assert!(stderr(&a).contains("(Ada Lovelace, 2026-11-20) already covers the current terms"), "{}", stderr(&a));
+    assert_eq!(w.read("draft.toml"), before, "nothing written");
+    // The terms change: signing again renews it and says which signature it replaces.
+    w.write("draft.toml", &before.replace("session_minutes = 45", "session_minutes = 60"));
+    let a = w.sign("draft.toml", &["--role", "mentor"]).success();
+    assert!(
+        stderr(&a).contains(
+            "replacing the mentor's signature of Ada Lovelace, 2026-11-20, which covered earlier terms; still to sign"
+        ),
+        "{}",
+        stderr(&a)
+    );
+    // A first signature replaces nothing.
+    let a = w.sign("draft.toml", &["--role", "mentee"]).success();
+    assert!(!stderr(&a).contains("replacing"), "{}", stderr(&a));
+}
+
+#[test]
+fn a_signature_that_would_not_count_is_refused_with_the_reason() {
+    let w = Work::new("signing/name");
+    // The program names its leads, and the agreement's lead is not one of them.
+    w.write("program.toml", "[program]\nleads = [{ name = \"Noor Rahman\" }]\n");
+    let before = w.read("draft.toml");
+    let a = w.sign("draft.toml", &["--role", "lead"]).code(1);
+    let err = stderr(&a);
+    assert!(err.contains("refused to sign") && err.contains("the lead's signature would not count"), "{err}");
+    assert!(!err.contains("still to sign: lead"), "{err}");
+    assert_eq!(w.read("draft.toml"), before, "file unchanged");
+}
