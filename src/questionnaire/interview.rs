@@ -56,6 +56,33 @@ type Setter<'s> = &'s dyn Fn(&mut Answers, &str) -> Result<(), String>;
 struct Ui {
     term: Term,
     theme: Box<dyn Theme>,
+    /// The colourful theme, which marks every answer it echoes with a ✔.
+    color: bool,
+}
+
+impl Ui {
+    /// The theme echoed a refused answer as accepted (`✔ prompt · answer`): with
+    /// colours, that line is redrawn marked refused (`✘`), still showing what was typed.
+    fn refused(&self, prompt: &str, typed: &str) -> std::io::Result<()> {
+        use dialoguer::console::{measure_text_width, style};
+        if !self.color {
+            return Ok(());
+        }
+        let mut echoed = String::new();
+        if self.theme.format_input_prompt_selection(&mut echoed, prompt, typed).is_err() {
+            return Ok(());
+        }
+        let columns = usize::from(self.term.size().1).max(1);
+        self.term.clear_last_lines(measure_text_width(&echoed).div_ceil(columns).max(1))?;
+        let line = format!(
+            "{} {} {} {}",
+            style("✘").for_stderr().red(),
+            style(prompt).for_stderr().bold(),
+            style("·").for_stderr().black().bright(),
+            style(typed).for_stderr().red()
+        );
+        self.term.write_line(&line)
+    }
 }
 
 /// Asks a yes/no question: y or n, then Enter; Enter alone takes `default`; Esc
@@ -298,6 +325,7 @@ impl Flow<'_> {
             };
             let mut candidate = self.answers.clone();
             if let Err(why) = set(&mut candidate, &typed).and_then(|()| errors_of(&self.problems(&candidate, field))) {
+                self.ui().refused(prompt, &typed)?;
                 self.ui().term.write_line(&format!("error: {why}"))?;
                 continue;
             }
@@ -315,7 +343,7 @@ impl Flow<'_> {
     /// and the question again.
     fn frequency(&mut self) -> Step<()> {
         let choices = if self.program.frequencies.is_empty() {
-            "weekly, fortnightly, monthly or every N weeks".to_string()
+            frequency_hint(self.program.rules.schedule.min_sessions_per_month)
         } else {
             let allowed: Vec<String> = self.program.frequencies.iter().map(ToString::to_string).collect();
             format!("this program allows: {}", allowed.join(", "))
@@ -620,6 +648,30 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
     msg.trim_end().to_string()
 }
 
+/// The frequencies to offer when the program names none: those that meet its
+/// minimum sessions a month, "every N weeks" only for the N it allows.
+fn frequency_hint(min_sessions_per_month: f64) -> String {
+    use crate::timeline::Frequency;
+    let ok = |f: Frequency| f.sessions_per_month() + 1e-9 >= min_sessions_per_month;
+    let mut named: Vec<String> = [Frequency::Weekly, Frequency::Fortnightly, Frequency::Monthly]
+        .into_iter()
+        .filter(|f| ok(*f))
+        .map(|f| f.to_string())
+        .collect();
+    match (3..=12).rev().find(|n| ok(Frequency::EveryWeeks(*n))) {
+        Some(12) => named.push("every N weeks".into()),
+        Some(3) => named.push("every 3 weeks".into()),
+        Some(4) => named.push("every 3 or 4 weeks".into()),
+        Some(n) => named.push(format!("every 3 to {n} weeks")),
+        None => {}
+    }
+    match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "weekly".into(),
+    }
+}
+
 /// The prompts' look: dialoguer's colourful theme when stderr is coloured, else plain text.
 pub fn theme(color: bool) -> Box<dyn Theme> {
     if color { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) }
@@ -642,7 +694,7 @@ pub struct Draft {
 pub fn draft(args: &NewArgs, program: Arc<Program>, today: NaiveDate, color: bool) -> Step<Draft> {
     let term = Term::stderr();
     let interactive = std::io::stdin().is_terminal() && term.is_term();
-    let ui = interactive.then(|| Ui { term, theme: theme(color) });
+    let ui = interactive.then(|| Ui { term, theme: theme(color), color });
     let mut flow = Flow {
         args,
         defaults: Defaults::new(&program, today),

@@ -583,7 +583,8 @@ mod interactive {
         let mut p = spawn(dir.path());
         up_to_frequency(&mut p);
         // Letters are text, not movement keys: `biweekly` is read as written and explained.
-        answer(&mut p, "How often will they meet? (weekly, fortnightly, monthly or every N weeks)", "biweekly");
+        // Only the frequencies the program's minimum of one session a month allows are offered.
+        answer(&mut p, "How often will they meet? (weekly, fortnightly, monthly or every 3 or 4 weeks)", "biweekly");
         p.exp_string("frequency-unknown").unwrap();
         p.exp_string("is ambiguous").unwrap();
         answer(&mut p, "How often will they meet?", "every 13 weeks");
@@ -610,6 +611,23 @@ mod interactive {
         assert!(text.contains("modes = [\"in person\", \"chat\"]\n"), "{text}");
         assert!(!text.contains("also_via"), "- means no channel: {text}");
         assert_checks_clean(dir.path(), &file);
+    }
+
+    #[test]
+    fn a_mistyped_frequency_is_marked_refused_and_gets_a_did_you_mean() {
+        let dir = program_dir();
+        let mut p = common::pty::spawn(dir.path(), &["--color".as_ref(), "always".as_ref(), "new".as_ref()]);
+        up_to_frequency(&mut p);
+        answer(&mut p, "How often will they meet?", "fortnighlty");
+        let shown = p.exp_string("did you mean \"fortnightly\"?").unwrap();
+        // The colourful theme echoed it with a ✔; the refused answer is redrawn with a ✘, still showing it.
+        let refused = p.exp_string("How often will they meet?").unwrap();
+        // rexpect hands over each byte as a char: put the UTF-8 back together.
+        let bytes: Vec<u8> = format!("{shown}{refused}").chars().map(|c| c as u8).collect();
+        let all = String::from_utf8_lossy(&bytes);
+        assert!(all.contains("✘"), "{all:?}");
+        assert!(all.contains("fortnighlty"), "{all:?}");
+        p.send_control('c').unwrap();
     }
 
     #[test]
