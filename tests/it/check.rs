@@ -664,3 +664,16 @@ fn a_fix_that_brings_back_the_signed_terms_is_safe() {
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(fs::read_to_string(&file).unwrap(), signed, "{stderr}");
 }
+
+#[test]
+fn terms_of_an_empty_file_is_an_error_not_an_empty_object() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in [("empty.toml", ""), ("comments.toml", "# nothing yet\n")] {
+        let file = tmp.path().join(name);
+        fs::write(&file, text).unwrap();
+        let out = cmd().arg("terms").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is not an agreement"), "{name}");
+    }
+}
