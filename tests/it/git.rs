@@ -629,3 +629,18 @@ fn a_clean_merge_keeps_their_comments_and_identical_records() {
         assert!(text.contains(comment), "{comment:?} lost:\n{text}");
     }
 }
+
+#[test]
+fn diff_of_two_files_blames_the_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = common::fixture("lifecycle/commented.toml");
+    std::fs::write(dir.path().join("broken.toml"), "format = 1\n[mentor\n").unwrap();
+    std::fs::copy(&good, dir.path().join("good.toml")).unwrap();
+    let (code, _, stderr) = diff(dir.path(), &["broken.toml", "good.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("broken.toml: the old version is not valid TOML"), "{stderr}");
+    assert!(!stderr.contains("good.toml"), "{stderr}");
+    let (code, _, stderr) = diff(dir.path(), &["good.toml", "broken.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("broken.toml: the new version is not valid TOML"), "{stderr}");
+}
