@@ -828,3 +828,15 @@ fn a_signature_that_would_not_count_is_refused_with_the_reason() {
     assert!(!err.contains("still to sign: lead"), "{err}");
     assert_eq!(w.read("draft.toml"), before, "file unchanged");
 }
+
+#[test]
+fn a_name_that_differs_only_in_how_its_accent_is_encoded_says_so() {
+    let w = Work::new("signing/name");
+    // The agreement spells the mentor with a precomposed ë (NFC); the signature with e + U+0308 (NFD).
+    w.write("draft.toml", &w.read("draft.toml").replacen("Ada Lovelace", "Zo\u{eb} Lovelace", 1));
+    let a = w.sign("draft.toml", &["--role", "mentor", "--name", "Zoe\u{308} Lovelace"]).code(1);
+    let err = stderr(&a);
+    assert!(err.contains("signature-name-mismatch"), "{err}");
+    assert!(err.contains("the accents are encoded differently"), "{err}");
+    assert!(err.contains("Zoe\\u{308} Lovelace") && err.contains("Zo\\u{eb} Lovelace"), "{err}");
+}
