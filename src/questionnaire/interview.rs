@@ -557,6 +557,31 @@ impl Flow<'_> {
     }
 
     /// Answers every question: flags first, then defaults (with `--yes`), then asking.
+    /// Which question to answer again, from the summary: its number in the list
+    /// shown, or its flag (`minutes`, `--minutes`).
+    fn which_question(&self) -> Step<Field> {
+        let ui = self.ui();
+        for (i, f) in Field::ORDER.iter().enumerate() {
+            ui.term.write_line(&format!("  {:>2}  {}", i + 1, f.flag()))?;
+        }
+        loop {
+            let typed = Input::<String>::with_theme(ui.theme.as_ref())
+                .with_prompt("Which answer? (number or flag)")
+                .interact_text_on(&ui.term)?;
+            let typed = typed.trim().trim_start_matches('-').to_ascii_lowercase();
+            let found = match typed.parse::<usize>() {
+                Ok(n) => Field::ORDER.get(n.wrapping_sub(1)).copied(),
+                Err(_) => Field::ORDER.iter().copied().find(|f| {
+                    f.flag().trim_start_matches('-').split([' ', '/']).next().is_some_and(|name| name == typed)
+                }),
+            };
+            match found {
+                Some(f) => return Ok(f),
+                None => ui.term.write_line(&format!("error: no question {typed:?}: type a number from 1 to 15"))?,
+            }
+        }
+    }
+
     fn interview(&mut self, target: &mut Target) -> Step<()> {
         for field in Field::ORDER {
             let mut a = self.answers.clone();
@@ -737,41 +762,63 @@ pub fn draft(args: &NewArgs, program: Arc<Program>, today: NaiveDate, color: boo
         target.resolve(&flow.answers)?;
     }
 
-    let answers = &mut flow.answers;
-    let (Some(start), Some(mentor), Some(mentee)) = (answers.start, &answers.mentor, &answers.mentee) else {
-        return Err(Stop::Failed(anyhow::anyhow!("the questionnaire ended without names and a start date")));
-    };
-    answers.id = Some(agreement_id(start, mentor, mentee));
-    let path = target.path.clone();
-    let file =
-        path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
-    let preamble = draft::preamble(answers, &program, today, path.as_deref());
-    let text = answers.to_toml(&preamble);
+    // Until confirmed: a correction from the summary asks that question again.
+    let mut corrected = false;
+    loop {
+        let answers = &mut flow.answers;
+        let (Some(start), Some(mentor), Some(mentee)) = (answers.start, &answers.mentor, &answers.mentee) else {
+            return Err(Stop::Failed(anyhow::anyhow!("the questionnaire ended without names and a start date")));
+        };
+        answers.id = Some(agreement_id(start, mentor, mentee));
+        let path = target.path.clone();
+        let file =
+            path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
+        let preamble = draft::preamble(answers, &program, today, path.as_deref());
+        let text = answers.to_toml(&preamble);
 
-    // The whole file, checked as `check` will: it must pass as a draft.
-    let settings = Settings { today, options: Default::default(), ssh: None };
-    let checked =
-        check::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
-    let errors: Vec<String> = checked
-        .diagnostics
-        .iter()
-        .filter(|l| l.diagnostic.severity == Severity::Error)
-        .map(|l| format!("{}:{}: {}: {}", file, l.position.line, l.diagnostic.code.as_str(), l.diagnostic.message))
-        .collect();
-    if !errors.is_empty() {
-        return Err(Stop::Refused(format!("the agreement would not pass `check`:\n{}", errors.join("\n"))));
-    }
-
-    if let Some(ui) = &flow.ui {
-        ui.term.write_line("")?;
-        // The terminal's width (console assumes 80 columns when the terminal does not say).
-        let width = ui.term.size().1.clamp(40, 120);
-        ui.term.write_line(&draft::summary(&flow.answers, &checked, &file, width).to_string())?;
-        let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
-        if !yes_no(ui, &prompt, true)? {
-            return Err(Stop::Cancelled);
+        // The whole file, checked as `check` will: it must pass as a draft.
+        let settings = Settings { today, options: Default::default(), ssh: None };
+        let checked =
+            check::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
+        let errors: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|l| l.diagnostic.severity == Severity::Error)
+            .map(|l| format!("{}:{}: {}: {}", file, l.position.line, l.diagnostic.code.as_str(), l.diagnostic.message))
+            .collect();
+        // After a correction that does not fit the other answers (a start that moves
+        // a goal's due date out of the term), the coordinator corrects again.
+        let recorrect = corrected && !errors.is_empty();
+        if !errors.is_empty() && !recorrect {
+            return Err(Stop::Refused(format!("the agreement would not pass `check`:\n{}", errors.join("\n"))));
         }
-    }
 
-    Ok(Draft { text, path, file })
+        if let Some(ui) = &flow.ui {
+            ui.term.write_line("")?;
+            // The terminal's width (console assumes 80 columns when the terminal does not say).
+            let width = ui.term.size().1.clamp(40, 120);
+            ui.term.write_line(&draft::summary(&flow.answers, &checked, &file, width).to_string())?;
+            let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
+            if recorrect {
+                for e in &errors {
+                    ui.term.write_line(&format!("error: {e}"))?;
+                }
+            }
+            if recorrect || !yes_no(ui, &prompt, true)? {
+                if !recorrect && !yes_no(ui, "Correct an answer instead?", false)? {
+                    return Err(Stop::Cancelled);
+                }
+                corrected = true;
+                let field = flow.which_question()?;
+                if field == Field::Goals {
+                    flow.answers.goals.clear();
+                }
+                flow.ask(field)?;
+                target.path = None;
+                target.resolve(&flow.answers)?;
+                continue;
+            }
+        }
+        return Ok(Draft { text, path, file });
+    }
 }

@@ -646,9 +646,38 @@ mod interactive {
         p.flush().unwrap();
         // ... so the confirmation is still waiting for its own answer.
         answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "n");
+        answer(&mut p, "Correct an answer instead?", "n");
         p.exp_string("cancelled: nothing was written").unwrap();
         assert_eq!(exit_code(&mut p), 130);
         assert!(agreements(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn an_answer_is_corrected_from_the_summary_and_the_rest_kept() {
+        let dir = program_dir();
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        let mut args = vec!["--today", common::TODAY];
+        args.extend(all_flags());
+        c.current_dir(dir.path()).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").args(args);
+        let mut p = rexpect::session::spawn_command(c, Some(30_000)).unwrap();
+        // A typo spotted in the summary: not written, not discarded either.
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "n");
+        answer(&mut p, "Correct an answer instead?", "y");
+        answer(&mut p, "Which answer?", "mentor");
+        answer(&mut p, "Mentor's full name", "Maya Okafor-Reyes");
+        // The id follows the corrected name; a second correction by number.
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml?", "n");
+        answer(&mut p, "Correct an answer instead?", "y");
+        answer(&mut p, "Which answer?", "9");
+        answer(&mut p, "Minutes per session", "60");
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml?", "y");
+        p.exp_string("Created agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        let file = dir.path().join("agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("name = \"Maya Okafor-Reyes\"") && text.contains("session_minutes = 60"), "{text}");
+        assert!(text.contains("frequency = \"every 3 weeks\""), "the other answers are kept: {text}");
+        assert_eq!(agreements(dir.path()).len(), 1);
     }
 
     #[test]
