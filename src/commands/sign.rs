@@ -40,7 +40,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         SignatureMethod::Ssh => Some(ssh::load_for_program(&program)?),
         SignatureMethod::Name => None,
     };
-    let key = args.key.as_deref().map(|path| SigningKey::open(path, || ask_passphrase(path))).transpose()?;
+    let key = args.key.as_deref().map(open_key).transpose()?;
 
     let prior: RefCell<Option<Prior>> = RefCell::new(None);
     let done = |o: &crate::edit::EditOutcome| {
@@ -217,6 +217,24 @@ impl Prior {
             String::new()
         };
         format!(", replacing the {role}'s signature of {who}{why}")
+    }
+}
+
+/// How many times a wrong passphrase is asked again on a terminal, as ssh does.
+const PASSPHRASE_ATTEMPTS: usize = 3;
+
+/// Opens the signing key, asking again (up to [`PASSPHRASE_ATTEMPTS`] in all) when
+/// the passphrase typed on the terminal is wrong.
+fn open_key(path: &std::path::Path) -> Result<SigningKey, ssh::SshError> {
+    let mut attempt = 1;
+    loop {
+        match SigningKey::open(path, || ask_passphrase(path)) {
+            Err(e) if e.is_wrong_passphrase() && attempt < PASSPHRASE_ATTEMPTS => {
+                eprintln!("wrong passphrase for {}, try again", path.display());
+                attempt += 1;
+            }
+            other => return other,
+        }
     }
 }
 

@@ -840,3 +840,30 @@ fn a_name_that_differs_only_in_how_its_accent_is_encoded_says_so() {
     assert!(err.contains("the accents are encoded differently"), "{err}");
     assert!(err.contains("Zoe\\u{308} Lovelace") && err.contains("Zo\\u{eb} Lovelace"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_wrong_passphrase_is_asked_again_on_a_terminal() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let key = w.path("locked");
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "correct horse", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    w.write("allowed_signers", &format!("ada@example.org {public}"));
+    let args: Vec<&std::ffi::OsStr> =
+        ["sign", "draft.toml", "--role", "mentor", "--key", "locked"].iter().map(std::ffi::OsStr::new).collect();
+    let mut p = common::pty::spawn(w.dir.path(), &args);
+    common::pty::answer(&mut p, "Passphrase for locked", "wrong");
+    p.exp_string("wrong passphrase for locked, try again").unwrap();
+    common::pty::answer(&mut p, "Passphrase for locked", "correct horse");
+    p.exp_string("Signed draft.toml as the mentor").unwrap();
+    assert_eq!(common::pty::exit_code(&mut p), 0);
+    assert!(signature_of(&w.read("draft.toml"), "mentor").contains_key("sig"));
+}
