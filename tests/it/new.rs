@@ -342,7 +342,12 @@ fn a_cohort_file_writes_every_draft_and_each_passes_check() {
         .stdout(predicate::str::contains("checked 40 agreements: no problems"));
     let first = std::fs::read_to_string(dir.path().join(listed[0])).unwrap();
     assert!(first.contains("name = \"Noor Rahman\""), "{first}");
-    assert!(first.contains("# drafted with `mentor-agree new` on 2026-11-25"), "{first}");
+    assert!(
+        first.contains(
+            "# drafted with `mentor-agree new` on 2026-11-25 under the rules of the Riverside Mentoring Circle.\n"
+        ),
+        "{first}"
+    );
     // No `also-via` column: no channels nobody chose.
     assert!(!first.contains("also_via"), "{first}");
 }
