@@ -790,3 +790,12 @@ fn the_banner_for_stale_signatures_asks_to_sign_again_not_to_fix_before_signing(
         assert!(!page.contains("before signing"), "{page}");
     }
 }
+
+#[test]
+fn a_long_signed_name_wraps_instead_of_being_cut_off() {
+    let page = render_html(&fixture("lifecycle/commented.toml"));
+    let at = page.find(".signature .signed-name {").expect("the signature style");
+    let rule = &page[at..at + page[at..].find('}').unwrap()];
+    assert!(!rule.contains("ellipsis") && !rule.contains("nowrap"), "{rule}");
+    assert!(rule.contains("overflow-wrap: anywhere"), "{rule}");
+}
