@@ -121,7 +121,12 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         dry_run: true,
         lock_timeout: session.lock_timeout,
     };
-    if let Ok(trial) = crate::edit::edit_file(&req, change) {
+    let trial = match crate::edit::edit_file(&req, change) {
+        // Another edit holds the file: say so now rather than wait for the lock twice.
+        Err(e @ EditError::Locked { .. }) => return Err(e.into()),
+        other => other,
+    };
+    if let Ok(trial) = trial {
         let before = prior.borrow().clone().unwrap_or_default();
         let same = |given: Option<&str>, current: Option<&str>| given.is_none_or(|g| Some(g.trim()) == current);
         if before.counts

@@ -867,3 +867,21 @@ fn a_wrong_passphrase_is_asked_again_on_a_terminal() {
     assert_eq!(common::pty::exit_code(&mut p), 0);
     assert!(signature_of(&w.read("draft.toml"), "mentor").contains_key("sig"));
 }
+
+#[test]
+fn a_locked_file_is_waited_for_once() {
+    let w = Work::new("signing/name");
+    w.write("draft.toml.lock", "someone else's edit");
+    let started = std::time::Instant::now();
+    let out = cmd()
+        .current_dir(w.dir.path())
+        .args(["sign", "draft.toml", "--role", "mentor"])
+        .env("MENTOR_AGREE_LOCK_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is locked"));
+    // One wait of 2 s, not one for the trial run and another for the edit.
+    assert!(waited < std::time::Duration::from_millis(3_500), "{waited:?}");
+}
