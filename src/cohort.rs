@@ -455,7 +455,8 @@ fn read_row(
     pair
 }
 
-/// Puts the program's defaults where a row left a question unanswered, as `new --yes` does.
+/// Puts the program's defaults where a row left a question unanswered, as `new --yes`
+/// does, except the channels between sessions (`also_via`), left out unless given.
 fn fill_defaults(row: &mut Row, d: &Defaults) {
     let a = &mut row.answers;
     if a.lead.is_none() && !row.bad.contains("lead") {
@@ -472,9 +473,8 @@ fn fill_defaults(row: &mut Row, d: &Defaults) {
     if a.modes.as_ref().is_none_or(Vec::is_empty) {
         a.modes = Some(d.modes.clone());
     }
-    if a.also_via.is_empty() {
-        a.also_via.clone_from(&d.also_via);
-    }
+    // No `also_via` without an `also-via` column: it is a signed term, and the
+    // program has no say in it, so no draft gets channels nobody chose.
     if a.start.is_none() {
         a.start = Some(d.start);
     }

@@ -74,7 +74,8 @@ pub struct Derived {
     pub session_count: Option<u32>,
     /// Review checkpoints, in order.
     pub review_dates: Vec<NaiveDate>,
-    /// First checkpoint on or after today.
+    /// The first review still to hold: its window is open today (though its planned
+    /// day may have passed) or ahead ([`crate::evaluation::CheckpointStatus::is_ahead`]).
     pub next_review: Option<NaiveDate>,
     /// Latest check-in date.
     pub last_checkin: Option<NaiveDate>,
@@ -104,6 +105,9 @@ pub struct Derived {
     pub verified_keys: Vec<(Role, String)>,
     /// The current terms digest.
     pub digest: Option<String>,
+    /// The termination date, when one is recorded (ahead of today too: notice given).
+    #[serde(skip)]
+    pub terminated: Option<NaiveDate>,
 }
 
 /// Extension lengths in file order, with the end in force before each.
@@ -137,6 +141,16 @@ pub fn term_length(a: &Agreement) -> Option<Length> {
 }
 
 impl Derived {
+    /// The last day the agreement runs: the termination date when one is recorded
+    /// (and falls before the term's end), else the last day of the term. This is
+    /// the "last day" `status` and the site index show.
+    pub fn final_day(&self) -> Option<NaiveDate> {
+        match (self.terminated, self.last_day) {
+            (Some(t), Some(l)) => Some(t.min(l)),
+            (t, l) => l.or(t),
+        }
+    }
+
     /// Goals whose current status is achieved.
     pub fn goals_achieved(&self) -> usize {
         self.goal_status.iter().filter(|s| **s == Some(GoalStatus::Achieved)).count()
@@ -185,7 +199,6 @@ impl Derived {
             .collect();
 
         let review_dates = review_dates(a, start, end);
-        let next_review = review_dates.iter().copied().find(|d| *d >= today);
         let last_checkin = a.checkins.iter().filter_map(|c| c.date.as_ref().map(|d| d.value)).max();
 
         let terminated = a.termination.as_ref().and_then(|t| t.date.as_ref()).is_some_and(|d| d.value <= today);
@@ -217,9 +230,14 @@ impl Derived {
 
         let session_count =
             frequency.zip(start).zip(last_day).map(|((f, s), l)| timeline::sessions_until(f, s, l, 10_000));
-        // No review on or after the day the agreement ends by notice (today or ahead).
-        let ends_by_notice = a.termination.as_ref().and_then(|t| t.date.as_ref()).map(|d| d.value);
-        let next_review = next_review.filter(|r| ends_by_notice.is_none_or(|t| *r < t));
+        // The first review still to hold, its window open now (a review due today is
+        // the next one even if its planned day has passed) or ahead; none on or after
+        // the day the agreement ends by notice (today or ahead).
+        let next_review = checkpoints
+            .iter()
+            .find(|c| c.status.is_ahead())
+            .map(|c| c.date)
+            .filter(|r| termination_day.is_none_or(|t| *r < t));
 
         Derived {
             start,
@@ -245,6 +263,7 @@ impl Derived {
             rejected: Vec::new(),
             verified_keys: Vec::new(),
             digest: digest.map(str::to_string),
+            terminated: termination_day,
         }
     }
 }
@@ -310,6 +329,27 @@ by = ["mentor", "mentee"]
         assert_eq!(der.missing, vec![Role::Mentor, Role::Mentee, Role::Lead]);
         assert_eq!(der.review_dates, vec![d("2026-02-28"), d("2026-03-31")]);
         assert_eq!(der.next_review, Some(d("2026-02-28")));
+    }
+
+    #[test]
+    fn the_next_review_is_one_due_now_even_past_its_planned_day() {
+        let a = parse(FILE).agreement.unwrap();
+        // 2026-02-28 was planned; within the 14 days of grace it is still the next review.
+        let der = Derived::compute(&a, &Program::builtin(), None, d("2026-03-05"));
+        assert_eq!(der.next_review, Some(d("2026-02-28")));
+        let der = Derived::compute(&a, &Program::builtin(), None, d("2026-03-15"));
+        assert_eq!(der.next_review, Some(d("2026-03-31")));
+    }
+
+    #[test]
+    fn the_final_day_is_the_termination_date_once_one_is_recorded() {
+        let text = format!("{FILE}[termination]\ndate = 2026-03-01\nby = \"mentee\"\nreason = \"New job\"\n");
+        let a = parse(&text).agreement.unwrap();
+        let der = Derived::compute(&a, &Program::builtin(), None, d("2026-03-05"));
+        assert_eq!(der.last_day, Some(d("2026-04-10")));
+        assert_eq!(der.final_day(), Some(d("2026-03-01")));
+        let a = parse(FILE).agreement.unwrap();
+        assert_eq!(Derived::compute(&a, &Program::builtin(), None, d("2026-03-05")).final_day(), Some(d("2026-04-10")));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub struct GoalChange {
 /// A record (or the termination) added or removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordChange {
-    /// `added` or `removed`.
+    /// `added`, `removed`, or `renewed` (a role's signature replaced by a new one).
     pub change: &'static str,
     /// `signature`, `check-in`, `evaluation`, `extension` or `termination`.
     pub kind: &'static str,
@@ -96,15 +96,32 @@ pub fn compare(old: Option<&str>, new: Option<&str>) -> Result<Changes, NotToml>
     goals(&mut changes.goals, list(&o, "goals"), list(&n, "goals"));
     for key in RECORD_KEYS {
         let (old, new) = (list(&o, key), list(&n, key));
-        for r in &new {
-            if !old.contains(r) {
-                changes.records.push(RecordChange { change: "added", kind: kind(key), summary: summary(key, r) });
+        let mut added: Vec<&Table> = new.iter().filter(|r| !old.contains(r)).collect();
+        let mut removed: Vec<&Table> = old.iter().filter(|r| !new.contains(r)).collect();
+        if key == "signatures" {
+            // A role's signature replaced by another of the same role was renewed.
+            let mut i = 0;
+            while i < added.len() {
+                let role = field(added[i], "role");
+                match removed.iter().position(|r| role.is_some() && field(r, "role") == role) {
+                    Some(j) => {
+                        let (was, now) = (removed.remove(j), added.remove(i));
+                        let before = field(was, "date").unwrap_or_else(|| "?".to_string());
+                        changes.records.push(RecordChange {
+                            change: "renewed",
+                            kind: kind(key),
+                            summary: format!("{} (was {before})", summary(key, now)),
+                        });
+                    }
+                    None => i += 1,
+                }
             }
         }
-        for r in &old {
-            if !new.contains(r) {
-                changes.records.push(RecordChange { change: "removed", kind: kind(key), summary: summary(key, r) });
-            }
+        for r in added {
+            changes.records.push(RecordChange { change: "added", kind: kind(key), summary: summary(key, r) });
+        }
+        for r in removed {
+            changes.records.push(RecordChange { change: "removed", kind: kind(key), summary: summary(key, r) });
         }
     }
     match (o.get("termination").and_then(Value::as_table), n.get("termination").and_then(Value::as_table)) {
@@ -373,9 +390,23 @@ pub fn markdown(reports: &[FileReport]) -> String {
         if changed.is_empty() {
             s.push_str("No change in meaning.\n");
         }
-        for l in &changed {
-            let indent = if l.starts_with("  ") { "  " } else { "" };
-            s.push_str(&format!("{indent}- {}\n", code(l.trim_start())));
+        // Keys and values in code spans, the rest as text.
+        let text = crate::render::markdown_text;
+        let arrow = |c: &TermChange| {
+            let value = |v: &Option<String>| v.as_deref().map_or_else(|| "(none)".to_string(), code);
+            format!("{}: {} → {}", code(&c.path), value(&c.old), value(&c.new))
+        };
+        for c in &r.changes.terms {
+            s.push_str(&format!("- {}\n", arrow(c)));
+        }
+        for g in &r.changes.goals {
+            s.push_str(&format!("- goal {} {}: {}\n", g.number, g.change, text(&g.goal)));
+            for k in &g.keys {
+                s.push_str(&format!("  - {}\n", arrow(k)));
+            }
+        }
+        for c in &r.changes.records {
+            s.push_str(&format!("- {} {}: {}\n", c.kind, c.change, text(&c.summary)));
         }
         for c in consequences(r) {
             s.push_str(&format!("\n**{c}**\n"));

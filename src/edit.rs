@@ -179,6 +179,9 @@ pub struct EditOutcome {
     pub written: bool,
     /// The check of the new text.
     pub checked: Checked,
+    /// The errors and warnings of the file before the edit, to tell the problems
+    /// it still has from those the edit added.
+    pub before: (usize, usize),
 }
 
 /// Edits `req.path` with `change`, which receives the document and the check of the
@@ -242,6 +245,7 @@ where
     let new_text = restore_line_endings(&old_text, &lf_text, &edited);
 
     let after = check::check_text(req.path, &new_text, req.program.clone(), &req.settings);
+    let counts = (before.count(Severity::Error), before.count(Severity::Warning));
     let mut added = added_errors(&before, &after);
     added.retain(|l| !allowed.contains(&l.diagnostic.code));
     if !added.is_empty() {
@@ -251,10 +255,10 @@ where
     }
     if req.dry_run {
         drop(lock);
-        return Ok(EditOutcome { new_text, written: false, checked: after });
+        return Ok(EditOutcome { new_text, written: false, checked: after, before: counts });
     }
     lock.commit(new_text.as_bytes()).map_err(io("write"))?;
-    Ok(EditOutcome { new_text, written: true, checked: after })
+    Ok(EditOutcome { new_text, written: true, checked: after, before: counts })
 }
 
 /// Errors of `after` that make an edit unacceptable: for every code with more

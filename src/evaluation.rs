@@ -35,6 +35,12 @@ pub enum CheckpointStatus {
 }
 
 impl CheckpointStatus {
+    /// A review still to hold, its window open now or ahead: the one `agenda`
+    /// lists as `review-due` and the "next review" of `status` and the site.
+    pub fn is_ahead(self) -> bool {
+        matches!(self, CheckpointStatus::Due | CheckpointStatus::Upcoming)
+    }
+
     /// The name used in JSON and pages ("held-late").
     pub fn as_str(self) -> &'static str {
         match self {

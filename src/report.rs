@@ -361,12 +361,12 @@ impl Report {
                 r.extensions.extended += 1;
                 r.extensions.total += f.extensions;
             }
-            let mut seen: Vec<&str> = Vec::new();
+            // A set, not a list: an agreement with many topics stays linear.
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(f.topics.len());
             for t in &f.topics {
-                if seen.contains(&t.as_str()) {
+                if !seen.insert(t.as_str()) {
                     continue;
                 }
-                seen.push(t);
                 let e = topics.entry(t).or_default();
                 e.0 += 1;
                 e.1 += f.goals.len();
@@ -677,6 +677,18 @@ mod tests {
         let r = Report::build(&cohort, Some(d("2028-01-01")), None);
         assert_eq!(r.agreements, 0);
         assert_eq!((r.completion.rate, r.goals.achieved_rate, r.checkins.median_gap_days), (None, None, None));
+    }
+
+    #[test]
+    fn many_topics_are_counted_in_linear_time_once_per_agreement() {
+        let mut a = facts(State::Active, "2026-01-05", "2026-07-04");
+        // 100,000 distinct topics, each written twice: a list with `contains` took minutes.
+        a.topics = (0..200_000).map(|i| format!("topic {}", i % 100_000)).collect();
+        let started = std::time::Instant::now();
+        let r = Report::build(&[a], None, None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+        assert_eq!(r.topics.len(), 100_000);
+        assert!(r.topics.iter().all(|t| t.agreements == 1));
     }
 
     #[test]

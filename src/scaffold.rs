@@ -23,6 +23,20 @@ pub const WORKFLOW_PATH: &str = ".github/workflows/mentor-agree.yml";
 /// Where the pre-commit configuration goes.
 pub const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
 
+/// Where `init` puts the ignore file, beside program.toml.
+pub const GITIGNORE_PATH: &str = ".gitignore";
+/// The line of [`GITIGNORE`] that keeps the rendered site out of git.
+pub const GITIGNORE_LINE: &str = "public/";
+/// The `.gitignore` `init` writes when there is none: the site the README
+/// renders (`mentor-agree render --site public/`) is rebuilt, never committed.
+pub const GITIGNORE: &str =
+    "# The site `mentor-agree render --site public/` writes: built from the agreements, not kept in git.\npublic/\n";
+
+/// Whether an existing `.gitignore` already ignores the site folder.
+pub fn ignores_site(gitignore: &str) -> bool {
+    gitignore.lines().map(str::trim).any(|l| matches!(l, "public/" | "public" | "/public/" | "/public"))
+}
+
 /// The files `init` creates: path relative to DIR, and contents.
 pub fn files() -> Vec<(&'static str, String)> {
     vec![

@@ -28,11 +28,13 @@ pub struct StatusRow {
     /// End of the term including extensions (exclusive: the last day is the day before).
     pub end: Option<NaiveDate>,
     /// Last day of the term including extensions (the day before `end`), as every
-    /// other output names it.
+    /// other output names it; the termination date instead, when one is recorded.
     pub last_day: Option<NaiveDate>,
+    /// The termination date, when one is recorded (`null` otherwise).
+    pub terminated: Option<NaiveDate>,
     /// Date of the last required signature.
     pub effective: Option<NaiveDate>,
-    /// First review checkpoint on or after today.
+    /// The first review still to hold: one due now, else the next ahead.
     pub next_review: Option<NaiveDate>,
     /// Latest check-in.
     pub last_checkin: Option<NaiveDate>,
@@ -71,7 +73,8 @@ impl StatusRow {
             state: d.map(|d| d.state),
             start: d.and_then(|d| d.start),
             end: d.and_then(|d| d.end),
-            last_day: d.and_then(|d| d.last_day),
+            last_day: d.and_then(|d| d.final_day()),
+            terminated: d.and_then(|d| d.terminated),
             effective: d.and_then(|d| d.effective),
             next_review: d.and_then(|d| d.next_review),
             last_checkin: d.and_then(|d| d.last_checkin),

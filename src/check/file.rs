@@ -181,8 +181,10 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         derived = Some(Box::new(der));
     }
     rules::apply_levels(&program, &mut diags);
-    if parsed.agreement.as_ref().is_some_and(|a| !a.signatures.is_empty()) {
-        mark_unsafe_fixes(text, parsed.terms.as_deref(), &mut diags);
+    if let Some(a) = parsed.agreement.as_ref().filter(|a| !a.signatures.is_empty()) {
+        let signed: Vec<Option<&str>> =
+            a.signatures.iter().map(|s| s.terms.as_ref().map(|t| t.value.as_str())).collect();
+        mark_unsafe_fixes(text, parsed.terms.as_deref(), &signed, &mut diags);
     }
     let index = LineIndex::new(text);
     let id_position = id_span.map(|span| position(text, &index, &span));
@@ -200,15 +202,20 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
     }
 }
 
-/// In a signed file, marks as unsafe every fix that would change the terms (and
-/// so make the signatures stale), and drops a fix that does not fit the text.
-fn mark_unsafe_fixes(text: &str, terms: Option<&str>, diags: &mut [Diagnostic]) {
+/// In a signed file, marks as unsafe every fix that would make a signature that
+/// covers the current terms stale (it changes the terms they signed), and drops a
+/// fix that does not fit the text. A fix is safe when no signature covers the
+/// current terms: one that brings the terms back to what was signed (a typo made
+/// after signing) makes the signatures current again, the safest fix there is.
+fn mark_unsafe_fixes(text: &str, terms: Option<&str>, signed: &[Option<&str>], diags: &mut [Diagnostic]) {
+    let current = terms.map(crate::terms::digest);
+    let covered = current.as_deref().is_some_and(|c| signed.contains(&Some(c)));
     for d in diags {
         let Some(fix) = &mut d.fix else { continue };
         match fix.apply(text) {
             None => d.fix = None,
             Some(fixed) => {
-                if fix.safe && crate::terms::canonical(&fixed).as_deref() != terms {
+                if fix.safe && covered && crate::terms::canonical(&fixed).as_deref() != terms {
                     fix.safe = false;
                 }
             }

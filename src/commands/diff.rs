@@ -14,6 +14,8 @@ use crate::git::Repo;
 /// One file to compare: how it is shown, its two versions, and where the new one is on disk.
 struct Pair {
     shown: String,
+    /// How the old version is named in errors, when it is a file of its own (`diff OLD NEW`).
+    old_shown: Option<String>,
     old: Option<Vec<u8>>,
     new: Option<Vec<u8>>,
     on_disk: PathBuf,
@@ -57,7 +59,13 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
                 continue;
             }
             let on_disk = repo.root.join(&rel);
-            out.push(Pair { old: repo.show(&commit, &rel)?, new: read_if_there(&on_disk)?, shown: rel, on_disk });
+            out.push(Pair {
+                old: repo.show(&commit, &rel)?,
+                new: read_if_there(&on_disk)?,
+                shown: rel,
+                old_shown: None,
+                on_disk,
+            });
         }
         return Ok(out);
     }
@@ -72,7 +80,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
             if old.is_none() && new.is_none() {
                 bail!("{} is neither in {rev} nor in the working tree", file.display());
             }
-            Ok(vec![Pair { shown: file.display().to_string(), old, new, on_disk: file.clone() }])
+            Ok(vec![Pair { shown: file.display().to_string(), old_shown: None, old, new, on_disk: file.clone() }])
         }
         [old, new] => {
             if args.rev.is_some() {
@@ -81,6 +89,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
             let read = |p: &PathBuf| crate::input::read(p).with_context(|| format!("cannot read {}", p.display()));
             Ok(vec![Pair {
                 shown: new.display().to_string(),
+                old_shown: Some(old.display().to_string()),
                 old: Some(read(old)?),
                 new: Some(read(new)?),
                 on_disk: new.clone(),
@@ -95,16 +104,27 @@ pub fn run(args: &DiffArgs, session: &Session) -> anyhow::Result<u8> {
     let checker = crate::check::FileChecker::new(session, crate::rules::Options::default())?;
     let mut reports = Vec::new();
     for pair in pairs(args, session)? {
+        // A problem with the old version names the old file when it is one of its own.
+        let name_of = |which: &str| match (&pair.old_shown, which) {
+            (Some(old), "old" | "the old") => old.clone(),
+            _ => pair.shown.clone(),
+        };
         let text = |b: &Option<Vec<u8>>, which: &str| -> anyhow::Result<Option<String>> {
             b.as_ref()
                 .map(|b| {
                     String::from_utf8(b.clone())
-                        .map_err(|_| anyhow::anyhow!("{}: the {which} version is not UTF-8 text", pair.shown))
+                        .map_err(|_| anyhow::anyhow!("{}: the {which} version is not UTF-8 text", name_of(which)))
                 })
                 .transpose()
         };
         let (old, new) = (text(&pair.old, "old")?, text(&pair.new, "new")?);
-        let changes = diff::compare(old.as_deref(), new.as_deref()).with_context(|| pair.shown.clone())?;
+        let changes = match diff::compare(old.as_deref(), new.as_deref()) {
+            Ok(changes) => changes,
+            Err(e) => {
+                let who = name_of(e.which);
+                return Err(anyhow::Error::new(e).context(who));
+            }
+        };
         let status = match (&old, &new) {
             (None, _) => "added",
             (_, None) => "removed",

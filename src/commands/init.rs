@@ -67,6 +67,21 @@ pub fn run(args: &InitArgs, _global: &Session) -> anyhow::Result<u8> {
         ),
         crate::merge::Attributes::Present => {}
     }
+    // The rendered site stays out of git; an existing .gitignore is left alone.
+    let gitignore = dir.join(crate::scaffold::GITIGNORE_PATH);
+    match std::fs::read_to_string(&gitignore) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::atomic::write_new(&gitignore, crate::scaffold::GITIGNORE.as_bytes())
+                .with_context(|| format!("cannot create {}", gitignore.display()))?;
+            created.push(gitignore);
+        }
+        Ok(text) if !crate::scaffold::ignores_site(&text) => eprintln!(
+            "note: add `{}` to {} so the site `render --site public/` writes stays out of git",
+            crate::scaffold::GITIGNORE_LINE,
+            shown(&gitignore).display()
+        ),
+        _ => {}
+    }
     if !agreements.is_dir() {
         std::fs::create_dir_all(&agreements).with_context(|| format!("cannot create {}", agreements.display()))?;
         // git keeps no empty folders.

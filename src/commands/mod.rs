@@ -129,6 +129,54 @@ pub fn table(color: bool) -> comfy_table::Table {
     t
 }
 
+/// Fits a filled `table` (style of [`table`]) to `width` columns without ever
+/// breaking a word: each column keeps at least the width of its longest word
+/// (an id, a date) and wraps only between words; while even that is too wide,
+/// the columns of `drop_first` (indexes, least useful first) are hidden in turn.
+/// Returns the headers of the hidden columns, for the caller to say so.
+pub fn fit(table: &mut comfy_table::Table, width: u16, drop_first: &[usize]) -> Vec<String> {
+    use comfy_table::{ColumnConstraint, Width};
+    use dialoguer::console::measure_text_width;
+
+    let header: Vec<String> = table.header().map(|h| h.cell_iter().map(|c| c.content()).collect()).unwrap_or_default();
+    let count = header.len().max(table.row_iter().map(|r| r.cell_iter().count()).max().unwrap_or(0));
+    // The longest word of each column, header included.
+    let mut longest = vec![0usize; count];
+    for row in table.header().into_iter().chain(table.row_iter()) {
+        for (i, cell) in row.cell_iter().enumerate() {
+            let word = cell.content().split_whitespace().map(measure_text_width).max().unwrap_or(0);
+            longest[i] = longest[i].max(word);
+        }
+    }
+    let mut shown: Vec<bool> = vec![true; count];
+    // One border each side and between columns, one space of padding each side of a cell.
+    let needed = |shown: &[bool]| {
+        let n = shown.iter().filter(|s| **s).count();
+        longest.iter().zip(shown).filter(|(_, s)| **s).map(|(w, _)| w).sum::<usize>() + 3 * n + 1
+    };
+    let mut hidden = Vec::new();
+    for &i in drop_first {
+        if needed(&shown) <= usize::from(width) {
+            break;
+        }
+        if i < count && shown[i] {
+            shown[i] = false;
+            hidden.push(header.get(i).cloned().unwrap_or_default());
+        }
+    }
+    table.set_width(width);
+    for (i, column) in table.column_iter_mut().enumerate() {
+        if !shown.get(i).copied().unwrap_or(true) {
+            column.set_constraint(ColumnConstraint::Hidden);
+        } else if let Some(&w) = longest.get(i) {
+            // The width counts the padding, one space each side.
+            let w = u16::try_from(w + 2).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w)));
+        }
+    }
+    hidden
+}
+
 /// Checks that `path` is a file a single-agreement `command` can read: a missing
 /// path says why it cannot be read, a folder says that `command` takes one file.
 pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<()> {
@@ -194,8 +242,11 @@ where
             }
             let (errors, warnings) = (outcome.checked.count(Severity::Error), outcome.checked.count(Severity::Warning));
             if errors + warnings > 0 {
+                // "still" only for problems the file had already; one the edit brought is new.
+                let (errors_before, warnings_before) = outcome.before;
+                let has = if errors > errors_before || warnings > warnings_before { "now has" } else { "still has" };
                 eprintln!(
-                    "note: {} still has {} and {}; see `mentor-agree check {}`",
+                    "note: {} {has} {} and {}; see `mentor-agree check {}`",
                     file.display(),
                     crate::diagnostic::report::plural(errors, "error"),
                     crate::diagnostic::report::plural(warnings, "warning"),

@@ -172,12 +172,13 @@ fn lines(r: &Report) -> Vec<(&'static str, String)> {
 
 fn table(r: &Report, today: chrono::NaiveDate) -> String {
     let mut t = super::table(false);
-    t.set_width(80);
     for (label, text) in lines(r) {
         // Clipped line by line: the JSON and CSV keep the whole text.
         let text: Vec<String> = text.lines().map(|l| crate::diagnostic::report::clipped(l, 200)).collect();
         t.add_row(vec![label.to_string(), text.join("\n")]);
     }
+    // 80 columns, wrapped between words only.
+    super::fit(&mut t, 80, &[]);
     format!("Program report: {}, as of {}\n{t}\n", window(r), long_date(today))
 }
 

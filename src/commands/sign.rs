@@ -1,5 +1,6 @@
 //! `mentor-agree sign`: add or renew a party's signature, optionally with an SSH key.
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
 
 use anyhow::bail;
@@ -8,6 +9,7 @@ use toml_edit::{DocumentMut, Item, Table, Value, value};
 use crate::agreement::RecordRef;
 use crate::check::Session;
 use crate::cli::SignArgs;
+use crate::diagnostic::Code;
 use crate::edit::{EditError, append_table_entry, date_value};
 use crate::program::SignatureMethod;
 use crate::role::Role;
@@ -37,6 +39,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     let allowed = verifier_for(&program)?;
     let key = signing_key(args.key.as_deref())?;
 
+    let prior: RefCell<Option<Prior>> = RefCell::new(None);
     let done = |o: &crate::edit::EditOutcome| {
         let a = o.checked.agreement.as_ref();
         let name = a
@@ -51,10 +54,11 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
             (None, true) => "the termination in ".to_string(),
             (None, false) => String::new(),
         };
-        let mut msg = format!("{verb} {what}{} as the {role}, {name}, on {}{how}", file.display(), ymd(date));
         if !what.is_empty() {
-            return msg;
+            return format!("{verb} {what}{} as the {role} on {}{how}", file.display(), ymd(date));
         }
+        let replaced = prior.borrow().clone().unwrap_or_default().replaces(role);
+        let mut msg = format!("{verb} {} as the {role}, {name}, on {}{how}{replaced}", file.display(), ymd(date));
         if let Some(d) = &o.checked.derived {
             if d.missing.is_empty() {
                 if let Some(eff) = d.effective {
@@ -74,14 +78,176 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         (None, true) => Some(Target::Termination),
         (None, false) => None,
     };
-    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
+    let change = |doc: &mut DocumentMut, before: &crate::check::Checked| -> Result<(), EditError> {
+        prior.replace(Some(Prior::of(before, role)));
         let agreement = before.agreement.as_ref().expect("the edit engine passes a parsed agreement");
         let terms = before.terms.as_deref().expect("the edit engine passes the terms");
         let which = record.map(|t| t.resolve(agreement)).transpose()?;
         let name = args.name.as_deref().map(str::trim);
         let entry = signature_entry(agreement, terms, role, name, date, key.as_ref(), args.signer.as_deref(), which)?;
         put_signature(doc, role, which, entry)
-    })
+    };
+    if record.is_some() {
+        // A consent to a record: the record's rules judge it (extension-unsigned, termination-unsigned).
+        return super::run_edit(session, file, args.edit.dry_run, verifier, done, change);
+    }
+
+    // A trial run, nothing written: the signature as it is now, and whether the new one would count.
+    let req = crate::edit::EditRequest {
+        path: file,
+        program: program.clone(),
+        settings: crate::check::Settings {
+            today: session.today,
+            options: crate::rules::Options::default(),
+            ssh: verifier,
+        },
+        dry_run: true,
+        lock_timeout: session.lock_timeout,
+    };
+    let trial = match crate::edit::edit_file(&req, change) {
+        // Another edit holds the file: say so now rather than wait for the lock twice.
+        Err(e @ EditError::Locked { .. }) => return Err(e.into()),
+        other => other,
+    };
+    if let Ok(trial) = trial {
+        let before = prior.borrow().clone().unwrap_or_default();
+        let same = |given: Option<&str>, current: Option<&str>| given.is_none_or(|g| Some(g.trim()) == current);
+        if before.counts
+            && same(args.name.as_deref(), before.name.as_deref())
+            && args.edit.date.is_none_or(|d| Some(d) == before.date)
+            && key.is_some() == before.ssh
+        {
+            eprintln!(
+                "Nothing to do: the {role}'s signature in {} ({}, {}) already covers the current terms",
+                file.display(),
+                before.name.as_deref().unwrap_or("?"),
+                before.date.map(ymd).unwrap_or_default()
+            );
+            return Ok(super::EXIT_OK);
+        }
+        if let Some(reason) = not_counted(&trial.checked, role) {
+            eprintln!(
+                "error: refused to sign {}: the {role}'s signature would not count: {reason} (file unchanged)",
+                file.display()
+            );
+            return Ok(super::EXIT_PROBLEMS);
+        }
+    }
+    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| change(doc, before))
+}
+
+/// Why the role's new signature, required by the program, would not count once
+/// written (the party is not one of the program's leads, signs in two roles…),
+/// or `None` when it counts.
+fn not_counted(after: &crate::check::Checked, role: Role) -> Option<String> {
+    let d = after.derived.as_deref()?;
+    if !after.program.rules.signatures.roles.contains(&role) || d.signed.contains(&role) {
+        return None;
+    }
+    if let Some((_, reason)) = d.rejected.iter().find(|(r, _)| *r == role) {
+        return Some(reason.clone());
+    }
+    let about = |c: Code| (c == Code::LeadNotInProgram && role == Role::Lead) || c == Code::SamePerson;
+    let why = after.diagnostics.iter().find(|l| about(l.diagnostic.code)).map(|l| l.diagnostic.message.clone());
+    Some(why.unwrap_or_else(|| "see `mentor-agree check`".to_string()))
+}
+
+/// The role's signature before `sign` runs.
+#[derive(Clone, Default)]
+struct Prior {
+    /// There is one.
+    exists: bool,
+    /// It counts: it covers the current terms and nothing rejects it.
+    counts: bool,
+    /// It covers other terms than the current ones.
+    stale: bool,
+    /// Why it does not count, when something other than staleness rejects it.
+    rejected: Option<String>,
+    name: Option<String>,
+    date: Option<chrono::NaiveDate>,
+    /// It is an SSH signature.
+    ssh: bool,
+}
+
+impl Prior {
+    fn of(before: &crate::check::Checked, role: Role) -> Prior {
+        let Some(a) = before.agreement.as_deref() else { return Prior::default() };
+        let Some(s) = a.signatures.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())) else {
+            return Prior::default();
+        };
+        let d = before.derived.as_deref();
+        Prior {
+            exists: true,
+            counts: d.is_some_and(|d| d.signed.contains(&role)),
+            stale: d.is_some_and(|d| d.stale.contains(&role)),
+            rejected: d.and_then(|d| d.rejected.iter().find(|(r, _)| *r == role).map(|(_, why)| why.clone())),
+            name: s.name.as_ref().map(|n| n.value.clone()),
+            date: s.date.as_ref().map(|d| d.value),
+            ssh: s.sig.is_some(),
+        }
+    }
+
+    /// What the new signature replaces, said after the "Signed …" line ("" when nothing).
+    fn replaces(&self, role: Role) -> String {
+        if !self.exists {
+            return String::new();
+        }
+        let who = format!(
+            "{}, {}",
+            self.name.as_deref().unwrap_or("no name"),
+            self.date.map(ymd).unwrap_or_else(|| "no date".into())
+        );
+        let why = if let Some(reason) = &self.rejected {
+            format!(", which did not count: {reason}")
+        } else if self.stale {
+            ", which covered earlier terms".to_string()
+        } else {
+            String::new()
+        };
+        format!(", replacing the {role}'s signature of {who}{why}")
+    }
+}
+
+/// How many times a wrong passphrase is asked again on a terminal, as ssh does.
+const PASSPHRASE_ATTEMPTS: usize = 3;
+
+/// Opens the signing key, asking again (up to [`PASSPHRASE_ATTEMPTS`] in all) when
+/// the passphrase typed on the terminal is wrong.
+fn open_key(path: &std::path::Path) -> Result<SigningKey, ssh::SshError> {
+    let mut attempt = 1;
+    loop {
+        match SigningKey::open(path, || ask_passphrase(path)) {
+            Err(e) if e.is_wrong_passphrase() && attempt < PASSPHRASE_ATTEMPTS => {
+                eprintln!("wrong passphrase for {}, try again", path.display());
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Asks for a key's passphrase on the terminal.
+fn ask_passphrase(path: &std::path::Path) -> Result<String, String> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(format!(
+            "no terminal to ask for it; load the key into ssh-agent (`ssh-add {}`) and pass its public key: --key {}.pub",
+            path.display(),
+            path.display()
+        ));
+    }
+    dialoguer::Password::new()
+        .with_prompt(format!("Passphrase for {}", path.display()))
+        .interact()
+        .map_err(|e| format!("cannot read it ({e})"))
+}
+
+/// An armored signature as a TOML multi-line basic string: `"""` + newline + armor + `"""`.
+fn multiline(armored: &str) -> Value {
+    // Armor is base64 between BEGIN/END lines: no quotes or backslashes to escape.
+    let text = format!("\"\"\"\n{}\n\"\"\"", armored.trim_end());
+    let mut v: Value = text.parse().unwrap_or_else(|_| Value::from(armored.to_string()));
+    v.decor_mut().clear();
+    v
 }
 
 /// The program's allowed signers with SSH signing, so that the re-check of an
@@ -95,7 +261,7 @@ pub(super) fn verifier_for(program: &crate::program::Program) -> anyhow::Result<
 
 /// The key `--key` names, opened (its passphrase asked on a terminal).
 pub(super) fn signing_key(path: Option<&std::path::Path>) -> anyhow::Result<Option<SigningKey>> {
-    Ok(path.map(|path| SigningKey::open(path, || ask_passphrase(path))).transpose()?)
+    Ok(path.map(open_key).transpose()?)
 }
 
 /// The record `sign --extension [DATE]` or `sign --termination` names.
@@ -214,30 +380,6 @@ pub(super) fn consent_to_new_record(
     };
     let entry = signature_entry(&agreement, &terms, role, None, date, Some(key), None, Some(record))?;
     put_signature(doc, role, Some(record), entry)
-}
-
-/// Asks for a key's passphrase on the terminal.
-pub(super) fn ask_passphrase(path: &std::path::Path) -> Result<String, String> {
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(format!(
-            "no terminal to ask for it; load the key into ssh-agent (`ssh-add {}`) and pass its public key: --key {}.pub",
-            path.display(),
-            path.display()
-        ));
-    }
-    dialoguer::Password::new()
-        .with_prompt(format!("Passphrase for {}", path.display()))
-        .interact()
-        .map_err(|e| format!("cannot read it ({e})"))
-}
-
-/// An armored signature as a TOML multi-line basic string: `"""` + newline + armor + `"""`.
-fn multiline(armored: &str) -> Value {
-    // Armor is base64 between BEGIN/END lines: no quotes or backslashes to escape.
-    let text = format!("\"\"\"\n{}\n\"\"\"", armored.trim_end());
-    let mut v: Value = text.parse().unwrap_or_else(|_| Value::from(armored.to_string()));
-    v.decor_mut().clear();
-    v
 }
 
 /// Replaces the role's signature of the terms (or, with `record`, its consent to

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
-use comfy_table::{Cell, Color, ColumnConstraint, Width};
+use comfy_table::{Cell, Color};
 
 use crate::check::Session;
 use crate::cli::{StatusArgs, StatusFormat};
@@ -74,14 +74,14 @@ fn state_color(state: Option<State>) -> Color {
 /// The columns only `--wide` shows (the id already names the pair).
 const WIDE_ONLY: [&str; 6] = ["pair", "start", "effective", "last check-in", "last review", "goals"];
 
+/// The columns that make way, in this order, when the table is too wide for the
+/// terminal even with every cell wrapped between words (`--wide` shows them).
+const DROP_FIRST: [&str; 4] = ["last day", "next review", "signatures", "problems"];
+
 /// The table, followed by a count per state: fitted to `width` when given,
 /// or with every column (those of [`WIDE_ONLY`] too), unwrapped, when `wide`.
 fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> String {
     let mut t = super::table(color);
-    // Everything is everything: --wide keeps each row on one line, whatever the width.
-    if let Some(w) = width.filter(|_| !wide) {
-        t.set_width(w);
-    }
     let columns = [
         "agreement",
         "pair",
@@ -139,19 +139,13 @@ fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> Str
         ];
         t.add_row(columns.iter().zip(cells).filter(|(c, _)| shown(c)).map(|(_, cell)| cell).collect::<Vec<_>>());
     }
-    // Ids, states and dates are never broken across lines; the other columns wrap between words.
-    let id_width = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(0).clamp(9, 40) as u16;
-    for (i, name) in columns.iter().copied().filter(|c| shown(c)).enumerate() {
-        let keep = match name {
-            "agreement" => id_width,
-            "state" => 10,
-            "start" | "last day" | "effective" | "next review" | "last check-in" | "last review" => 10,
-            _ => continue,
-        };
-        if let Some(column) = t.column_mut(i) {
-            // The width counts the padding, one space each side.
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(keep + 2)));
-        }
+    // Ids, states and dates are never broken across lines; the other columns wrap
+    // between words, and the least useful columns make way before anything else would.
+    let mut hidden = Vec::new();
+    if let Some(w) = width.filter(|_| !wide) {
+        let at = |name: &str| columns.iter().copied().filter(|c| shown(c)).position(|c| c == name);
+        let order: Vec<usize> = DROP_FIRST.iter().filter_map(|c| at(c)).collect();
+        hidden = super::fit(&mut t, w, &order);
     }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
@@ -163,7 +157,33 @@ fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> Str
         .chain(["invalid"])
         .filter_map(|s| by_state.get(s).map(|n| format!("{n} {s}")))
         .collect();
-    format!("{t}\n{}: {}\n", plural(rows.len(), "agreement"), counts.join(", "))
+    let mut text = format!("{t}\n{}: {}\n", plural(rows.len(), "agreement"), counts.join(", "));
+    if !hidden.is_empty() {
+        let w = width.unwrap_or_default();
+        let note = format!("hidden to fit {w} columns: {} (--wide shows them)", hidden.join(", "));
+        text.push_str(&wrapped(&note, usize::from(w)));
+    }
+    text
+}
+
+/// `text` on lines of at most `width` columns, broken between words only.
+fn wrapped(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 /// The rows as CSV: the JSON fields as columns, `null` as an empty cell, roles
@@ -189,6 +209,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "stale",
         "errors",
         "warnings",
+        "terminated",
     ];
     let day = |d: Option<NaiveDate>| d.map(rules::ymd).unwrap_or_default();
     let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
@@ -213,6 +234,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
             roles(&r.stale),
             r.errors.to_string(),
             r.warnings.to_string(),
+            day(r.terminated),
         ]
     });
     let mut out = Vec::new();

@@ -22,6 +22,15 @@ pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
             None => bail!("{}: not valid TOML", args.file.display()),
         }
     };
+    // An empty file (or one of comments only) has no terms to print, let alone sign.
+    if let Ok(doc) = text.parse::<toml_edit::DocumentMut>()
+        && !crate::edit::AGREEMENT_KEYS.iter().any(|k| doc.contains_key(k))
+    {
+        bail!(
+            "{} is not an agreement: it has none of an agreement's keys (`format`, `[mentor]`, `[mentee]`)",
+            args.file.display()
+        );
+    }
     let mut out = std::io::stdout().lock();
     if args.digest {
         writeln!(out, "{}", crate::terms::digest(&terms))?;

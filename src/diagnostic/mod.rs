@@ -261,7 +261,7 @@ codes! {
     GoalVagueMeasure = "goal-vague-measure", Warning,
         "A measure has no number or countable outcome.",
         "Say what will be counted: \"3 retrospectives\", \"one talk given\".",
-        why: "A measure with something to count (3 talks, one review) makes the review a fact, not a feeling.",
+        why: "A measure with something to count (3 talks, one review) makes the review a fact, not a feeling. A completed deliverable counts too: a concrete thing and the past participle that says it is done (\"Internal transfer application submitted\"), or a cadence or state it is in (\"Model scoring weekly in production\"); a degree of feeling or skill (\"Improve communication\") does not.",
         example: r#"
             [[goals]]
             goal = "Get better at leadership"

@@ -61,7 +61,7 @@ fn header(answers: &Answers, program: &Program, today: NaiveDate, file: &str) ->
     let first = program.rules.signatures.roles.first().map_or("mentor", |r| r.as_str());
     format!(
         "# Mentoring agreement between {} (mentor) and {} (mentee),\n\
-         # drafted with `mentor-agree new` on {today} under the {}'s rules.\n\
+         # drafted with `mentor-agree new` on {today} under the rules of the {}.\n\
          #\n\
          # A draft until {who} sign it, each with e.g.\n\
          #   mentor-agree sign {file} --role {first}\n\

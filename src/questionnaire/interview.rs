@@ -56,6 +56,33 @@ type Setter<'s> = &'s dyn Fn(&mut Answers, &str) -> Result<(), String>;
 struct Ui {
     term: Term,
     theme: Box<dyn Theme>,
+    /// The colourful theme, which marks every answer it echoes with a ✔.
+    color: bool,
+}
+
+impl Ui {
+    /// The theme echoed a refused answer as accepted (`✔ prompt · answer`): with
+    /// colours, that line is redrawn marked refused (`✘`), still showing what was typed.
+    fn refused(&self, prompt: &str, typed: &str) -> std::io::Result<()> {
+        use dialoguer::console::{measure_text_width, style};
+        if !self.color {
+            return Ok(());
+        }
+        let mut echoed = String::new();
+        if self.theme.format_input_prompt_selection(&mut echoed, prompt, typed).is_err() {
+            return Ok(());
+        }
+        let columns = usize::from(self.term.size().1).max(1);
+        self.term.clear_last_lines(measure_text_width(&echoed).div_ceil(columns).max(1))?;
+        let line = format!(
+            "{} {} {} {}",
+            style("✘").for_stderr().red(),
+            style(prompt).for_stderr().bold(),
+            style("·").for_stderr().black().bright(),
+            style(typed).for_stderr().red()
+        );
+        self.term.write_line(&line)
+    }
 }
 
 /// Asks a yes/no question: y or n, then Enter; Enter alone takes `default`; Esc
@@ -298,6 +325,7 @@ impl Flow<'_> {
             };
             let mut candidate = self.answers.clone();
             if let Err(why) = set(&mut candidate, &typed).and_then(|()| errors_of(&self.problems(&candidate, field))) {
+                self.ui().refused(prompt, &typed)?;
                 self.ui().term.write_line(&format!("error: {why}"))?;
                 continue;
             }
@@ -315,7 +343,7 @@ impl Flow<'_> {
     /// and the question again.
     fn frequency(&mut self) -> Step<()> {
         let choices = if self.program.frequencies.is_empty() {
-            "weekly, fortnightly, monthly or every N weeks".to_string()
+            frequency_hint(self.program.rules.schedule.min_sessions_per_month)
         } else {
             let allowed: Vec<String> = self.program.frequencies.iter().map(ToString::to_string).collect();
             format!("this program allows: {}", allowed.join(", "))
@@ -529,6 +557,31 @@ impl Flow<'_> {
     }
 
     /// Answers every question: flags first, then defaults (with `--yes`), then asking.
+    /// Which question to answer again, from the summary: its number in the list
+    /// shown, or its flag (`minutes`, `--minutes`).
+    fn which_question(&self) -> Step<Field> {
+        let ui = self.ui();
+        for (i, f) in Field::ORDER.iter().enumerate() {
+            ui.term.write_line(&format!("  {:>2}  {}", i + 1, f.flag()))?;
+        }
+        loop {
+            let typed = Input::<String>::with_theme(ui.theme.as_ref())
+                .with_prompt("Which answer? (number or flag)")
+                .interact_text_on(&ui.term)?;
+            let typed = typed.trim().trim_start_matches('-').to_ascii_lowercase();
+            let found = match typed.parse::<usize>() {
+                Ok(n) => Field::ORDER.get(n.wrapping_sub(1)).copied(),
+                Err(_) => Field::ORDER.iter().copied().find(|f| {
+                    f.flag().trim_start_matches('-').split([' ', '/']).next().is_some_and(|name| name == typed)
+                }),
+            };
+            match found {
+                Some(f) => return Ok(f),
+                None => ui.term.write_line(&format!("error: no question {typed:?}: type a number from 1 to 15"))?,
+            }
+        }
+    }
+
     fn interview(&mut self, target: &mut Target) -> Step<()> {
         for field in Field::ORDER {
             let mut a = self.answers.clone();
@@ -620,6 +673,30 @@ fn missing_message(pass: &FlagPass, yes: bool) -> String {
     msg.trim_end().to_string()
 }
 
+/// The frequencies to offer when the program names none: those that meet its
+/// minimum sessions a month, "every N weeks" only for the N it allows.
+fn frequency_hint(min_sessions_per_month: f64) -> String {
+    use crate::timeline::Frequency;
+    let ok = |f: Frequency| f.sessions_per_month() + 1e-9 >= min_sessions_per_month;
+    let mut named: Vec<String> = [Frequency::Weekly, Frequency::Fortnightly, Frequency::Monthly]
+        .into_iter()
+        .filter(|f| ok(*f))
+        .map(|f| f.to_string())
+        .collect();
+    match (3..=12).rev().find(|n| ok(Frequency::EveryWeeks(*n))) {
+        Some(12) => named.push("every N weeks".into()),
+        Some(3) => named.push("every 3 weeks".into()),
+        Some(4) => named.push("every 3 or 4 weeks".into()),
+        Some(n) => named.push(format!("every 3 to {n} weeks")),
+        None => {}
+    }
+    match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "weekly".into(),
+    }
+}
+
 /// The prompts' look: dialoguer's colourful theme when stderr is coloured, else plain text.
 pub fn theme(color: bool) -> Box<dyn Theme> {
     if color { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) }
@@ -642,7 +719,7 @@ pub struct Draft {
 pub fn draft(args: &NewArgs, program: Arc<Program>, today: NaiveDate, color: bool) -> Step<Draft> {
     let term = Term::stderr();
     let interactive = std::io::stdin().is_terminal() && term.is_term();
-    let ui = interactive.then(|| Ui { term, theme: theme(color) });
+    let ui = interactive.then(|| Ui { term, theme: theme(color), color });
     let mut flow = Flow {
         args,
         defaults: Defaults::new(&program, today),
@@ -685,41 +762,63 @@ pub fn draft(args: &NewArgs, program: Arc<Program>, today: NaiveDate, color: boo
         target.resolve(&flow.answers)?;
     }
 
-    let answers = &mut flow.answers;
-    let (Some(start), Some(mentor), Some(mentee)) = (answers.start, &answers.mentor, &answers.mentee) else {
-        return Err(Stop::Failed(anyhow::anyhow!("the questionnaire ended without names and a start date")));
-    };
-    answers.id = Some(agreement_id(start, mentor, mentee));
-    let path = target.path.clone();
-    let file =
-        path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
-    let preamble = draft::preamble(answers, &program, today, path.as_deref());
-    let text = answers.to_toml(&preamble);
+    // Until confirmed: a correction from the summary asks that question again.
+    let mut corrected = false;
+    loop {
+        let answers = &mut flow.answers;
+        let (Some(start), Some(mentor), Some(mentee)) = (answers.start, &answers.mentor, &answers.mentee) else {
+            return Err(Stop::Failed(anyhow::anyhow!("the questionnaire ended without names and a start date")));
+        };
+        answers.id = Some(agreement_id(start, mentor, mentee));
+        let path = target.path.clone();
+        let file =
+            path.as_deref().map_or_else(|| "FILE".to_string(), |p| relative(p, Path::new(".")).display().to_string());
+        let preamble = draft::preamble(answers, &program, today, path.as_deref());
+        let text = answers.to_toml(&preamble);
 
-    // The whole file, checked as `check` will: it must pass as a draft.
-    let settings = Settings { today, options: Default::default(), ssh: None };
-    let checked =
-        check::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
-    let errors: Vec<String> = checked
-        .diagnostics
-        .iter()
-        .filter(|l| l.diagnostic.severity == Severity::Error)
-        .map(|l| format!("{}:{}: {}: {}", file, l.position.line, l.diagnostic.code.as_str(), l.diagnostic.message))
-        .collect();
-    if !errors.is_empty() {
-        return Err(Stop::Refused(format!("the agreement would not pass `check`:\n{}", errors.join("\n"))));
-    }
-
-    if let Some(ui) = &flow.ui {
-        ui.term.write_line("")?;
-        // The terminal's width (console assumes 80 columns when the terminal does not say).
-        let width = ui.term.size().1.clamp(40, 120);
-        ui.term.write_line(&draft::summary(&flow.answers, &checked, &file, width).to_string())?;
-        let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
-        if !yes_no(ui, &prompt, true)? {
-            return Err(Stop::Cancelled);
+        // The whole file, checked as `check` will: it must pass as a draft.
+        let settings = Settings { today, options: Default::default(), ssh: None };
+        let checked =
+            check::check_text(path.as_deref().unwrap_or(Path::new("new.toml")), &text, program.clone(), &settings);
+        let errors: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .filter(|l| l.diagnostic.severity == Severity::Error)
+            .map(|l| format!("{}:{}: {}: {}", file, l.position.line, l.diagnostic.code.as_str(), l.diagnostic.message))
+            .collect();
+        // After a correction that does not fit the other answers (a start that moves
+        // a goal's due date out of the term), the coordinator corrects again.
+        let recorrect = corrected && !errors.is_empty();
+        if !errors.is_empty() && !recorrect {
+            return Err(Stop::Refused(format!("the agreement would not pass `check`:\n{}", errors.join("\n"))));
         }
-    }
 
-    Ok(Draft { text, path, file })
+        if let Some(ui) = &flow.ui {
+            ui.term.write_line("")?;
+            // The terminal's width (console assumes 80 columns when the terminal does not say).
+            let width = ui.term.size().1.clamp(40, 120);
+            ui.term.write_line(&draft::summary(&flow.answers, &checked, &file, width).to_string())?;
+            let prompt = if args.print { "Print this agreement?".to_string() } else { format!("Write {file}?") };
+            if recorrect {
+                for e in &errors {
+                    ui.term.write_line(&format!("error: {e}"))?;
+                }
+            }
+            if recorrect || !yes_no(ui, &prompt, true)? {
+                if !recorrect && !yes_no(ui, "Correct an answer instead?", false)? {
+                    return Err(Stop::Cancelled);
+                }
+                corrected = true;
+                let field = flow.which_question()?;
+                if field == Field::Goals {
+                    flow.answers.goals.clear();
+                }
+                flow.ask(field)?;
+                target.path = None;
+                target.resolve(&flow.answers)?;
+                continue;
+            }
+        }
+        return Ok(Draft { text, path, file });
+    }
 }

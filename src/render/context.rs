@@ -239,6 +239,8 @@ pub struct DerivedCtx {
     pub end: Option<NaiveDate>,
     /// Last day of the term, including extensions.
     pub last_day: Option<NaiveDate>,
+    /// The termination date, when one is recorded.
+    pub terminated: Option<NaiveDate>,
     /// Date of the last required signature, once every one is present and current.
     pub effective: Option<NaiveDate>,
     /// The frequency in words ("every two weeks").
@@ -721,6 +723,7 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
         base_last_day: d.base_end.and_then(|e| e.pred_opt()),
         end: d.end,
         last_day: d.last_day,
+        terminated: d.terminated,
         effective: d.effective,
         frequency_words: d.frequency_words.clone(),
         sessions_per_month: d.sessions_per_month.map(|s| (s * 100.0).round() / 100.0),

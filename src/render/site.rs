@@ -35,7 +35,7 @@ pub struct IndexRow {
     pub state_order: u8,
     /// Term start.
     pub start: Option<NaiveDate>,
-    /// Last day of the term, extensions included.
+    /// Last day of the term, extensions included; the termination date once one is recorded.
     pub last_day: Option<NaiveDate>,
     /// Next review checkpoint.
     pub next_review: Option<NaiveDate>,
@@ -107,7 +107,7 @@ impl IndexRow {
             state_label: d.map_or(UNREADABLE, |d| state_label(d.state)).to_string(),
             state_order: AgreementState::ALL.iter().position(|s| *s == state).map_or(0, |i| i as u8 + 1),
             start: d.and_then(|d| d.start),
-            last_day: d.and_then(|d| d.last_day),
+            last_day: d.and_then(|d| d.final_day()),
             next_review: d.and_then(|d| d.next_review),
             last_checkin: d.and_then(|d| d.last_checkin),
             errors: checked.count(Severity::Error),

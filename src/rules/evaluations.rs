@@ -28,7 +28,10 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         (Some(l), Some(t)) => Some(l.min(t)),
         (l, t) => l.or(t),
     };
-    let latest = last.and_then(|l| l.checked_add_days(Days::new(u64::from(grace))));
+    // A review held a little late after the term's last day still counts; after a
+    // termination, only the closing review does.
+    let terminated = termination.is_some() && last == termination;
+    let latest = if terminated { last } else { last.and_then(|l| l.checked_add_days(Days::new(u64::from(grace)))) };
     for e in &a.evaluations {
         if let Some(date) = &e.date {
             let why = if date.value > ctx.today {
@@ -36,7 +39,14 @@ fn records(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if d.start.is_some_and(|s| date.value < s) {
                 Some(format!("before the start ({})", d.start.map(ymd).unwrap_or_default()))
             } else if !e.is_closing() && latest.is_some_and(|l| date.value > l) {
-                Some(format!("more than {grace} days after the last day ({})", last.map(ymd).unwrap_or_default()))
+                Some(if terminated {
+                    format!(
+                        "after the termination ({}): only the closing review comes after it",
+                        last.map(ymd).unwrap_or_default()
+                    )
+                } else {
+                    format!("more than {grace} days after the last day ({})", last.map(ymd).unwrap_or_default())
+                })
             } else {
                 None
             };

@@ -13,10 +13,64 @@ const COUNT_WORDS: &[&str] = &[
     "fifty", "hundred", "dozen", "once", "twice", "half", "every", "each", "all", "first", "single", "percent", "per",
 ];
 
-/// True when a measure names a number or something countable.
+/// Past participles that say a concrete deliverable is done: "application
+/// submitted", "talk proposal accepted". Vague verbs of degree ("improved",
+/// "better", "developed") are left out on purpose: nothing says when they are met.
+const DONE_WORDS: &[&str] = &[
+    "accepted",
+    "approved",
+    "awarded",
+    "booked",
+    "built",
+    "certified",
+    "completed",
+    "delivered",
+    "deployed",
+    "documented",
+    "drafted",
+    "earned",
+    "enrolled",
+    "filed",
+    "finished",
+    "given",
+    "graduated",
+    "held",
+    "hired",
+    "implemented",
+    "launched",
+    "led",
+    "merged",
+    "migrated",
+    "obtained",
+    "passed",
+    "presented",
+    "promoted",
+    "published",
+    "registered",
+    "released",
+    "sent",
+    "shipped",
+    "signed",
+    "submitted",
+    "taught",
+    "written",
+];
+
+/// A cadence or a state that is met or not on a given day ("weekly in production").
+const STATE_WORDS: &[&str] =
+    &["daily", "weekly", "fortnightly", "monthly", "quarterly", "yearly", "annually", "production", "live"];
+
+/// True when a measure names a number or something countable, or a completed
+/// deliverable (a past participle of finishing something concrete, a cadence, a
+/// thing in production): either it happened by the due date or it did not.
 pub fn is_countable(measure: &str) -> bool {
+    let words: Vec<String> =
+        measure.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     measure.chars().any(|c| c.is_ascii_digit() || c == '%')
-        || measure.split(|c: char| !c.is_alphabetic()).any(|w| COUNT_WORDS.contains(&w.to_lowercase().as_str()))
+        || has(COUNT_WORDS)
+        // A deliverable and what became of it: at least two words.
+        || (words.len() >= 2 && (has(DONE_WORDS) || has(STATE_WORDS)))
 }
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -142,5 +196,35 @@ mod tests {
         assert!(is_countable("Present at every team meeting"));
         assert!(!is_countable("Feel more confident"));
         assert!(!is_countable("Get better at leadership"));
+    }
+
+    #[test]
+    fn completed_deliverables_are_countable() {
+        // Measures from real SMART goals: a concrete thing, done by the due date or not.
+        for measure in [
+            "Internal transfer application submitted",
+            "Model scoring weekly in production",
+            "Conference talk proposal accepted",
+            "AWS Solutions Architect certification passed",
+            "Blog post published on the team site",
+            "Runbook written and reviewed by the on-call team",
+            "Onboarding guide for new hires shipped",
+            "Promotion case approved by the panel",
+            "Dashboard live for the support team",
+        ] {
+            assert!(is_countable(measure), "{measure}");
+        }
+        // Degrees of feeling and skill stay vague, as does a lone participle.
+        for measure in [
+            "improve communication",
+            "Improve communication",
+            "Communication improved",
+            "Feel more confident presenting",
+            "Better understanding of the codebase",
+            "Developed leadership skills",
+            "Submitted",
+        ] {
+            assert!(!is_countable(measure), "{measure}");
+        }
     }
 }

@@ -24,10 +24,14 @@ fn checkins(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         let Some(date) = &c.date else { continue };
-        let outside = d.start.is_some_and(|s| date.value < s) || d.last_day.is_some_and(|l| date.value > l);
+        // The last day is the termination date once one is recorded: no check-in after it.
+        let last = d.final_day();
+        let outside = d.start.is_some_and(|s| date.value < s) || last.is_some_and(|l| date.value > l);
         if outside || date.value > ctx.today {
             let why = if date.value > ctx.today {
                 format!("after today ({})", ymd(ctx.today))
+            } else if d.terminated.is_some_and(|t| last == Some(t) && date.value > t) {
+                format!("after the termination ({})", d.terminated.map(ymd).unwrap_or_default())
             } else {
                 format!(
                     "outside the term ({} to {})",

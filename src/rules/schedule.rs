@@ -38,11 +38,22 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             Err(e) => {
-                let help = match e {
+                const USE: &str = "use weekly, fortnightly, monthly or \"every N weeks\" with N from 1 to 12";
+                let help = match &e {
                     FrequencyError::Ambiguous(_) => {
-                        "say \"fortnightly\" for every two weeks, or \"weekly\" and plan longer sessions"
+                        "say \"fortnightly\" for every two weeks, or \"weekly\" and plan longer sessions".to_string()
                     }
-                    _ => "use weekly, fortnightly, monthly or \"every N weeks\" with N from 1 to 12",
+                    // A typo of a frequency: say which ("fortnighlty").
+                    FrequencyError::Unknown(text) => {
+                        match crate::suggest::closest(
+                            &crate::suggest::loose(text),
+                            ["weekly", "fortnightly", "monthly"],
+                        ) {
+                            Some(s) => format!("did you mean \"{s}\"? {USE}"),
+                            None => USE.to_string(),
+                        }
+                    }
+                    _ => USE.to_string(),
                 };
                 out.push(
                     Diagnostic::new(Code::FrequencyUnknown, f.span.clone(), format!("unknown frequency: {e}"))

@@ -123,11 +123,22 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
             && let Some(party) = a.name_of(role)
             && loose(party) != loose(&name.value)
         {
+            // Names that look alike but encode an accent differently (NFC "á" against
+            // NFD "a" + U+0301) are told apart by their code points.
+            let how = if has_combining_mark(party) || has_combining_mark(&name.value) {
+                format!(
+                    " (the accents are encoded differently: \"{}\" against \"{}\")",
+                    code_points(&name.value),
+                    code_points(party)
+                )
+            } else {
+                String::new()
+            };
             problems.push(
                 Diagnostic::new(
                     Code::SignatureNameMismatch,
                     name.span.clone(),
-                    format!("signed as \"{}\", but the {role} is \"{party}\"", name.value),
+                    format!("signed as \"{}\", but the {role} is \"{party}\"{how}", name.value),
                 )
                 .with_help(format!("sign with the name in [{role}]: \"{party}\"")),
             );
@@ -646,4 +657,15 @@ fn ssh_problem(
             .with_code_help(),
         ),
     }
+}
+
+/// True when `s` holds a combining diacritical mark (U+0300 to U+036F): an accent
+/// written apart from its letter (Unicode NFD), which looks like the precomposed one.
+fn has_combining_mark(s: &str) -> bool {
+    s.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c))
+}
+
+/// `s` with every non-ASCII character written as its code point (`Tom\u{e1}s`).
+fn code_points(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii() { c.to_string() } else { c.escape_unicode().to_string() }).collect()
 }

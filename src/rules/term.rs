@@ -32,7 +32,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 len_span.clone(),
                 format!("the term is shorter than the program minimum of {} months", rules.min_months),
             )
-            .with_help(format!("it must run at least until {}", ymd(min_end))),
+            .with_help(format!("its last day must be {} or later", ymd(min_end.pred_opt().unwrap_or(min_end)))),
         );
     }
     if let Some(max_end) = add_months(start, rules.max_months)
@@ -96,9 +96,9 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Code::ExtensionAfterEnd,
                     agreed.span.clone(),
                     format!(
-                        "the extension was agreed on {}, when the agreement had already ended ({})",
+                        "the extension was agreed on {}, after the last day ({})",
                         ymd(agreed.value),
-                        ymd(before)
+                        ymd(before.pred_opt().unwrap_or(before))
                     ),
                 )
                 .with_help("extend before the last day; after the end, start a new agreement"),
@@ -113,12 +113,15 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Code::ExtensionTooLong,
                     span,
                     format!(
-                        "with this extension the term runs until {}, beyond the program's {}-month limit",
-                        ymd(after),
+                        "with this extension the last day is {}, beyond the program's {}-month limit",
+                        ymd(after.pred_opt().unwrap_or(after)),
                         rules.max_total_months
                     ),
                 )
-                .with_help(format!("the term may run at most until {}", ymd(max_total))),
+                .with_help(format!(
+                    "the last day may be {} at the latest",
+                    ymd(max_total.pred_opt().unwrap_or(max_total))
+                )),
             );
         }
     }

@@ -64,6 +64,16 @@ impl SigningKey {
     }
 }
 
+/// What [`SshError::Key`] says when the passphrase does not decrypt the key.
+const WRONG_PASSPHRASE: &str = "wrong passphrase";
+
+impl SshError {
+    /// True when a passphrase was given and did not decrypt the key: worth asking again.
+    pub fn is_wrong_passphrase(&self) -> bool {
+        matches!(self, SshError::Key { message, .. } if message == WRONG_PASSPHRASE)
+    }
+}
+
 fn load_private_key_text<E: std::fmt::Display>(
     path: &Path,
     text: &str,
@@ -87,7 +97,7 @@ fn load_private_key_text<E: std::fmt::Display>(
     }
     let pass = passphrase().map_err(|e| key_err(format!("the key is protected by a passphrase: {e}")))?;
     key.decrypt(pass.as_bytes()).map_err(|e| match e {
-        ssh_key::Error::Crypto => key_err("wrong passphrase".into()),
+        ssh_key::Error::Crypto => key_err(WRONG_PASSPHRASE.into()),
         other => key_err(format!("cannot decrypt the key ({other})")),
     })
 }

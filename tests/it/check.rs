@@ -643,3 +643,37 @@ fn every_codes_human_report_is_snapshotted() {
         });
     }
 }
+
+#[test]
+fn a_fix_that_brings_back_the_signed_terms_is_safe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a.toml");
+    fs::write(&file, fs::read_to_string(fixture("lifecycle/commented.toml")).unwrap()).unwrap();
+    crate::support::sign_all(
+        &file,
+        "2026-10-20",
+        &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")],
+    );
+    let signed = fs::read_to_string(&file).unwrap();
+    // A typo after everyone signed: the signatures no longer cover the terms.
+    fs::write(&file, signed.replace("session_minutes = 45", "sesion_minutes = 45")).unwrap();
+    let (_, json) = json_check(&[], &file);
+    let d = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-key").unwrap().clone();
+    assert_eq!(d["fix"]["safe"], true, "the fix makes the signatures current again: {d}");
+    let (status, stderr) = fix_run(&file, &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), signed, "{stderr}");
+}
+
+#[test]
+fn terms_of_an_empty_file_is_an_error_not_an_empty_object() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text) in [("empty.toml", ""), ("comments.toml", "# nothing yet\n")] {
+        let file = tmp.path().join(name);
+        fs::write(&file, text).unwrap();
+        let out = cmd().arg("terms").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is not an agreement"), "{name}");
+    }
+}

@@ -717,3 +717,41 @@ fn parallel_signing_and_checkins_merge_with_plain_git() {
     assert_eq!(text.matches("[[checkins]]").count(), 2, "{text}");
     on("2026-12-12").args(["check", "--require-signed", FILE]).assert().success();
 }
+
+#[test]
+fn diff_of_two_files_blames_the_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = common::fixture("lifecycle/commented.toml");
+    std::fs::write(dir.path().join("broken.toml"), "format = 1\n[mentor\n").unwrap();
+    std::fs::copy(&good, dir.path().join("good.toml")).unwrap();
+    let (code, _, stderr) = diff(dir.path(), &["broken.toml", "good.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("broken.toml: the old version is not valid TOML"), "{stderr}");
+    assert!(!stderr.contains("good.toml"), "{stderr}");
+    let (code, _, stderr) = diff(dir.path(), &["good.toml", "broken.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("broken.toml: the new version is not valid TOML"), "{stderr}");
+}
+
+#[test]
+fn diff_says_renewed_for_a_signature_replaced_and_writes_markdown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.toml");
+    std::fs::copy(common::fixture("lifecycle/commented.toml"), &old).unwrap();
+    crate::support::sign_all(
+        &old,
+        "2026-10-20",
+        &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")],
+    );
+    let text = std::fs::read_to_string(&old).unwrap();
+    let renewed = text.replacen("date = 2026-10-20\nterms", "date = 2026-11-01\nterms", 1);
+    let renewed = renewed.replace("session_minutes = 45", "session_minutes = 50");
+    std::fs::write(dir.path().join("new.toml"), renewed).unwrap();
+    let (code, human, stderr) = diff(dir.path(), &["old.toml", "new.toml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(human.contains("signature renewed: mentor (Ada Lovelace) on 2026-11-01 (was 2026-10-20)"), "{human}");
+    assert!(!human.contains("signature added") && !human.contains("signature removed"), "{human}");
+    let (_, md, _) = diff(dir.path(), &["old.toml", "new.toml", "--format", "md"]);
+    assert!(md.contains("- `schedule.session_minutes`: `45` → `50`\n"), "{md}");
+    assert!(md.contains("- signature renewed: mentor (Ada Lovelace) on 2026-11-01 (was 2026-10-20)\n"), "{md}");
+}

@@ -392,3 +392,20 @@ fn the_workflow_summarises_what_a_pull_request_changes() {
         "{workflow}"
     );
 }
+
+#[test]
+fn init_keeps_the_rendered_site_out_of_git_without_touching_an_existing_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path().join("fresh")).assert().code(0).stderr(predicate::str::contains(".gitignore"));
+    let written = std::fs::read_to_string(dir.path().join("fresh/.gitignore")).unwrap();
+    assert!(written.lines().any(|l| l == "public/"), "{written}");
+
+    std::fs::write(dir.path().join(".gitignore"), "target/\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("add `public/` to .gitignore"));
+    assert_eq!(std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "target/\n");
+}

@@ -69,8 +69,9 @@ fn an_ssh_signature_without_a_name_never_counts() {
     assert!(!page.contains("Alan Turing, signed"), "{page}");
 }
 
-/// A name-signed agreement signed by all three on the given dates, with `edit` applied.
-fn signed_by_name(dates: [&str; 3], edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+/// A name-signed agreement, with `edit` applied, signed by mentor, mentee and lead
+/// on the given dates (by as many roles as there are dates).
+fn signed_by_name<const N: usize>(dates: [&str; N], edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let text = fs::read_to_string(fixture("codes/same-person/agreement.toml")).unwrap();
     let text = text.replace("ADA@example.org", "grace@example.org");
     let unsigned = text[..text.find("[[signatures]]").unwrap()].trim_end().to_string() + "\n";
@@ -140,9 +141,19 @@ fn signatures_outside_the_window_do_not_count() {
 #[test]
 fn one_person_cannot_sign_in_two_roles() {
     // The lead's email is the mentee's: the lead's signature does not count.
-    let dir = signed_by_name(["2026-09-28", "2026-09-29", "2026-09-30"], |text| {
+    let dir = signed_by_name(["2026-09-28", "2026-09-29"], |text| {
         text.replace("[lead]\nname = \"Alan Turing\"", "[lead]\nname = \"Alan Turing\"\nemail = \"grace@example.org\"")
     });
+    let file = dir.path().join("agreements/a.toml");
+    // `sign` refuses it, with the reason, and leaves the file as it was ...
+    let before = fs::read_to_string(&file).unwrap();
+    let out = cmd().args(["sign", "--role", "lead", "--date", "2026-09-30"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the lead's signature would not count: the lead has the same email as the mentee"), "{err}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
+    // ... and one written by hand does not count.
+    crate::support::sign_all(&file, "2026-09-30", &[("lead", "Alan Turing")]);
     let row = status(dir.path());
     assert_eq!(roles(&row["signed"]), ["mentor", "mentee"], "{row}");
     assert_eq!(row["state"], "draft");

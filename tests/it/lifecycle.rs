@@ -463,3 +463,42 @@ fn a_closing_review_can_be_recorded_after_the_end() {
     let out = late(&["--date", "2027-06-20", "--closing"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn records_after_the_termination_are_refused_but_the_closing_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = signed_pair(dir.path());
+    cmd()
+        .arg("terminate")
+        .arg(&file)
+        .args(["--by", "mentee", "--reason", "New job", "--date", "2026-11-20"])
+        .assert()
+        .success();
+    let before = read(&file);
+    let out = cmd().arg("checkin").arg(&file).args(["--by", "mentee", "--date", "2026-11-22"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("after the termination (2026-11-20)"));
+    let out = cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-22"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("after the termination (2026-11-20)"));
+    assert_eq!(read(&file), before, "nothing recorded");
+    // On the day itself, and the closing review after it, are fine.
+    cmd().arg("checkin").arg(&file).args(["--by", "mentee", "--date", "2026-11-20"]).assert().success();
+    let out = cmd().arg("evaluate").arg(&file).args(["--date", "2026-11-22", "--closing"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_warning_the_edit_brought_is_new_not_still_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(FIXTURE, dir.path());
+    for role in ["mentor", "mentee"] {
+        cmd().arg("sign").arg(&file).args(["--role", role]).assert().success();
+    }
+    // The last signature comes after the start (2026-11-02): a warning the edit itself brings.
+    let out = cmd().arg("sign").arg(&file).args(["--role", "lead"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(" now has 0 errors and 1 warning"), "{stderr}");
+    assert!(!stderr.contains("still has"), "{stderr}");
+}

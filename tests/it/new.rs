@@ -342,7 +342,14 @@ fn a_cohort_file_writes_every_draft_and_each_passes_check() {
         .stdout(predicate::str::contains("checked 40 agreements: no problems"));
     let first = std::fs::read_to_string(dir.path().join(listed[0])).unwrap();
     assert!(first.contains("name = \"Noor Rahman\""), "{first}");
-    assert!(first.contains("# drafted with `mentor-agree new` on 2026-11-25"), "{first}");
+    assert!(
+        first.contains(
+            "# drafted with `mentor-agree new` on 2026-11-25 under the rules of the Riverside Mentoring Circle.\n"
+        ),
+        "{first}"
+    );
+    // No `also-via` column: no channels nobody chose.
+    assert!(!first.contains("also_via"), "{first}");
 }
 
 #[test]
@@ -581,7 +588,8 @@ mod interactive {
         let mut p = spawn(dir.path());
         up_to_frequency(&mut p);
         // Letters are text, not movement keys: `biweekly` is read as written and explained.
-        answer(&mut p, "How often will they meet? (weekly, fortnightly, monthly or every N weeks)", "biweekly");
+        // Only the frequencies the program's minimum of one session a month allows are offered.
+        answer(&mut p, "How often will they meet? (weekly, fortnightly, monthly or every 3 or 4 weeks)", "biweekly");
         p.exp_string("frequency-unknown").unwrap();
         p.exp_string("is ambiguous").unwrap();
         answer(&mut p, "How often will they meet?", "every 13 weeks");
@@ -611,6 +619,23 @@ mod interactive {
     }
 
     #[test]
+    fn a_mistyped_frequency_is_marked_refused_and_gets_a_did_you_mean() {
+        let dir = program_dir();
+        let mut p = common::pty::spawn(dir.path(), &["--color".as_ref(), "always".as_ref(), "new".as_ref()]);
+        up_to_frequency(&mut p);
+        answer(&mut p, "How often will they meet?", "fortnighlty");
+        let shown = p.exp_string("did you mean \"fortnightly\"?").unwrap();
+        // The colourful theme echoed it with a ✔; the refused answer is redrawn with a ✘, still showing it.
+        let refused = p.exp_string("How often will they meet?").unwrap();
+        // rexpect hands over each byte as a char: put the UTF-8 back together.
+        let bytes: Vec<u8> = format!("{shown}{refused}").chars().map(|c| c as u8).collect();
+        let all = String::from_utf8_lossy(&bytes);
+        assert!(all.contains("✘"), "{all:?}");
+        assert!(all.contains("fortnighlty"), "{all:?}");
+        p.send_control('c').unwrap();
+    }
+
+    #[test]
     fn a_single_key_does_not_answer_and_its_enter_does_not_leak() {
         let dir = program_dir();
         let mut p = spawn(dir.path());
@@ -626,9 +651,38 @@ mod interactive {
         p.flush().unwrap();
         // ... so the confirmation is still waiting for its own answer.
         answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "n");
+        answer(&mut p, "Correct an answer instead?", "n");
         p.exp_string("cancelled: nothing was written").unwrap();
         assert_eq!(exit_code(&mut p), 130);
         assert!(agreements(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn an_answer_is_corrected_from_the_summary_and_the_rest_kept() {
+        let dir = program_dir();
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-agree"));
+        let mut args = vec!["--today", common::TODAY];
+        args.extend(all_flags());
+        c.current_dir(dir.path()).env_remove("MENTOR_AGREE_TODAY").env("NO_COLOR", "1").args(args);
+        let mut p = rexpect::session::spawn_command(c, Some(30_000)).unwrap();
+        // A typo spotted in the summary: not written, not discarded either.
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-tomas-rivera.toml?", "n");
+        answer(&mut p, "Correct an answer instead?", "y");
+        answer(&mut p, "Which answer?", "mentor");
+        answer(&mut p, "Mentor's full name", "Maya Okafor-Reyes");
+        // The id follows the corrected name; a second correction by number.
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml?", "n");
+        answer(&mut p, "Correct an answer instead?", "y");
+        answer(&mut p, "Which answer?", "9");
+        answer(&mut p, "Minutes per session", "60");
+        answer(&mut p, "Write agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml?", "y");
+        p.exp_string("Created agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml").unwrap();
+        assert_eq!(exit_code(&mut p), 0);
+        let file = dir.path().join("agreements/2026-12-maya-okafor-reyes-tomas-rivera.toml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("name = \"Maya Okafor-Reyes\"") && text.contains("session_minutes = 60"), "{text}");
+        assert!(text.contains("frequency = \"every 3 weeks\""), "the other answers are kept: {text}");
+        assert_eq!(agreements(dir.path()).len(), 1);
     }
 
     #[test]

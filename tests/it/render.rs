@@ -771,3 +771,31 @@ fn the_site_has_a_dashboard_of_charts_with_text_alternatives() {
     let mid = luma.iter().filter(|l| (60.0..180.0).contains(*l)).count() as f64 / luma.len() as f64;
     assert!(mid > 0.01, "no bars to be seen ({:.2}% mid-tone pixels)", mid * 100.0);
 }
+
+#[test]
+fn the_banner_for_stale_signatures_asks_to_sign_again_not_to_fix_before_signing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::copy(fixture("lifecycle/commented.toml"), &file).unwrap();
+    crate::support::sign_all(
+        &file,
+        "2026-10-20",
+        &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")],
+    );
+    let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
+    std::fs::write(&file, text).unwrap();
+    for page in [render_md(&file), render_html(&file)] {
+        assert!(page.contains("The terms changed after signatures were given"), "{page}");
+        assert!(page.contains("sign again"), "{page}");
+        assert!(!page.contains("before signing"), "{page}");
+    }
+}
+
+#[test]
+fn a_long_signed_name_wraps_instead_of_being_cut_off() {
+    let page = render_html(&fixture("lifecycle/commented.toml"));
+    let at = page.find(".signature .signed-name {").expect("the signature style");
+    let rule = &page[at..at + page[at..].find('}').unwrap()];
+    assert!(!rule.contains("ellipsis") && !rule.contains("nowrap"), "{rule}");
+    assert!(rule.contains("overflow-wrap: anywhere"), "{rule}");
+}

@@ -792,6 +792,100 @@ fn terms_statement_prints_the_signed_bytes() {
     cmd().current_dir(w.dir.path()).args(["terms", "draft.toml", "--date", "2026-11-21"]).assert().code(2);
 }
 
+#[test]
+fn signing_again_says_what_it_replaces_and_does_nothing_when_the_signature_is_current() {
+    let w = Work::new("signing/name");
+    w.sign("draft.toml", &["--role", "mentor", "--date", "2026-11-20"]).success();
+    let before = w.read("draft.toml");
+    let a = w.sign("draft.toml", &["--role", "mentor"]).success();
+    assert!(stderr(&a).contains("Nothing to do: the mentor's signature"), "{}", stderr(&a));
+    assert!(stderr(&a).contains("(Ada Lovelace, 2026-11-20) already covers the current terms"), "{}", stderr(&a));
+    assert_eq!(w.read("draft.toml"), before, "nothing written");
+    // The terms change: signing again renews it and says which signature it replaces.
+    w.write("draft.toml", &before.replace("session_minutes = 45", "session_minutes = 60"));
+    let a = w.sign("draft.toml", &["--role", "mentor"]).success();
+    assert!(
+        stderr(&a).contains(
+            "replacing the mentor's signature of Ada Lovelace, 2026-11-20, which covered earlier terms; still to sign"
+        ),
+        "{}",
+        stderr(&a)
+    );
+    // A first signature replaces nothing.
+    let a = w.sign("draft.toml", &["--role", "mentee"]).success();
+    assert!(!stderr(&a).contains("replacing"), "{}", stderr(&a));
+}
+
+#[test]
+fn a_signature_that_would_not_count_is_refused_with_the_reason() {
+    let w = Work::new("signing/name");
+    // The program names its leads, and the agreement's lead is not one of them.
+    w.write("program.toml", "[program]\nleads = [{ name = \"Noor Rahman\" }]\n");
+    let before = w.read("draft.toml");
+    let a = w.sign("draft.toml", &["--role", "lead"]).code(1);
+    let err = stderr(&a);
+    assert!(err.contains("refused to sign") && err.contains("the lead's signature would not count"), "{err}");
+    assert!(!err.contains("still to sign: lead"), "{err}");
+    assert_eq!(w.read("draft.toml"), before, "file unchanged");
+}
+
+#[test]
+fn a_name_that_differs_only_in_how_its_accent_is_encoded_says_so() {
+    let w = Work::new("signing/name");
+    // The agreement spells the mentor with a precomposed ë (NFC); the signature with e + U+0308 (NFD).
+    w.write("draft.toml", &w.read("draft.toml").replacen("Ada Lovelace", "Zo\u{eb} Lovelace", 1));
+    let a = w.sign("draft.toml", &["--role", "mentor", "--name", "Zoe\u{308} Lovelace"]).code(1);
+    let err = stderr(&a);
+    assert!(err.contains("signature-name-mismatch"), "{err}");
+    assert!(err.contains("the accents are encoded differently"), "{err}");
+    assert!(err.contains("Zoe\\u{308} Lovelace") && err.contains("Zo\\u{eb} Lovelace"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_wrong_passphrase_is_asked_again_on_a_terminal() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let key = w.path("locked");
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "correct horse", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    w.write("allowed_signers", &format!("ada@example.org {public}"));
+    let args: Vec<&std::ffi::OsStr> =
+        ["sign", "draft.toml", "--role", "mentor", "--key", "locked"].iter().map(std::ffi::OsStr::new).collect();
+    let mut p = common::pty::spawn(w.dir.path(), &args);
+    common::pty::answer(&mut p, "Passphrase for locked", "wrong");
+    p.exp_string("wrong passphrase for locked, try again").unwrap();
+    common::pty::answer(&mut p, "Passphrase for locked", "correct horse");
+    p.exp_string("Signed draft.toml as the mentor").unwrap();
+    assert_eq!(common::pty::exit_code(&mut p), 0);
+    assert!(signature_of(&w.read("draft.toml"), "mentor").contains_key("sig"));
+}
+
+#[test]
+fn a_locked_file_is_waited_for_once() {
+    let w = Work::new("signing/name");
+    w.write("draft.toml.lock", "someone else's edit");
+    let started = std::time::Instant::now();
+    let out = cmd()
+        .current_dir(w.dir.path())
+        .args(["sign", "draft.toml", "--role", "mentor"])
+        .env("MENTOR_AGREE_LOCK_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is locked"));
+    // One wait of 2 s, not one for the trial run and another for the edit.
+    assert!(waited < std::time::Duration::from_millis(3_500), "{waited:?}");
+}
+
 // ----- consents: extensions and terminations in SSH programs -----------------
 
 /// The ssh draft signed by all three with real keys; returns the key paths.

@@ -92,6 +92,7 @@ fn json_has_exactly_the_documented_fields() {
         "start",
         "end",
         "last_day",
+        "terminated",
         "effective",
         "next_review",
         "last_checkin",
@@ -253,6 +254,54 @@ fn a_terminated_agreement_has_no_next_review() {
 }
 
 #[test]
+fn a_terminated_agreement_ends_on_its_termination_date_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    cmd()
+        .arg("terminate")
+        .arg(&file)
+        .args(["--by", "mentee", "--reason", "New job", "--date", "2026-11-20"])
+        .assert()
+        .success();
+    let row = &status_json(&[&file])[0];
+    assert_eq!(row["terminated"], "2026-11-20", "{row:#}");
+    assert_eq!(row["last_day"], "2026-11-20", "{row:#}");
+    assert_eq!(row["end"], "2027-05-02", "the term's end stays: {row:#}");
+    let table = String::from_utf8(cmd().arg("status").arg(&file).output().unwrap().stdout).unwrap();
+    assert!(table.contains("2026-11-20") && !table.contains("2027-05-01"), "{table}");
+    let csv = String::from_utf8(cmd().args(["status", "--format", "csv"]).arg(&file).output().unwrap().stdout).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",terminated"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",2026-11-20"), "{csv}");
+    // The Markdown says when it was terminated, not today; the site index shows it as the last day.
+    let md = cmd().arg("render").arg(&file).args(["--format", "md"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("Terminated on 20 November 2026"), "{md}");
+    let site = dir.path().join("site");
+    cmd().arg("render").arg("--site").arg(&site).arg(&file).assert().success();
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains("20 November 2026") && !index.contains("1 May 2027"), "{index}");
+}
+
+#[test]
+fn the_next_review_is_the_one_agenda_says_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    // The review planned for 2027-01-02, a week later and not yet held: due now.
+    let at = |today: &str| {
+        let out = common::cmd_on(today).args(["status", "--format", "json"]).arg(&file).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0]["next_review"].clone()
+    };
+    assert_eq!(at("2027-01-09"), "2027-01-02");
+    let agenda = common::cmd_on("2027-01-09").args(["agenda", "--format", "json"]).arg(&file).output().unwrap();
+    let agenda = String::from_utf8(agenda.stdout).unwrap();
+    assert!(agenda.contains("review-due") && agenda.contains("2027-01-02"), "{agenda}");
+}
+
+#[test]
 fn one_word_for_each_state_in_status_and_on_the_site() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.toml");
@@ -286,4 +335,58 @@ fn wide_status_shows_goals_achieved_and_the_last_review() {
     let row = text.lines().find(|l| l.contains("2026-03-jonas-berg-amara-diallo")).unwrap();
     // Both goals achieved; the closing review was on 2026-11-24.
     assert!(row.contains("2/2") && row.contains("2026-11-24"), "{row}");
+}
+
+/// `status` on a real terminal of `cols` columns (a pseudo-terminal sized by
+/// `stty`, no `$COLUMNS`): its whole output, lines without their `\r`.
+#[cfg(unix)]
+fn status_on_a_terminal(dir: &Path, cols: u16) -> String {
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c")
+        .arg(format!("stty cols {cols} rows 200 && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_mentor-agree"))
+        .args(["--today", common::TODAY, "status"])
+        .arg(dir)
+        .current_dir(dir)
+        .env_remove("COLUMNS")
+        .env_remove("MENTOR_AGREE_TODAY")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(c, Some(30_000)).expect("spawn on a pseudo-terminal");
+    // rexpect hands over each byte as a char: put the UTF-8 back together.
+    let bytes: Vec<u8> = p.exp_eof().expect("status ends").chars().map(|c| c as u8).collect();
+    String::from_utf8(bytes).expect("UTF-8 output").replace('\r', "")
+}
+
+#[cfg(unix)]
+#[test]
+fn on_an_80_column_terminal_long_ids_stay_whole_and_nothing_is_wider() {
+    let dir = tempfile::tempdir().unwrap();
+    portfolio(dir.path());
+    let ids = [
+        "2027-01-gabriel-silva-hannah-schmidt",
+        "2027-01-kasia-nowak-seun-adeyemi",
+        "2027-01-maximilian-fischer-priya-raman",
+    ];
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(format!("{name}.toml")), text).unwrap();
+    write(ids[0], &base());
+    sign_all(&dir.path().join(format!("{}.toml", ids[0])), "2026-10-20", PARTIES);
+    write(ids[1], &base().replace("session_minutes = 45", "session_minutes = 300"));
+    write(ids[2], &base());
+    let text = status_on_a_terminal(dir.path(), 80);
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80 columns ({}): {line}\n{text}", line.chars().count());
+    }
+    // Every id, state, role and count is whole on its line: nothing wraps letter by letter.
+    for whole in ids.iter().copied().chain(["4-overdue", "terminated", "missing:", "mentee,", "signatures", "problems"])
+    {
+        assert!(text.contains(whole), "{whole} broken:\n{text}");
+    }
+    // Rows stay short: one line per agreement or a few, never a letter a line.
+    assert!(text.lines().count() < 40, "{} lines:\n{text}", text.lines().count());
+    assert!(text.contains("hidden to fit 80 columns: last day, next review"), "{text}");
+    // Wide enough, nothing is hidden.
+    let text = status_on_a_terminal(dir.path(), 160);
+    assert!(!text.contains("hidden"), "{text}");
+    assert!(text.contains("next review") && text.contains("last day"), "{text}");
 }
