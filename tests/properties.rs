@@ -446,6 +446,8 @@ fn key() -> impl Strategy<Value = String> {
             "1",
             "signatures",
             "checkins",
+            "evaluations",
+            "feedback",
             "extensions",
             "termination"
         ])
@@ -565,7 +567,10 @@ fn oracle(text: &str) -> String {
     }
     let table: toml::Table =
         toml::from_str(text).unwrap_or_else(|e| panic!("generated TOML is invalid ({e}):\n{text}"));
-    serde_json::to_string(&object(&table, &["signatures", "extensions", "checkins", "termination"])).unwrap()
+    // The records README.md's "Terms and digests" names, written out here rather than
+    // taken from the library's list, so that a change to either shows.
+    let records = ["signatures", "extensions", "checkins", "evaluations", "feedback", "termination"];
+    serde_json::to_string(&object(&table, &records)).unwrap()
 }
 
 proptest! {
@@ -872,5 +877,99 @@ proptest! {
         let checked = check::check_text(Path::new("a.toml"), &text, program, &settings);
         let codes: Vec<&str> = checked.diagnostics.iter().map(|l| l.diagnostic.code.as_str()).collect();
         prop_assert!(codes.contains(&"control-character"), "{text:?}: {codes:?}");
+    }
+}
+
+/// A signed example agreement (every role signed by name) with its signatures
+/// renewed for `text`'s terms, and checked under `program` on `today`.
+fn checked_signed(text: &str, program: &str, today: &str) -> mentor_agree::check::Checked {
+    let digest = terms::digest(&terms::canonical(text).unwrap());
+    let mut text = text.to_string();
+    for (role, name) in [("mentor", "Maya Okafor"), ("mentee", "Tomás Rivera"), ("lead", "Priya Natarajan")] {
+        let _ = write!(
+            text,
+            "\n[[signatures]]\nrole = \"{role}\"\nname = \"{name}\"\ndate = 2026-08-25\nterms = \"{digest}\"\n"
+        );
+    }
+    let program = Program::parse(program, Path::new("program.toml")).unwrap();
+    let settings = Settings { today: today.parse().unwrap(), options: rules::Options::default(), ssh: None };
+    check::check_text(Path::new("a.toml"), &text, Arc::new(program), &settings)
+}
+
+/// The example's terms (no records), with the parties' emails as given.
+fn pair_with_emails(mentor: &str, mentee: &str, lead: &str) -> String {
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/2026-09-maya-okafor-tomas-rivera.toml"),
+    )
+    .unwrap();
+    let terms = &example[..example.find("\n[[signatures]]").unwrap()];
+    let mut out = String::new();
+    let mut role = "";
+    for line in terms.lines() {
+        if let Some(r) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            role = r;
+        }
+        if line.starts_with("email = ") {
+            let email = match role {
+                "mentor" => mentor,
+                "mentee" => mentee,
+                _ => lead,
+            };
+            let _ = writeln!(out, "email = \"{email}\"");
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    if !terms.contains("[lead]\nname = \"Priya Natarajan\"\nemail") {
+        out = out.replace(
+            "[lead]\nname = \"Priya Natarajan\"\n",
+            &format!("[lead]\nname = \"Priya Natarajan\"\nemail = \"{lead}\"\n"),
+        );
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// One person, one role: whichever two parties share an email (in any case,
+    /// with stray spaces), the later role's signature never counts and the
+    /// agreement is never in force on it.
+    #[test]
+    fn one_person_never_signs_for_two_roles(
+        pair in prop::sample::select(vec![(0usize, 1usize), (0, 2), (1, 2)]),
+        upper in any::<bool>(),
+        pad in any::<bool>(),
+    ) {
+        let mut emails = ["maya@example.org".to_string(), "tomas@example.org".to_string(), "priya@example.org".to_string()];
+        let mut shared = emails[pair.0].clone();
+        if upper { shared = shared.to_uppercase(); }
+        if pad { shared = format!(" {shared} "); }
+        emails[pair.1] = shared;
+        let text = pair_with_emails(&emails[0], &emails[1], &emails[2]);
+        let checked = checked_signed(&text, "", "2026-11-25");
+        let d = checked.derived.as_deref().unwrap();
+        let later = mentor_agree::role::Role::SIGNERS[pair.1];
+        prop_assert!(!d.signed.contains(&later), "{later} counted: {:?}\n{text}", d.signed);
+        prop_assert_eq!(d.state, mentor_agree::derived::State::Draft);
+        prop_assert!(checked.diagnostics.iter().any(|l| l.diagnostic.code == mentor_agree::diagnostic::Code::SamePerson));
+    }
+
+    /// With SSH signing, an extension nobody consented to never moves the last
+    /// day, whatever its length, date or who it says agreed.
+    #[test]
+    fn an_unsigned_extension_never_moves_the_last_day_with_ssh_signing(
+        months in 1u32..24,
+        agreed_day in 0u64..200,
+        by in prop::sample::select(vec!["[\"mentor\", \"mentee\"]", "[\"mentor\"]", "[\"mentee\", \"mentor\", \"lead\"]"]),
+    ) {
+        let program = "[rules.signatures]\nmethod = \"ssh\"\n";
+        let text = pair_with_emails("maya@example.org", "tomas@example.org", "priya@example.org");
+        let base = checked_signed(&text, program, "2026-11-25");
+        let agreed = NaiveDate::from_ymd_opt(2026, 9, 7).unwrap() + chrono::Days::new(agreed_day);
+        let extended = format!("{text}\n[[extensions]]\nmonths = {months}\nagreed = {agreed}\nby = {by}\n");
+        let after = checked_signed(&extended, program, "2026-11-25");
+        prop_assert_eq!(after.derived.as_deref().unwrap().last_day, base.derived.as_deref().unwrap().last_day);
+        prop_assert!(after.diagnostics.iter().any(|l| l.diagnostic.code == mentor_agree::diagnostic::Code::ExtensionUnsigned));
     }
 }
