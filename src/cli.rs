@@ -139,21 +139,8 @@ impl clap::builder::TypedValueParser for RoleParser {
     }
 }
 
-/// Parses YYYY-MM-DD. The year must have four digits: chrono alone would read
-/// `26-1-5` as the year 26.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let form = || format!("`{s}` is not a date of the form YYYY-MM-DD (e.g. 2027-01-31)");
-    let four_digit_year = s.len() > 4 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
-    if !four_digit_year {
-        return Err(form());
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| match e.kind() {
-        chrono::format::ParseErrorKind::OutOfRange => {
-            format!("`{s}` is not a day of the calendar (check the month and day)")
-        }
-        _ => form(),
-    })
-}
+/// A `YYYY-MM-DD` date argument (the library's one date parser).
+pub use crate::timeline::parse_date;
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -807,6 +794,33 @@ pub struct EditArgs {
     /// Print the resulting file instead of writing it.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+impl NewArgs {
+    /// The answers and choices given as flags, for the library's questionnaire.
+    pub fn given(&self) -> crate::questionnaire::interview::Given {
+        crate::questionnaire::interview::Given {
+            mentor: self.mentor.clone(),
+            mentor_email: self.mentor_email.clone(),
+            mentee: self.mentee.clone(),
+            mentee_email: self.mentee_email.clone(),
+            lead: self.lead.clone(),
+            lead_email: self.lead_email.clone(),
+            topics: self.topics.clone(),
+            frequency: self.frequency.clone(),
+            minutes: self.minutes,
+            modes: self.modes.clone(),
+            also_via: self.also_via.clone(),
+            start: self.start,
+            months: self.months,
+            weeks: self.weeks,
+            review_every_months: self.review_every_months,
+            goals: self.goals.clone(),
+            yes: self.yes,
+            print: self.print,
+            out: self.out.clone(),
+        }
+    }
 }
 
 /// `extend`.

@@ -422,7 +422,7 @@ fn read_row(
             "topic" => a.topics.extend(pieces(cell).map(String::from)),
             "mode" => a.modes.get_or_insert_with(Vec::new).extend(pieces(cell).map(String::from)),
             "also-via" => a.also_via.extend(pieces(cell).map(String::from)),
-            "start" => match crate::cli::parse_date(cell) {
+            "start" => match crate::timeline::parse_date(cell) {
                 Ok(d) => a.start = Some(d),
                 Err(why) => bad(why),
             },

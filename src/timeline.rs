@@ -223,6 +223,22 @@ pub fn modes_in_words(modes: &[&str]) -> String {
     }
 }
 
+/// Parses YYYY-MM-DD. The year must have four digits: chrono alone would read
+/// `26-1-5` as the year 26.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let form = || format!("`{s}` is not a date of the form YYYY-MM-DD (e.g. 2027-01-31)");
+    let four_digit_year = s.len() > 4 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
+    if !four_digit_year {
+        return Err(form());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| match e.kind() {
+        chrono::format::ParseErrorKind::OutOfRange => {
+            format!("`{s}` is not a day of the calendar (check the month and day)")
+        }
+        _ => form(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

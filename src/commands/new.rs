@@ -33,7 +33,7 @@ fn write_new(path: &Path, text: &str) -> Step<()> {
 fn flow(args: &NewArgs, session: &Session) -> Step<u8> {
     // With the reason the file cannot be read (`{:#}` shows the I/O error's cause).
     let program = session.program_here().map_err(|e| Stop::Refused(format!("{:#}", anyhow::Error::from(e))))?;
-    let draft = interview::draft(args, program.clone(), session.today, session.color_stderr)?;
+    let draft = interview::draft(&args.given(), program.clone(), session.today, session.color_stderr)?;
     match draft.path {
         None => {
             let mut out = std::io::stdout().lock();

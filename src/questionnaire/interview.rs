@@ -19,7 +19,6 @@ use super::{
     Answers, COMMON_CHANNELS, COMMON_MODES, Defaults, Field, GoalAnswer, Problem, agreement_id, draft, parse_length,
 };
 use crate::check::{self, Settings, relative};
-use crate::cli::NewArgs;
 use crate::diagnostic::Severity;
 use crate::program::Program;
 
@@ -136,6 +135,51 @@ fn parts(field: Field, answers: &Answers) -> Vec<Field> {
     }
 }
 
+/// What `new` was given before any question is asked: the answers passed as
+/// flags (each `None` or empty when not given) and how to finish. The command
+/// line fills it in (the CLI's `NewArgs`); the questionnaire never sees clap.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// `--mentor`.
+    pub mentor: Option<String>,
+    /// `--mentor-email` (`""` or `-`: no email).
+    pub mentor_email: Option<String>,
+    /// `--mentee`.
+    pub mentee: Option<String>,
+    /// `--mentee-email`.
+    pub mentee_email: Option<String>,
+    /// `--lead`.
+    pub lead: Option<String>,
+    /// `--lead-email`.
+    pub lead_email: Option<String>,
+    /// `--topic`, repeated.
+    pub topics: Vec<String>,
+    /// `--frequency`.
+    pub frequency: Option<String>,
+    /// `--minutes`.
+    pub minutes: Option<i64>,
+    /// `--mode`, repeated.
+    pub modes: Vec<String>,
+    /// `--also-via`, repeated.
+    pub also_via: Vec<String>,
+    /// `--start`.
+    pub start: Option<NaiveDate>,
+    /// `--months`.
+    pub months: Option<i64>,
+    /// `--weeks`.
+    pub weeks: Option<i64>,
+    /// `--review-every-months`.
+    pub review_every_months: Option<i64>,
+    /// `--goal 'GOAL | MEASURE | DUE[ | WHY]'`, repeated.
+    pub goals: Vec<String>,
+    /// `--yes`: take every default without asking.
+    pub yes: bool,
+    /// `--print`: to stdout instead of a file.
+    pub print: bool,
+    /// `--out FILE`.
+    pub out: Option<std::path::PathBuf>,
+}
+
 /// Answers from flags and defaults, with what was wrong or missing.
 struct FlagPass {
     answers: Answers,
@@ -150,7 +194,7 @@ struct FlagPass {
 }
 
 struct Flow<'a> {
-    args: &'a NewArgs,
+    args: &'a Given,
     program: Arc<Program>,
     today: NaiveDate,
     defaults: Defaults,
@@ -468,7 +512,7 @@ impl Flow<'_> {
             }
             Field::Start => {
                 self.text(field, "Start date (YYYY-MM-DD)", Some(self.defaults.start.to_string()), &|a, s| {
-                    a.start = Some(crate::cli::parse_date(s.trim())?);
+                    a.start = Some(crate::timeline::parse_date(s.trim())?);
                     Ok(())
                 })
             }
@@ -531,7 +575,7 @@ impl Flow<'_> {
                 None,
                 &move |a, s| {
                     a.goals[i].due = match optional(s) {
-                        Some(d) => Some(crate::cli::parse_date(&d)?),
+                        Some(d) => Some(crate::timeline::parse_date(&d)?),
                         None => None,
                     };
                     Ok(())
@@ -716,7 +760,7 @@ pub struct Draft {
 /// Answers every question (flags, then defaults with `--yes`, then asking on a
 /// terminal), builds the agreement under `program` and refuses it unless it
 /// passes `check` as a draft; on a terminal it shows the summary and asks to confirm.
-pub fn draft(args: &NewArgs, program: Arc<Program>, today: NaiveDate, color: bool) -> Step<Draft> {
+pub fn draft(args: &Given, program: Arc<Program>, today: NaiveDate, color: bool) -> Step<Draft> {
     let term = Term::stderr();
     let interactive = std::io::stdin().is_terminal() && term.is_term();
     let ui = interactive.then(|| Ui { term, theme: theme(color), color });

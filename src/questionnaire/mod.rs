@@ -57,7 +57,7 @@ impl GoalAnswer {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let due = match parts[2] {
             "" => None,
-            d => Some(crate::cli::parse_date(d)?),
+            d => Some(crate::timeline::parse_date(d)?),
         };
         Ok(GoalAnswer {
             goal: parts[0].to_string(),
