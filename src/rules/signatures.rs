@@ -117,44 +117,7 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
             }
         }
         let role = v.role;
-        if let Some(name) = &s.name
-            && non_empty(name, "signature name", &mut problems)
-            && let Some(role) = role
-            && let Some(party) = a.name_of(role)
-            && loose(party) != loose(&name.value)
-        {
-            // Names that look alike but encode an accent differently (NFC "á" against
-            // NFD "a" + U+0301) are told apart by their code points.
-            let how = if has_combining_mark(party) || has_combining_mark(&name.value) {
-                format!(
-                    " (the accents are encoded differently: \"{}\" against \"{}\")",
-                    code_points(&name.value),
-                    code_points(party)
-                )
-            } else {
-                String::new()
-            };
-            problems.push(
-                Diagnostic::new(
-                    Code::SignatureNameMismatch,
-                    name.span.clone(),
-                    format!("signed as \"{}\", but the {role} is \"{party}\"{how}", name.value),
-                )
-                .with_help(format!("sign with the name in [{role}]: \"{party}\"")),
-            );
-        }
-        if let Some(date) = &s.date
-            && date.value > j.today
-        {
-            problems.push(
-                Diagnostic::new(
-                    Code::SignatureInFuture,
-                    date.span.clone(),
-                    format!("signed on {}, which is after today ({})", ymd(date.value), ymd(j.today)),
-                )
-                .with_help("date a signature on the day it is made"),
-            );
-        }
+        name_and_date(j, s, role, &mut problems);
         let stale = s.terms.as_ref().is_some_and(|t| t.value != j.digest);
         if let (true, Some(terms)) = (stale, &s.terms) {
             let who = role.map_or("this signature".to_string(), |r| format!("the {r}'s signature"));
@@ -218,6 +181,51 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
     verdicts
 }
 
+/// The checks every signature entry gets, of the terms or a consent: the name
+/// is the party's (`signature-name-mismatch`) and the date is not ahead of
+/// today (`signature-in-future`).
+fn name_and_date(j: &Judge<'_>, s: &crate::agreement::Signature, role: Option<Role>, problems: &mut Vec<Diagnostic>) {
+    let a = j.agreement;
+    if let Some(name) = &s.name
+        && non_empty(name, "signature name", problems)
+        && let Some(role) = role
+        && let Some(party) = a.name_of(role)
+        && loose(party) != loose(&name.value)
+    {
+        // Names that look alike but encode an accent differently (NFC "á" against
+        // NFD "a" + U+0301) are told apart by their code points.
+        let how = if has_combining_mark(party) || has_combining_mark(&name.value) {
+            format!(
+                " (the accents are encoded differently: \"{}\" against \"{}\")",
+                code_points(&name.value),
+                code_points(party)
+            )
+        } else {
+            String::new()
+        };
+        problems.push(
+            Diagnostic::new(
+                Code::SignatureNameMismatch,
+                name.span.clone(),
+                format!("signed as \"{}\", but the {role} is \"{party}\"{how}", name.value),
+            )
+            .with_help(format!("sign with the name in [{role}]: \"{party}\"")),
+        );
+    }
+    if let Some(date) = &s.date
+        && date.value > j.today
+    {
+        problems.push(
+            Diagnostic::new(
+                Code::SignatureInFuture,
+                date.span.clone(),
+                format!("signed on {}, which is after today ({})", ymd(date.value), ymd(j.today)),
+            )
+            .with_help("date a signature on the day it is made"),
+        );
+    }
+}
+
 /// What the consents (`[[signatures]]` naming an extension or the termination)
 /// establish: which records were agreed to, and what is wrong.
 #[derive(Debug, Clone, Default)]
@@ -272,33 +280,7 @@ pub fn assess_consents(j: &Judge<'_>) -> Consents {
             }
             role
         });
-        if let Some(name) = &c.name
-            && non_empty(name, "signature name", &mut problems)
-            && let Some(role) = role
-            && let Some(party) = a.name_of(role)
-            && loose(party) != loose(&name.value)
-        {
-            problems.push(
-                Diagnostic::new(
-                    Code::SignatureNameMismatch,
-                    name.span.clone(),
-                    format!("signed as \"{}\", but the {role} is \"{party}\"", name.value),
-                )
-                .with_help(format!("sign with the name in [{role}]: \"{party}\"")),
-            );
-        }
-        if let Some(date) = &c.date
-            && date.value > j.today
-        {
-            problems.push(
-                Diagnostic::new(
-                    Code::SignatureInFuture,
-                    date.span.clone(),
-                    format!("signed on {}, which is after today ({})", ymd(date.value), ymd(j.today)),
-                )
-                .with_help("date a signature on the day it is made"),
-            );
-        }
+        name_and_date(j, c, role, &mut problems);
         let target = match c.record() {
             Some(crate::agreement::RecordRef::Extension(d)) => {
                 a.extensions.iter().position(|e| e.agreed.as_ref().is_some_and(|x| x.value == d)).map(Some)
