@@ -91,6 +91,9 @@ fn table(items: &[Item], color: bool) -> String {
             Cell::new(format!("{}: {}{}", i.kind.as_str(), i.message, who(i, "\nwho: "))),
         ]);
     }
+    // Never break an id or a word across lines: columns wrap between words only.
+    let width = t.width().unwrap_or(80);
+    super::fit(&mut t, width, &[]);
     let overdue = items.iter().filter(|i| i.is_overdue()).count();
     let mut s = format!("{t}\n{}, {overdue} overdue\n", plural(items.len(), "action"));
     if items.iter().any(|i| i.command.is_some()) {

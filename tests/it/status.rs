@@ -341,11 +341,18 @@ fn wide_status_shows_goals_achieved_and_the_last_review() {
 /// `stty`, no `$COLUMNS`): its whole output, lines without their `\r`.
 #[cfg(unix)]
 fn status_on_a_terminal(dir: &Path, cols: u16) -> String {
+    on_a_terminal(dir, cols, "status", common::TODAY)
+}
+
+/// `mentor-agree COMMAND DIR` on `today`, on a pseudo-terminal of `cols` columns,
+/// as [`status_on_a_terminal`].
+#[cfg(unix)]
+pub(crate) fn on_a_terminal(dir: &Path, cols: u16, command: &str, today: &str) -> String {
     let mut c = std::process::Command::new("sh");
     c.arg("-c")
         .arg(format!("stty cols {cols} rows 200 && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_mentor-agree"))
-        .args(["--today", common::TODAY, "status"])
+        .args(["--today", today, command])
         .arg(dir)
         .current_dir(dir)
         .env_remove("COLUMNS")
@@ -389,4 +396,28 @@ fn on_an_80_column_terminal_long_ids_stay_whole_and_nothing_is_wider() {
     let text = status_on_a_terminal(dir.path(), 160);
     assert!(!text.contains("hidden"), "{text}");
     assert!(text.contains("next review") && text.contains("last day"), "{text}");
+}
+
+/// The agenda's table never breaks an id across lines on an 80-column terminal,
+/// however many items make its columns narrow.
+#[cfg(unix)]
+#[test]
+fn on_an_80_column_terminal_the_agenda_keeps_ids_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(common::example("")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let long = "2027-01-maximilian-fischer-priya-raman-johansson";
+    let text = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let text: String = text.lines().filter(|l| !l.starts_with("id = ")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join(format!("{long}.toml")), text).unwrap();
+    let agenda = on_a_terminal(dir.path(), 80, "agenda", "2027-06-01");
+    // In the table itself (the commands below it name the files too).
+    let rows: Vec<&str> = agenda.lines().filter(|l| l.starts_with('│')).collect();
+    for id in [long, "2026-09-maya-okafor-tomas-rivera"] {
+        assert!(rows.iter().any(|r| r.contains(id)), "{id} broken across lines:\n{agenda}");
+    }
 }
