@@ -158,6 +158,45 @@ pub fn sort(items: &mut [Item]) {
     items.sort_by(compare);
 }
 
+/// Routine items of one kind gathered on one line of a table for people: the
+/// many check-ins (or feedback forms) simply coming due, so that what is
+/// overdue or unusual stands out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routine {
+    /// The kind gathered.
+    pub kind: Kind,
+    /// How many items.
+    pub count: usize,
+    /// The earliest and latest due date among them.
+    pub from: Option<NaiveDate>,
+    /// See `from`.
+    pub to: Option<NaiveDate>,
+}
+
+/// The fewest items of a routine kind that [`gather_routine`] puts on one line.
+pub const ROUTINE_AT_LEAST: usize = 3;
+
+/// Splits sorted `items` into those listed one by one and the routine ones
+/// gathered by kind: upcoming (not overdue) `checkin-due` and `feedback-due`
+/// items, when there are at least [`ROUTINE_AT_LEAST`] of a kind.
+pub fn gather_routine(items: Vec<Item>) -> (Vec<Item>, Vec<Routine>) {
+    let routine = |i: &Item| matches!(i.kind, Kind::CheckinDue | Kind::FeedbackDue) && !i.is_overdue();
+    let mut gathered: Vec<Routine> = Vec::new();
+    for kind in [Kind::CheckinDue, Kind::FeedbackDue] {
+        let of_kind: Vec<&Item> = items.iter().filter(|i| i.kind == kind && routine(i)).collect();
+        if of_kind.len() >= ROUTINE_AT_LEAST {
+            gathered.push(Routine {
+                kind,
+                count: of_kind.len(),
+                from: of_kind.iter().filter_map(|i| i.date).min(),
+                to: of_kind.iter().filter_map(|i| i.date).max(),
+            });
+        }
+    }
+    let listed = items.into_iter().filter(|i| !(routine(i) && gathered.iter().any(|g| g.kind == i.kind))).collect();
+    (listed, gathered)
+}
+
 /// The order [`sort`] puts items in.
 pub fn compare(a: &Item, b: &Item) -> std::cmp::Ordering {
     a.order().cmp(&b.order())

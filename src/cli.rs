@@ -1014,6 +1014,11 @@ pub struct AgendaArgs {
     /// Only the items this person (by email, any case) must act on, across the program.
     #[arg(long, value_name = "EMAIL")]
     pub person: Option<String>,
+    /// List every item on a line of its own: without it, the table and Markdown
+    /// gather routine check-ins and feedback forms coming due (three or more of
+    /// a kind) on one line, so that what is overdue or unusual stands out.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `remind`.

@@ -38,18 +38,43 @@ pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
             s.push('\n');
             s
         }
-        AgendaFormat::Md => markdown(&items, today, args.within),
+        AgendaFormat::Md => {
+            let (listed, routine) = gather(items, args.all);
+            markdown(&listed, &routine, today, args.within)
+        }
         AgendaFormat::Github => github(&items),
         AgendaFormat::Table if items.is_empty() => {
             eprintln!("nothing to act on in the next {}", plural(args.within as usize, "day"));
             String::new()
         }
-        AgendaFormat::Table => table(&items, session.color_stdout),
+        AgendaFormat::Table => {
+            let (listed, routine) = gather(items, args.all);
+            table(&listed, &routine, session.color_stdout)
+        }
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(if overdue > 0 { super::EXIT_PROBLEMS } else { super::EXIT_OK })
+}
+
+/// The items for people: with `all` every one, else the routine ones gathered.
+fn gather(items: Vec<Item>, all: bool) -> (Vec<Item>, Vec<agenda::Routine>) {
+    if all { (items, Vec::new()) } else { agenda::gather_routine(items) }
+}
+
+/// One line for routine items gathered: "31 pairs: check-in due (2026-12-01 to 2026-12-09)".
+fn routine_line(r: &agenda::Routine) -> String {
+    let what = match r.kind {
+        agenda::Kind::FeedbackDue => "a feedback form to answer",
+        _ => "a check-in due",
+    };
+    let span = match (r.from, r.to) {
+        (Some(a), Some(b)) if a != b => format!(" ({} to {})", ymd(a), ymd(b)),
+        (Some(a), _) => format!(" ({})", ymd(a)),
+        _ => String::new(),
+    };
+    format!("{} pairs: {what}{span}; `mentor-agree agenda --all` lists each", r.count)
 }
 
 /// "in 3 days", "today", "5 days ago", or "now" for problems.
@@ -72,7 +97,7 @@ fn who(item: &Item, prefix: &str) -> String {
 }
 
 /// A table that fits 80 columns, then the commands, unbroken so they can be copied.
-fn table(items: &[Item], color: bool) -> String {
+fn table(items: &[Item], routine: &[agenda::Routine], color: bool) -> String {
     let mut t = super::table(color);
     // Off a terminal (a pipe, a CI log) the table keeps to 80 columns.
     if t.width().is_none() {
@@ -91,11 +116,20 @@ fn table(items: &[Item], color: bool) -> String {
             Cell::new(format!("{}: {}{}", i.kind.as_str(), i.message, who(i, "\nwho: "))),
         ]);
     }
+    for r in routine {
+        t.add_row(vec![
+            Cell::new("…"),
+            Cell::new(""),
+            Cell::new(""),
+            Cell::new(format!("{}: {}", r.kind.as_str(), routine_line(r))),
+        ]);
+    }
     // Never break an id or a word across lines: columns wrap between words only.
     let width = t.width().unwrap_or(80);
     super::fit(&mut t, width, &[]);
     let overdue = items.iter().filter(|i| i.is_overdue()).count();
-    let mut s = format!("{t}\n{}, {overdue} overdue\n", plural(items.len(), "action"));
+    let total = items.len() + routine.iter().map(|r| r.count).sum::<usize>();
+    let mut s = format!("{t}\n{}, {overdue} overdue\n", plural(total, "action"));
     if items.iter().any(|i| i.command.is_some()) {
         s.push_str("\nto resolve:\n");
         for (n, i) in items.iter().enumerate() {
@@ -107,14 +141,15 @@ fn table(items: &[Item], color: bool) -> String {
     s
 }
 
-fn markdown(items: &[Item], today: chrono::NaiveDate, within: u32) -> String {
+fn markdown(items: &[Item], routine: &[agenda::Routine], today: chrono::NaiveDate, within: u32) -> String {
     let mut s = format!("## Mentoring agenda, {}\n\n", long_date(today));
     let (overdue, coming): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.is_overdue());
-    if items.is_empty() {
+    if items.is_empty() && routine.is_empty() {
         let _ = writeln!(s, "Nothing to act on in the next {}.", plural(within as usize, "day"));
         return s;
     }
-    let _ = writeln!(s, "{} overdue, {} in the next {}.", overdue.len(), coming.len(), plural(within as usize, "day"));
+    let coming_count = coming.len() + routine.iter().map(|r| r.count).sum::<usize>();
+    let _ = writeln!(s, "{} overdue, {} in the next {}.", overdue.len(), coming_count, plural(within as usize, "day"));
     for (title, list) in [("Overdue", &overdue), ("Coming up", &coming)] {
         if list.is_empty() {
             continue;
@@ -133,6 +168,12 @@ fn markdown(items: &[Item], today: chrono::NaiveDate, within: u32) -> String {
             if let Some(cmd) = &i.command {
                 let _ = writeln!(s, "  `{}`", cmd.replace('`', "'"));
             }
+        }
+    }
+    if !routine.is_empty() {
+        let _ = writeln!(s, "\n### Routine\n");
+        for r in routine {
+            let _ = writeln!(s, "- [ ] {}: {}", r.kind.as_str(), routine_line(r));
         }
     }
     s

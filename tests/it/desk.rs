@@ -326,3 +326,31 @@ fn report_csv_reads_back_in_pythons_csv_module() {
     let out = cmd().arg("report").arg(dir.path().join("unsigned.toml")).args(["--format", "csv"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("completion,,rate,\r\n"));
 }
+
+/// Routine items (check-ins simply coming due) are gathered on one line of the
+/// table and the Markdown, so what is overdue stands out; `--all` and the
+/// machine formats list each.
+#[test]
+fn routine_checkins_are_gathered_on_one_line_unless_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    for i in 1..=5 {
+        let text = example.replace("id = \"2026-09-maya-okafor-tomas-rivera\"", &format!("id = \"pair-{i}\""));
+        std::fs::write(dir.path().join(format!("p{i}.toml")), text).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = common::cmd_on("2026-12-20").arg("agenda").arg(dir.path()).args(args).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&[]);
+    assert!(table.contains("checkin-due: 5 pairs:") && table.contains("(2026-12-31)"), "{table}");
+    assert_eq!(table.matches("checkin-due").count(), 1, "one line for the five:\n{table}");
+    assert!(table.contains("10 actions, 0 overdue"), "the count still counts each: {table}");
+    let all = run(&["--all"]);
+    assert_eq!(all.matches("checkin-due").count(), 5, "{all}");
+    let md = run(&["--format", "md"]);
+    assert!(md.contains("### Routine\n\n- [ ] checkin-due: 5 pairs: a check-in due"), "{md}");
+    let json: Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let checkins = json.as_array().unwrap().iter().filter(|i| i["kind"] == "checkin-due").count();
+    assert_eq!(checkins, 5, "machine formats list every item");
+}
