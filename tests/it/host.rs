@@ -163,3 +163,44 @@ fn a_bad_base_is_refused_and_never_read_as_an_option() {
     }
     assert!(!dir.join("x").exists());
 }
+
+/// Signs as `role` on `date`, that day being today.
+fn sign(dir: &std::path::Path, role: &str, date: &str) {
+    let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+    c.current_dir(dir).env("MENTOR_AGREE_TODAY", date).env("NO_COLOR", "1");
+    c.args(["sign", FILE, "--role", role, "--date", date]).assert().success();
+}
+
+#[test]
+fn a_stale_signature_names_the_commit_that_added_it_not_a_later_one_that_kept_the_terms() {
+    let Some((_tmp, dir)) = repo() else { return };
+    sign(&dir, "mentor", "2026-08-24");
+    ok(&dir, &["commit", "-qam", "the mentor signs"]);
+    let mentor_at = ok(&dir, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    sign(&dir, "mentee", "2026-08-25");
+    sign(&dir, "lead", "2026-08-27");
+    ok(&dir, &["commit", "-qam", "mentee and lead sign"]);
+    let others_at = ok(&dir, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    // An unrelated later commit that keeps the terms (a comment changes no digest).
+    let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
+    std::fs::write(dir.join(FILE), format!("{text}# closing review held\n")).unwrap();
+    ok(&dir, &["commit", "-qam", "closing review"]);
+    let unrelated = ok(&dir, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    let text = std::fs::read_to_string(dir.join(FILE)).unwrap();
+    std::fs::write(dir.join(FILE), text.replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+
+    let out = cmd().current_dir(&dir).args(["check", "--format", "json", FILE]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let helps: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "signature-stale")
+        .map(|d| d["help"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(helps.len(), 3, "{helps:?}");
+    assert!(helps[0].starts_with(&format!("since the mentor signed (commit {mentor_at}, ")), "{helps:?}");
+    assert!(helps[1].starts_with(&format!("since the mentee signed (commit {others_at}, ")), "{helps:?}");
+    assert!(helps[2].starts_with(&format!("since the lead signed (commit {others_at}, ")), "{helps:?}");
+    assert!(helps.iter().all(|h| !h.contains(&unrelated)), "{unrelated}: {helps:?}");
+}
