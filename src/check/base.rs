@@ -20,7 +20,7 @@ use crate::render::OVERRIDE_DIR;
 #[derive(Debug)]
 pub struct Changes {
     repo: Repo,
-    /// The commit compared with (the fork point of the revision and HEAD), abbreviated for messages.
+    /// The commit compared with (the fork point of the revision and HEAD), as a full id.
     pub commit: String,
     /// Root-relative paths of the changed files.
     changed: HashSet<String>,

@@ -220,6 +220,10 @@ mod tests {
     fn summary_wording() {
         assert_eq!(summary(&Totals { checked: 1, errors: 0, warnings: 0, due: 0 }), "checked 1 agreement: no problems");
         assert_eq!(
+            summary(&Totals { checked: 2, errors: 0, warnings: 2, due: 2 }),
+            "checked 2 agreements: 0 errors, 2 warnings (2 fell due with time: `agenda` follows them, check does not fail on them)"
+        );
+        assert_eq!(
             summary(&Totals { checked: 3, errors: 1, warnings: 2, due: 0 }),
             "checked 3 agreements: 1 error, 2 warnings"
         );
