@@ -722,6 +722,16 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Fail on what fell due with time too (overdue check-ins, reviews and goals,
+    /// a missing closing review): without it they are shown but never fail, so
+    /// an unchanged file's check never turns red as days pass.
+    #[arg(long)]
+    pub include_due: bool,
+    /// Report and fail on only the agreements changed since this git revision
+    /// (from its fork point, as a pull request), and every agreement under a
+    /// changed program.toml, allowed signers file or templates folder.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
     /// Explain a diagnostic code (what it checks, why, how to fix, an example) and exit.
     #[arg(long, value_name = "CODE", conflicts_with = "list_codes")]
     pub explain: Option<String>,

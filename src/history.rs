@@ -2,9 +2,11 @@
 //!
 //! A `signature-stale` diagnostic says *that* the terms changed after someone
 //! signed. In a git repository the history says *what* changed and since when:
-//! the newest committed version of the file whose terms digest is the one the
-//! signature holds is the version that person signed, and the difference from
-//! it to the file as it is now is what they have not agreed to yet.
+//! the commit that added the signature (the oldest of the newest run of
+//! committed versions holding it) is where that person signed, and the
+//! difference from it to the file as it is now is what they have not agreed to
+//! yet. A signature never committed with its terms falls back to the newest
+//! version whose terms digest is the one it holds ("the terms last matched …").
 //!
 //! Only files with a stale signature are looked at, each file's history is
 //! read once (one `git log`, one `git cat-file --batch`), and at most
@@ -79,12 +81,35 @@ fn explain_file(file: &mut Checked, history: &[Version]) {
         let Some((_, role, digest)) = signed.iter().find(|(line, _, _)| *line == located.position.line) else {
             continue;
         };
-        let Some(at) = digests.iter().position(|d| d.as_deref() == Some(digest.as_str())) else { continue };
-        if let Some(since) = since(role, &history[at], &text) {
+        let Some(newest) = digests.iter().position(|d| d.as_deref() == Some(digest.as_str())) else { continue };
+        // The commit that added this signature: the oldest of the run of versions, from the
+        // newest that holds it, that all hold it. A later commit that kept the terms (a
+        // check-in, a review) is not where it was signed.
+        let holds = |v: &Version| signatures_of(v).iter().any(|(r, d)| r == role && d == digest);
+        let added = history
+            .iter()
+            .position(holds)
+            .map(|first| first + history[first..].iter().take_while(|v| holds(v)).count() - 1);
+        let (version, signed) = match added {
+            Some(at) => (&history[at], true),
+            None => (&history[newest], false),
+        };
+        if let Some(since) = since(role, version, signed, &text) {
             let help = located.diagnostic.help.take().unwrap_or_default();
             located.diagnostic.help = Some(if help.is_empty() { since } else { format!("{since}; {help}") });
         }
     }
+}
+
+/// Each signature's role and `terms` in a committed version.
+fn signatures_of(v: &Version) -> Vec<(String, String)> {
+    let Ok(text) = std::str::from_utf8(&v.bytes) else { return Vec::new() };
+    let Some(agreement) = crate::agreement::parse(text).agreement else { return Vec::new() };
+    agreement
+        .signatures
+        .iter()
+        .filter_map(|s| Some((s.role.as_ref()?.value.clone(), s.terms.as_ref()?.value.clone())))
+        .collect()
 }
 
 fn digest_of(v: &Version) -> Option<String> {
@@ -92,8 +117,11 @@ fn digest_of(v: &Version) -> Option<String> {
     crate::terms::canonical(text).map(|c| crate::terms::digest(&c))
 }
 
-/// "since the mentor signed (commit 1a2b3c4, 2026-12-01): schedule.session_minutes 45 → 60".
-fn since(role: &str, version: &Version, now: &str) -> Option<String> {
+/// "since the mentor signed (commit 1a2b3c4, 2026-12-01): schedule.session_minutes 45 → 60",
+/// naming the commit that added the signature (`signed`); otherwise (the signature
+/// was never committed with those terms) "since the terms last matched what the
+/// mentor signed (commit …)", naming the newest version with those terms.
+fn since(role: &str, version: &Version, signed: bool, now: &str) -> Option<String> {
     let old = std::str::from_utf8(&version.bytes).ok()?;
     let changes = crate::diff::compare(Some(old), Some(now)).ok()?;
     let mut parts: Vec<String> = changes
@@ -120,5 +148,10 @@ fn since(role: &str, version: &Version, now: &str) -> Option<String> {
     if parts.is_empty() {
         return None;
     }
-    Some(format!("since the {role} signed (commit {}, {}): {}", version.commit, version.date, parts.join(", ")))
+    let when = if signed {
+        format!("since the {role} signed")
+    } else {
+        format!("since the terms last matched what the {role} signed")
+    };
+    Some(format!("{when} (commit {}, {}): {}", version.commit, version.date, parts.join(", ")))
 }

@@ -3,9 +3,11 @@
 //! - [`file`](mod@file): one agreement's text → model, derived values, diagnostics with
 //!   lines and columns ([`Checked`]);
 //! - [`discover`]: which files a run works on and which program.toml governs each;
+//! - [`base`]: what a change since a git revision touches (`check --base`);
 //! - [`run`]: the settings of one invocation ([`Session`]) and a whole run,
 //!   checked in parallel ([`check_paths`], [`FileChecker`]).
 
+pub mod base;
 pub mod discover;
 pub mod file;
 pub mod run;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::check::Session;
+use crate::check::base::Changes;
 use crate::check::{Checked, FileChecker, check_paths_with};
 use crate::cli::CheckArgs;
 use crate::diagnostic::report::{self, Format, Totals};
@@ -141,6 +142,16 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
     if !programs.is_empty() && paths.is_empty() {
         return Ok(super::EXIT_OK);
     }
+    // With --base, what changed is known before anything is checked: a bad revision stops the run (exit 2).
+    let changes = match &args.base {
+        Some(rev) => {
+            let dir = paths.first().map_or(std::path::Path::new("."), |p| {
+                if p.is_dir() { p.as_path() } else { crate::atomic::parent_dir(p) }
+            });
+            Some((rev, Changes::since(dir, rev)?))
+        }
+        None => None,
+    };
     let mut files: Vec<Checked> =
         check_paths_with(&paths, session, options, false, |_| ())?.into_iter().map(|(c, ())| c).collect();
     if files.is_empty() {
@@ -157,9 +168,22 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
             return Ok(super::EXIT_PROBLEMS);
         }
     }
+    if let Some((rev, changes)) = &changes {
+        let scope = changes.scope(std::mem::take(&mut files));
+        for program in &scope.programs_changed {
+            eprintln!("note: {program} changed since {rev}: every agreement under it is checked");
+        }
+        if scope.files.is_empty() {
+            eprintln!("note: no agreement changed since {rev}");
+        }
+        files = scope.files;
+    }
     // Only files with a stale signature read git history.
     crate::history::explain_stale(&mut files, args.history_depth);
-    let totals = Totals::of(&files);
+    let mut totals = Totals::of(&files);
+    if args.include_due {
+        totals.due = 0;
+    }
     let text = match Format::from(args.format) {
         Format::Human => {
             let color = session.color_stdout;
@@ -175,6 +199,6 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    let failed = totals.errors > 0 || (args.deny_warnings && totals.warnings > 0);
+    let failed = Totals::fails(&files, args.deny_warnings, args.include_due);
     Ok(if failed { super::EXIT_PROBLEMS } else { super::EXIT_OK })
 }

@@ -19,6 +19,9 @@ fn indent(text: &str, by: &str) -> String {
 pub fn explain(code: Code) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({} by default)\n", code.as_str(), code.default_severity());
+    if code.falls_due() {
+        let _ = writeln!(out, "Falls due with time:\n{}\n", indent(DUE, "  "));
+    }
     let _ = writeln!(out, "What it checks:\n{}\n", indent(code.summary(), "  "));
     let _ = writeln!(out, "Why:\n{}\n", indent(code.why(), "  "));
     let _ = writeln!(out, "How to fix:\n{}\n", indent(code.fix(), "  "));
@@ -31,6 +34,9 @@ pub fn explain(code: Code) -> String {
     );
     out
 }
+
+/// What a code that falls due with time ([`Code::falls_due`]) means for `check`.
+const DUE: &str = "It appears as days pass with the file unchanged, so it belongs to `agenda`: `check` shows it but never fails on it, not even with --deny-warnings, unless --include-due is given.";
 
 /// Whether `check --fix` (and an editor's quick fix) can fix the code, in one sentence.
 pub fn fixable(code: Code) -> String {
@@ -75,9 +81,10 @@ pub fn markdown() -> String {
     for code in Code::ALL {
         let _ = write!(
             out,
-            "\n## {}\n\nDefault severity: {}.\n\n{}\n\n**Why:** {}\n\n**Fix:** {}\n\n**Fixable:** {}\n\n```toml\n{}\n```\n",
+            "\n## {}\n\nDefault severity: {}.{}\n\n{}\n\n**Why:** {}\n\n**Fix:** {}\n\n**Fixable:** {}\n\n```toml\n{}\n```\n",
             code.as_str(),
             code.default_severity(),
+            if code.falls_due() { format!(" **Falls due with time:** {DUE}") } else { String::new() },
             code.summary(),
             code.why(),
             code.fix(),

@@ -83,6 +83,17 @@ macro_rules! codes {
     };
 }
 
+impl Code {
+    /// True for the codes whose verdict gets worse as days pass with the file
+    /// unchanged: an overdue check-in, review or goal, a missing closing review.
+    /// They belong to `agenda`: `check` shows them (at their `[levels]`
+    /// severity) but never fails on them, not even with `--deny-warnings`,
+    /// unless asked to with `--include-due`.
+    pub fn falls_due(self) -> bool {
+        matches!(self, Code::CheckinOverdue | Code::ReviewOverdue | Code::GoalOverdue | Code::ClosingReviewMissing)
+    }
+}
+
 codes! {
     TomlSyntax = "toml-syntax", Error,
         "The file is not valid TOML, or not UTF-8 text.",

@@ -33,6 +33,9 @@ pub struct Totals {
     pub errors: usize,
     /// Warnings found.
     pub warnings: usize,
+    /// Of those errors and warnings, the ones that fell due with time
+    /// ([`crate::diagnostic::Code::falls_due`]), which fail a check only when asked to.
+    pub due: usize,
 }
 
 impl Totals {
@@ -41,7 +44,18 @@ impl Totals {
         files.iter().fold(Totals { checked: files.len(), ..Totals::default() }, |t, f| Totals {
             errors: t.errors + f.count(Severity::Error),
             warnings: t.warnings + f.count(Severity::Warning),
+            due: t.due + f.diagnostics.iter().filter(|l| l.diagnostic.code.falls_due()).count(),
             ..t
+        })
+    }
+
+    /// Whether the run fails: an error, or with `deny_warnings` a warning, that
+    /// did not fall due with time (those count only with `include_due`), so
+    /// the verdict on unchanged files never gets worse as days pass.
+    pub fn fails(files: &[Checked], deny_warnings: bool, include_due: bool) -> bool {
+        files.iter().flat_map(|f| &f.diagnostics).any(|l| {
+            let d = &l.diagnostic;
+            (include_due || !d.code.falls_due()) && (d.severity == Severity::Error || deny_warnings)
         })
     }
 }
@@ -94,7 +108,15 @@ pub fn summary(t: &Totals) -> String {
     if t.errors == 0 && t.warnings == 0 {
         return format!("checked {checked}: no problems");
     }
-    format!("checked {checked}: {}, {}", plural(t.errors, "error"), plural(t.warnings, "warning"))
+    let due = match t.due {
+        0 => String::new(),
+        n => format!(
+            " ({n} fell due with time: `agenda` follows {}, check does not fail on {})",
+            if n == 1 { "it" } else { "them" },
+            if n == 1 { "it" } else { "them" }
+        ),
+    };
+    format!("checked {checked}: {}, {}{due}", plural(t.errors, "error"), plural(t.warnings, "warning"))
 }
 
 #[derive(Serialize)]
@@ -196,9 +218,13 @@ mod tests {
 
     #[test]
     fn summary_wording() {
-        assert_eq!(summary(&Totals { checked: 1, errors: 0, warnings: 0 }), "checked 1 agreement: no problems");
+        assert_eq!(summary(&Totals { checked: 1, errors: 0, warnings: 0, due: 0 }), "checked 1 agreement: no problems");
         assert_eq!(
-            summary(&Totals { checked: 3, errors: 1, warnings: 2 }),
+            summary(&Totals { checked: 2, errors: 0, warnings: 2, due: 2 }),
+            "checked 2 agreements: 0 errors, 2 warnings (2 fell due with time: `agenda` follows them, check does not fail on them)"
+        );
+        assert_eq!(
+            summary(&Totals { checked: 3, errors: 1, warnings: 2, due: 0 }),
             "checked 3 agreements: 1 error, 2 warnings"
         );
     }

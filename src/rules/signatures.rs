@@ -475,7 +475,6 @@ fn signing_window(j: &Judge<'_>, verdicts: &mut [Verdict]) {
     let inside = |d: NaiveDate| d >= anchor && days_between(anchor, d) <= window;
     let kept: Vec<Role> = dated.iter().filter(|(_, d)| inside(*d)).filter_map(|(i, _)| verdicts[*i].role).collect();
     let kept_words: Vec<&str> = kept.iter().map(|r| r.as_str()).collect();
-    let deadline = anchor.checked_add_days(chrono::Days::new(window as u64)).unwrap_or(anchor);
     for &(i, d) in &dated {
         if inside(d) {
             continue;
@@ -485,25 +484,13 @@ fn signing_window(j: &Judge<'_>, verdicts: &mut [Verdict]) {
         v.counts = false;
         let Some(span) = sigs[i].date.as_ref().map(|d| d.span.clone()) else { continue };
         let gap = if d < anchor { days_between(d, anchor) } else { days_between(anchor, d) };
-        let (when, help) = if d < anchor {
-            (
-                format!("{gap} days before the {} signed (from {})", kept_words.join(" and "), ymd(anchor)),
-                format!(
-                    "the {role} signs again by {} (within {window} days of {}); after that day everyone signs again",
-                    ymd(deadline),
-                    ymd(anchor)
-                ),
-            )
-        } else {
-            (
-                format!("{gap} days after the {} signed (from {})", kept_words.join(" and "), ymd(anchor)),
-                format!(
-                    "the {} sign{} again within {window} days of the {role}'s signature, or everyone signs again",
-                    kept_words.join(" and "),
-                    if kept.len() == 1 { "s" } else { "" }
-                ),
-            )
-        };
+        let when = format!(
+            "{gap} days {} the {} signed (from {})",
+            if d < anchor { "before" } else { "after" },
+            kept_words.join(" and "),
+            ymd(anchor)
+        );
+        let help = window_help(&WindowCase { role, signed: d, anchor, kept: &kept, window, required }, j.today);
         v.problems.push(
             Diagnostic::new(
                 Code::SignatureWindow,
@@ -515,6 +502,69 @@ fn signing_window(j: &Judge<'_>, verdicts: &mut [Verdict]) {
             )
             .with_help(help),
         );
+    }
+}
+
+/// One signature outside the signing window, as [`window_help`] explains it.
+struct WindowCase<'a> {
+    /// Whose signature does not count.
+    role: Role,
+    /// The day it was signed.
+    signed: NaiveDate,
+    /// The first day of the window that holds the signatures kept.
+    anchor: NaiveDate,
+    /// The roles whose signatures are kept.
+    kept: &'a [Role],
+    /// The program's window, in days.
+    window: i64,
+    /// Every role the program requires.
+    required: &'a [Role],
+}
+
+/// The `signature-window` help: which of the two remedies is still possible on
+/// `today`, and what it takes. Re-signing the odd ones out works while the
+/// window around the signatures kept (or, for a late signature, around it) is
+/// still open; after its last day only everyone signing again, all within the
+/// window, will do.
+fn window_help(c: &WindowCase<'_>, today: NaiveDate) -> String {
+    let plus = |d: NaiveDate| d.checked_add_days(chrono::Days::new(c.window.max(0) as u64)).unwrap_or(d);
+    let sign = |roles: &[Role]| {
+        roles.iter().map(|r| format!("`mentor-agree sign FILE --role {r}`")).collect::<Vec<_>>().join(", ")
+    };
+    let everyone = format!("everyone signs again, all within {} days of each other ({})", c.window, sign(c.required));
+    let kept: Vec<&str> = c.kept.iter().map(|r| r.as_str()).collect();
+    let kept = kept.join(" and ");
+    // Signed before the others: the role alone signs again, within the window of theirs.
+    // Signed after them: they sign again, within the window of this signature.
+    let (last_day, who, around, roles) = if c.signed < c.anchor {
+        (
+            plus(c.anchor),
+            format!("the {}", c.role),
+            format!("the {kept}'s signatures (from {})", ymd(c.anchor)),
+            vec![c.role],
+        )
+    } else {
+        (
+            plus(c.signed),
+            format!("the {kept}"),
+            format!("the {}'s signature ({})", c.role, ymd(c.signed)),
+            c.kept.to_vec(),
+        )
+    };
+    if today <= last_day {
+        let verb = if roles.len() == 1 { "signs" } else { "sign" };
+        format!(
+            "{who} {verb} again by {} (within {} days of {around}): {}; after that day, {everyone}",
+            ymd(last_day),
+            c.window,
+            sign(&roles)
+        )
+    } else {
+        format!(
+            "too late for {who} alone to sign again: the last day within {} days of {around} was {}; {everyone}",
+            c.window,
+            ymd(last_day)
+        )
     }
 }
 
@@ -650,4 +700,61 @@ fn has_combining_mark(s: &str) -> bool {
 /// `s` with every non-ASCII character written as its code point (`Tom\u{e1}s`).
 fn code_points(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii() { c.to_string() } else { c.escape_unicode().to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const ALL: [Role; 3] = [Role::Mentor, Role::Mentee, Role::Lead];
+
+    #[test]
+    fn an_early_signature_can_be_renewed_alone_while_the_window_is_open() {
+        let kept = [Role::Mentee, Role::Lead];
+        let c = WindowCase {
+            role: Role::Mentor,
+            signed: d("2026-08-01"),
+            anchor: d("2026-09-20"),
+            kept: &kept,
+            window: 30,
+            required: &ALL,
+        };
+        let open = window_help(&c, d("2026-10-20"));
+        assert_eq!(
+            open,
+            "the mentor signs again by 2026-10-20 (within 30 days of the mentee and lead's signatures (from 2026-09-20)): \
+             `mentor-agree sign FILE --role mentor`; after that day, everyone signs again, all within 30 days of each other \
+             (`mentor-agree sign FILE --role mentor`, `mentor-agree sign FILE --role mentee`, `mentor-agree sign FILE --role lead`)"
+        );
+        let closed = window_help(&c, d("2026-10-21"));
+        assert!(closed.starts_with("too late for the mentor alone to sign again: the last day within 30 days of the mentee and lead's signatures (from 2026-09-20) was 2026-10-20; everyone signs again, all within 30 days of each other ("), "{closed}");
+        assert!(!closed.contains("signs again by"), "{closed}");
+    }
+
+    #[test]
+    fn a_late_signature_is_met_by_the_others_signing_again_while_they_can() {
+        let kept = [Role::Mentor, Role::Mentee];
+        let c = WindowCase {
+            role: Role::Lead,
+            signed: d("2026-11-01"),
+            anchor: d("2026-09-01"),
+            kept: &kept,
+            window: 30,
+            required: &ALL,
+        };
+        let open = window_help(&c, d("2026-11-25"));
+        assert!(
+            open.starts_with(
+                "the mentor and mentee sign again by 2026-12-01 (within 30 days of the lead's signature (2026-11-01)): \
+                 `mentor-agree sign FILE --role mentor`, `mentor-agree sign FILE --role mentee`; after that day, everyone signs again"
+            ),
+            "{open}"
+        );
+        let closed = window_help(&c, d("2026-12-02"));
+        assert!(closed.starts_with("too late for the mentor and mentee alone to sign again: the last day within 30 days of the lead's signature (2026-11-01) was 2026-12-01; everyone signs again"), "{closed}");
+    }
 }

@@ -8,11 +8,11 @@ use std::process::Command;
 
 use common::cmd;
 
-const FILE: &str = "agreements/pair.toml";
+pub(crate) const FILE: &str = "agreements/pair.toml";
 
 /// `git ARGS` in `dir`, isolated from the user's and system's git configuration,
 /// with the freshly built mentor-agree first on PATH (as an installed one would be).
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("mentor-agree");
     let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
     Command::new("git")
@@ -30,14 +30,14 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("git runs")
 }
 
-fn ok(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn ok(dir: &Path, args: &[&str]) -> String {
     let out = git(dir, args);
     assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A program repo made by `init` + `git-setup`, holding one unsigned agreement on `main`.
-fn repo() -> Option<(tempfile::TempDir, PathBuf)> {
+pub(crate) fn repo() -> Option<(tempfile::TempDir, PathBuf)> {
     if !common::have_tool("git", "--version") {
         return None;
     }

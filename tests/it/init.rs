@@ -409,3 +409,30 @@ fn init_keeps_the_rendered_site_out_of_git_without_touching_an_existing_gitignor
         .stderr(predicate::str::contains("add `public/` to .gitignore"));
     assert_eq!(std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(), "target/\n");
 }
+
+/// The workflow in docs/integrations.md is the one `init` writes, shortened:
+/// the same triggers, the same condition on the check job, the same `base`.
+#[test]
+fn the_workflow_in_the_docs_matches_what_init_writes_and_checks_pull_requests_on_their_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    cmd().arg("init").arg(dir.path()).assert().code(0);
+    let written = yaml(&dir.path().join(".github/workflows/mentor-agree.yml"));
+    let docs = std::fs::read_to_string(root().join("docs/integrations.md")).unwrap();
+    let block = docs.split("```yaml\n# .github/workflows/mentor-agree.yml\n").nth(1).expect("the workflow in the docs");
+    let shown: Value = serde_norway::from_str(&block[..block.find("```").unwrap()]).unwrap();
+    assert_eq!(shown["on"], written["on"]);
+    assert_eq!(shown["permissions"], written["permissions"]);
+    let (job, doc_job) = (&written["jobs"]["check"], &shown["jobs"]["check"]);
+    assert_eq!(doc_job["if"], job["if"]);
+    let check_step = |job: &Value| {
+        job["steps"].as_sequence().unwrap().iter().find(|s| s["name"].as_str() == Some("Check agreements")).cloned()
+    };
+    let (step, doc_step) = (check_step(job).expect("a check step"), check_step(doc_job).expect("in the docs too"));
+    assert_eq!(doc_step["with"]["base"], step["with"]["base"]);
+    let base = step["with"]["base"].as_str().unwrap();
+    assert!(base.contains("github.event_name == 'pull_request'") && base.contains("github.base_ref"), "{base}");
+    let action = yaml(&root().join("action.yml"));
+    assert!(action["inputs"]["base"].is_mapping(), "the action takes `base`");
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    assert_eq!(text.matches("mentor-agree check --format github ${BASE:+--base \"$BASE\"}").count(), 1, "{text}");
+}

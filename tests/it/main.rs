@@ -19,6 +19,7 @@ mod feedback;
 mod fuzz_regressions;
 mod git;
 mod hardening;
+mod host;
 mod init;
 mod integrity;
 mod lifecycle;
