@@ -861,3 +861,60 @@ pub(crate) fn hovers_over(path: &Path) -> Vec<String> {
     c.shutdown();
     out
 }
+
+/// The Neovim configuration docs/editors.md gives, taken from the page as it
+/// is (only the command pointed at this build), attaches the server in the
+/// Neovim CI installs (Debian's 0.7) and brings the diagnostics.
+#[test]
+fn the_documented_neovim_configuration_attaches() {
+    if !common::have_tool("nvim", "--version") {
+        return;
+    }
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/editors.md")).unwrap();
+    let section = &docs[docs.find("## Neovim").unwrap()..];
+    let start = section.find("```lua\n").unwrap() + "```lua\n".len();
+    let snippet = &section[start..start + section[start..].find("```").unwrap()];
+    let bin = assert_cmd::cargo::cargo_bin("mentor-agree");
+    let documented = r#"cmd = { "mentor-agree", "lsp" }"#;
+    assert!(snippet.contains(documented), "{snippet}");
+    let init = snippet.replace(
+        documented,
+        &format!("cmd = {{ {:?}, \"lsp\", \"--today\", \"{TODAY}\" }}", bin.display().to_string()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("program.toml"), "[program]\nname = \"Editors\"\n").unwrap();
+    let file = tmp.path().join("broken.toml");
+    std::fs::write(&file, BROKEN).unwrap();
+    std::fs::write(tmp.path().join("init.lua"), init).unwrap();
+    let out = tmp.path().join("diagnostics.txt");
+    std::fs::write(
+        tmp.path().join("wait.lua"),
+        format!(
+            r#"
+local buf = vim.api.nvim_get_current_buf()
+vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+local lines = {{}}
+for _, d in ipairs(vim.diagnostic.get(buf)) do
+  table.insert(lines, string.format("%s %d", d.code or d.user_data and d.user_data.lsp.code or "?", d.lnum + 1))
+end
+vim.fn.writefile(lines, {out:?})
+vim.cmd("qa!")
+"#,
+            out = out.display().to_string()
+        ),
+    )
+    .unwrap();
+    let status = std::process::Command::new("nvim")
+        .current_dir(tmp.path())
+        .args(["--headless", "-n", "-i", "NONE", "-u"])
+        .arg(tmp.path().join("init.lua"))
+        .arg(&file)
+        .arg("-c")
+        .arg(format!("luafile {}", tmp.path().join("wait.lua").display()))
+        .stdin(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "nvim failed: {status}");
+    let got = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(got.contains("unknown-key 15"), "the documented configuration brought no diagnostics: {got:?}");
+}
