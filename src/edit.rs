@@ -784,6 +784,14 @@ mod tests {
 
     #[test]
     fn lock_path_is_beside_the_file() {
-        assert_eq!(lock_path(Path::new("a/b.toml")), PathBuf::from("a/b.toml.lock"));
+        // In the file's own folder (so the rename that commits an edit never crosses
+        // file systems), named after the whole file name, so two files never share one.
+        for file in ["a/b.toml", "b.toml", "a/b", "a/.b.toml", "a/b.toml.lock"] {
+            let lock = lock_path(Path::new(file));
+            assert_eq!(lock.parent(), Path::new(file).parent(), "{file}");
+            assert_ne!(lock, Path::new(file), "{file}");
+        }
+        assert_ne!(lock_path(Path::new("a/b.toml")), lock_path(Path::new("a/b")));
+        assert_ne!(lock_path(Path::new("a/b.toml")), lock_path(Path::new("c/b.toml")));
     }
 }

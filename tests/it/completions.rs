@@ -52,7 +52,12 @@ fn man_page_is_roff_and_lists_the_commands() {
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.starts_with(".ie") || page.starts_with(".TH"), "{}", &page[..80.min(page.len())]);
     assert!(page.lines().any(|l| l.starts_with(".TH mentor-agree 1")), "has a .TH title line");
-    assert!(page.contains("check"));
+    assert!(page.lines().any(|l| l == ".SH SUBCOMMANDS" || l == ".SH COMMANDS"), "a section listing the commands");
+    // Every subcommand is listed by its page's name, as a roff item: `mentor\-agree\-check(1)`.
+    for sub in subcommands() {
+        let item = format!("mentor\\-agree\\-{}(1)", sub.replace('-', "\\-"));
+        assert!(page.lines().any(|l| l == item), "{item} missing from the page");
+    }
     assert!(page.contains(env!("CARGO_PKG_VERSION")));
 }
 

@@ -25,6 +25,15 @@ fn every_code_can_be_explained() {
     for code in Code::ALL {
         let out = cmd().args(["check", "--explain", code.as_str()]).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{code}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        // The registry's own words for this code, its severity, and an example.
+        let severity = code.default_severity().as_str();
+        assert!(text.starts_with(&format!("{code} ({severity} by default)\n")), "{code}: {text}");
+        for part in [code.summary(), code.fix(), code.why()] {
+            assert!(text.contains(part), "{code}: the explanation lacks {part:?}:\n{text}");
+        }
+        let first = code.example().lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string();
+        assert!(text.contains("Example that raises it:") && text.contains(&first), "{code}: {text}");
     }
 }
 

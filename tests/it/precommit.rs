@@ -34,14 +34,23 @@ fn run(program: &str, args: &[&str], file: &Path) -> (bool, String) {
 #[test]
 fn hook_manifest_runs_check_on_toml_files() {
     let text = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
-    for line in [
-        "- id: mentor-agree-check",
-        "entry: mentor-agree check",
-        "language: rust",
-        "files: \\.toml$",
-        "exclude: (^|/)(program|\\.?taplo|Cargo)\\.toml$",
-    ] {
-        assert!(text.lines().any(|l| l.trim() == line), "missing `{line}`");
+    let hooks: Vec<serde_json::Value> = serde_norway::from_str(&text).unwrap();
+    let hook = hooks.iter().find(|h| h["id"] == "mentor-agree-check").expect("the mentor-agree-check hook");
+    assert_eq!(hook["language"], "rust");
+    // The entry is this binary's `check`, which takes the staged files as paths.
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry, ["mentor-agree", "check"]);
+    // pre-commit matches `files` and `exclude` (Python regexes) against repository paths:
+    // agreements anywhere are checked; program.toml, taplo's and cargo's files are not.
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    let exclude = regex::Regex::new(hook["exclude"].as_str().unwrap()).unwrap();
+    let checked = |path: &str| files.is_match(path) && !exclude.is_match(path);
+    for path in ["agreements/ada-grace.toml", "a.toml", "agreements/fellows/x.toml", "cargo-notes.toml"] {
+        assert!(checked(path), "{path} should be checked");
+    }
+    for path in ["program.toml", "agreements/fellows/program.toml", "Cargo.toml", ".taplo.toml", "taplo.toml", "a.json"]
+    {
+        assert!(!checked(path), "{path} should not be checked");
     }
 }
 

@@ -165,7 +165,34 @@ fn state_is_coloured_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.toml"), base()).unwrap();
     let out = cmd().args(["--color", "always", "status"]).arg(dir.path()).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\x1b["));
+    let coloured = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(coloured.contains("\x1b["), "{coloured}");
+    // Off a terminal `auto` is plain, `never` always is, and NO_COLOR wins over `auto`.
+    for args in [&["--color", "auto"][..], &["--color", "never"], &[]] {
+        let out = cmd().args(args).arg("status").arg(dir.path()).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(!text.contains('\x1b'), "{args:?}: {text:?}");
+        // The same table, without the escapes.
+        assert_eq!(text, strip_ansi(&coloured), "{args:?}");
+    }
+}
+
+/// `text` without ANSI colour escapes (`ESC [ … m`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[test]
