@@ -4,6 +4,10 @@
 //! into a model with source spans, [`program`] holds the rules, [`rules`]
 //! checks one against the other, [`check`] is the engine that ties them together
 //! (per file, per run, finding programs), and [`commands`] implements each subcommand.
+//!
+//! **The library's API is not stable.** It exists for the `mentor-agree` binary,
+//! its tests, benchmarks and fuzz targets; what is stable is the command line,
+//! the file formats, the diagnostic codes and the documented output formats.
 
 pub mod agenda;
 pub mod agreement;
