@@ -3,6 +3,8 @@
 #   check-jsonschema  - JSON Schema validator (agreement schema, SARIF schema)
 #   icalendar         - RFC 5545 parser (calendar export), with dateutil for RRULEs
 #   pre-commit        - validates .pre-commit-hooks.yaml and the documented config
+#   aiosmtpd          - a real SMTP server for the reminders test (tests/it/remind.rs
+#                       runs it on loopback; tests/fixtures/remind/smtp_sink.py)
 # Idempotent: installs only what is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -21,3 +23,4 @@ pip_install() {
 command -v check-jsonschema >/dev/null 2>&1 || pip_install check-jsonschema
 python3 -c "import icalendar, dateutil" 2>/dev/null || pip_install icalendar python-dateutil
 command -v pre-commit >/dev/null 2>&1 || pip_install pre-commit
+python3 -c "import aiosmtpd" 2>/dev/null || pip_install aiosmtpd

@@ -1,6 +1,6 @@
 //! `remind`: a preview, `.eml` files, and three simulated months of `remind
 //! --send` against a real SMTP server (aiosmtpd on loopback, saving every
-//! message it receives; `.ci/setup/41-aiosmtpd.sh` installs it), with the
+//! message it receives; `.ci/setup/40-python-tools.sh` installs it), with the
 //! messages read back by Python's `email` package.
 
 use crate::common;
@@ -257,7 +257,7 @@ fn have_aiosmtpd() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        skip("python3 with aiosmtpd is not installed (.ci/setup/41-aiosmtpd.sh installs it)");
+        skip("python3 with aiosmtpd is not installed (.ci/setup/40-python-tools.sh installs it)");
     }
     ok
 }
