@@ -469,12 +469,9 @@ fn an_ssh_program_needs_a_key() {
     assert_eq!(w.check("draft.toml"), (1, vec!["signature-unverified".into()]));
 }
 
-#[test]
-fn an_encrypted_key_without_a_terminal_points_to_ssh_agent() {
-    if !common::have_tool("ssh-keygen", "-?") {
-        return;
-    }
-    let w = Work::new("signing/ssh");
+/// A key of Ada's protected by the passphrase "correct horse" (made by
+/// ssh-keygen), listed for her in allowed_signers: its path and public line.
+fn locked_key(w: &Work) -> (PathBuf, String) {
     let key = w.path("locked");
     let ok = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "correct horse", "-f"])
@@ -484,6 +481,16 @@ fn an_encrypted_key_without_a_terminal_points_to_ssh_agent() {
     assert!(ok.success());
     let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
     w.write("allowed_signers", &format!("ada@example.org {public}"));
+    (key, public)
+}
+
+#[test]
+fn an_encrypted_key_without_a_terminal_points_to_ssh_agent() {
+    if !common::have_tool("ssh-keygen", "-?") {
+        return;
+    }
+    let w = Work::new("signing/ssh");
+    let (key, public) = locked_key(&w);
     let a = w.sign("draft.toml", &["--role", "mentor", "--key", "locked"]).code(2);
     assert!(stderr(&a).contains("passphrase") && stderr(&a).contains("ssh-add"), "{}", stderr(&a));
 
@@ -848,15 +855,7 @@ fn a_wrong_passphrase_is_asked_again_on_a_terminal() {
         return;
     }
     let w = Work::new("signing/ssh");
-    let key = w.path("locked");
-    let ok = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "correct horse", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    w.write("allowed_signers", &format!("ada@example.org {public}"));
+    locked_key(&w);
     let args: Vec<&std::ffi::OsStr> =
         ["sign", "draft.toml", "--role", "mentor", "--key", "locked"].iter().map(std::ffi::OsStr::new).collect();
     let mut p = common::pty::spawn(w.dir.path(), &args);
