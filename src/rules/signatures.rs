@@ -50,6 +50,9 @@ pub struct Verdict {
     pub counts: bool,
     /// With SSH signing, the fingerprint of the key whose signature verified.
     pub key: Option<String>,
+    /// Why it does not count when the problem is reported elsewhere (on the
+    /// party: `same-person`, `lead-not-in-program`).
+    pub note: Option<String>,
 }
 
 impl Verdict {
@@ -61,7 +64,11 @@ impl Verdict {
 
     /// Why it does not count, in a few words: the first problem found at it.
     pub fn reason(&self) -> Option<&str> {
-        self.problems.iter().find(|d| d.code != Code::SignatureStale).map(|d| d.message.as_str())
+        self.problems
+            .iter()
+            .find(|d| d.code != Code::SignatureStale)
+            .map(|d| d.message.as_str())
+            .or(self.note.as_deref())
     }
 }
 
@@ -131,11 +138,16 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
             );
         }
         // A party in two roles: the later role's signature does not count (`same-person` says why).
-        let second_role = role.is_some_and(|r| {
-            Role::SIGNERS.iter().take_while(|e| **e != r).any(|&e| {
-                a.party(e).zip(a.party(r)).is_some_and(|(p, q)| crate::rules::parties::same_person(p, q).is_some())
+        let earlier = role.and_then(|r| {
+            Role::SIGNERS.iter().take_while(|e| **e != r).find_map(|&e| {
+                let (p, q) = (a.party(e)?, a.party(r)?);
+                crate::rules::parties::same_person(p, q).map(|(what, _, _)| (e, what))
             })
         });
+        let second_role = earlier.is_some();
+        if let (Some((e, what)), Some(r)) = (earlier, role) {
+            v.note = Some(format!("the {r} has the same {what} as the {e}"));
+        }
         // Where the program names its leads, only one of them signs as lead (`lead-not-in-program`).
         let foreign_lead = role == Some(Role::Lead)
             && !j.program.program.leads.is_empty()
@@ -145,6 +157,9 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
                     .find_lead(l.name.as_ref().map(|n| n.value.as_str()), l.email.as_ref().map(|e| e.value.as_str()))
                     .is_none()
             });
+        if foreign_lead {
+            v.note = Some("the lead is not one of the program's leads".to_string());
+        }
         let mut ssh_ok = true;
         if method == SignatureMethod::Ssh {
             match ssh_problem(a, s, role, j.terms, j.digest, j.ssh) {

@@ -159,6 +159,10 @@ fn one_person_cannot_sign_in_two_roles() {
     assert_eq!(row["state"], "draft");
     let (code, codes) = check_codes(dir.path(), &[]);
     assert_eq!((code, codes), (1, vec!["same-person".to_string()]));
+    let page = cmd().arg("render").arg(dir.path().join("agreements/a.toml")).output().unwrap();
+    let page = String::from_utf8(page.stdout).unwrap();
+    let lead = page.lines().rfind(|l| l.starts_with("| Initiative lead |")).unwrap_or_default();
+    assert!(lead.ends_with("| does not count: the lead has the same email as the mentee |"), "{lead}");
 }
 
 #[test]
@@ -168,6 +172,11 @@ fn only_a_lead_the_program_names_signs_as_lead() {
     let row = &serde_json::from_slice::<Value>(&out.stdout).unwrap()[0];
     assert_eq!(roles(&row["signed"]), ["mentor", "mentee"], "{row}");
     assert_eq!(roles(&row["missing"]), ["lead"]);
+    // Nor does the page show it as signed.
+    let page = cmd().arg("render").arg(dir.join("agreement.toml")).output().unwrap();
+    let page = String::from_utf8(page.stdout).unwrap();
+    let lead = page.lines().rfind(|l| l.starts_with("| Initiative lead |")).unwrap_or_default();
+    assert!(lead.ends_with("| does not count: the lead is not one of the program's leads |"), "{lead}");
 }
 
 #[test]
