@@ -98,30 +98,18 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
     for (i, s) in a.signatures.iter().enumerate() {
         let mut v = Verdict::default();
         let mut problems = Vec::new();
-        if let Some(r) = &s.role {
-            match Role::parse(&r.value) {
-                Some(role) => {
-                    if seen.insert(role, i).is_some() {
-                        problems.push(
-                            Diagnostic::new(
-                                Code::SignatureDuplicateRole,
-                                r.span.clone(),
-                                format!("a second signature for the {role}"),
-                            )
-                            .with_code_help(),
-                        );
-                    }
-                    v.role = Some(role);
-                }
-                None => problems.push(
-                    Diagnostic::new(
-                        Code::SignatureUnknownRole,
-                        r.span.clone(),
-                        format!("\"{}\" is not a signing role", r.value),
-                    )
-                    .with_code_help(),
-                ),
-            }
+        v.role = signing_role(s, &mut problems);
+        if let (Some(role), Some(r)) = (v.role, &s.role)
+            && seen.insert(role, i).is_some()
+        {
+            problems.push(
+                Diagnostic::new(
+                    Code::SignatureDuplicateRole,
+                    r.span.clone(),
+                    format!("a second signature for the {role}"),
+                )
+                .with_code_help(),
+            );
         }
         let role = v.role;
         name_and_date(j, s, role, &mut problems);
@@ -194,6 +182,25 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
     }
     signing_window(j, &mut verdicts);
     verdicts
+}
+
+/// The signing role an entry names, reporting one that is none
+/// (`signature-unknown-role`); `None` also when the entry names no role (the
+/// reader reports that as a missing key).
+fn signing_role(s: &crate::agreement::Signature, problems: &mut Vec<Diagnostic>) -> Option<Role> {
+    let r = s.role.as_ref()?;
+    let role = Role::parse(&r.value);
+    if role.is_none() {
+        problems.push(
+            Diagnostic::new(
+                Code::SignatureUnknownRole,
+                r.span.clone(),
+                format!("\"{}\" is not a signing role", r.value),
+            )
+            .with_code_help(),
+        );
+    }
+    role
 }
 
 /// The checks every signature entry gets, of the terms or a consent: the name
@@ -281,20 +288,7 @@ pub fn assess_consents(j: &Judge<'_>) -> Consents {
     let mut termination_signers: Vec<Role> = Vec::new();
     for c in &a.consents {
         let mut problems = Vec::new();
-        let role = c.role.as_ref().and_then(|r| {
-            let role = Role::parse(&r.value);
-            if role.is_none() {
-                problems.push(
-                    Diagnostic::new(
-                        Code::SignatureUnknownRole,
-                        r.span.clone(),
-                        format!("\"{}\" is not a signing role", r.value),
-                    )
-                    .with_code_help(),
-                );
-            }
-            role
-        });
+        let role = signing_role(c, &mut problems);
         name_and_date(j, c, role, &mut problems);
         let target = match c.record() {
             Some(crate::agreement::RecordRef::Extension(d)) => {
