@@ -27,6 +27,9 @@ pub enum Kind {
     Unsigned,
     /// Signatures over terms that have changed since: to renew.
     Stale,
+    /// Terms changed after the agreement took effect: the amendment awaits
+    /// signatures (the terms last signed stay in force meanwhile).
+    Amendment,
     /// No check-in for longer than the program expects.
     CheckinOverdue,
     /// A check-in falls due within the window.
@@ -49,10 +52,11 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in documentation order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Problems,
         Kind::Unsigned,
         Kind::Stale,
+        Kind::Amendment,
         Kind::CheckinOverdue,
         Kind::CheckinDue,
         Kind::ReviewDue,
@@ -70,6 +74,7 @@ impl Kind {
             Kind::Problems => "problems",
             Kind::Unsigned => "unsigned",
             Kind::Stale => "stale",
+            Kind::Amendment => "amendment",
             Kind::CheckinOverdue => "checkin-overdue",
             Kind::CheckinDue => "checkin-due",
             Kind::ReviewDue => "review-due",
@@ -348,6 +353,27 @@ pub fn items(c: &Checked, today: NaiveDate, within: u32) -> Vec<Item> {
                 actors(c, &stale),
             );
         }
+    }
+
+    // An amendment awaiting signatures, until the agreement is over: due within
+    // the signing window of the day the terms changed.
+    if let (Some(m), false) = (&d.amendment, over) {
+        let window = Days::new(u64::from(rules.signatures.window_days));
+        let by = m.since.and_then(|s| s.checked_add_days(window));
+        let mut why = match (m.since, &m.commit) {
+            (Some(day), Some(commit)) => vec![format!("terms changed on {}, commit {commit}", ymd(day))],
+            (Some(day), None) => vec![format!("terms changed by {}", ymd(day))],
+            _ => Vec::new(),
+        };
+        why.extend(m.in_force_since.map(|d| format!("the terms of {} stay in force until then", ymd(d))));
+        let awaiting: Vec<&str> = m.awaiting.iter().map(|r| r.as_str()).collect();
+        push(
+            Kind::Amendment,
+            (by, by),
+            format!("amendment awaiting signatures: {} ({})", awaiting.join(", "), why.join("; ")),
+            m.awaiting.first().map(|r| format!("mentor-agree sign {q} --role {r}")),
+            actors(c, &m.awaiting),
+        );
     }
 
     if d.state == State::Active {

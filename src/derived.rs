@@ -48,6 +48,37 @@ impl std::fmt::Display for State {
     }
 }
 
+/// Terms that took effect: every required role signed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    /// Their terms digest.
+    pub digest: String,
+    /// The first of their signatures.
+    pub first: NaiveDate,
+    /// The last of their signatures: the day they took effect.
+    pub took_effect: NaiveDate,
+}
+
+/// Terms changed after the agreement took effect, not yet signed by every
+/// required role: the terms last signed stay in force meanwhile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Amendment {
+    /// The required roles that have not signed the new terms.
+    pub awaiting: Vec<Role>,
+    /// The day the terms in force took effect.
+    pub in_force_since: Option<NaiveDate>,
+    /// The day the terms changed: from git history where there is one
+    /// (see [`crate::history::date_amendments`]), else the first signature of
+    /// the new terms, if any.
+    pub since: Option<NaiveDate>,
+    /// The commit that changed them, from git history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// What changed from the terms in force, one line each, from git history.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+}
+
 /// Everything derived from one agreement on one day.
 #[derive(Debug, Clone, Serialize)]
 pub struct Derived {
@@ -59,8 +90,20 @@ pub struct Derived {
     pub end: Option<NaiveDate>,
     /// Last day of the term (`end - 1`).
     pub last_day: Option<NaiveDate>,
-    /// The date of the last required signature, when all are present and current.
+    /// The day the agreement took effect: the last required signature of the
+    /// first terms every required role signed. Amendments never move it.
     pub effective: Option<NaiveDate>,
+    /// The day the latest amendment took effect (the last of its signatures),
+    /// when the terms in force are not the first ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amended: Option<NaiveDate>,
+    /// Terms changed after the agreement took effect, awaiting signatures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amendment: Option<Amendment>,
+    /// The earlier terms that took effect, oldest first (their signatures are
+    /// superseded, kept as the record). Set by the checker.
+    #[serde(skip)]
+    pub versions: Vec<Version>,
     /// Where it stands today.
     pub state: State,
     /// Parsed meeting frequency.
@@ -158,6 +201,20 @@ impl Derived {
 
     /// Derives every value; `digest` is the current terms digest.
     pub fn compute(a: &Agreement, program: &Program, digest: Option<&str>, today: NaiveDate) -> Derived {
+        Derived::compute_with(a, program, digest, &[], today)
+    }
+
+    /// Derives every value, knowing the earlier terms that took effect
+    /// (`versions`, oldest first: see [`crate::rules::signatures::earlier_versions`]).
+    /// With any, the agreement took effect when the first did, and new terms
+    /// not yet signed by all are an [`Amendment`] awaiting signatures.
+    pub fn compute_with(
+        a: &Agreement,
+        program: &Program,
+        digest: Option<&str>,
+        versions: &[Version],
+        today: NaiveDate,
+    ) -> Derived {
         let start = a.term.as_ref().and_then(|t| t.start.as_ref()).map(|s| s.value);
         let base_end = start.zip(term_length(a)).and_then(|(s, l)| l.after(s));
         let end = base_end.map(|b| extension_steps(a, b).last().map_or(b, |(after, before)| after.unwrap_or(*before)));
@@ -185,8 +242,10 @@ impl Derived {
                 None => missing.push(role),
             }
         }
-        let effective = if missing.is_empty() { effective } else { None };
-        // Of those, the roles that signed other terms: their signature is stale, not absent.
+        let current = if missing.is_empty() { effective } else { None };
+        let earlier = |t: &str| versions.iter().any(|v| v.digest == t);
+        // Of those, the roles that signed other terms: their signature is stale, not absent
+        // (a signature of earlier terms that took effect is superseded, not stale).
         let stale: Vec<Role> = missing
             .iter()
             .copied()
@@ -194,9 +253,30 @@ impl Derived {
                 a.signatures.iter().any(|s| {
                     s.role.as_ref().is_some_and(|r| r.value == role.as_str())
                         && s.terms.as_ref().map(|t| t.value.as_str()) != digest
+                        && s.terms.as_ref().is_none_or(|t| !earlier(&t.value))
                 })
             })
             .collect();
+        let (effective, amended, amendment) = match (versions.first(), versions.last()) {
+            (Some(first), Some(last)) => {
+                let amendment = (!missing.is_empty()).then(|| Amendment {
+                    awaiting: missing.clone(),
+                    in_force_since: Some(last.took_effect),
+                    // The first signature of the new terms, until history says better.
+                    since: a
+                        .signatures
+                        .iter()
+                        .filter(|s| digest.is_some() && s.terms.as_ref().map(|t| t.value.as_str()) == digest)
+                        .filter_map(|s| s.date.as_ref().map(|d| d.value))
+                        .min(),
+                    ..Amendment::default()
+                });
+                let amended =
+                    if missing.is_empty() { current } else { Some(last.took_effect).filter(|_| versions.len() > 1) };
+                (Some(first.took_effect), amended, amendment)
+            }
+            _ => (current, None, None),
+        };
 
         let review_dates = review_dates(a, start, end);
         let last_checkin = a.checkins.iter().filter_map(|c| c.date.as_ref().map(|d| d.value)).max();
@@ -204,7 +284,7 @@ impl Derived {
         let terminated = a.termination.as_ref().and_then(|t| t.date.as_ref()).is_some_and(|d| d.value <= today);
         let state = if terminated {
             State::Terminated
-        } else if !missing.is_empty() || start.is_none() || end.is_none() {
+        } else if effective.is_none() || start.is_none() || end.is_none() {
             State::Draft
         } else if today < start.unwrap_or(today) {
             State::Pending
@@ -245,6 +325,9 @@ impl Derived {
             end,
             last_day,
             effective,
+            amended,
+            amendment,
+            versions: versions.to_vec(),
             state,
             frequency,
             frequency_words: frequency.map(Frequency::in_words),
@@ -378,5 +461,28 @@ by = ["mentor", "mentee"]
         let stale = Derived::compute(&a, &p, Some("sha256:other"), d("2026-02-01"));
         assert_eq!(stale.state, State::Draft);
         assert_eq!(stale.effective, None);
+
+        // The same signatures as the record of earlier terms that took effect: an
+        // amendment awaits every role, and the agreement stays in force meanwhile.
+        let earlier = [Version { digest: digest.clone(), first: d("2026-01-20"), took_effect: d("2026-01-20") }];
+        let amended = Derived::compute_with(&a, &p, Some("sha256:other"), &earlier, d("2026-02-01"));
+        assert_eq!((amended.state, amended.effective, amended.amended), (State::Active, Some(d("2026-01-20")), None));
+        let m = amended.amendment.expect("an amendment awaits");
+        assert_eq!(m.awaiting, [Role::Mentor, Role::Mentee, Role::Lead]);
+        assert_eq!((m.in_force_since, m.since), (Some(d("2026-01-20")), None));
+        assert!(amended.stale.is_empty(), "superseded, not stale: {:?}", amended.stale);
+        // Once all sign the new terms, the amendment is in force from the last signature.
+        let mut text = text.clone();
+        for (role, name, day) in
+            [("mentor", "A", "2026-02-10"), ("mentee", "B", "2026-02-11"), ("lead", "C", "2026-02-12")]
+        {
+            text.push_str(&format!(
+                "[[signatures]]\nrole = \"{role}\"\nname = \"{name}\"\ndate = {day}\nterms = \"sha256:other\"\n"
+            ));
+        }
+        let a = parse(&text).agreement.unwrap();
+        let done = Derived::compute_with(&a, &p, Some("sha256:other"), &earlier, d("2026-02-20"));
+        assert_eq!((done.effective, done.amended), (Some(d("2026-01-20")), Some(d("2026-02-12"))));
+        assert!(done.amendment.is_none() && done.missing.is_empty());
     }
 }

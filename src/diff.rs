@@ -315,6 +315,10 @@ pub struct FileReport {
     pub errors: Option<usize>,
     /// Warnings `check` reports in the new version.
     pub warnings: Option<usize>,
+    /// The new version changes the terms of an agreement that took effect: an
+    /// amendment, awaiting the signatures `stale` names (the terms they signed
+    /// stay in force until then).
+    pub amendment: bool,
 }
 
 impl FileReport {
@@ -345,7 +349,14 @@ fn consequences(r: &FileReport) -> Vec<String> {
     let mut out = Vec::new();
     if !r.changes.stale.is_empty() {
         let who: Vec<String> = r.changes.stale.iter().map(|s| format!("the {s}")).collect();
-        out.push(format!("signatures going stale: {} must sign again", who.join(", ")));
+        out.push(if r.amendment {
+            format!(
+                "an amendment: {} must sign the new terms; the terms signed before stay in force until they all have",
+                who.join(", ")
+            )
+        } else {
+            format!("signatures going stale: {} must sign again", who.join(", "))
+        });
     }
     if let (Some(errors), Some(warnings)) = (r.errors, r.warnings) {
         let plural = crate::diagnostic::report::plural;
@@ -507,6 +518,7 @@ terms = "DIGEST"
                 status: "changed",
                 changes: c,
                 errors: Some(0),
+                amendment: false,
                 warnings: Some(1)
             }])
             .contains("  check-in added: 2027-01-10 by mentee: on track\n  passes check (1 warning)\n")

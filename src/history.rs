@@ -1,4 +1,4 @@
-//! Stale signatures explained from git history.
+//! Stale signatures and amendments explained from git history.
 //!
 //! A `signature-stale` diagnostic says *that* the terms changed after someone
 //! signed. In a git repository the history says *what* changed and since when:
@@ -20,6 +20,106 @@ use std::path::PathBuf;
 use crate::check::Checked;
 use crate::diagnostic::{Code, LineIndex};
 use crate::git::{Repo, Version};
+
+/// Dates every amendment awaiting signatures in `files` from git history: the
+/// day (and commit) the current terms first appeared, and what changed from
+/// the terms in force (the newest committed version with their digest). Costs
+/// nothing for files without an amendment; outside git, or beyond `depth`
+/// commits, the amendment keeps what the file alone says.
+pub fn date_amendments(files: &mut [Checked], depth: usize) {
+    if depth == 0 {
+        return;
+    }
+    let mut repos: HashMap<PathBuf, Option<Repo>> = HashMap::new();
+    let mut wanted: HashMap<PathBuf, Vec<(usize, String)>> = HashMap::new();
+    for (i, file) in files.iter().enumerate() {
+        if file.derived.as_ref().is_none_or(|d| d.amendment.is_none()) {
+            continue;
+        }
+        let dir = crate::atomic::parent_dir(&file.path).to_path_buf();
+        let repo = repos.entry(dir.clone()).or_insert_with(|| Repo::discover(&dir).ok());
+        if let Some(repo) = repo.as_ref()
+            && let Some(rel) = repo.relative(&file.path)
+        {
+            wanted.entry(repo.root.clone()).or_default().push((i, rel));
+        }
+    }
+    for (root, list) in wanted {
+        let repo = Repo { root };
+        let rels: Vec<String> = list.iter().map(|(_, rel)| rel.clone()).collect();
+        let Ok(mut histories) = repo.histories(&rels, depth) else { continue };
+        for (i, rel) in list {
+            if let Some(history) = histories.remove(&rel) {
+                date_amendment(&mut files[i], &history);
+            }
+        }
+    }
+}
+
+/// `c` with its amendment dated from git history ([`date_amendments`]), copied
+/// only when it has one awaiting signatures.
+pub fn dated(c: &Checked) -> std::borrow::Cow<'_, Checked> {
+    if c.derived.as_ref().is_none_or(|d| d.amendment.is_none()) {
+        return std::borrow::Cow::Borrowed(c);
+    }
+    let mut one = [c.clone()];
+    date_amendments(&mut one, DEFAULT_DEPTH);
+    let [c] = one;
+    std::borrow::Cow::Owned(c)
+}
+
+fn date_amendment(file: &mut Checked, history: &[Version]) {
+    let Ok(now) = std::fs::read_to_string(&file.path) else { return };
+    let Some(d) = file.derived.as_deref_mut() else { return };
+    let (Some(current), Some(in_force)) = (d.digest.clone(), d.versions.last().map(|v| v.digest.clone())) else {
+        return;
+    };
+    let Some(m) = d.amendment.as_mut() else { return };
+    let digests: Vec<Option<String>> = history.iter().map(digest_of).collect();
+    // The commit that brought the current terms: the oldest of the newest run of
+    // versions holding them (none when they are not committed yet).
+    let run = digests.iter().take_while(|x| x.as_deref() == Some(current.as_str())).count();
+    if run > 0 {
+        let v = &history[run - 1];
+        if let Ok(day) = v.date.parse() {
+            m.since = Some(day);
+            m.commit = Some(v.commit.clone());
+        }
+    }
+    // What changed since the terms in force, as the newest version with them has it.
+    if let Some(at) = digests.iter().position(|x| x.as_deref() == Some(in_force.as_str()))
+        && let Ok(old) = std::str::from_utf8(&history[at].bytes)
+        && let Ok(changes) = crate::diff::compare(Some(old), Some(&now))
+    {
+        m.changes = change_lines(&changes);
+    }
+}
+
+/// One line per changed term or goal key: "schedule.session_minutes 45 → 60".
+fn change_lines(changes: &crate::diff::Changes) -> Vec<String> {
+    let mut parts: Vec<String> = changes
+        .terms
+        .iter()
+        .map(|t| {
+            format!("{} {} → {}", t.path, t.old.as_deref().unwrap_or("(none)"), t.new.as_deref().unwrap_or("(none)"))
+        })
+        .collect();
+    for g in &changes.goals {
+        if g.keys.is_empty() {
+            parts.push(format!("goal {} {}", g.number, g.change));
+        }
+        parts.extend(g.keys.iter().map(|k| {
+            format!(
+                "goal {} {} {} → {}",
+                g.number,
+                k.path,
+                k.old.as_deref().unwrap_or("(none)"),
+                k.new.as_deref().unwrap_or("(none)")
+            )
+        }));
+    }
+    parts
+}
 
 /// How many commits back `check` looks by default.
 pub const DEFAULT_DEPTH: usize = 100;
@@ -124,27 +224,7 @@ fn digest_of(v: &Version) -> Option<String> {
 fn since(role: &str, version: &Version, signed: bool, now: &str) -> Option<String> {
     let old = std::str::from_utf8(&version.bytes).ok()?;
     let changes = crate::diff::compare(Some(old), Some(now)).ok()?;
-    let mut parts: Vec<String> = changes
-        .terms
-        .iter()
-        .map(|t| {
-            format!("{} {} → {}", t.path, t.old.as_deref().unwrap_or("(none)"), t.new.as_deref().unwrap_or("(none)"))
-        })
-        .collect();
-    for g in &changes.goals {
-        if g.keys.is_empty() {
-            parts.push(format!("goal {} {}", g.number, g.change));
-        }
-        parts.extend(g.keys.iter().map(|k| {
-            format!(
-                "goal {} {} {} → {}",
-                g.number,
-                k.path,
-                k.old.as_deref().unwrap_or("(none)"),
-                k.new.as_deref().unwrap_or("(none)")
-            )
-        }));
-    }
+    let parts = change_lines(&changes);
     if parts.is_empty() {
         return None;
     }

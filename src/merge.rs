@@ -373,15 +373,18 @@ fn plan_records(key: &str, b: &[Table], o: &[Table], t: &[Table]) -> Result<Vec<
     }
     if signatures {
         let mut problems = Vec::new();
+        // Two signatures of one role over the same terms: a role signs each version once
+        // (over other terms, the older one is the record of an earlier version).
         let doubled = |list: &[&Table]| -> BTreeSet<String> {
-            let mut seen: Vec<(&str, &Table)> = Vec::new();
+            let mut seen: Vec<(&str, Option<&Value>, &Table)> = Vec::new();
             let mut twice = BTreeSet::new();
             for r in list {
                 if let Some(x) = role(r) {
-                    if seen.iter().any(|(y, other)| *y == x && *other != *r) {
+                    let terms = r.get("terms");
+                    if seen.iter().any(|(y, t, other)| *y == x && *t == terms && *other != *r) {
                         twice.insert(x.to_string());
                     }
-                    seen.push((x, r));
+                    seen.push((x, terms, r));
                 }
             }
             twice
@@ -782,6 +785,30 @@ months = 6
         assert!(why[0].contains("two different terminations"));
         // One termination, on one side, arrives.
         assert_eq!(clean(merge(BASE, BASE, &end("mentee"))), end("mentee"));
+    }
+
+    #[test]
+    fn an_amendment_signed_on_two_branches_keeps_the_signatures_of_the_terms_in_force() {
+        let new_terms = |role: &str, date: &str| sig(role, date).replace("sha256:x", "sha256:amended");
+        let base = format!("{BASE}{}{}", sig("mentor", "2026-11-30"), sig("mentee", "2026-11-30"));
+        let ours = format!("{base}{}", new_terms("mentor", "2027-02-01"));
+        let theirs = format!("{base}{}", new_terms("mentee", "2027-02-02"));
+        let t: Table = clean(merge(&base, &ours, &theirs)).parse().unwrap();
+        let sigs = t["signatures"].as_array().unwrap();
+        let terms: Vec<String> = sigs.iter().map(|s| format!("{} {}", s["role"], s["terms"])).collect();
+        assert_eq!(
+            terms,
+            [
+                "\"mentor\" \"sha256:x\"",
+                "\"mentee\" \"sha256:x\"",
+                "\"mentor\" \"sha256:amended\"",
+                "\"mentee\" \"sha256:amended\""
+            ]
+        );
+        // One role signing the amendment on both branches, differently, is still a conflict.
+        let theirs = format!("{base}{}", new_terms("mentor", "2027-02-03"));
+        let Merge::Conflict(why) = merge(&base, &ours, &theirs) else { panic!() };
+        assert!(why[0].starts_with("two different signatures for the mentor"), "{why:?}");
     }
 
     #[test]

@@ -32,8 +32,14 @@ pub struct StatusRow {
     pub last_day: Option<NaiveDate>,
     /// The termination date, when one is recorded (`null` otherwise).
     pub terminated: Option<NaiveDate>,
-    /// Date of the last required signature.
+    /// The day the agreement took effect (the last required signature of the
+    /// first terms signed by all); amendments do not move it.
     pub effective: Option<NaiveDate>,
+    /// The day the latest amendment took effect, when the terms were amended.
+    pub amended: Option<NaiveDate>,
+    /// Required roles that have not signed an amendment yet (the terms changed
+    /// after the agreement took effect; the terms last signed stay in force).
+    pub amendment: Vec<Role>,
     /// The first review still to hold: one due now, else the next ahead.
     pub next_review: Option<NaiveDate>,
     /// Latest check-in.
@@ -76,6 +82,8 @@ impl StatusRow {
             last_day: d.and_then(|d| d.final_day()),
             terminated: d.and_then(|d| d.terminated),
             effective: d.and_then(|d| d.effective),
+            amended: d.and_then(|d| d.amended),
+            amendment: d.and_then(|d| d.amendment.as_ref()).map(|m| m.awaiting.clone()).unwrap_or_default(),
             next_review: d.and_then(|d| d.next_review),
             last_checkin: d.and_then(|d| d.last_checkin),
             last_evaluation: d.and_then(|d| d.last_evaluation),
@@ -83,6 +91,7 @@ impl StatusRow {
             goals_achieved: d.map_or(0, |d| d.goals_achieved()),
             signed: d.map(|d| d.signed.clone()).unwrap_or_default(),
             missing: d
+                .filter(|d| d.amendment.is_none())
                 .map(|d| d.missing.iter().copied().filter(|r| !d.stale.contains(r)).collect())
                 .unwrap_or_default(),
             stale: d.map(|d| d.stale.clone()).unwrap_or_default(),
@@ -100,7 +109,7 @@ impl StatusRow {
 
     /// Missing (or stale) signatures matter until the agreement is over.
     fn awaits_signatures(&self) -> bool {
-        let unsigned = !self.missing.is_empty() || !self.stale.is_empty();
+        let unsigned = !self.missing.is_empty() || !self.stale.is_empty() || !self.amendment.is_empty();
         unsigned && !matches!(self.state, Some(State::Ended | State::Terminated))
     }
 

@@ -137,18 +137,20 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
         };
         let verdicts = rules::signatures::assess(&judge);
         let consents = rules::signatures::assess_consents(&judge);
-        let all_count = verdicts.iter().all(|v| v.counts || v.stale)
+        let versions = rules::signatures::earlier_versions(&judge, &verdicts);
+        let kept_entry = |v: &rules::signatures::Verdict| v.counts || v.stale || v.superseded;
+        let all_count = verdicts.iter().all(kept_entry)
             && consents.extension_agreed.iter().all(|x| *x)
             && consents.termination_signed;
         let mut der = if all_count {
-            Derived::compute(a, &program, Some(&digest), settings.today)
+            Derived::compute_with(a, &program, Some(&digest), &versions, settings.today)
         } else {
             let kept = Agreement {
                 signatures: a
                     .signatures
                     .iter()
                     .zip(&verdicts)
-                    .filter(|(_, v)| v.counts || v.stale)
+                    .filter(|(_, v)| kept_entry(v))
                     .map(|(s, _)| s.clone())
                     .collect(),
                 extensions: a
@@ -161,7 +163,7 @@ pub fn check_text(path: &Path, text: &str, program: Arc<Program>, settings: &Set
                 termination: a.termination.clone().filter(|_| consents.termination_signed),
                 ..a.clone()
             };
-            Derived::compute(&kept, &program, Some(&digest), settings.today)
+            Derived::compute_with(&kept, &program, Some(&digest), &versions, settings.today)
         };
         der.rejected =
             verdicts.iter().filter(|v| v.rejected()).filter_map(|v| Some((v.role?, v.reason()?.to_string()))).collect();

@@ -17,7 +17,7 @@ use crate::timeline::long_date;
 pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
     let today = session.today;
     let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        agenda::items(c, today, args.within)
+        agenda::items(&crate::history::dated(c), today, args.within)
     })?;
     let mut items: Vec<Item> = Vec::new();
     for (c, found) in checked {

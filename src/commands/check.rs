@@ -76,11 +76,20 @@ fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::
                 }
                 if !done.stale.is_empty() {
                     let roles: Vec<&str> = done.stale.iter().map(|r| r.as_str()).collect();
-                    eprintln!(
-                        "note: {}: the terms changed, so these signatures are now stale: {}; sign again with `mentor-agree sign`",
-                        path.display(),
-                        roles.join(", ")
-                    );
+                    let amendment = done.outcome.checked.derived.as_ref().is_some_and(|d| d.amendment.is_some());
+                    if amendment {
+                        eprintln!(
+                            "note: {}: the terms changed after the agreement took effect: an amendment now awaits the signatures of {} (the terms they signed stay in force until then); sign with `mentor-agree sign`",
+                            path.display(),
+                            roles.join(", ")
+                        );
+                    } else {
+                        eprintln!(
+                            "note: {}: the terms changed, so these signatures are now stale: {}; sign again with `mentor-agree sign`",
+                            path.display(),
+                            roles.join(", ")
+                        );
+                    }
                 }
                 unsafe_left += done.fixed.unsafe_left;
                 applied += done.fixed.applied.len();

@@ -138,6 +138,7 @@ pub fn run(args: &DiffArgs, session: &Session) -> anyhow::Result<u8> {
             changes,
             errors: checked.as_ref().map(|c| c.count(Severity::Error)),
             warnings: checked.as_ref().map(|c| c.count(Severity::Warning)),
+            amendment: checked.as_ref().and_then(|c| c.derived.as_ref()).is_some_and(|d| d.amendment.is_some()),
         });
     }
     let text = match args.format {

@@ -46,7 +46,10 @@ pub fn run(args: &RemindArgs, session: &Session) -> anyhow::Result<u8> {
     let within = remind::horizon(&program);
     let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
         let lead = agenda::lead(c);
-        agenda::items(c, today, within).into_iter().map(|item| Task { item, lead: lead.clone() }).collect::<Vec<_>>()
+        agenda::items(&crate::history::dated(c), today, within)
+            .into_iter()
+            .map(|item| Task { item, lead: lead.clone() })
+            .collect::<Vec<_>>()
     })?;
     let mut tasks: Vec<Task> = Vec::new();
     for (c, found) in checked {

@@ -61,6 +61,7 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let today = session.today;
     let mut files = check_paths(std::slice::from_ref(file), session, rules::Options::default())?;
     let checked = files.pop().context("no file was checked")?;
+    let checked = crate::history::dated(&checked).into_owned();
     if checked.agreement.is_none() {
         let reason = match checked.diagnostics.first() {
             Some(l) => l.in_file(file).to_string(),

@@ -43,7 +43,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     let done = |o: &crate::edit::EditOutcome| {
         let a = o.checked.agreement.as_ref();
         let name = a
-            .and_then(|a| a.signatures.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())))
+            .and_then(|a| a.signatures.iter().rev().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())))
             .and_then(|s| s.name.as_ref())
             .map_or("", |n| n.value.as_str());
         let how = if key.is_some() { " with an SSH signature" } else { "" };
@@ -61,9 +61,20 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         let mut msg = format!("{verb} {} as the {role}, {name}, on {}{how}{replaced}", file.display(), ymd(date));
         if let Some(d) = &o.checked.derived {
             if d.missing.is_empty() {
-                if let Some(eff) = d.effective {
-                    msg.push_str(&format!("; every required signature {is} in: effective {}", ymd(eff)));
+                match (d.amended, d.effective) {
+                    (Some(amended), Some(eff)) => msg.push_str(&format!(
+                        "; every required signature {is} in: the amendment is in force from {} (effective since {})",
+                        ymd(amended),
+                        ymd(eff)
+                    )),
+                    (None, Some(eff)) => {
+                        msg.push_str(&format!("; every required signature {is} in: effective {}", ymd(eff)))
+                    }
+                    _ => {}
                 }
+            } else if d.amendment.is_some() {
+                let missing: Vec<&str> = d.missing.iter().map(|r| r.as_str()).collect();
+                msg.push_str(&format!("; the amendment still awaits: {}", missing.join(", ")));
             } else {
                 let missing: Vec<&str> = d.missing.iter().map(|r| r.as_str()).collect();
                 msg.push_str(&format!("; still to sign: {}", missing.join(", ")));
@@ -85,7 +96,10 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         let which = record.map(|t| t.resolve(agreement)).transpose()?;
         let name = args.name.as_deref().map(str::trim);
         let entry = signature_entry(agreement, terms, role, name, date, key.as_ref(), args.signer.as_deref(), which)?;
-        put_signature(doc, role, which, entry)
+        // Signatures of earlier terms that took effect stay: the record of an amended agreement.
+        let keep: Vec<&str> =
+            before.derived.as_deref().map_or(Vec::new(), |d| d.versions.iter().map(|v| v.digest.as_str()).collect());
+        put_signature(doc, role, which, entry, &keep)
     };
     if record.is_some() {
         // A consent to a record: the record's rules judge it (extension-unsigned, termination-unsigned).
@@ -172,10 +186,19 @@ struct Prior {
 impl Prior {
     fn of(before: &crate::check::Checked, role: Role) -> Prior {
         let Some(a) = before.agreement.as_deref() else { return Prior::default() };
-        let Some(s) = a.signatures.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())) else {
+        let d = before.derived.as_deref();
+        // A signature of earlier terms that took effect is not replaced: it is the record of them.
+        let superseded = |s: &crate::agreement::Signature| {
+            d.is_some_and(|d| d.versions.iter().any(|v| s.terms.as_ref().is_some_and(|t| t.value == v.digest)))
+        };
+        let Some(s) = a
+            .signatures
+            .iter()
+            .filter(|s| !superseded(s))
+            .find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str()))
+        else {
             return Prior::default();
         };
-        let d = before.derived.as_deref();
         Prior {
             exists: true,
             counts: d.is_some_and(|d| d.signed.contains(&role)),
@@ -379,14 +402,21 @@ pub(super) fn consent_to_new_record(
         return Err(EditError::Invalid("the file cannot be read back to sign the record".into()));
     };
     let entry = signature_entry(&agreement, &terms, role, None, date, Some(key), None, Some(record))?;
-    put_signature(doc, role, Some(record), entry)
+    put_signature(doc, role, Some(record), entry, &[])
 }
 
 /// Replaces the role's signature of the terms (or, with `record`, its consent to
 /// that record) in place, keeping its position, comments and the layout of the
 /// keys it keeps, and dropping any further one; or appends a new entry when the
-/// role has none.
-fn put_signature(doc: &mut DocumentMut, role: Role, record: Option<RecordRef>, entry: Table) -> Result<(), EditError> {
+/// role has none. Entries over the terms digests in `keep` (earlier terms that
+/// took effect) are left as they are.
+fn put_signature(
+    doc: &mut DocumentMut,
+    role: Role,
+    record: Option<RecordRef>,
+    entry: Table,
+    keep: &[&str],
+) -> Result<(), EditError> {
     let signatures = match doc.get_mut("signatures") {
         None => return append_table_entry(doc, "signatures", entry),
         Some(Item::ArrayOfTables(array)) => array,
@@ -408,6 +438,7 @@ fn put_signature(doc: &mut DocumentMut, role: Role, record: Option<RecordRef>, e
         .enumerate()
         .filter(|(_, t)| t.get("role").and_then(Item::as_str) == Some(role.as_str()))
         .filter(|(_, t)| (day(t, "extension"), day(t, "termination")) == wanted)
+        .filter(|(_, t)| t.get("terms").and_then(Item::as_str).is_none_or(|d| !keep.contains(&d)))
         .map(|(i, _)| i)
         .collect();
     let Some((&first, rest)) = of_role.split_first() else {

@@ -105,9 +105,11 @@ fn table(rows: &[StatusRow], color: bool, wide: bool, width: Option<u16>) -> Str
         if color {
             state = state.fg(state_color(r.state));
         }
-        let total = r.signed.len() + r.missing.len() + r.stale.len();
+        let total = r.signed.len() + r.missing.len() + r.stale.len() + r.amendment.len();
         let mut signatures = format!("{}/{total}", r.signed.len());
-        for (what, roles) in [("stale", &r.stale), ("missing", &r.missing)] {
+        for (what, roles) in
+            [("stale", &r.stale), ("missing", &r.missing), ("amendment awaiting signatures", &r.amendment)]
+        {
             if !roles.is_empty() {
                 let roles: Vec<&str> = roles.iter().map(|m| m.as_str()).collect();
                 signatures.push_str(&format!(", {what}: {}", roles.join(", ")));
@@ -210,6 +212,8 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "errors",
         "warnings",
         "terminated",
+        "amended",
+        "amendment",
     ];
     let day = |d: Option<NaiveDate>| d.map(rules::ymd).unwrap_or_default();
     let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
@@ -235,6 +239,8 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
             r.errors.to_string(),
             r.warnings.to_string(),
             day(r.terminated),
+            day(r.amended),
+            roles(&r.amendment),
         ]
     });
     let mut out = Vec::new();

@@ -496,7 +496,7 @@ codes! {
             date = 2026-12-24
         "#;
     SignatureStale = "signature-stale", Error,
-        "The terms changed after this signature: its digest no longer matches.",
+        "The terms changed after this signature, before every required role had signed them: its digest no longer matches. (Once all had signed, a change is an amendment instead: those signatures stay as the record of the terms in force.)",
         "Review the new terms and sign again (`mentor-agree sign`).",
         why: "A signature covers the exact terms that were signed; after a change, nobody has agreed to the new text yet.",
         example: r#"
@@ -801,7 +801,7 @@ codes! {
             by = "mentee"
         "#;
     Unsigned = "unsigned", Error,
-        "With `check --require-signed`: a required signature is missing.",
+        "With `check --require-signed`: a required signature is missing (of a draft, or of an amendment awaiting signatures).",
         "Collect the signature with `mentor-agree sign`.",
         why: "In CI, a branch that publishes agreements may require every agreement to be fully signed.",
         example: r#"

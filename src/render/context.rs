@@ -208,7 +208,8 @@ pub struct SignatureLine {
     /// The program requires this signature.
     pub required: bool,
     /// "current" (signed these terms), "stale" (signed other terms), "unverified"
-    /// (a signature `check` rejects, so not counted: see `reason`) or "missing".
+    /// (a signature `check` rejects, so not counted: see `reason`), "amending"
+    /// (signed the terms in force, not yet their amendment) or "missing".
     pub status: String,
     /// Why an "unverified" signature does not count (the problem `check` reports).
     pub reason: Option<String>,
@@ -241,8 +242,15 @@ pub struct DerivedCtx {
     pub last_day: Option<NaiveDate>,
     /// The termination date, when one is recorded.
     pub terminated: Option<NaiveDate>,
-    /// Date of the last required signature, once every one is present and current.
+    /// The day the agreement took effect (the last required signature of the
+    /// first terms all signed); amendments never move it.
     pub effective: Option<NaiveDate>,
+    /// The day the latest amendment took effect, when the terms were amended.
+    pub amended: Option<NaiveDate>,
+    /// Terms changed after the agreement took effect and not yet signed by all:
+    /// `awaiting` (roles), `in_force_since`, `since` (the day the terms changed),
+    /// and from git history `commit` and `changes` (one line per changed key).
+    pub amendment: Option<crate::derived::Amendment>,
     /// The frequency in words ("every two weeks").
     pub frequency_words: Option<String>,
     /// Average sessions a month.
@@ -684,7 +692,9 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
         .into_iter()
         .filter_map(|role| {
             let is_required = required.contains(&role);
-            let sig = signatures.iter().find(|s| s.role.as_deref() == Some(role.as_str()));
+            // The role's signature of the current terms; else its latest one.
+            let of_role = || signatures.iter().filter(|s| s.role.as_deref() == Some(role.as_str()));
+            let sig = of_role().find(|s| s.current).or_else(|| of_role().next_back());
             if !is_required && sig.is_none() {
                 return None;
             }
@@ -696,6 +706,8 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
                 "unverified"
             } else if sig.is_some_and(|s| s.current && s.date.is_some()) {
                 "current"
+            } else if d.amendment.as_ref().is_some_and(|m| m.awaiting.contains(&role)) {
+                "amending"
             } else if sig.is_some() {
                 "stale"
             } else {
@@ -725,6 +737,8 @@ fn derived_ctx(a: &Agreement, checked: &Checked, signatures: &[SignatureCtx]) ->
         last_day: d.last_day,
         terminated: d.terminated,
         effective: d.effective,
+        amended: d.amended,
+        amendment: d.amendment.clone(),
         frequency_words: d.frequency_words.clone(),
         sessions_per_month: d.sessions_per_month.map(|s| (s * 100.0).round() / 100.0),
         session_count: d.session_count,

@@ -31,6 +31,9 @@ pub struct IndexRow {
     pub state: String,
     /// The state for people.
     pub state_label: String,
+    /// The roles an amendment awaits ("mentor, lead"), when the terms changed
+    /// after the agreement took effect.
+    pub amendment: Option<String>,
     /// The state's place in the lifecycle (1 draft … 5 terminated), for sorting.
     pub state_order: u8,
     /// Term start.
@@ -105,6 +108,9 @@ impl IndexRow {
             pair: pair_of(a, &checked.id),
             state: state.as_str().to_string(),
             state_label: d.map_or(UNREADABLE, |d| state_label(d.state)).to_string(),
+            amendment: d
+                .and_then(|d| d.amendment.as_ref())
+                .map(|m| m.awaiting.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")),
             state_order: AgreementState::ALL.iter().position(|s| *s == state).map_or(0, |i| i as u8 + 1),
             start: d.and_then(|d| d.start),
             last_day: d.and_then(|d| d.final_day()),

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::derived::Version;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::SignatureMethod;
 use crate::role::Role;
@@ -46,6 +47,9 @@ pub struct Verdict {
     pub problems: Vec<Diagnostic>,
     /// It covers other terms than the current ones (and nothing else is wrong).
     pub stale: bool,
+    /// It covers earlier terms that took effect, since amended: the record of
+    /// the terms in force until every required role signs the amendment.
+    pub superseded: bool,
     /// It counts as that role's signature.
     pub counts: bool,
     /// With SSH signing, the fingerprint of the key whose signature verified.
@@ -59,7 +63,7 @@ impl Verdict {
     /// Rejected for a reason other than staleness: it does not count, and is not
     /// a signature to renew either.
     pub fn rejected(&self) -> bool {
-        !self.counts && !self.stale
+        !self.counts && !self.stale && !self.superseded
     }
 
     /// Why it does not count, in a few words: the first problem found at it.
@@ -89,17 +93,35 @@ pub struct Judge<'a> {
 }
 
 /// Judges every `[[signatures]]` entry, in file order. Each SSH signature is
-/// verified here, once; the rules report these verdicts.
+/// verified here, once, over its own statement (the terms digest it names);
+/// the rules report these verdicts.
+///
+/// An entry over earlier terms is *superseded*, not stale, when those terms
+/// took effect: every required role signed them (within the signing window)
+/// before they changed. Such entries stay in the file as the record of the
+/// terms in force until an amendment is signed by all ([`earlier_versions`]).
 pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
     let a = j.agreement;
     let method = j.program.rules.signatures.method;
+    // First, what each entry is on its own.
+    let entries: Vec<Entry> = a.signatures.iter().map(|s| Entry::judge(j, s)).collect();
+    // The earlier terms that took effect: their entries are superseded.
+    let superseded: Vec<bool> = {
+        let candidate = |i: usize| entries[i].fine && entries[i].stale;
+        let versions = versions_among(j, &candidate);
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| candidate(i) && versions.iter().any(|v| Some(v.digest.as_str()) == e.digest))
+            .collect()
+    };
     let mut seen: HashMap<Role, usize> = HashMap::new();
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(a.signatures.len());
-    for (i, s) in a.signatures.iter().enumerate() {
-        let mut v = Verdict::default();
-        let mut problems = Vec::new();
-        v.role = signing_role(s, &mut problems);
-        if let (Some(role), Some(r)) = (v.role, &s.role)
+    for (i, (s, e)) in a.signatures.iter().zip(entries).enumerate() {
+        let mut problems = e.role_problems;
+        let mut fine = e.fine;
+        // One signature per role over the terms; superseded ones are the record of earlier terms.
+        if let (Some(role), Some(r), false) = (e.role, &s.role, superseded[i])
             && seen.insert(role, i).is_some()
         {
             problems.push(
@@ -110,12 +132,11 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
                 )
                 .with_code_help(),
             );
+            fine &= j.program.severity(Code::SignatureDuplicateRole) != Some(crate::diagnostic::Severity::Error);
         }
-        let role = v.role;
-        name_and_date(j, s, role, &mut problems);
-        let stale = s.terms.as_ref().is_some_and(|t| t.value != j.digest);
-        if let (true, Some(terms)) = (stale, &s.terms) {
-            let who = role.map_or("this signature".to_string(), |r| format!("the {r}'s signature"));
+        problems.extend(e.name_date_problems);
+        if let (true, false, Some(terms)) = (e.stale, superseded[i], &s.terms) {
+            let who = e.role.map_or("this signature".to_string(), |r| format!("the {r}'s signature"));
             problems.push(
                 Diagnostic::new(
                     Code::SignatureStale,
@@ -125,6 +146,56 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
                 .with_help(format!("review the new terms and sign again (current digest {})", j.digest)),
             );
         }
+        problems.extend(e.ssh_problem);
+        let v = Verdict {
+            role: e.role,
+            stale: fine && e.stale && !superseded[i],
+            superseded: fine && superseded[i],
+            counts: fine && !e.stale,
+            key: e.key,
+            note: e.note,
+            problems,
+        };
+        verdicts.push(v);
+    }
+    if method == SignatureMethod::Ssh {
+        same_key(a, &mut verdicts);
+    }
+    signing_window(j, &mut verdicts);
+    verdicts
+}
+
+/// One `[[signatures]]` entry judged on its own, before the entries are
+/// compared with each other (a second signature for a role, one key for two
+/// roles, the signing window).
+struct Entry<'a> {
+    role: Option<Role>,
+    /// The terms digest it names.
+    digest: Option<&'a str>,
+    /// `signature-unknown-role`, if any.
+    role_problems: Vec<Diagnostic>,
+    /// The name and date checks.
+    name_date_problems: Vec<Diagnostic>,
+    /// The SSH check, if it failed.
+    ssh_problem: Option<Diagnostic>,
+    /// It covers other terms than the current ones.
+    stale: bool,
+    /// Nothing but staleness keeps it from counting.
+    fine: bool,
+    key: Option<String>,
+    note: Option<String>,
+}
+
+impl<'a> Entry<'a> {
+    fn judge(j: &Judge<'_>, s: &'a crate::agreement::Signature) -> Entry<'a> {
+        let a = j.agreement;
+        let mut role_problems = Vec::new();
+        let role = signing_role(s, &mut role_problems);
+        let mut name_date_problems = Vec::new();
+        name_and_date(j, s, role, &mut name_date_problems);
+        let digest = s.terms.as_ref().map(|t| t.value.as_str());
+        let stale = digest.is_some_and(|t| t != j.digest);
+        let mut note = None;
         // A party in two roles: the later role's signature does not count (`same-person` says why).
         let earlier = role.and_then(|r| {
             Role::SIGNERS.iter().take_while(|e| **e != r).find_map(|&e| {
@@ -134,7 +205,7 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
         });
         let second_role = earlier.is_some();
         if let (Some((e, what)), Some(r)) = (earlier, role) {
-            v.note = Some(format!("the {r} has the same {what} as the {e}"));
+            note = Some(format!("the {r} has the same {what} as the {e}"));
         }
         // Where the program names its leads, only one of them signs as lead (`lead-not-in-program`).
         let foreign_lead = role == Some(Role::Lead)
@@ -146,14 +217,18 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
                     .is_none()
             });
         if foreign_lead {
-            v.note = Some("the lead is not one of the program's leads".to_string());
+            note = Some("the lead is not one of the program's leads".to_string());
         }
         let mut ssh_ok = true;
-        if method == SignatureMethod::Ssh {
-            match ssh_problem(a, s, role, j.terms, j.digest, j.ssh) {
+        let mut ssh_problem_found = None;
+        let mut key = None;
+        if j.program.rules.signatures.method == SignatureMethod::Ssh {
+            // Verified over the statement it names: a signature of earlier terms
+            // is still that party's signature of those terms.
+            match ssh_problem(a, s, role, j.terms, digest.unwrap_or(j.digest), j.ssh) {
                 Some(problem) => {
                     ssh_ok = false;
-                    problems.push(problem);
+                    ssh_problem_found = Some(problem);
                 }
                 // Unverifiable without a name, a date or the party's email (each reported elsewhere).
                 None if s.name.is_none()
@@ -162,7 +237,7 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
                 {
                     ssh_ok = false;
                 }
-                None => v.key = j.ssh.zip(s.sig.as_ref()).and_then(|(ssh, sig)| ssh.key_of(&sig.value)),
+                None => key = j.ssh.zip(s.sig.as_ref()).and_then(|(ssh, sig)| ssh.key_of(&sig.value)),
             }
         }
         let is_error = |d: &Diagnostic| j.program.severity(d.code) == Some(crate::diagnostic::Severity::Error);
@@ -171,17 +246,67 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
             && ssh_ok
             && !second_role
             && !foreign_lead
-            && problems.iter().all(|d| d.code == Code::SignatureStale || !is_error(d));
-        v.stale = fine && stale;
-        v.counts = fine && !stale;
-        v.problems = problems;
-        verdicts.push(v);
+            && !role_problems.iter().chain(&name_date_problems).any(is_error);
+        Entry {
+            role,
+            digest,
+            role_problems,
+            name_date_problems,
+            ssh_problem: ssh_problem_found,
+            stale,
+            fine,
+            key,
+            note,
+        }
     }
-    if method == SignatureMethod::Ssh {
-        same_key(a, &mut verdicts);
+}
+
+/// The terms, other than the current ones, that took effect: among the entries
+/// `candidate` admits, the digests every required role signed, within the
+/// signing window. In the order they took effect.
+fn versions_among(j: &Judge<'_>, candidate: &dyn Fn(usize) -> bool) -> Vec<Version> {
+    let required = &j.program.rules.signatures.roles;
+    let window = i64::from(j.program.rules.signatures.window_days);
+    let sigs = &j.agreement.signatures;
+    let mut digests: Vec<&str> = Vec::new();
+    for (i, s) in sigs.iter().enumerate() {
+        if let Some(t) = s.terms.as_ref().filter(|_| candidate(i))
+            && !digests.contains(&t.value.as_str())
+        {
+            digests.push(&t.value);
+        }
     }
-    signing_window(j, &mut verdicts);
-    verdicts
+    let mut out: Vec<Version> = digests
+        .into_iter()
+        .filter_map(|digest| {
+            // Each required role's first signature of these terms.
+            let dates: Vec<NaiveDate> = required
+                .iter()
+                .map(|role| {
+                    sigs.iter().enumerate().find_map(|(i, s)| {
+                        let of = candidate(i)
+                            && s.role.as_ref().is_some_and(|r| r.value == role.as_str())
+                            && s.terms.as_ref().is_some_and(|t| t.value == digest);
+                        of.then(|| s.date.as_ref().map(|d| d.value)).flatten()
+                    })
+                })
+                .collect::<Option<_>>()?;
+            let (first, took_effect) = (*dates.iter().min()?, *dates.iter().max()?);
+            (window <= 0 || days_between(first, took_effect) <= window).then(|| Version {
+                digest: digest.to_string(),
+                first,
+                took_effect,
+            })
+        })
+        .collect();
+    out.sort_by_key(|v| v.took_effect);
+    out
+}
+
+/// The earlier terms that took effect, from the verdicts of [`assess`]: each
+/// digest whose entries are superseded, with when it took effect.
+pub fn earlier_versions(j: &Judge<'_>, verdicts: &[Verdict]) -> Vec<Version> {
+    versions_among(j, &|i| verdicts[i].superseded)
 }
 
 /// The signing role an entry names, reporting one that is none
@@ -384,6 +509,7 @@ fn same_key(a: &crate::agreement::Agreement, verdicts: &mut [Verdict]) {
             Some(&other) if other != role => {
                 v.counts = false;
                 v.stale = false;
+                v.superseded = false;
                 let at = s.sig.as_ref().map_or(s.span.clone(), |sig| sig.span.clone());
                 v.problems.push(
                     Diagnostic::new(
@@ -430,13 +556,21 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if ctx.options.require_signed {
         for role in &ctx.derived.missing {
             // A role whose signature is there but does not count already has its one reason reported.
-            let reported = ctx.signatures.iter().any(|v| v.role == Some(*role) && !v.counts);
-            if !reported {
-                out.push(
-                    Diagnostic::new(Code::Unsigned, 0..0, format!("the {role} has not signed"))
-                        .with_help(format!("mentor-agree sign FILE --role {role}")),
-                );
+            let reported = ctx.signatures.iter().any(|v| v.role == Some(*role) && (v.rejected() || v.stale));
+            if reported {
+                continue;
             }
+            let message = match ctx.derived.amendment.as_ref().and_then(|m| m.in_force_since) {
+                Some(since) => format!(
+                    "the {role} has not signed the amended terms (the terms in force since {} stay so until every required role signs)",
+                    ymd(since)
+                ),
+                None => format!("the {role} has not signed"),
+            };
+            out.push(
+                Diagnostic::new(Code::Unsigned, 0..0, message)
+                    .with_help(format!("mentor-agree sign FILE --role {role}")),
+            );
         }
         // An extension one party signed waits for the other, as a draft does.
         for (e, signers) in a.extensions.iter().zip(&ctx.consents.extension_signers) {

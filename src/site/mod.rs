@@ -125,6 +125,7 @@ pub fn build(
         unreachable!("the numbered names never end")
     };
     let results = check_paths_with(paths, session, rules::Options::default(), false, |checked| {
+        let checked = &*crate::history::dated(checked);
         let staged = render_page(checked)?;
         Ok(StagedPage { staged, row: IndexRow::new(checked, String::new()), facts: Facts::of(checked, today) })
     })?;

@@ -397,7 +397,7 @@ fn impossible_dates_are_wrong_type() {
 }
 
 #[test]
-fn reformatting_keeps_signatures_and_a_change_of_meaning_makes_them_stale() {
+fn reformatting_keeps_signatures_and_a_change_of_meaning_is_an_amendment() {
     let original = fs::read_to_string(example("2026-05-hana-sato-diego-alvarez.toml")).unwrap();
     // Same meaning: comments gone, tables inline, keys reordered, other quoting.
     let reformatted = original
@@ -419,10 +419,14 @@ fn reformatting_keeps_signatures_and_a_change_of_meaning_makes_them_stale() {
     let (status, json) = json_check(&[], &path);
     assert_eq!((status, codes_of(&json)), (0, Vec::<String>::new()), "{reformatted}");
 
+    // A change of meaning after everyone signed is an amendment: in force are the
+    // terms they signed until each signs the new ones.
     fs::write(&path, original.replace("session_minutes = 30", "session_minutes = 31")).unwrap();
     let (status, json) = json_check(&[], &path);
-    assert_eq!(status, 1);
-    assert_eq!(codes_of(&json), vec!["signature-stale"; 3]);
+    assert_eq!((status, codes_of(&json)), (0, Vec::<String>::new()));
+    let (status, json) = json_check(&["--require-signed"], &path);
+    assert_eq!((status, codes_of(&json)), (1, vec!["unsigned".to_string(); 3]));
+    assert!(json["diagnostics"][0]["message"].as_str().unwrap().contains("has not signed the amended terms"), "{json}");
 }
 
 #[test]
@@ -535,9 +539,24 @@ fn fixes_that_change_signed_terms_wait_for_unsafe_fixes_and_name_the_stale_signa
 
     let (status, stderr) = fix_run(&file, &["--unsafe-fixes"]);
     assert!(stderr.contains("fixed bad-email (unsafe)"), "{stderr}");
-    assert!(stderr.contains("these signatures are now stale: mentor, mentee, lead"), "{stderr}");
-    assert_eq!(status, 1, "the stale signatures are errors: {stderr}");
+    // The agreement had taken effect: the fix is an amendment the three must sign.
+    assert!(
+        stderr.contains("an amendment now awaits the signatures of mentor, mentee, lead (the terms they signed stay in force until then)"),
+        "{stderr}"
+    );
+    assert_eq!(status, 0, "an amendment awaiting signatures is not an error: {stderr}");
     assert!(fs::read_to_string(&file).unwrap().contains("email = \"grace@example.org\""));
+    let (status, json) = json_check(&["--require-signed"], &file);
+    assert_eq!((status, codes_of(&json)), (1, vec!["unsigned".to_string(); 3]));
+
+    // Before it took effect (the lead had not signed), the same fix makes the others' signatures stale.
+    let draft: String = text.replace("grace@example\"", "mailto:grace@example.org\"").replace(old_digest, &digest);
+    let draft = &draft[..draft.rfind("\n[[signatures]]").unwrap()];
+    assert!(!draft.contains("role = \"lead\""), "the lead signed last: {draft}");
+    fs::write(&file, draft).unwrap();
+    let (status, stderr) = fix_run(&file, &["--unsafe-fixes"]);
+    assert!(stderr.contains("these signatures are now stale: mentor, mentee"), "{stderr}");
+    assert_eq!(status, 1, "the stale signatures are errors: {stderr}");
 }
 
 #[test]

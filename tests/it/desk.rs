@@ -49,9 +49,14 @@ fn agenda_cohort(dir: &Path) {
     let base = terms("2026-10-05", 6, 3, "2027-03-15");
     pair(dir, "problems", &base.replace("ada@example.org", "ada@example"), "", "");
     pair(dir, "unsigned", &base, "", "");
-    let stale = pair(dir, "stale", &base, "2026-09-28", &checkin("2026-11-20"));
+    // Signed by all three, but the lead's signature came 58 days after the others
+    // (the window is 30): those terms never took effect, and they changed since.
+    let stale = dir.join("stale.toml");
+    std::fs::write(&stale, &base).unwrap();
+    sign_all(&stale, "2026-08-01", &PARTIES[..2]);
+    sign_all(&stale, "2026-09-28", &PARTIES[2..]);
     let t = std::fs::read_to_string(&stale).unwrap().replace("session_minutes = 45", "session_minutes = 60");
-    std::fs::write(&stale, t).unwrap();
+    std::fs::write(&stale, format!("{t}{}", checkin("2026-11-20"))).unwrap();
     pair(
         dir,
         "checkin-overdue",

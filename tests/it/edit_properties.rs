@@ -5,7 +5,9 @@
 //! check-ins and signatures), keeps the original bytes. `checkin`, `evaluate`,
 //! `extend` and `terminate` only append, so the original is a
 //! prefix of the result; `sign` for a role that has signed before rewrites only
-//! that role's `[[signatures]]` entry, so everything before and after it is kept.
+//! that role's `[[signatures]]` entry, so everything before and after it is kept
+//! (unless the terms all three signed took effect: then it appends, as for an
+//! amendment).
 //!
 //! Each case runs the real binary with `--dry-run` (which prints exactly what a
 //! real run writes; `tests/it/edit.rs` shows that), so a moderate number of cases
@@ -368,8 +370,11 @@ proptest! {
     fn signing_keeps_everything_outside_the_roles_entry(c in content(), s in style(), role in prop::sample::select(vec!["mentor", "mentee", "lead"])) {
         let (text, ranges) = write(&c, &s);
         let after = dry_run(&text, &["sign", "--role", role])?;
-        match ranges.iter().find(|(r, _)| *r == role) {
-            // A first signature is appended.
+        // When all three signed the earlier terms, those took effect: their
+        // signatures stay as the record, and the new one is an amendment's.
+        let took_effect = ["mentor", "mentee", "lead"].iter().all(|r| c.signed.contains(r));
+        match ranges.iter().find(|(r, _)| *r == role).filter(|_| !took_effect) {
+            // A first signature (or an amendment's) is appended.
             None => prop_assert!(after.starts_with(&text), "--- before:\n{}\n--- after:\n{}", text, after),
             // A renewed one is rewritten in place: the bytes before and after its entry stay.
             Some((_, range)) => {

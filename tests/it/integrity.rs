@@ -114,13 +114,29 @@ fn a_signature_check_rejects_counts_nowhere() {
 
 #[test]
 fn a_stale_signature_is_reported_once_under_require_signed() {
-    let dir = signed_by_name(["2026-09-28", "2026-09-29", "2026-09-30"], str::to_string);
+    let dir = signed_by_name(["2026-09-28", "2026-09-29"], str::to_string);
     let file = dir.path().join("agreements/a.toml");
     let text = fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 60");
     fs::write(&file, text).unwrap();
     let (code, codes) = check_codes(dir.path(), &["--require-signed"]);
     assert_eq!(code, 1);
-    assert_eq!(codes, ["signature-stale"; 3]);
+    assert_eq!(codes, ["signature-stale", "signature-stale", "unsigned"]);
+}
+
+#[test]
+fn an_amendment_awaiting_signatures_is_reported_once_per_role_under_require_signed() {
+    let dir = signed_by_name(["2026-09-28", "2026-09-29", "2026-09-30"], str::to_string);
+    let file = dir.path().join("agreements/a.toml");
+    let text = fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 60");
+    fs::write(&file, text).unwrap();
+    // In force under the terms signed (its check-in is late, which never fails a check).
+    assert_eq!(check_codes(dir.path(), &[]), (0, vec!["checkin-overdue".to_string()]));
+    let (code, codes) = check_codes(dir.path(), &["--require-signed"]);
+    assert_eq!(code, 1);
+    assert_eq!(codes, ["checkin-overdue", "unsigned", "unsigned", "unsigned"]);
+    let row = status(dir.path());
+    assert_eq!((row["state"].as_str(), row["effective"].as_str()), (Some("active"), Some("2026-09-30")), "{row}");
+    assert_eq!(roles(&row["amendment"]), ["mentor", "mentee", "lead"], "{row}");
 }
 
 #[test]

@@ -328,12 +328,12 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
     // Problem counts agree with `check`.
     let check = cmd().args(["check", "--format", "json", src.to_str().unwrap()]).output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
-    let errors_in = |file: &str| {
+    let count_in = |file: &str, severity: &str| {
         report["diagnostics"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| d["severity"] == "error" && d["file"].as_str().unwrap().ends_with(file))
+            .filter(|d| d["severity"] == severity && d["file"].as_str().unwrap().ends_with(file))
             .count()
     };
 
@@ -350,11 +350,12 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
         assert!(page.is_file(), "{href} links nowhere");
         pages.push(href.to_string());
         let cells: Vec<String> = row.child_elements().map(|c| text_of(&c)).collect();
-        let n = errors_in(file);
-        let expected = match n {
-            0 => "none".to_string(),
-            1 => "1 error".to_string(),
-            n => format!("{n} errors"),
+        let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let expected = match (count_in(file, "error"), count_in(file, "warning")) {
+            (0, 0) => "none".to_string(),
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
         };
         assert_eq!(cells[6], expected, "problems of {file}");
     }
@@ -364,7 +365,10 @@ fn site_lists_every_agreement_with_working_links_and_problem_counts() {
     assert_eq!(first[0], "Maya Okafor and Tomás Riveraa-signed", "the pair's names, then the id");
     assert_eq!(first[1], "Active");
     assert_eq!(first[2..6], ["7 September 2026", "6 June 2027", "7 December 2026", "16 November 2026"]);
-    assert_eq!(select(&doc, ".badge.state-active").len(), 2, "summary and row badges");
+    // c-bad-id's id changed the terms after everyone signed: an amendment, in force meanwhile.
+    assert_eq!(select(&doc, ".badge.state-active").len(), 3, "summary and row badges");
+    let third: Vec<String> = rows[2].child_elements().map(|c| text_of(&c)).collect();
+    assert_eq!(third[1], "Activeamendment awaiting signatures: mentor, mentee, lead");
 
     // Nothing outside OUTDIR; pages link back to the index.
     let mut written: Vec<String> =
@@ -537,18 +541,17 @@ fn site_pages_of_duplicate_ids_show_the_duplicate() {
     let hrefs: Vec<&str> =
         rows.iter().map(|r| r.select(&Selector::parse("a").unwrap()).next().unwrap().attr("href").unwrap()).collect();
     assert_eq!(hrefs, ["pair-7.html", "pair-7-2.html"]);
-    // The id changed the terms, so both have stale signatures; the second has one error more.
+    // The id changed the terms everyone had signed: an amendment awaiting signatures,
+    // not an error; the second file is a duplicate.
     let problems: Vec<String> = rows.iter().map(|r| text_of(&r.child_elements().nth(6).unwrap())).collect();
-    assert_eq!(problems, ["3 errors", "4 errors"]);
+    assert_eq!(problems, ["none", "1 error"]);
     let codes = |page: &str| {
         let doc = Html::parse_document(&std::fs::read_to_string(outdir.join(page)).unwrap());
         select(&doc, "#problems .code").iter().map(text_of).collect::<Vec<_>>()
     };
     let (first, second) = (codes("pair-7.html"), codes("pair-7-2.html"));
-    assert_eq!(first.len(), 3);
-    assert!(!first.contains(&"duplicate-id".to_string()), "{first:?}");
-    assert_eq!(second.len(), 4);
-    assert!(second.contains(&"duplicate-id".to_string()), "the page of the duplicate says so: {second:?}");
+    assert!(first.is_empty(), "{first:?}");
+    assert_eq!(second, ["duplicate-id"], "the page of the duplicate says so");
 }
 
 #[test]
@@ -777,11 +780,8 @@ fn the_banner_for_stale_signatures_asks_to_sign_again_not_to_fix_before_signing(
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.toml");
     std::fs::copy(fixture("lifecycle/commented.toml"), &file).unwrap();
-    crate::support::sign_all(
-        &file,
-        "2026-10-20",
-        &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")],
-    );
+    // The lead has not signed yet: a draft, whose signatures the change makes stale.
+    crate::support::sign_all(&file, "2026-10-20", &[("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper")]);
     let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
     std::fs::write(&file, text).unwrap();
     for page in [render_md(&file), render_html(&file)] {
@@ -789,6 +789,42 @@ fn the_banner_for_stale_signatures_asks_to_sign_again_not_to_fix_before_signing(
         assert!(page.contains("sign again"), "{page}");
         assert!(!page.contains("before signing"), "{page}");
     }
+}
+
+#[test]
+fn an_amendment_keeps_the_effective_date_and_says_who_must_sign_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::copy(fixture("lifecycle/commented.toml"), &file).unwrap();
+    let parties = [("mentor", "Ada Lovelace"), ("mentee", "Grace Hopper"), ("lead", "Alan Turing")];
+    crate::support::sign_all(&file, "2026-10-20", &parties);
+    let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
+    std::fs::write(&file, text).unwrap();
+    // The mentor signs the new terms; mentee and lead have not yet.
+    crate::support::sign_all(&file, "2026-11-02", &parties[..1]);
+    let md = render_md(&file);
+    assert!(md.contains("**Effective date: 20 October 2026**"), "{md}");
+    assert!(
+        md.contains("**Amendment awaiting signatures: mentee, lead.** The terms above changed on 2 November 2026, after the agreement took effect. Until everyone required signs them, the terms signed on 20 October 2026 stay in force."),
+        "{md}"
+    );
+    assert!(md.contains("| Mentee | Grace Hopper | 20 October 2026 |"), "{md}");
+    assert!(md.contains("signed the terms in force; the amendment awaits this signature"), "{md}");
+    assert!(!md.contains("The terms changed after signatures were given"), "no stale banner: {md}");
+    let doc = Html::parse_document(&render_html(&file));
+    let facts = text_of(&select(&doc, "dl.facts")[0]);
+    assert!(facts.contains("Active"), "{facts}");
+    assert!(facts.contains("20 October 2026; amendment awaiting signatures: mentee, lead"), "{facts}");
+    assert!(!select(&doc, ".amendment").is_empty());
+
+    // Once mentee and lead sign, the amendment is in force from the last signature.
+    crate::support::sign_all(&file, "2026-11-05", &parties[1..]);
+    let md = render_md(&file);
+    assert!(
+        md.contains("**Effective date: 20 October 2026**, the day of the last signature; the terms were amended, and the amendment is in force from 5 November 2026."),
+        "{md}"
+    );
+    assert!(!md.contains("Amendment awaiting"), "{md}");
 }
 
 #[test]

@@ -104,6 +104,8 @@ fn json_has_exactly_the_documented_fields() {
         "stale",
         "errors",
         "warnings",
+        "amended",
+        "amendment",
     ];
     expected.sort();
     assert_eq!(keys, expected);
@@ -253,18 +255,42 @@ fn stale_signatures_are_stale_not_missing() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.toml");
     std::fs::write(&file, base()).unwrap();
-    sign_all(&file, "2026-10-20", PARTIES);
-    // The terms change after everyone signed.
+    sign_all(&file, "2026-10-20", &PARTIES[..2]);
+    // The terms change after the mentor and mentee signed, before the lead did.
     let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
     std::fs::write(&file, text).unwrap();
     let rows = status_json(&[&file]);
-    assert_eq!(rows[0]["stale"], serde_json::json!(["mentor", "mentee", "lead"]), "{:#}", rows[0]);
-    assert_eq!(rows[0]["missing"], serde_json::json!([]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["state"], "draft", "{:#}", rows[0]);
+    assert_eq!(rows[0]["stale"], serde_json::json!(["mentor", "mentee"]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["missing"], serde_json::json!(["lead"]), "{:#}", rows[0]);
     assert_eq!(rows[0]["signed"], serde_json::json!([]), "{:#}", rows[0]);
+    assert_eq!(rows[0]["amendment"], serde_json::json!([]), "{:#}", rows[0]);
     let out = cmd().arg("status").arg(&file).output().unwrap();
     let table = String::from_utf8(out.stdout).unwrap();
-    assert!(table.contains("0/3, stale: mentor, mentee, lead"), "{table}");
-    assert!(!table.contains("missing"), "{table}");
+    assert!(table.contains("0/3, stale: mentor, mentee, missing: lead"), "{table}");
+}
+
+#[test]
+fn a_change_after_everyone_signed_is_an_amendment_not_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.toml");
+    std::fs::write(&file, base()).unwrap();
+    sign_all(&file, "2026-10-20", PARTIES);
+    let text = std::fs::read_to_string(&file).unwrap().replace("session_minutes = 45", "session_minutes = 50");
+    std::fs::write(&file, text).unwrap();
+    let row = &status_json(&[&file])[0];
+    assert_eq!(row["state"], "active", "{row:#}");
+    assert_eq!(row["effective"], "2026-10-20", "the effective date stays: {row:#}");
+    assert_eq!(row["amendment"], serde_json::json!(["mentor", "mentee", "lead"]), "{row:#}");
+    assert_eq!((row["stale"].clone(), row["missing"].clone()), (serde_json::json!([]), serde_json::json!([])));
+    let table = String::from_utf8(cmd().arg("status").arg(&file).output().unwrap().stdout).unwrap();
+    assert!(table.contains("0/3, amendment awaiting"), "{table}");
+    // Every required role signs the new terms: in force from the last of those signatures.
+    sign_all(&file, "2026-11-10", PARTIES);
+    let row = &status_json(&[&file])[0];
+    assert_eq!((row["effective"].as_str(), row["amended"].as_str()), (Some("2026-10-20"), Some("2026-11-10")));
+    assert_eq!(row["amendment"], serde_json::json!([]), "{row:#}");
+    assert_eq!(row["signed"], serde_json::json!(["mentor", "mentee", "lead"]), "{row:#}");
 }
 
 #[test]
@@ -299,8 +325,8 @@ fn a_terminated_agreement_ends_on_its_termination_date_everywhere() {
     let table = String::from_utf8(cmd().arg("status").arg(&file).output().unwrap().stdout).unwrap();
     assert!(table.contains("2026-11-20") && !table.contains("2027-05-01"), "{table}");
     let csv = String::from_utf8(cmd().args(["status", "--format", "csv"]).arg(&file).output().unwrap().stdout).unwrap();
-    assert!(csv.lines().next().unwrap().ends_with(",terminated"), "{csv}");
-    assert!(csv.lines().nth(1).unwrap().ends_with(",2026-11-20"), "{csv}");
+    assert!(csv.lines().next().unwrap().ends_with(",terminated,amended,amendment"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",2026-11-20,,"), "{csv}");
     // The Markdown says when it was terminated, not today; the site index shows it as the last day.
     let md = cmd().arg("render").arg(&file).args(["--format", "md"]).output().unwrap();
     let md = String::from_utf8(md.stdout).unwrap();
