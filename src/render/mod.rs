@@ -1,8 +1,9 @@
 //! Rendering agreements as Markdown, self-contained HTML pages and a program site.
 //!
 //! [`AgreementContext::build`] turns a [`Checked`](crate::check::Checked) file into the template context
-//! (documented field by field in README.md): the agreement's own tables at the
-//! top level, derived values under `derived`, the program under `program`.
+//! (documented field by field in docs/render.md, "Template context"): the
+//! agreement's own tables at the top level, derived values under `derived`, the
+//! program under `program`.
 //! [`Renderer`] holds the compiled tera templates: the built-in ones from
 //! `templates/`, embedded in the binary, each replaced by a program's own
 //! `templates/<name>` when that file exists next to its program.toml.

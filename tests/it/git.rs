@@ -123,14 +123,22 @@ fn parallel_signing_merges_cleanly_and_the_result_is_signed() {
 #[test]
 fn without_the_driver_the_same_merge_conflicts() {
     let Some((_tmp, dir)) = repo() else { return };
-    ok(&dir, &["config", "--unset", "merge.mentor-agree.driver"]);
+    // No driver registered at all (a clone where nobody ran git-setup): git then uses
+    // its own line merge for the `merge=mentor-agree` attribute.
+    ok(&dir, &["config", "--remove-section", "merge.mentor-agree"]);
     ok(&dir, &["switch", "-q", "-c", "mentee"]);
     sign(&dir, "mentee", "2026-08-25");
     commit(&dir, "mentee signs");
     ok(&dir, &["switch", "-q", "main"]);
     sign(&dir, "mentor", "2026-08-24");
     commit(&dir, "mentor signs");
-    assert!(!merge(&dir, "mentee").status.success());
+    let out = merge(&dir, "mentee");
+    // The control fails the way the driver's test would without the driver: git's
+    // line merge conflicts on the agreement itself (not a missing branch or a git error).
+    assert!(!out.status.success());
+    assert_eq!(ok(&dir, &["diff", "--name-only", "--diff-filter=U"]).trim(), FILE);
+    let text = read(&dir);
+    assert!(text.contains("<<<<<<<") && text.contains(">>>>>>> mentee"), "{text}");
 }
 
 #[test]

@@ -8,18 +8,39 @@ use common::cmd;
 use predicates::prelude::*;
 use serde_norway::Value;
 
-const CREATED: [&str; 6] = [
+const CREATED: [&str; 8] = [
     "program.toml",
     "agreement.schema.json",
     ".taplo.toml",
     "agreements/.gitkeep",
     ".github/workflows/mentor-agree.yml",
     ".pre-commit-config.yaml",
+    ".gitattributes",
+    ".gitignore",
 ];
 
 fn yaml(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
     serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+}
+
+/// docs/scaffold.md's `mentor-agree init mentoring` session is what init prints,
+/// and its table names every file init writes.
+#[test]
+fn the_documented_init_session_is_what_init_prints() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scaffold.md")).unwrap();
+    let start = doc.find("$ mentor-agree init mentoring\n").expect("the init session in docs/scaffold.md");
+    let session = &doc[start..];
+    let documented = &session[session.find('\n').unwrap() + 1..session.find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd().current_dir(dir.path()).args(["init", "mentoring"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), documented, "docs/scaffold.md's init session and init differ");
+    let table = &doc[..start];
+    for f in CREATED.iter().filter(|f| **f != ".gitignore") {
+        let name = f.strip_suffix("/.gitkeep").map_or(f.to_string(), |d| format!("{d}/"));
+        assert!(table.contains(&format!("| `{name}` |")), "docs/scaffold.md's table lacks {name}");
+    }
 }
 
 #[test]

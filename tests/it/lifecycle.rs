@@ -55,9 +55,18 @@ fn extension_must_be_mutual() {
 fn extension_needs_exactly_one_length() {
     let dir = tempfile::tempdir().unwrap();
     let file = copy_fixture(FIXTURE, dir.path());
-    cmd().arg("extend").arg(&file).assert().code(2);
-    cmd().arg("extend").arg(&file).args(["--months", "1", "--weeks", "2"]).assert().code(2);
-    cmd().arg("extend").arg(&file).args(["--months", "0"]).assert().code(2);
+    let before = read(&file);
+    for (args, why) in [
+        (&[][..], "the following required arguments were not provided:\n  <--months <N>|--weeks <N>>"),
+        (&["--months", "1", "--weeks", "2"], "the argument '--months <N>' cannot be used with '--weeks <N>'"),
+        (&["--months", "0"], "invalid value '0' for '--months <N>': 0 is not in 1..=120"),
+    ] {
+        let out = cmd().arg("extend").arg(&file).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(&format!("error: {why}")), "{args:?}: {stderr}");
+        assert_eq!(read(&file), before, "{args:?} changed the file");
+    }
 }
 
 #[test]

@@ -343,7 +343,16 @@ fn bad_arguments_exit_2() {
 fn committed_ssh_signed_agreement_checks_clean() {
     // Signed once with throwaway keys that no longer exist; only public keys are committed.
     let dir = fixture("signing/signed-ssh");
-    cmd().current_dir(&dir).args(["check", "--require-signed"]).assert().success();
+    let out = cmd().current_dir(&dir).args(["check", "--require-signed", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // The program's one agreement was found and checked (not a vacuous pass over no files)...
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report["checked"].as_u64(), report["diagnostics"].as_array().map(Vec::len)), (Some(1), Some(0)));
+    // ...and each of its three SSH signatures verified against allowed_signers and counts.
+    let out = cmd().current_dir(&dir).args(["status", "--format", "json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["signed"], serde_json::json!(["mentor", "mentee", "lead"]), "{rows}");
+    assert_eq!(rows[0]["effective"], "2026-11-23", "{rows}");
 }
 
 #[test]
