@@ -681,22 +681,25 @@ fn reminders_logged_on_two_branches_merge_without_conflict() {
 /// A draft that `new` wrote, three parties signing on three branches, then
 /// mentor and mentee checking in on two: every merge is clean with plain git,
 /// and the result checks with `--require-signed`.
-#[test]
-fn parallel_signing_and_checkins_merge_with_plain_git() {
+/// The binary in `dir` with `day` as today.
+fn on(dir: &Path, day: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
+    c.current_dir(dir).env("MENTOR_AGREE_TODAY", day).env("NO_COLOR", "1");
+    c
+}
+
+/// A program made by `init` (no `git-setup`: no merge driver, as on the host)
+/// holding one draft that `new` wrote on 2026-11-20, committed on `main`.
+fn host_program() -> Option<(tempfile::TempDir, PathBuf)> {
     if !common::have_tool("git", "--version") {
-        return;
+        return None;
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("program");
     std::fs::write(tmp.path().join("gitconfig"), "").unwrap();
     cmd().arg("init").arg(&dir).assert().success();
     ok(&dir, &["init", "-q", "-b", "main"]);
-    let on = |day: &str| {
-        let mut c = assert_cmd::Command::cargo_bin("mentor-agree").unwrap();
-        c.current_dir(&dir).env("MENTOR_AGREE_TODAY", day).env("NO_COLOR", "1");
-        c
-    };
-    on("2026-11-20")
+    on(&dir, "2026-11-20")
         .args(["new", "--mentor", "Maya Okafor", "--mentee", "Tomás Rivera", "--lead", "Priya Natarajan"])
         .args(["--topic", "leadership", "--frequency", "fortnightly", "--minutes", "45", "--mode", "video call"])
         .args(["--start", "2026-12-07", "--months", "6", "--review-every-months", "2"])
@@ -707,33 +710,126 @@ fn parallel_signing_and_checkins_merge_with_plain_git() {
     ok(&dir, &["add", "-A"]);
     ok(&dir, &["commit", "-qm", "draft"]);
     assert!(git(&dir, &["config", "merge.mentor-agree.driver"]).stdout.is_empty(), "no driver registered");
+    Some((tmp, dir))
+}
 
-    let branch = |name: &str, args: &[&str], day: &str| {
-        ok(&dir, &["switch", "-q", "-c", name, "main"]);
-        on(day).args(args).assert().success();
-        commit(&dir, name);
+/// Each of `branches` (name, arguments, day) made from `main` with one command
+/// and committed, then merged into `main` with plain git: every merge must be clean.
+fn merge_branches(dir: &Path, branches: &[(&str, &[&str], &str)]) {
+    for (name, args, day) in branches {
+        ok(dir, &["switch", "-q", "-c", name, "main"]);
+        on(dir, day).args(*args).assert().success();
+        commit(dir, name);
+    }
+    ok(dir, &["switch", "-q", "main"]);
+    for (name, _, _) in branches {
+        let out = merge(dir, name);
+        assert!(out.status.success(), "{name}: {}{}", String::from_utf8_lossy(&out.stdout), read(dir));
+    }
+    assert!(!read(dir).contains("<<<<<<<"), "{}", read(dir));
+}
+
+#[test]
+fn parallel_signing_and_checkins_merge_with_plain_git() {
+    let Some((_tmp, dir)) = host_program() else { return };
+    merge_branches(
+        &dir,
+        &[
+            ("mentor-signs", &["sign", FILE, "--role", "mentor"], "2026-11-21"),
+            ("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-11-22"),
+            ("lead-signs", &["sign", FILE, "--role", "lead"], "2026-11-23"),
+        ],
+    );
+    on(&dir, "2026-11-25").args(["check", "--require-signed", FILE]).assert().success();
+    merge_branches(
+        &dir,
+        &[
+            ("mentor-checks-in", &["checkin", FILE, "--by", "mentor", "--note", "Kick-off held"], "2026-12-10"),
+            ("mentee-checks-in", &["checkin", FILE, "--by", "mentee", "--note", "First retro planned"], "2026-12-11"),
+        ],
+    );
+    assert_eq!(read(&dir).matches("[[checkins]]").count(), 2, "{}", read(&dir));
+    on(&dir, "2026-12-12").args(["check", "--require-signed", FILE]).assert().success();
+}
+
+/// The amendment walk-through, on the host (no merge driver): a pair in force
+/// since 2026-11-23 changes its schedule in January; until all three sign the
+/// new terms the agreement stays active under the terms signed, and `status`,
+/// `agenda` (dated from the commit that changed the terms), the page and `diff`
+/// say so. The three sign on three branches, merged with plain git; the
+/// amendment is then in force from the last signature, the effective date never
+/// moved, and `check` has nothing to say.
+#[test]
+fn an_amendment_signed_on_three_branches_keeps_the_effective_date() {
+    let Some((_tmp, dir)) = host_program() else { return };
+    merge_branches(
+        &dir,
+        &[
+            ("mentor-signs", &["sign", FILE, "--role", "mentor"], "2026-11-21"),
+            ("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-11-22"),
+            ("lead-signs", &["sign", FILE, "--role", "lead"], "2026-11-23"),
+        ],
+    );
+    on(&dir, "2026-12-10").args(["checkin", FILE, "--by", "mentee", "--note", "Kick-off held"]).assert().success();
+    commit(&dir, "check-in");
+    // The pull request that changes the terms.
+    std::fs::write(dir.join(FILE), read(&dir).replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    commit(&dir, "longer sessions");
+    let changed_at = ok(&dir, &["rev-parse", "--short", "HEAD"]).trim().to_string();
+    let changed_on = ok(&dir, &["log", "-1", "--format=%cs"]).trim().to_string();
+
+    let day = "2027-01-10";
+    let status = |day: &str| -> serde_json::Value {
+        let out = on(&dir, day).args(["status", "--format", "json", FILE]).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()[0].clone()
     };
-    branch("mentor-signs", &["sign", FILE, "--role", "mentor"], "2026-11-21");
-    branch("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-11-22");
-    branch("lead-signs", &["sign", FILE, "--role", "lead"], "2026-11-23");
-    ok(&dir, &["switch", "-q", "main"]);
-    for b in ["mentor-signs", "mentee-signs", "lead-signs"] {
-        let out = merge(&dir, b);
-        assert!(out.status.success(), "{b}: {}{}", String::from_utf8_lossy(&out.stdout), read(&dir));
-    }
-    on("2026-11-25").args(["check", "--require-signed", FILE]).assert().success();
+    let row = status(day);
+    assert_eq!((row["state"].as_str(), row["effective"].as_str()), (Some("active"), Some("2026-11-23")), "{row:#}");
+    assert_eq!(row["amendment"], serde_json::json!(["mentor", "mentee", "lead"]), "{row:#}");
+    // Nothing is wrong with the file; only --require-signed asks for the signatures.
+    let out = on(&dir, day).args(["check", "--format", "json", FILE]).output().unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "{report:#}");
+    let out = on(&dir, day).args(["check", "--require-signed", FILE]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let table = String::from_utf8(on(&dir, day).args(["status", FILE]).output().unwrap().stdout).unwrap();
+    assert!(table.contains("amendment awaiting signatures: mentor, mentee, lead"), "{table}");
+    let out = on(&dir, day).args(["agenda", "--format", "json", FILE]).output().unwrap();
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = items.as_array().unwrap().iter().find(|i| i["kind"] == "amendment").expect("an amendment item");
+    assert_eq!(
+        item["message"],
+        format!(
+            "amendment awaiting signatures: mentor, mentee, lead (terms changed on {changed_on}, commit {changed_at}; the terms of 2026-11-23 stay in force until then)"
+        )
+    );
+    let md = String::from_utf8(on(&dir, day).args(["render", FILE]).output().unwrap().stdout).unwrap();
+    assert!(md.contains("**Effective date: 23 November 2026**"), "{md}");
+    assert!(md.contains("**Amendment awaiting signatures: mentor, mentee, lead.**"), "{md}");
+    assert!(md.contains("What changed:\n\n- schedule.session\\_minutes 45 → 60"), "{md}");
+    let (_, out, _) = diff(&dir, &[FILE, "--rev", "HEAD~1"]);
+    assert!(out.contains("an amendment: the mentor, the mentee, the lead must sign the new terms"), "{out}");
 
-    branch("mentor-checks-in", &["checkin", FILE, "--by", "mentor", "--note", "Kick-off held"], "2026-12-10");
-    branch("mentee-checks-in", &["checkin", FILE, "--by", "mentee", "--note", "First retro planned"], "2026-12-11");
-    ok(&dir, &["switch", "-q", "main"]);
-    for b in ["mentor-checks-in", "mentee-checks-in"] {
-        let out = merge(&dir, b);
-        assert!(out.status.success(), "{b}: {}{}", String::from_utf8_lossy(&out.stdout), read(&dir));
-    }
-    let text = read(&dir);
-    assert!(!text.contains("<<<<<<<"), "{text}");
-    assert_eq!(text.matches("[[checkins]]").count(), 2, "{text}");
-    on("2026-12-12").args(["check", "--require-signed", FILE]).assert().success();
+    merge_branches(
+        &dir,
+        &[
+            ("mentor-amends", &["sign", FILE, "--role", "mentor"], "2027-01-12"),
+            ("mentee-amends", &["sign", FILE, "--role", "mentee"], "2027-01-13"),
+            ("lead-amends", &["sign", FILE, "--role", "lead"], "2027-01-14"),
+        ],
+    );
+    // The signatures of the terms first signed stay as their record.
+    assert_eq!(read(&dir).matches("[[signatures]]").count(), 6, "{}", read(&dir));
+    let row = status("2027-01-15");
+    assert_eq!((row["effective"].as_str(), row["amended"].as_str()), (Some("2026-11-23"), Some("2027-01-14")));
+    assert_eq!(row["amendment"], serde_json::json!([]), "{row:#}");
+    let out = on(&dir, "2027-01-15").args(["check", "--require-signed", "--format", "json", FILE]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "no start-before-effective, nothing: {report:#}");
+    let md = String::from_utf8(on(&dir, "2027-01-15").args(["render", FILE]).output().unwrap().stdout).unwrap();
+    assert!(md.contains("the amendment is in force from 14 January 2027"), "{md}");
 }
 
 #[test]
