@@ -516,6 +516,25 @@ pub enum Command {
     #[command(display_order = 16)]
     GitSetup(GitSetupArgs),
 
+    /// Bring agreements written before the per-party sections into them.
+    ///
+    /// `new` writes one section per party for signatures, check-ins and feedback,
+    /// each opened by a marker line, so that the records people add on branches of
+    /// their own merge with plain git, as a git host's merge button does (it runs
+    /// no merge driver). An agreement written before that has its records at the
+    /// end, where two branches conflict. This adds the marker lines after
+    /// everything else and moves each of those records, with the comments above
+    /// it, into its party's section. Nothing else changes: not the terms (every
+    /// signature stays current), not a record, not a comment. Files already in
+    /// sections are left alone.
+    #[command(
+        after_help = "Examples:\n  mentor-agree sections                      # the program's agreements folder\n  \
+                      mentor-agree sections agreements/pair.toml --dry-run\n\n\
+                      Exit status: 0 done (or nothing to do), 1 a file could not be brought into sections, 2 could not run."
+    )]
+    #[command(display_order = 16)]
+    Sections(SectionsArgs),
+
     /// Show what changed in an agreement's meaning, and what follows from it.
     ///
     /// Compares two versions as values, not lines (reformatting is no change):
@@ -576,6 +595,17 @@ pub struct GitSetupArgs {
     /// Register the driver in the user's git configuration instead of the repository's.
     #[arg(long)]
     pub global: bool,
+}
+
+/// `sections`.
+#[derive(Debug, Args)]
+pub struct SectionsArgs {
+    /// Files or folders (default: the program's agreements folder).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print each result instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `merge-file` (git's %O %A %B %P).

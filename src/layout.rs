@@ -131,6 +131,34 @@ pub fn place_records(original: &str, edited: &str) -> String {
     if same_records(&text, edited) { text } else { edited.to_string() }
 }
 
+/// `text`, written before the sections existed, brought into them: [`BLOCK`]
+/// after everything else, and each signature, check-in and feedback entry (with
+/// the comment and blank lines above it) moved to the end of its party's
+/// section, in file order. Other tables stay where they are. `None` when `text`
+/// already has the sections, or when moving would change what it means (it is
+/// not TOML, say).
+pub fn into_sections(text: &str) -> Option<String> {
+    if has_sections(text) {
+        return None;
+    }
+    let mut head = String::new();
+    let mut moved = Vec::new();
+    for chunk in chunks(text) {
+        match chunk.section {
+            Some(marker) => moved.push((marker, chunk.text)),
+            None => head.push_str(chunk.text),
+        }
+    }
+    let mut out = head.trim_end().to_string();
+    out.push_str("\n\n");
+    out.push_str(BLOCK);
+    for (marker, body) in moved {
+        let at = section_end(&out, &marker)?;
+        out.insert_str(at, &format!("\n{}\n", body.trim_start_matches('\n').trim_end()));
+    }
+    same_records(text, &out).then_some(out)
+}
+
 /// The byte offset just after the last non-blank line of the section that
 /// `marker` opens (the marker line itself when the section is empty).
 fn section_end(text: &str, marker: &str) -> Option<usize> {
@@ -209,6 +237,28 @@ mod tests {
         assert_eq!(place_records(&original, &edited), edited);
         let plain = format!("{BASE}{}", signature("lead"));
         assert_eq!(place_records(BASE, &plain), plain);
+    }
+
+    #[test]
+    fn a_file_without_sections_is_brought_into_them_keeping_its_meaning_and_comments() {
+        let old = format!(
+            "{BASE}[[signatures]]\nrole = \"lead\"\nname = \"L\"\n\n# the mentor signed on paper first\n[[signatures]]\nrole = \"mentor\"\nname = \"M\"\n\n[[extensions]]\nmonths = 2\n\n[[checkins]]\ndate = 2027-01-01\nby = \"mentee\"\n"
+        );
+        let new = into_sections(&old).expect("brought into sections");
+        assert!(same_records(&old, &new));
+        assert!(has_sections(&new));
+        let at = |s: &str| new.find(s).unwrap_or_else(|| panic!("{s} in {new}"));
+        // Each record under its party's marker, its comment with it.
+        assert!(at("# -- signatures by the mentor --") < at("# the mentor signed on paper first"));
+        assert!(at("role = \"mentor\"") < at("# -- signatures by the mentee --"));
+        assert!(at("# -- signatures by the lead --") < at("role = \"lead\""));
+        assert!(at("# -- check-ins by the mentee --") < at("by = \"mentee\""));
+        // A table without a section stays in the head, before the markers.
+        assert!(at("[[extensions]]") < at("# Records go below"));
+        // Already in sections: nothing to do; and a new record still finds its place.
+        assert_eq!(into_sections(&new), None);
+        let placed = place_records(&new, &format!("{new}{}", signature("mentee")));
+        assert!(placed.find("name = \"N\"").unwrap() < placed.find("# -- signatures by the lead --").unwrap());
     }
 
     #[test]

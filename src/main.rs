@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::New(args) => commands::new::run(args, &session),
         Command::MergeFile(args) => commands::merge_file::run(args),
         Command::GitSetup(args) => commands::git_setup::run(args),
+        Command::Sections(args) => commands::sections::run(args, &session),
         Command::Diff(args) => commands::diff::run(args, &session),
     };
     match result {

@@ -27,6 +27,7 @@ pub mod remind;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod sections;
 pub mod sign;
 pub mod status;
 pub mod terminate;

@@ -752,6 +752,42 @@ fn parallel_signing_and_checkins_merge_with_plain_git() {
     on(&dir, "2026-12-12").args(["check", "--require-signed", FILE]).assert().success();
 }
 
+/// An agreement written before the sections, its records at the end: `sections`
+/// brings it into them without changing its meaning, and then parallel signing
+/// branches merge with plain git as they do for a draft `new` wrote.
+#[test]
+fn sections_bring_an_older_file_into_the_layout_plain_git_merges() {
+    let Some((_tmp, dir)) = host_program() else { return };
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    let older = format!("{}\n", &example[..example.find("\n[[signatures]]").unwrap()]);
+    assert!(!older.contains("# -- signatures by"), "written before the sections");
+    std::fs::write(dir.join(FILE), &older).unwrap();
+    on(&dir, "2026-08-20").args(["sign", FILE, "--role", "mentor"]).assert().success();
+    let signed = read(&dir).replace("\n[[signatures]]", "\n# signed at the kick-off\n[[signatures]]");
+    std::fs::write(dir.join(FILE), signed).unwrap();
+    commit(&dir, "an older draft, signed by the mentor");
+    let digest = |dir: &Path| on(dir, "2026-08-21").args(["terms", "--digest", FILE]).output().unwrap().stdout;
+    let before = digest(&dir);
+    let out = on(&dir, "2026-08-21").args(["sections", FILE]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = read(&dir);
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s}: {text}"));
+    assert!(at("# -- signatures by the mentor --") < at("# signed at the kick-off"), "{text}");
+    assert!(at("role = \"mentor\"") < at("# -- signatures by the mentee --"), "{text}");
+    assert_eq!(digest(&dir), before, "the terms are the same");
+    let out = on(&dir, "2026-08-21").args(["sections", FILE]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already in sections"));
+    commit(&dir, "sections");
+    merge_branches(
+        &dir,
+        &[
+            ("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-08-25"),
+            ("lead-signs", &["sign", FILE, "--role", "lead"], "2026-08-27"),
+        ],
+    );
+    on(&dir, "2026-08-28").args(["check", "--require-signed", FILE]).assert().success();
+}
+
 /// The amendment walk-through, on the host (no merge driver): a pair in force
 /// since 2026-11-23 changes its schedule in January; until all three sign the
 /// new terms the agreement stays active under the terms signed, and `status`,
