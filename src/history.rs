@@ -27,33 +27,7 @@ use crate::git::{Repo, Version};
 /// nothing for files without an amendment; outside git, or beyond `depth`
 /// commits, the amendment keeps what the file alone says.
 pub fn date_amendments(files: &mut [Checked], depth: usize) {
-    if depth == 0 {
-        return;
-    }
-    let mut repos: HashMap<PathBuf, Option<Repo>> = HashMap::new();
-    let mut wanted: HashMap<PathBuf, Vec<(usize, String)>> = HashMap::new();
-    for (i, file) in files.iter().enumerate() {
-        if file.derived.as_ref().is_none_or(|d| d.amendment.is_none()) {
-            continue;
-        }
-        let dir = crate::atomic::parent_dir(&file.path).to_path_buf();
-        let repo = repos.entry(dir.clone()).or_insert_with(|| Repo::discover(&dir).ok());
-        if let Some(repo) = repo.as_ref()
-            && let Some(rel) = repo.relative(&file.path)
-        {
-            wanted.entry(repo.root.clone()).or_default().push((i, rel));
-        }
-    }
-    for (root, list) in wanted {
-        let repo = Repo { root };
-        let rels: Vec<String> = list.iter().map(|(_, rel)| rel.clone()).collect();
-        let Ok(mut histories) = repo.histories(&rels, depth) else { continue };
-        for (i, rel) in list {
-            if let Some(history) = histories.remove(&rel) {
-                date_amendment(&mut files[i], &history);
-            }
-        }
-    }
+    with_histories(files, depth, |f| f.derived.as_ref().is_some_and(|d| d.amendment.is_some()), date_amendment);
 }
 
 /// `c` with its amendment dated from git history ([`date_amendments`]), copied
@@ -128,14 +102,28 @@ pub const DEFAULT_DEPTH: usize = 100;
 /// changed since that signature, when git history shows it. Costs nothing for
 /// files without a stale signature.
 pub fn explain_stale(files: &mut [Checked], depth: usize) {
+    let stale = |f: &Checked| f.diagnostics.iter().any(|l| l.diagnostic.code == Code::SignatureStale);
+    with_histories(files, depth, stale, explain_file);
+}
+
+/// Calls `apply` with each file `wanted` picks and its committed versions
+/// (newest first, at most `depth`), reading each repository's history once for
+/// all of its files. Files outside git, and every file when `depth` is 0, are
+/// left alone.
+fn with_histories(
+    files: &mut [Checked],
+    depth: usize,
+    wanted: impl Fn(&Checked) -> bool,
+    mut apply: impl FnMut(&mut Checked, &[Version]),
+) {
     if depth == 0 {
         return;
     }
-    // Files with a stale signature, grouped by repository.
+    // The files wanted, grouped by repository.
     let mut repos: HashMap<PathBuf, Option<Repo>> = HashMap::new();
-    let mut wanted: HashMap<PathBuf, Vec<(usize, String)>> = HashMap::new();
+    let mut by_repo: HashMap<PathBuf, Vec<(usize, String)>> = HashMap::new();
     for (i, file) in files.iter().enumerate() {
-        if !file.diagnostics.iter().any(|l| l.diagnostic.code == Code::SignatureStale) {
+        if !wanted(file) {
             continue;
         }
         let dir = crate::atomic::parent_dir(&file.path).to_path_buf();
@@ -143,16 +131,16 @@ pub fn explain_stale(files: &mut [Checked], depth: usize) {
         if let Some(repo) = repo.as_ref()
             && let Some(rel) = repo.relative(&file.path)
         {
-            wanted.entry(repo.root.clone()).or_default().push((i, rel));
+            by_repo.entry(repo.root.clone()).or_default().push((i, rel));
         }
     }
-    for (root, list) in wanted {
+    for (root, list) in by_repo {
         let repo = Repo { root };
         let rels: Vec<String> = list.iter().map(|(_, rel)| rel.clone()).collect();
         let Ok(mut histories) = repo.histories(&rels, depth) else { continue };
         for (i, rel) in list {
             if let Some(history) = histories.remove(&rel) {
-                explain_file(&mut files[i], &history);
+                apply(&mut files[i], &history);
             }
         }
     }

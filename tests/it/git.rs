@@ -729,17 +729,19 @@ fn merge_branches(dir: &Path, branches: &[(&str, &[&str], &str)]) {
     assert!(!read(dir).contains("<<<<<<<"), "{}", read(dir));
 }
 
+/// Mentor, mentee and lead each sign on a branch of their own (`mentor-SUFFIX`…)
+/// on the given days, merged into `main` with plain git.
+fn sign_on_three_branches(dir: &Path, suffix: &str, days: [&str; 3]) {
+    let names: Vec<String> = ["mentor", "mentee", "lead"].iter().map(|r| format!("{r}-{suffix}")).collect();
+    let args: Vec<[&str; 4]> = ["mentor", "mentee", "lead"].iter().map(|r| ["sign", FILE, "--role", r]).collect();
+    let branches: Vec<(&str, &[&str], &str)> = (0..3).map(|i| (names[i].as_str(), &args[i][..], days[i])).collect();
+    merge_branches(dir, &branches);
+}
+
 #[test]
 fn parallel_signing_and_checkins_merge_with_plain_git() {
     let Some((_tmp, dir)) = host_program() else { return };
-    merge_branches(
-        &dir,
-        &[
-            ("mentor-signs", &["sign", FILE, "--role", "mentor"], "2026-11-21"),
-            ("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-11-22"),
-            ("lead-signs", &["sign", FILE, "--role", "lead"], "2026-11-23"),
-        ],
-    );
+    sign_on_three_branches(&dir, "signs", ["2026-11-21", "2026-11-22", "2026-11-23"]);
     on(&dir, "2026-11-25").args(["check", "--require-signed", FILE]).assert().success();
     merge_branches(
         &dir,
@@ -798,14 +800,7 @@ fn sections_bring_an_older_file_into_the_layout_plain_git_merges() {
 #[test]
 fn an_amendment_signed_on_three_branches_keeps_the_effective_date() {
     let Some((_tmp, dir)) = host_program() else { return };
-    merge_branches(
-        &dir,
-        &[
-            ("mentor-signs", &["sign", FILE, "--role", "mentor"], "2026-11-21"),
-            ("mentee-signs", &["sign", FILE, "--role", "mentee"], "2026-11-22"),
-            ("lead-signs", &["sign", FILE, "--role", "lead"], "2026-11-23"),
-        ],
-    );
+    sign_on_three_branches(&dir, "signs", ["2026-11-21", "2026-11-22", "2026-11-23"]);
     on(&dir, "2026-12-10").args(["checkin", FILE, "--by", "mentee", "--note", "Kick-off held"]).assert().success();
     commit(&dir, "check-in");
     // The pull request that changes the terms.
@@ -847,14 +842,7 @@ fn an_amendment_signed_on_three_branches_keeps_the_effective_date() {
     let (_, out, _) = diff(&dir, &[FILE, "--rev", "HEAD~1"]);
     assert!(out.contains("an amendment: the mentor, the mentee, the lead must sign the new terms"), "{out}");
 
-    merge_branches(
-        &dir,
-        &[
-            ("mentor-amends", &["sign", FILE, "--role", "mentor"], "2027-01-12"),
-            ("mentee-amends", &["sign", FILE, "--role", "mentee"], "2027-01-13"),
-            ("lead-amends", &["sign", FILE, "--role", "lead"], "2027-01-14"),
-        ],
-    );
+    sign_on_three_branches(&dir, "amends", ["2027-01-12", "2027-01-13", "2027-01-14"]);
     // The signatures of the terms first signed stay as their record.
     assert_eq!(read(&dir).matches("[[signatures]]").count(), 6, "{}", read(&dir));
     let row = status("2027-01-15");
