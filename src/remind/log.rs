@@ -95,6 +95,7 @@ pub fn family(kind: &str) -> &'static str {
         "term-ending" | "closing-review-missing" => "closing",
         "unsigned" => "unsigned",
         "stale" => "stale",
+        "amendment" => "amendment",
         "problems" => "problems",
         _ => "other",
     }
