@@ -35,6 +35,12 @@ fn time_never_turns_a_check_red() {
         // Ended without a closing review.
         common::fixture("codes/closing-review-missing/agreement.toml"),
     ];
+    // An amendment awaiting signatures: the terms changed after everyone signed.
+    let tmp = tempfile::tempdir().unwrap();
+    let amended = tmp.path().join("amended.toml");
+    let example = std::fs::read_to_string(common::example("2026-09-maya-okafor-tomas-rivera.toml")).unwrap();
+    std::fs::write(&amended, example.replace("session_minutes = 45", "session_minutes = 60")).unwrap();
+    files.push(amended);
     for e in std::fs::read_dir(common::example("")).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "toml") {
