@@ -2,8 +2,9 @@
 //!
 //! The library behind the `mentor-agree` command. [`agreement`] reads a file
 //! into a model with source spans, [`program`] holds the rules, [`rules`]
-//! checks one against the other, [`check`] is the engine that ties them together
-//! (per file, per run, finding programs), and [`commands`] implements each subcommand.
+//! checks one against the other, and [`check`] is the engine that ties them together
+//! (per file, per run, finding programs). The command line (`src/cli.rs`, clap)
+//! and one module per subcommand (`src/commands/`) belong to the binary, not here.
 //!
 //! **The library's API is not stable.** It exists for the `mentor-agree` binary,
 //! its tests, benchmarks and fuzz targets; what is stable is the command line,
@@ -14,9 +15,7 @@ pub mod agreement;
 pub mod atomic;
 pub mod calendar;
 pub mod check;
-pub mod cli;
 pub mod cohort;
-pub mod commands;
 pub mod dashboard;
 pub mod derived;
 pub mod diagnostic;

@@ -5,18 +5,18 @@ use std::io::Write as _;
 
 use comfy_table::{Cell, Color};
 
-use crate::agenda::{self, Item};
-use crate::check::Session;
 use crate::cli::{AgendaArgs, AgendaFormat};
-use crate::diagnostic::report::{escape_data, escape_property, plural};
-use crate::render::markdown_text;
-use crate::rules::{self, ymd};
-use crate::timeline::long_date;
+use mentor_agree::agenda::{self, Item};
+use mentor_agree::check::Session;
+use mentor_agree::diagnostic::report::{escape_data, escape_property, plural};
+use mentor_agree::render::markdown_text;
+use mentor_agree::rules::{self, ymd};
+use mentor_agree::timeline::long_date;
 
 /// Runs `agenda`.
 pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
     let today = session.today;
-    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+    let checked = mentor_agree::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
         agenda::items(c, today, args.within)
     })?;
     let mut items: Vec<Item> = Vec::new();

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::calendar::{self, Entry, Options};
-use crate::check::{Checked, Session};
 use crate::cli::CalendarArgs;
-use crate::diagnostic::Severity;
-use crate::diagnostic::report::{self, plural};
-use crate::rules;
+use mentor_agree::calendar::{self, Entry, Options};
+use mentor_agree::check::{Checked, Session};
+use mentor_agree::diagnostic::Severity;
+use mentor_agree::diagnostic::report::{self, plural};
+use mentor_agree::rules;
 
 /// Exports one agreement (a single file given), or every agreement under the
 /// paths as one feed. A single file with errors is refused (exit 1) with its
@@ -22,7 +22,7 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
         [one] => std::fs::metadata(one).with_context(|| format!("cannot read {}", one.display()))?.is_file(),
         _ => false,
     };
-    let files = crate::check::check_paths(&args.paths, session, rules::Options::default())?;
+    let files = mentor_agree::check::check_paths(&args.paths, session, rules::Options::default())?;
     if files.is_empty() {
         bail!("no agreement files (*.toml) under {}", shown(&args.paths));
     }
@@ -70,7 +70,8 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     };
     match &args.out {
         Some(path) => {
-            crate::atomic::write(path, ics.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            mentor_agree::atomic::write(path, ics.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             if single {
                 eprintln!(
                     "Wrote {}: sessions, review checkpoints and goal due dates of {}",

@@ -5,13 +5,13 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 
-use crate::check::{Checked, Session, check_paths};
 use crate::cli::RenderArgs;
-use crate::diagnostic::Severity;
-use crate::diagnostic::report::{self, plural};
-use crate::render::{AgreementContext, Format, Renderer};
-use crate::rules;
-use crate::site::Outcome;
+use mentor_agree::check::{Checked, Session, check_paths};
+use mentor_agree::diagnostic::Severity;
+use mentor_agree::diagnostic::report::{self, plural};
+use mentor_agree::render::{AgreementContext, Format, Renderer};
+use mentor_agree::rules;
+use mentor_agree::site::Outcome;
 
 /// Runs `render`.
 pub fn run(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
@@ -35,7 +35,7 @@ fn format_of(args: &RenderArgs) -> Format {
 
 /// "N errors and M warnings".
 fn problems_phrase(errors: usize, warnings: usize) -> String {
-    use crate::diagnostic::report::plural;
+    use mentor_agree::diagnostic::report::plural;
     match (errors, warnings) {
         (e, 0) => plural(e, "error"),
         (0, w) => plural(w, "warning"),
@@ -79,7 +79,8 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let text = renderer.agreement(&ctx, format_of(args))?;
     match &args.out {
         Some(out) => {
-            crate::atomic::write(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+            mentor_agree::atomic::write(out, text.as_bytes())
+                .with_context(|| format!("cannot write {}", out.display()))?;
             let what = match format_of(args) {
                 Format::Md => "Markdown",
                 Format::Html => "HTML",
@@ -102,12 +103,12 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     Ok(super::EXIT_OK)
 }
 
-/// `--site`: the site, built by [`crate::site::build`], and what it did.
+/// `--site`: the site, built by [`mentor_agree::site::build`], and what it did.
 fn site(args: &RenderArgs, outdir: &Path, session: &Session) -> anyhow::Result<u8> {
     let mut note = |left: &Path| {
         eprintln!("note: removed {}, the staging folder of a render --site that was killed", left.display());
     };
-    match crate::site::build(&args.paths, outdir, args.strict, args.force, session, &mut note)? {
+    match mentor_agree::site::build(&args.paths, outdir, args.strict, args.force, session, &mut note)? {
         Outcome::Refused { with_errors, total } => {
             report_errors(&with_errors, session.color_stderr);
             eprintln!(

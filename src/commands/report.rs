@@ -3,13 +3,13 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::check::Session;
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::diagnostic::report::plural;
-use crate::render::markdown_text;
-use crate::report::{Facts, Report};
-use crate::rules;
-use crate::timeline::long_date;
+use mentor_agree::check::Session;
+use mentor_agree::diagnostic::report::plural;
+use mentor_agree::render::markdown_text;
+use mentor_agree::report::{Facts, Report};
+use mentor_agree::rules;
+use mentor_agree::timeline::long_date;
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
@@ -23,7 +23,7 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
         Some(key) => super::feedback::identities(key)?,
         None => Vec::new(),
     };
-    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+    let checked = mentor_agree::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
         Facts::of(c, today).map(|mut f| {
             if !identities.is_empty() {
                 f.add_team_answers(c, &identities);
@@ -47,7 +47,7 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
             let rows = report.rows().into_iter().map(|(section, item, measure, value)| {
                 vec![section.to_string(), item, measure.to_string(), value.cell()]
             });
-            crate::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
+            mentor_agree::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
             String::from_utf8(out)?
         }
         ReportFormat::Md => markdown(&report, today),
@@ -174,7 +174,7 @@ fn table(r: &Report, today: chrono::NaiveDate) -> String {
     let mut t = super::table(false);
     for (label, text) in lines(r) {
         // Clipped line by line: the JSON and CSV keep the whole text.
-        let text: Vec<String> = text.lines().map(|l| crate::diagnostic::report::clipped(l, 200)).collect();
+        let text: Vec<String> = text.lines().map(|l| mentor_agree::diagnostic::report::clipped(l, 200)).collect();
         t.add_row(vec![label.to_string(), text.join("\n")]);
     }
     // 80 columns, wrapped between words only.

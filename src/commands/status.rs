@@ -6,20 +6,20 @@ use std::io::Write;
 use chrono::NaiveDate;
 use comfy_table::{Cell, Color};
 
-use crate::check::Session;
 use crate::cli::{StatusArgs, StatusFormat};
-use crate::derived::State;
-use crate::diagnostic::report::plural;
-use crate::role::Role;
-use crate::rules;
-use crate::status::{StatusRow, sorted};
+use mentor_agree::check::Session;
+use mentor_agree::derived::State;
+use mentor_agree::diagnostic::report::plural;
+use mentor_agree::role::Role;
+use mentor_agree::rules;
+use mentor_agree::status::{StatusRow, sorted};
 
 /// Runs `status`.
 pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
     // Rows are made as each file is checked, so no model outlives its row; the
     // counts are taken again afterwards, once duplicate ids across files are known.
     let checked =
-        crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
+        mentor_agree::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
     let mut rows = sorted(checked.into_iter().map(|(c, row)| row.recounted(&c)).collect());
     if !args.state.is_empty() {
         rows.retain(|r| r.state.is_some_and(|s| args.state.contains(&s)));
@@ -238,6 +238,6 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         ]
     });
     let mut out = Vec::new();
-    crate::export::write_csv(&mut out, &header, cells)?;
+    mentor_agree::export::write_csv(&mut out, &header, cells)?;
     Ok(String::from_utf8(out)?)
 }

@@ -89,6 +89,6 @@ pub(crate) fn non_empty(text: &Sp<String>, what: &str, out: &mut Vec<Diagnostic>
 }
 
 /// Human form of a date in messages.
-pub(crate) fn ymd(d: NaiveDate) -> String {
+pub fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
