@@ -10,11 +10,11 @@ use serde::Serialize;
 
 use crate::check::Checked;
 use crate::derived::State;
-use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
 use crate::evaluation::CheckpointStatus;
 use crate::role::Role;
-use crate::rules::ymd;
+use crate::text::plural;
+use crate::text::ymd;
 use crate::timeline::days_between;
 
 /// What kind of action an item asks for.

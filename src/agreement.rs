@@ -13,7 +13,7 @@ use toml::Spanned as TSpanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Code, Diagnostic, Fix};
-use crate::suggest;
+use crate::text::suggest;
 
 /// Newest agreement format this version reads.
 pub const FORMAT_VERSION: i64 = 1;
@@ -297,7 +297,7 @@ impl GoalStatus {
         let name = typed.to_lowercase().replace(' ', "-");
         GoalStatus::parse(&name).ok_or_else(|| {
             let names = GoalStatus::ALL.map(GoalStatus::as_str);
-            let hint = crate::suggest::closest(&name, names.iter().copied())
+            let hint = crate::text::suggest::closest(&name, names.iter().copied())
                 .map(|c| format!("did you mean `{c}`? "))
                 .unwrap_or_default();
             format!("`{typed}` is not a goal status: {hint}use one of {}", names.join(", "))
@@ -679,7 +679,7 @@ impl Reader<'_> {
             }
             DeValue::String(s) if s.parse::<NaiveDate>().is_ok() => {
                 let fix = s.parse::<NaiveDate>().ok().map(|d| {
-                    let date = crate::rules::ymd(d);
+                    let date = crate::text::ymd(d);
                     Fix::replace(v.span(), date.clone(), format!("write `{path}` as the date {date}, unquoted"))
                 });
                 let mut d =

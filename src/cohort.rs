@@ -23,10 +23,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
 use crate::questionnaire::{Answers, Defaults, Field, GoalAnswer, agreement_id};
+use crate::text::plural;
 
 /// The largest file read: 10 MiB (a 10,000-row cohort with long goals is well under it).
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -354,7 +354,7 @@ fn header(cells: &[&str], sheet: &mut Sheet) -> Vec<Option<(&'static str, String
         let Some(name) = column_name(text) else {
             let lower = text.to_lowercase().replace(['_', ' '], "-");
             let mut p = RowProblem::error(1, Some(text.to_string()), None, format!("unknown column `{text}`"));
-            p = match crate::suggest::closest(&lower, COLUMNS) {
+            p = match crate::text::suggest::closest(&lower, COLUMNS) {
                 Some(s) => p.help(format!("did you mean `{s}`?")),
                 None => p.help(format!("the columns are named after new's flags: {}", COLUMNS.join(", "))),
             };

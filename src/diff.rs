@@ -194,13 +194,7 @@ fn summary(key: &str, r: &Table) -> String {
         "feedback" => {
             let n = r.get("answers").and_then(Value::as_table).map_or(0, |t| t.len());
             let sealed = if r.contains_key("sealed") { ", confidential answers sealed" } else { "" };
-            format!(
-                "{} by {}, form {} ({}{sealed})",
-                f("date"),
-                f("by"),
-                f("form"),
-                crate::diagnostic::report::plural(n, "answer")
-            )
+            format!("{} by {}, form {} ({}{sealed})", f("date"), f("by"), f("form"), crate::text::plural(n, "answer"))
         }
         "extensions" => {
             let by = field(r, "months")
@@ -348,7 +342,7 @@ fn consequences(r: &FileReport) -> Vec<String> {
         out.push(format!("signatures going stale: {} must sign again", who.join(", ")));
     }
     if let (Some(errors), Some(warnings)) = (r.errors, r.warnings) {
-        let plural = crate::diagnostic::report::plural;
+        let plural = crate::text::plural;
         out.push(if errors == 0 {
             format!("passes check ({})", plural(warnings, "warning"))
         } else {

@@ -32,6 +32,8 @@ use crate::check::{self, Checked, Settings};
 use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
 
+pub mod records;
+
 /// How long an edit waits for another process's lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -87,7 +89,7 @@ pub enum EditError {
     #[error(
         "refused to edit {}: the change would add {} (file unchanged)",
         .0.path.display(),
-        crate::diagnostic::report::plural(.0.diagnostics.len(), "error")
+        crate::text::plural(.0.diagnostics.len(), "error")
     )]
     Refused(Box<Checked>),
     /// The requested change does not apply to this file (e.g. a second termination).

@@ -168,43 +168,6 @@ pub struct NewEvaluation {
     pub progress: Vec<(u32, GoalStatus, Option<String>)>,
 }
 
-impl NewEvaluation {
-    /// The `[[evaluations]]` entry, laid out as the format's documentation shows it:
-    /// one goal per line in `progress`.
-    pub fn to_table(&self) -> toml_edit::Table {
-        use toml_edit::{Array, InlineTable, Item, Table, Value, value};
-        let mut t = Table::new();
-        t.insert("date", Item::Value(crate::edit::date_value(self.date)));
-        t.insert("by", value(self.by.iter().copied().collect::<Array>()));
-        if self.closing {
-            t.insert("closing", value(true));
-        }
-        for (key, text) in [("working", &self.working), ("improve", &self.improve)] {
-            if let Some(text) = text {
-                t.insert(key, value(text.as_str()));
-            }
-        }
-        if !self.progress.is_empty() {
-            let mut list = Array::new();
-            for (goal, status, note) in &self.progress {
-                let mut p = InlineTable::new();
-                p.insert("goal", Value::from(i64::from(*goal)));
-                p.insert("status", Value::from(status.as_str()));
-                if let Some(note) = note {
-                    p.insert("note", Value::from(note.as_str()));
-                }
-                let mut v = Value::InlineTable(p);
-                v.decor_mut().set_prefix("\n  ");
-                list.push_formatted(v);
-            }
-            list.set_trailing_comma(true);
-            list.set_trailing("\n");
-            t.insert("progress", value(list));
-        }
-        t
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

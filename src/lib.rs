@@ -44,8 +44,8 @@ pub mod schema;
 pub mod site;
 pub mod ssh;
 pub mod status;
-pub mod suggest;
 pub mod terms;
+pub mod text;
 pub mod timeline;
 
 /// `--version` text: the tool's version and the agreement format it reads.

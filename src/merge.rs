@@ -29,9 +29,9 @@ use std::collections::BTreeSet;
 use toml::{Table, Value};
 use toml_edit::{DocumentMut, Item, TableLike};
 
-use crate::diagnostic::report::clipped;
 use crate::edit;
 use crate::git::{self, GitError, Labels};
+use crate::text::clipped;
 
 /// The driver's name in `.gitattributes` and git's configuration.
 pub const DRIVER_NAME: &str = "mentor-agree";

@@ -12,6 +12,9 @@ use crate::timeline::Frequency;
 /// The file name every command looks for, walking up from the path it is given.
 pub const PROGRAM_FILE: &str = "program.toml";
 
+/// The folder, next to program.toml, holding a program's template overrides.
+pub const OVERRIDE_DIR: &str = "templates";
+
 /// Why a program file could not be used. Any of these stops the run (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ProgramError {
@@ -67,14 +70,14 @@ fn located(text: &str, path: &Path, e: &toml::de::Error) -> ProgramError {
     let unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
     let (title, help) = match (unknown, names.split_first()) {
         (true, Some((bad, allowed))) if message.starts_with("unknown variant") => {
-            let hint = match crate::suggest::closest(bad, allowed.iter().copied()) {
+            let hint = match crate::text::suggest::closest(bad, allowed.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? "),
                 None => String::new(),
             };
             (format!("unknown value `{bad}`"), Some(format!("{hint}allowed here: {}", allowed.join(", "))))
         }
         (true, Some((unknown, allowed))) => {
-            let hint = match crate::suggest::closest(unknown, allowed.iter().copied()) {
+            let hint = match crate::text::suggest::closest(unknown, allowed.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? "),
                 None => String::new(),
             };
@@ -168,7 +171,7 @@ impl ProgramInfo {
     pub fn find_lead(&self, name: Option<&str>, email: Option<&str>) -> Option<&Contact> {
         self.leads.iter().find(|c| match (c.email.as_deref(), email) {
             (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
-            _ => name.is_some_and(|n| crate::suggest::loose(n) == crate::suggest::loose(&c.name)),
+            _ => name.is_some_and(|n| crate::text::suggest::loose(n) == crate::text::suggest::loose(&c.name)),
         })
     }
 }
@@ -841,7 +844,7 @@ impl Program {
         let mut levels = HashMap::new();
         for (name, level) in file.levels {
             let code = Code::from_name(&name).ok_or_else(|| {
-                let help = match crate::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str())) {
+                let help = match crate::text::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str())) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "`mentor-agree check --list-codes` lists them".to_string(),
                 };

@@ -449,6 +449,13 @@ mod tests {
     use super::*;
     use crate::agreement::keys;
 
+    /// The schema's email pattern is the `bad-email` rule's ([`crate::rules::parties::EMAIL_PATTERN`]).
+    #[test]
+    fn the_email_pattern_is_the_rules() {
+        let schema = schema().to_value();
+        assert_eq!(schema["$defs"]["Person"]["properties"]["email"]["pattern"], crate::rules::parties::EMAIL_PATTERN);
+    }
+
     fn resolve<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
         match v.get("$ref").and_then(Value::as_str) {
             Some(r) => {

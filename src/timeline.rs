@@ -45,7 +45,7 @@ impl Frequency {
     /// `every 1 week` are `Weekly`, `every 2 weeks` is `Fortnightly`, so a program
     /// that allows one spelling in `rules.schedule.frequencies` allows the other.
     pub fn parse(text: &str) -> Result<Frequency, FrequencyError> {
-        let norm = crate::suggest::loose(text);
+        let norm = crate::text::suggest::loose(text);
         match norm.as_str() {
             "weekly" => return Ok(Frequency::Weekly),
             "fortnightly" => return Ok(Frequency::Fortnightly),
@@ -145,7 +145,7 @@ impl fmt::Display for Length {
             Length::Months(n) => (n, "month"),
             Length::Weeks(n) => (n, "week"),
         };
-        f.write_str(&crate::diagnostic::report::plural(*n as usize, unit))
+        f.write_str(&crate::text::plural(*n as usize, unit))
     }
 }
 

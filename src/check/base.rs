@@ -13,8 +13,7 @@ use std::path::Path;
 use super::file::{Checked, duplicate_id};
 use crate::diagnostic::Code;
 use crate::git::{GitError, Repo};
-use crate::program::Program;
-use crate::render::OVERRIDE_DIR;
+use crate::program::{OVERRIDE_DIR, Program};
 
 /// What changed in a repository since a revision.
 #[derive(Debug)]

@@ -8,9 +8,11 @@ use comfy_table::{Cell, Color};
 use crate::cli::{AgendaArgs, AgendaFormat};
 use mentor_agree::agenda::{self, Item};
 use mentor_agree::check::Session;
-use mentor_agree::diagnostic::report::{escape_data, escape_property, plural};
+use mentor_agree::diagnostic::report::{escape_data, escape_property};
 use mentor_agree::render::markdown_text;
-use mentor_agree::rules::{self, ymd};
+use mentor_agree::rules;
+use mentor_agree::text::plural;
+use mentor_agree::text::ymd;
 use mentor_agree::timeline::long_date;
 
 /// Runs `agenda`.

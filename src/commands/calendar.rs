@@ -9,8 +9,9 @@ use crate::cli::CalendarArgs;
 use mentor_agree::calendar::{self, Entry, Options};
 use mentor_agree::check::{Checked, Session};
 use mentor_agree::diagnostic::Severity;
-use mentor_agree::diagnostic::report::{self, plural};
+use mentor_agree::diagnostic::report;
 use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// Exports one agreement (a single file given), or every agreement under the
 /// paths as one feed. A single file with errors is refused (exit 1) with its

@@ -34,9 +34,9 @@ fn explain(name: &str) -> anyhow::Result<u8> {
 /// says on stderr what was fixed; with `--dry-run` prints the diffs on stdout.
 /// Returns the number of fixes applied (or that would be).
 fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::Result<usize> {
-    use mentor_agree::diagnostic::report::plural;
     use mentor_agree::edit::{EditError, EditRequest};
     use mentor_agree::fix::{self, Which};
+    use mentor_agree::text::plural;
 
     let which = if args.unsafe_fixes { Which::All } else { Which::Safe };
     let files = session.collect(&args.paths)?;

@@ -5,7 +5,7 @@ use toml_edit::{Item, Table, value};
 use crate::cli::CheckinArgs;
 use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table_entry, date_value};
-use mentor_agree::rules::ymd;
+use mentor_agree::text::ymd;
 
 /// Appends a `[[checkins]]` entry.
 pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {

@@ -6,11 +6,11 @@ use dialoguer::console::Term;
 
 use crate::cli::{EvaluateArgs, GoalUpdate};
 use mentor_agree::check::Session;
-use mentor_agree::diagnostic::report::plural;
 use mentor_agree::edit::{EditError, append_table_entry};
 use mentor_agree::evaluation::NewEvaluation;
 use mentor_agree::role::Role;
-use mentor_agree::rules::ymd;
+use mentor_agree::text::plural;
+use mentor_agree::text::ymd;
 
 /// Appends an `[[evaluations]]` entry, asking on a terminal when no `--goal` is given.
 pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
@@ -58,7 +58,7 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     };
     super::set_writing(true);
     super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
-        append_table_entry(doc, "evaluations", record.to_table())
+        append_table_entry(doc, "evaluations", mentor_agree::edit::records::evaluation_table(&record))
     })
 }
 

@@ -5,7 +5,7 @@ use toml_edit::{Array, Item, Table, value};
 use crate::cli::ExtendArgs;
 use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table_entry, date_value};
-use mentor_agree::rules::ymd;
+use mentor_agree::text::ymd;
 
 /// Appends an `[[extensions]]` entry.
 pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
@@ -16,7 +16,7 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
         (None, Some(w)) => ("weeks", w),
         (None, None) => anyhow::bail!("give the length: --months N or --weeks N"),
     };
-    let length = mentor_agree::diagnostic::report::plural(n as usize, key.trim_end_matches('s'));
+    let length = mentor_agree::text::plural(n as usize, key.trim_end_matches('s'));
     let file = &args.edit.file;
     let done = |o: &mentor_agree::edit::EditOutcome| {
         let end = o.checked.derived.as_ref().and_then(|d| d.last_day).map(ymd).unwrap_or_else(|| "?".into());

@@ -7,11 +7,11 @@ use dialoguer::console::Term;
 
 use crate::cli::FeedbackArgs;
 use mentor_agree::check::Session;
-use mentor_agree::diagnostic::report::plural;
 use mentor_agree::edit::append_table_entry;
 use mentor_agree::feedback::{NewFeedback, load_identities, load_recipients, parse_answer, seal};
 use mentor_agree::program::Visibility;
-use mentor_agree::rules::ymd;
+use mentor_agree::text::plural;
+use mentor_agree::text::ymd;
 
 /// Records a `[[feedback]]` entry, or with `--read` prints every answer.
 pub fn run(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
@@ -33,7 +33,7 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     let program = session.program_for(file)?;
     let Some(form) = program.form(form_id) else {
         let ids: Vec<&str> = program.forms.iter().map(|f| f.id.as_str()).collect();
-        let hint = match mentor_agree::suggest::closest(form_id, ids.iter().copied()) {
+        let hint = match mentor_agree::text::suggest::closest(form_id, ids.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None if ids.is_empty() => "program.toml defines no [[forms]]".to_string(),
             None => format!("its forms: {}", ids.join(", ")),
@@ -121,7 +121,7 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
             plural(pair, "answer")
         )
     };
-    let entry = record.to_table(sealed.as_deref());
+    let entry = mentor_agree::edit::records::feedback_table(&record, sealed.as_deref());
     super::set_writing(true);
     super::run_edit(session, file, args.dry_run, None, done, |doc, _before| append_table_entry(doc, "feedback", entry))
 }

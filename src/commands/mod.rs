@@ -249,8 +249,8 @@ where
                 eprintln!(
                     "note: {} {has} {} and {}; see `mentor-agree check {}`",
                     file.display(),
-                    mentor_agree::diagnostic::report::plural(errors, "error"),
-                    mentor_agree::diagnostic::report::plural(warnings, "warning"),
+                    mentor_agree::text::plural(errors, "error"),
+                    mentor_agree::text::plural(warnings, "warning"),
                     file.display()
                 );
             }

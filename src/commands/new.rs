@@ -82,8 +82,8 @@ mod from {
     use mentor_agree::check::discover::relative;
     use mentor_agree::cohort::{self, Context};
     use mentor_agree::diagnostic::Severity;
-    use mentor_agree::diagnostic::report::plural;
     use mentor_agree::questionnaire::{Answers, draft};
+    use mentor_agree::text::plural;
 
     use crate::commands::{EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS};
 

@@ -9,12 +9,12 @@ use anyhow::Context as _;
 use crate::cli::RemindArgs;
 use mentor_agree::agenda::{self, Kind};
 use mentor_agree::check::Session;
-use mentor_agree::diagnostic::report::plural;
 use mentor_agree::remind::log::{self, Log};
 use mentor_agree::remind::message;
 use mentor_agree::remind::send::{Mailer, Sender};
 use mentor_agree::remind::{self, Task, Unreachable};
 use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// The environment variables the SMTP login comes from (never a file).
 pub const SMTP_USERNAME: &str = "MENTOR_AGREE_SMTP_USERNAME";

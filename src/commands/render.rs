@@ -8,10 +8,11 @@ use anyhow::{Context as _, bail};
 use crate::cli::RenderArgs;
 use mentor_agree::check::{Checked, Session, check_paths};
 use mentor_agree::diagnostic::Severity;
-use mentor_agree::diagnostic::report::{self, plural};
+use mentor_agree::diagnostic::report;
 use mentor_agree::render::{AgreementContext, Format, Renderer};
 use mentor_agree::rules;
 use mentor_agree::site::Outcome;
+use mentor_agree::text::plural;
 
 /// Runs `render`.
 pub fn run(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
@@ -35,7 +36,7 @@ fn format_of(args: &RenderArgs) -> Format {
 
 /// "N errors and M warnings".
 fn problems_phrase(errors: usize, warnings: usize) -> String {
-    use mentor_agree::diagnostic::report::plural;
+    use mentor_agree::text::plural;
     match (errors, warnings) {
         (e, 0) => plural(e, "error"),
         (0, w) => plural(w, "warning"),

@@ -5,10 +5,10 @@ use std::io::Write as _;
 
 use crate::cli::{ReportArgs, ReportFormat};
 use mentor_agree::check::Session;
-use mentor_agree::diagnostic::report::plural;
 use mentor_agree::render::markdown_text;
 use mentor_agree::report::{Facts, Report};
 use mentor_agree::rules;
+use mentor_agree::text::plural;
 use mentor_agree::timeline::long_date;
 
 /// Runs `report`.
@@ -16,7 +16,7 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to
     {
-        anyhow::bail!("--from {} is after --to {}", rules::ymd(from), rules::ymd(to));
+        anyhow::bail!("--from {} is after --to {}", mentor_agree::text::ymd(from), mentor_agree::text::ymd(to));
     }
     let today = session.today;
     let identities = match &args.identity {
@@ -174,7 +174,7 @@ fn table(r: &Report, today: chrono::NaiveDate) -> String {
     let mut t = super::table(false);
     for (label, text) in lines(r) {
         // Clipped line by line: the JSON and CSV keep the whole text.
-        let text: Vec<String> = text.lines().map(|l| mentor_agree::diagnostic::report::clipped(l, 200)).collect();
+        let text: Vec<String> = text.lines().map(|l| mentor_agree::text::clipped(l, 200)).collect();
         t.add_row(vec![label.to_string(), text.join("\n")]);
     }
     // 80 columns, wrapped between words only.

@@ -14,8 +14,8 @@ use mentor_agree::edit::{EditError, append_table_entry, date_value};
 use mentor_agree::program::SignatureMethod;
 use mentor_agree::role::Role;
 use mentor_agree::rules::signatures::SshVerifier;
-use mentor_agree::rules::ymd;
 use mentor_agree::ssh::{self, SigningKey};
+use mentor_agree::text::ymd;
 
 /// Adds the role's `[[signatures]]` entry, or replaces the one it has.
 pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {

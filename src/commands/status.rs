@@ -9,10 +9,10 @@ use comfy_table::{Cell, Color};
 use crate::cli::{StatusArgs, StatusFormat};
 use mentor_agree::check::Session;
 use mentor_agree::derived::State;
-use mentor_agree::diagnostic::report::plural;
 use mentor_agree::role::Role;
 use mentor_agree::rules;
 use mentor_agree::status::{StatusRow, sorted};
+use mentor_agree::text::plural;
 
 /// Runs `status`.
 pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
@@ -57,7 +57,7 @@ fn terminal_width() -> Option<u16> {
 }
 
 fn date(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| "-".to_string(), rules::ymd)
+    d.map_or_else(|| "-".to_string(), mentor_agree::text::ymd)
 }
 
 fn state_color(state: Option<State>) -> Color {
@@ -211,7 +211,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "warnings",
         "terminated",
     ];
-    let day = |d: Option<NaiveDate>| d.map(rules::ymd).unwrap_or_default();
+    let day = |d: Option<NaiveDate>| d.map(mentor_agree::text::ymd).unwrap_or_default();
     let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
     let cells = rows.iter().map(|r| {
         vec![

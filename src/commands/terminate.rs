@@ -6,7 +6,7 @@ use crate::cli::TerminateArgs;
 use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table, date_value};
 use mentor_agree::role::Role;
-use mentor_agree::rules::ymd;
+use mentor_agree::text::ymd;
 
 /// Adds the `[termination]` table.
 pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {

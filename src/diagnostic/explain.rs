@@ -8,7 +8,7 @@ use super::Code;
 /// The closest known code to a name that is not one, for "did you mean".
 pub fn suggest(name: &str) -> Option<Code> {
     let name = name.trim().to_ascii_lowercase();
-    crate::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str())).and_then(Code::from_name)
+    crate::text::suggest::closest(&name, Code::ALL.iter().map(|c| c.as_str())).and_then(Code::from_name)
 }
 
 fn indent(text: &str, by: &str) -> String {

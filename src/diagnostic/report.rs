@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::check::Checked;
 use crate::diagnostic::Severity;
+use crate::text::plural;
 
 /// Output format of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -85,21 +86,6 @@ pub fn human_file(file: &Checked, color: bool) -> String {
         out.push_str("\n\n");
     }
     out
-}
-
-/// "1 error", "2 warnings": a count and its noun, plural when it is not one.
-pub fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-/// At most `max` characters of `text`, with `…` in place of the rest: for text
-/// from a file shown to people (a 1 MB name would make a 1 MB message, and a
-/// table wraps a long word in time that grows with its square).
-pub fn clipped(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
 }
 
 /// The closing summary line of a human report.

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, Uri, WorkspaceEdit};
 
-use super::server::to_lsp;
+use super::diagnostics::to_lsp;
 use super::text::Text;
 use crate::check::Checked;
 

@@ -8,7 +8,7 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 use super::text::{Text, header, key_of, table_at};
 use crate::check::Checked;
 use crate::diagnostic::explain;
-use crate::rules::ymd;
+use crate::text::ymd;
 use crate::timeline::long_date;
 
 /// The hover at `pos`: the diagnostics there, else derived facts of the table or key.
@@ -98,7 +98,7 @@ fn facts(text: &Text<'_>, checked: &Checked, line: usize) -> Option<String> {
             Some(match (derived.session_count, derived.last_day) {
                 (Some(n), Some(last)) => format!(
                     "**{}** over the term ({words}{per_month}), the last by {}.",
-                    crate::diagnostic::report::plural(n as usize, "session"),
+                    crate::text::plural(n as usize, "session"),
                     long_date(last)
                 ),
                 _ => format!("Sessions {words}{per_month}."),

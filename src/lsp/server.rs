@@ -7,17 +7,17 @@ use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeDescription, CompletionOptions,
-    DiagnosticSeverity, HoverProviderCapability, NumberOrString, PublishDiagnosticsParams, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, DiagnosticSeverity,
+    HoverProviderCapability, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 
+use super::diagnostics::to_lsp;
 use super::text::{Encoding, Text, uri_to_path};
-use super::{CODES_URL, Config, LspError, actions, completion, hover};
+use super::{Config, LspError, actions, completion, hover};
 use crate::check::ProgramResolver;
 use crate::check::{self, Checked, Located, Settings};
-use crate::diagnostic::Severity;
 use crate::program::{PROGRAM_FILE, Program};
 use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
@@ -464,34 +464,6 @@ fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeE
             let (start, end) = (t.offset(range.start), t.offset(range.end));
             text.replace_range(start..end.max(start), &change.text);
         }
-    }
-}
-
-/// One `check` diagnostic as LSP has it.
-pub(crate) fn to_lsp(text: &Text<'_>, l: &Located) -> lsp_types::Diagnostic {
-    let d = &l.diagnostic;
-    let range = match &d.span {
-        Some(span) => text.range(span),
-        None => {
-            let at = text.position(text.offset_of_line_col(l.position.line, l.position.column));
-            lsp_types::Range { start: at, end: at }
-        }
-    };
-    let message = match &d.help {
-        Some(help) => format!("{}\nhelp: {help}", d.message),
-        None => d.message.clone(),
-    };
-    lsp_types::Diagnostic {
-        range,
-        severity: Some(match d.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-        }),
-        code: Some(NumberOrString::String(d.code.as_str().to_string())),
-        code_description: format!("{CODES_URL}#{}", d.code.as_str()).parse().ok().map(|href| CodeDescription { href }),
-        source: Some("mentor-agree".into()),
-        message,
-        ..lsp_types::Diagnostic::default()
     }
 }
 

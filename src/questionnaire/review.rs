@@ -8,9 +8,9 @@ use dialoguer::{Confirm, Input};
 
 use crate::agreement::GoalStatus;
 use crate::check::Checked;
-use crate::diagnostic::report::plural;
 use crate::evaluation::NewEvaluation;
-use crate::rules::ymd;
+use crate::text::plural;
+use crate::text::ymd;
 
 /// Whether `date` falls in the term's last month or after it: the closing review is likely then.
 fn near_the_end(date: NaiveDate, last_day: Option<NaiveDate>) -> bool {

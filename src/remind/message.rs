@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{Line, Owed};
-use crate::diagnostic::report::plural;
 use crate::program::Program;
 use crate::render::{SITE_PAGES, id_page_stem};
-use crate::rules::ymd;
+use crate::text::plural;
+use crate::text::ymd;
 use crate::timeline::days_between;
 
 /// A reminder's text, ready to be put in an email.

@@ -9,7 +9,7 @@ use tera::{Context, Tera, Value};
 
 use super::filters::{escape_markdown, new_tera};
 use super::{AgreementContext, Format, IndexContext, ProgramCtx, RenderError};
-use crate::program::Program;
+use crate::program::{OVERRIDE_DIR, Program};
 
 /// One built-in template: its name (also the override file name) and text.
 #[derive(Debug, Clone, Copy)]
@@ -60,9 +60,6 @@ pub const TEMPLATES: &[BuiltinTemplate] = &[
         source: include_str!("../../templates/sort.js.tera"),
     },
 ];
-
-/// The folder, next to program.toml, holding a program's template overrides.
-pub const OVERRIDE_DIR: &str = "templates";
 
 /// Compiled templates for one program: built-in ones, with that program's overrides.
 pub struct Renderer {

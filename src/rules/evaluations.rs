@@ -7,8 +7,9 @@ use crate::derived::State;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::evaluation::CheckpointStatus;
 use crate::role::Role;
-use crate::rules::{Context, non_empty, ymd};
-use crate::suggest;
+use crate::rules::{Context, non_empty};
+use crate::text::suggest;
+use crate::text::ymd;
 
 /// Who may take part in a review.
 const PARTICIPANTS: [&str; 4] = Role::names_of(Role::PARTICIPANTS);

@@ -3,7 +3,8 @@
 use crate::derived::State;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::role::Role;
-use crate::rules::{Context, non_empty, ymd};
+use crate::rules::{Context, non_empty};
+use crate::text::ymd;
 use crate::timeline::days_between;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

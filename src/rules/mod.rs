@@ -87,8 +87,3 @@ pub(crate) fn non_empty(text: &Sp<String>, what: &str, out: &mut Vec<Diagnostic>
         true
     }
 }
-
-/// Human form of a date in messages.
-pub fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}

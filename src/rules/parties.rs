@@ -4,7 +4,7 @@ use crate::agreement::{Person, Sp};
 use crate::diagnostic::{Code, Diagnostic, Fix};
 use crate::role::Role;
 use crate::rules::{Context, non_empty};
-use crate::suggest::loose;
+use crate::text::suggest::loose;
 
 /// `^[a-z0-9][a-z0-9._-]*$`.
 pub fn valid_id(id: &str) -> bool {
@@ -258,8 +258,9 @@ mod tests {
         }
     }
 
-    /// The schema's pattern and the `bad-email` rule are one rule: they agree on
-    /// every address, including the odd ones.
+    /// [`EMAIL_PATTERN`] and the `bad-email` rule are one rule: they agree on
+    /// every address, including the odd ones (the schema's tests hold the
+    /// schema's pattern equal to it).
     #[test]
     fn the_email_pattern_is_the_email_rule() {
         let pattern = regex::Regex::new(EMAIL_PATTERN).unwrap();
@@ -275,7 +276,5 @@ mod tests {
         for email in GOOD_EMAILS.iter().chain(BAD_EMAILS).chain(&odd) {
             assert_eq!(pattern.is_match(email), valid_email(email), "{email:?}");
         }
-        let schema = crate::schema::schema().to_value();
-        assert_eq!(schema["$defs"]["Person"]["properties"]["email"]["pattern"], EMAIL_PATTERN);
     }
 }

@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::rules::{Context, ymd};
+use crate::rules::Context;
+use crate::text::ymd;
 use crate::timeline::add_months;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::program::SignatureMethod;
 use crate::role::Role;
-use crate::rules::{Context, non_empty, ymd};
-use crate::suggest::loose;
+use crate::rules::{Context, non_empty};
+use crate::text::suggest::loose;
+use crate::text::ymd;
 use crate::timeline::days_between;
 
 /// Outcome of verifying one SSH signature.

@@ -3,7 +3,8 @@
 use crate::derived::extension_steps;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::role::Role;
-use crate::rules::{Context, ymd};
+use crate::rules::Context;
+use crate::text::ymd;
 use crate::timeline::add_months;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
