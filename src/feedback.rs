@@ -13,8 +13,8 @@ use std::str::FromStr;
 
 use chrono::{Days, NaiveDate};
 
-use crate::agreement::{Agreement, AnswerValue};
-use crate::derived::Derived;
+use crate::facts::derived::Derived;
+use crate::format::agreement::{Agreement, AnswerValue};
 use crate::program::{Form, FormMoment, FormWhen, Question, QuestionKind, Visibility};
 
 /// The first line of every sealed block.
@@ -386,7 +386,7 @@ pub struct Due {
     /// The form's title (its id when it has none).
     pub title: String,
     /// Who must answer.
-    pub respondent: crate::role::Role,
+    pub respondent: crate::format::role::Role,
     /// The moment it is due from.
     pub from: NaiveDate,
     /// The day it should be answered by (`from` + due_days).

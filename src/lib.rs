@@ -10,43 +10,40 @@
 //! its tests, benchmarks and fuzz targets; what is stable is the command line,
 //! the file formats, the diagnostic codes and the documented output formats.
 
-pub mod agenda;
-pub mod agreement;
-pub mod atomic;
-pub mod calendar;
-pub mod check;
-pub mod cohort;
-pub mod dashboard;
-pub mod derived;
-pub mod diagnostic;
-pub mod diff;
-pub mod edit;
-pub mod evaluation;
-pub mod export;
-pub mod feedback;
-pub mod fix;
+// Bottom: text, file input and git plumbing use nothing of the crate.
 pub mod git;
-pub mod history;
 pub mod input;
-pub mod layout;
-pub mod leftovers;
-pub mod lsp;
-pub mod merge;
-pub mod program;
-pub mod questionnaire;
-pub mod remind;
-pub mod render;
-pub mod report;
-pub mod role;
-pub mod rules;
-pub mod scaffold;
-pub mod schema;
-pub mod site;
-pub mod ssh;
-pub mod status;
-pub mod terms;
 pub mod text;
-pub mod timeline;
+
+// The data: diagnostics, the agreement format, the program, derived facts.
+pub mod diagnostic;
+pub mod format;
+pub mod program;
+
+pub mod facts;
+
+pub mod feedback;
+
+// Checking: the rules, SSH signatures, then the engine that runs them.
+pub mod rules;
+
+pub mod ssh;
+
+pub mod engine;
+
+// Above the engine: changing files, the team's views, everything written out.
+pub mod edit;
+
+pub mod desk;
+
+pub mod output;
+
+pub mod versions;
+
+// Front ends other than the command line.
+pub mod lsp;
+pub mod remind;
+pub mod scaffold;
 
 /// `--version` text: the tool's version and the agreement format it reads.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (agreement format 1)");

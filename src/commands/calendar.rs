@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use crate::cli::CalendarArgs;
-use mentor_agree::calendar::{self, Entry, Options};
-use mentor_agree::check::{Checked, Session};
 use mentor_agree::diagnostic::Severity;
-use mentor_agree::diagnostic::report;
+use mentor_agree::engine::{Checked, Session};
+use mentor_agree::output::calendar::{self, Entry, Options};
+use mentor_agree::output::diagnostics;
 use mentor_agree::rules;
 use mentor_agree::text::plural;
 
@@ -23,7 +23,7 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
         [one] => std::fs::metadata(one).with_context(|| format!("cannot read {}", one.display()))?.is_file(),
         _ => false,
     };
-    let files = mentor_agree::check::check_paths(&args.paths, session, rules::Options::default())?;
+    let files = mentor_agree::engine::check_paths(&args.paths, session, rules::Options::default())?;
     if files.is_empty() {
         bail!("no agreement files (*.toml) under {}", shown(&args.paths));
     }
@@ -31,7 +31,7 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     if !broken.is_empty() {
         let color = session.color_stderr;
         for checked in &broken {
-            eprint!("{}", report::human_file(checked, color));
+            eprint!("{}", diagnostics::human_file(checked, color));
         }
         let errors: usize = broken.iter().map(|c| c.count(Severity::Error)).sum();
         let what = if single {
@@ -71,7 +71,7 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     };
     match &args.out {
         Some(path) => {
-            mentor_agree::atomic::write(path, ics.as_bytes())
+            mentor_agree::edit::atomic::write(path, ics.as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             if single {
                 eprintln!(

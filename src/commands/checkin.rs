@@ -3,8 +3,8 @@
 use toml_edit::{Item, Table, value};
 
 use crate::cli::CheckinArgs;
-use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::engine::Session;
 use mentor_agree::text::ymd;
 
 /// Appends a `[[checkins]]` entry.

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 use crate::cli::{DiffArgs, DiffFormat};
-use mentor_agree::check::Session;
 use mentor_agree::diagnostic::Severity;
-use mentor_agree::diff::{self, FileReport};
+use mentor_agree::engine::Session;
 use mentor_agree::git::Repo;
+use mentor_agree::versions::diff::{self, FileReport};
 
 /// One file to compare: how it is shown, its two versions, and where the new one is on disk.
 struct Pair {
@@ -30,7 +30,7 @@ fn read_if_there(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
 }
 
 fn repo_for(path: &Path) -> anyhow::Result<Repo> {
-    let dir = if path.is_dir() { path } else { mentor_agree::atomic::parent_dir(path) };
+    let dir = if path.is_dir() { path } else { mentor_agree::edit::atomic::parent_dir(path) };
     Ok(Repo::discover(dir)?)
 }
 
@@ -55,7 +55,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
         }
         let mut out = Vec::new();
         for rel in repo.changed_since(&commit, &specs)? {
-            if !mentor_agree::check::is_agreement_file(Path::new(&rel)) {
+            if !mentor_agree::engine::is_agreement_file(Path::new(&rel)) {
                 continue;
             }
             let on_disk = repo.root.join(&rel);
@@ -102,7 +102,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
 
 /// Runs `diff`.
 pub fn run(args: &DiffArgs, session: &Session) -> anyhow::Result<u8> {
-    let checker = mentor_agree::check::FileChecker::new(session, mentor_agree::rules::Options::default())?;
+    let checker = mentor_agree::engine::FileChecker::new(session, mentor_agree::rules::Options::default())?;
     let mut reports = Vec::new();
     for pair in pairs(args, session)? {
         // A problem with the old version names the old file when it is one of its own.

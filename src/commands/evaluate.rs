@@ -5,10 +5,10 @@ use std::io::IsTerminal;
 use dialoguer::console::Term;
 
 use crate::cli::{EvaluateArgs, GoalUpdate};
-use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table_entry};
-use mentor_agree::evaluation::NewEvaluation;
-use mentor_agree::role::Role;
+use mentor_agree::engine::Session;
+use mentor_agree::facts::evaluation::NewEvaluation;
+use mentor_agree::format::role::Role;
 use mentor_agree::text::plural;
 use mentor_agree::text::ymd;
 
@@ -37,9 +37,9 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let term = Term::stderr();
     if args.goal.is_empty() && std::io::stdin().is_terminal() && term.is_term() {
         super::install_interrupt_handler();
-        let theme = mentor_agree::questionnaire::interview::theme(session.color_stderr);
+        let theme = mentor_agree::scaffold::questionnaire::interview::theme(session.color_stderr);
         let current = read_current(args, session);
-        match mentor_agree::questionnaire::review::ask(&mut record, current.as_ref(), &term, theme.as_ref()) {
+        match mentor_agree::scaffold::questionnaire::review::ask(&mut record, current.as_ref(), &term, theme.as_ref()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),
             Err(e) => return Err(e.into()),
@@ -72,14 +72,14 @@ fn given(flag: &str, text: &Option<String>) -> anyhow::Result<Option<String>> {
 
 /// The file as it is now, checked, for showing goals and where they stand. `None`
 /// when it cannot be read; the edit that follows then reports why.
-fn read_current(args: &EvaluateArgs, session: &Session) -> Option<mentor_agree::check::Checked> {
+fn read_current(args: &EvaluateArgs, session: &Session) -> Option<mentor_agree::engine::Checked> {
     let file = &args.edit.file;
     let text = mentor_agree::input::read_to_string(file).ok()?;
     let program = session.program_for(file).ok()?;
-    let settings = mentor_agree::check::Settings {
+    let settings = mentor_agree::engine::Settings {
         today: session.today,
         options: mentor_agree::rules::Options::default(),
         ssh: None,
     };
-    Some(mentor_agree::check::check_text(file, &text, program, &settings))
+    Some(mentor_agree::engine::check_text(file, &text, program, &settings))
 }

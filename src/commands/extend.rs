@@ -3,8 +3,8 @@
 use toml_edit::{Array, Item, Table, value};
 
 use crate::cli::ExtendArgs;
-use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::engine::Session;
 use mentor_agree::text::ymd;
 
 /// Appends an `[[extensions]]` entry.
@@ -54,7 +54,7 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
                 role,
                 date,
                 key,
-                mentor_agree::agreement::RecordRef::Extension(date),
+                mentor_agree::format::agreement::RecordRef::Extension(date),
             ),
             _ => Ok(()),
         }

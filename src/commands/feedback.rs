@@ -6,8 +6,8 @@ use anyhow::{Context as _, bail};
 use dialoguer::console::Term;
 
 use crate::cli::FeedbackArgs;
-use mentor_agree::check::Session;
 use mentor_agree::edit::append_table_entry;
+use mentor_agree::engine::Session;
 use mentor_agree::feedback::{NewFeedback, load_identities, load_recipients, parse_answer, seal};
 use mentor_agree::program::Visibility;
 use mentor_agree::text::plural;
@@ -48,7 +48,7 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
         eprintln!("error: refused to edit {}: {msg} (file unchanged)", file.display());
         Ok(super::EXIT_PROBLEMS)
     };
-    let mut given: Vec<(String, mentor_agree::agreement::AnswerValue)> = Vec::new();
+    let mut given: Vec<(String, mentor_agree::format::agreement::AnswerValue)> = Vec::new();
     for spec in &args.answer {
         let Some((q, value)) = spec.split_once('=') else {
             return refuse(format!("--answer `{spec}` is not Q=VALUE"));
@@ -72,9 +72,9 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     if !missing.is_empty() {
         if std::io::stdin().is_terminal() && term.is_term() {
             super::install_interrupt_handler();
-            let theme = mentor_agree::questionnaire::interview::theme(session.color_stderr);
+            let theme = mentor_agree::scaffold::questionnaire::interview::theme(session.color_stderr);
             let ids: Vec<String> = given.iter().map(|(g, _)| g.clone()).collect();
-            match mentor_agree::questionnaire::feedback::ask(form, &ids, &term, theme.as_ref()) {
+            match mentor_agree::scaffold::questionnaire::feedback::ask(form, &ids, &term, theme.as_ref()) {
                 Ok(more) => given.extend(more),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),
                 Err(e) => return Err(e.into()),
@@ -142,7 +142,7 @@ pub fn identities(key: &std::path::Path) -> anyhow::Result<Vec<mentor_agree::fee
 fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     let key = args.identity.as_deref().context("--read needs --identity KEY")?;
     let identities = identities(key)?;
-    let checked = mentor_agree::check::check_paths(&args.paths, session, mentor_agree::rules::Options::default())?;
+    let checked = mentor_agree::engine::check_paths(&args.paths, session, mentor_agree::rules::Options::default())?;
     let mut out = String::new();
     let mut n = 0;
     for c in &checked {

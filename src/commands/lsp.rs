@@ -1,7 +1,7 @@
 //! `mentor-agree lsp`: the language server on stdio (the server lives in [`mentor_agree::lsp`]).
 
 use crate::cli::LspArgs;
-use mentor_agree::check::Session;
+use mentor_agree::engine::Session;
 
 /// Runs the language server until the editor says `exit`.
 pub fn run(_args: &LspArgs, session: &Session) -> anyhow::Result<u8> {

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::NaiveDate;
 
 use crate::cli::{ColorChoice, Global};
-use mentor_agree::check::Session;
+use mentor_agree::engine::Session;
 
 pub mod agenda;
 pub mod calendar;
@@ -216,7 +216,7 @@ pub fn run_edit<F>(
     change: F,
 ) -> anyhow::Result<u8>
 where
-    F: FnOnce(&mut toml_edit::DocumentMut, &mentor_agree::check::Checked) -> Result<(), mentor_agree::edit::EditError>,
+    F: FnOnce(&mut toml_edit::DocumentMut, &mentor_agree::engine::Checked) -> Result<(), mentor_agree::edit::EditError>,
 {
     use std::io::Write as _;
 
@@ -225,7 +225,7 @@ where
 
     let program = session.program_for(file)?;
     let settings =
-        mentor_agree::check::Settings { today: session.today, options: mentor_agree::rules::Options::default(), ssh };
+        mentor_agree::engine::Settings { today: session.today, options: mentor_agree::rules::Options::default(), ssh };
     let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: session.lock_timeout };
     match edit_file(&req, change) {
         Ok(outcome) => {
@@ -258,7 +258,7 @@ where
         }
         Err(err @ (EditError::Refused(_) | EditError::NotToml(_))) => {
             let (EditError::Refused(checked) | EditError::NotToml(checked)) = &err else { unreachable!() };
-            eprint!("{}", mentor_agree::diagnostic::report::human_file(checked, session.color_stderr));
+            eprint!("{}", mentor_agree::output::diagnostics::human_file(checked, session.color_stderr));
             eprintln!("error: {err}");
             Ok(EXIT_PROBLEMS)
         }

@@ -7,8 +7,8 @@ use std::time::SystemTime;
 use anyhow::Context as _;
 
 use crate::cli::RemindArgs;
-use mentor_agree::agenda::{self, Kind};
-use mentor_agree::check::Session;
+use mentor_agree::desk::agenda::{self, Kind};
+use mentor_agree::engine::Session;
 use mentor_agree::remind::log::{self, Log};
 use mentor_agree::remind::message;
 use mentor_agree::remind::send::{Mailer, Sender};
@@ -44,10 +44,14 @@ pub fn run(args: &RemindArgs, session: &Session) -> anyhow::Result<u8> {
     }
 
     let within = remind::horizon(&program);
-    let checked = mentor_agree::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        let lead = agenda::lead(c);
-        agenda::items(c, today, within).into_iter().map(|item| Task { item, lead: lead.clone() }).collect::<Vec<_>>()
-    })?;
+    let checked =
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+            let lead = agenda::lead(c);
+            agenda::items(c, today, within)
+                .into_iter()
+                .map(|item| Task { item, lead: lead.clone() })
+                .collect::<Vec<_>>()
+        })?;
     let mut tasks: Vec<Task> = Vec::new();
     for (c, found) in checked {
         // Duplicate ids are known only once every file is checked: such a file has errors now.
@@ -104,7 +108,7 @@ pub fn run(args: &RemindArgs, session: &Session) -> anyhow::Result<u8> {
         };
         if let Some(dir) = &args.out {
             let file = dir.join(format!("{:03}-{}.eml", n + 1, safe(&owed.address())));
-            mentor_agree::atomic::write(&file, &email.formatted())
+            mentor_agree::edit::atomic::write(&file, &email.formatted())
                 .with_context(|| format!("cannot write {}", file.display()))?;
         }
         if let Some(mailer) = &mailer {

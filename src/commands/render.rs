@@ -6,12 +6,12 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 
 use crate::cli::RenderArgs;
-use mentor_agree::check::{Checked, Session, check_paths};
 use mentor_agree::diagnostic::Severity;
-use mentor_agree::diagnostic::report;
-use mentor_agree::render::{AgreementContext, Format, Renderer};
+use mentor_agree::engine::{Checked, Session, check_paths};
+use mentor_agree::output::diagnostics;
+use mentor_agree::output::render::{AgreementContext, Format, Renderer};
+use mentor_agree::output::site::Outcome;
 use mentor_agree::rules;
-use mentor_agree::site::Outcome;
 use mentor_agree::text::plural;
 
 /// Runs `render`.
@@ -48,7 +48,7 @@ fn problems_phrase(errors: usize, warnings: usize) -> String {
 fn report_errors(files: &[Checked], color: bool) {
     let mut err = std::io::stderr().lock();
     for f in files {
-        let _ = err.write_all(report::human_file(f, color).as_bytes());
+        let _ = err.write_all(diagnostics::human_file(f, color).as_bytes());
     }
 }
 
@@ -80,7 +80,7 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let text = renderer.agreement(&ctx, format_of(args))?;
     match &args.out {
         Some(out) => {
-            mentor_agree::atomic::write(out, text.as_bytes())
+            mentor_agree::edit::atomic::write(out, text.as_bytes())
                 .with_context(|| format!("cannot write {}", out.display()))?;
             let what = match format_of(args) {
                 Format::Md => "Markdown",
@@ -104,12 +104,12 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     Ok(super::EXIT_OK)
 }
 
-/// `--site`: the site, built by [`mentor_agree::site::build`], and what it did.
+/// `--site`: the site, built by [`mentor_agree::output::site::build`], and what it did.
 fn site(args: &RenderArgs, outdir: &Path, session: &Session) -> anyhow::Result<u8> {
     let mut note = |left: &Path| {
         eprintln!("note: removed {}, the staging folder of a render --site that was killed", left.display());
     };
-    match mentor_agree::site::build(&args.paths, outdir, args.strict, args.force, session, &mut note)? {
+    match mentor_agree::output::site::build(&args.paths, outdir, args.strict, args.force, session, &mut note)? {
         Outcome::Refused { with_errors, total } => {
             report_errors(&with_errors, session.color_stderr);
             eprintln!(

@@ -4,12 +4,12 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::cli::{ReportArgs, ReportFormat};
-use mentor_agree::check::Session;
-use mentor_agree::render::markdown_text;
-use mentor_agree::report::{Facts, Report};
+use mentor_agree::desk::report::{Facts, Report};
+use mentor_agree::engine::Session;
+use mentor_agree::format::timeline::long_date;
+use mentor_agree::output::render::markdown_text;
 use mentor_agree::rules;
 use mentor_agree::text::plural;
-use mentor_agree::timeline::long_date;
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
@@ -23,14 +23,15 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
         Some(key) => super::feedback::identities(key)?,
         None => Vec::new(),
     };
-    let checked = mentor_agree::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        Facts::of(c, today).map(|mut f| {
-            if !identities.is_empty() {
-                f.add_team_answers(c, &identities);
-            }
-            f
-        })
-    })?;
+    let checked =
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+            Facts::of(c, today).map(|mut f| {
+                if !identities.is_empty() {
+                    f.add_team_answers(c, &identities);
+                }
+                f
+            })
+        })?;
     let facts: Vec<Facts> = checked.into_iter().filter_map(|(_, f)| f).collect();
     let mut report = Report::build(&facts, args.from, args.to);
     // The forms of the program the agreements are under (the first path's, or here).
@@ -47,7 +48,7 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
             let rows = report.rows().into_iter().map(|(section, item, measure, value)| {
                 vec![section.to_string(), item, measure.to_string(), value.cell()]
             });
-            mentor_agree::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
+            mentor_agree::output::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
             String::from_utf8(out)?
         }
         ReportFormat::Md => markdown(&report, today),

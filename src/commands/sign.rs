@@ -7,12 +7,12 @@ use anyhow::bail;
 use toml_edit::{DocumentMut, Item, Table, Value, value};
 
 use crate::cli::SignArgs;
-use mentor_agree::agreement::RecordRef;
-use mentor_agree::check::Session;
 use mentor_agree::diagnostic::Code;
 use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::engine::Session;
+use mentor_agree::format::agreement::RecordRef;
+use mentor_agree::format::role::Role;
 use mentor_agree::program::SignatureMethod;
-use mentor_agree::role::Role;
 use mentor_agree::rules::signatures::SshVerifier;
 use mentor_agree::ssh::{self, SigningKey};
 use mentor_agree::text::ymd;
@@ -78,7 +78,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         (None, true) => Some(Target::Termination),
         (None, false) => None,
     };
-    let change = |doc: &mut DocumentMut, before: &mentor_agree::check::Checked| -> Result<(), EditError> {
+    let change = |doc: &mut DocumentMut, before: &mentor_agree::engine::Checked| -> Result<(), EditError> {
         prior.replace(Some(Prior::of(before, role)));
         let agreement = before.agreement.as_ref().expect("the edit engine passes a parsed agreement");
         let terms = before.terms.as_deref().expect("the edit engine passes the terms");
@@ -96,7 +96,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     let req = mentor_agree::edit::EditRequest {
         path: file,
         program: program.clone(),
-        settings: mentor_agree::check::Settings {
+        settings: mentor_agree::engine::Settings {
             today: session.today,
             options: mentor_agree::rules::Options::default(),
             ssh: verifier,
@@ -139,7 +139,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
 /// Why the role's new signature, required by the program, would not count once
 /// written (the party is not one of the program's leads, signs in two roles…),
 /// or `None` when it counts.
-fn not_counted(after: &mentor_agree::check::Checked, role: Role) -> Option<String> {
+fn not_counted(after: &mentor_agree::engine::Checked, role: Role) -> Option<String> {
     let d = after.derived.as_deref()?;
     if !after.program.rules.signatures.roles.contains(&role) || d.signed.contains(&role) {
         return None;
@@ -170,7 +170,7 @@ struct Prior {
 }
 
 impl Prior {
-    fn of(before: &mentor_agree::check::Checked, role: Role) -> Prior {
+    fn of(before: &mentor_agree::engine::Checked, role: Role) -> Prior {
         let Some(a) = before.agreement.as_deref() else { return Prior::default() };
         let Some(s) = a.signatures.iter().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())) else {
             return Prior::default();
@@ -274,7 +274,7 @@ enum Target {
 }
 
 impl Target {
-    fn resolve(self, a: &mentor_agree::agreement::Agreement) -> Result<RecordRef, EditError> {
+    fn resolve(self, a: &mentor_agree::format::agreement::Agreement) -> Result<RecordRef, EditError> {
         match self {
             Target::Extension(day) => {
                 let agreed: Vec<chrono::NaiveDate> =
@@ -305,7 +305,7 @@ impl Target {
 /// whose signer is the party's email, over the statement the checker verifies.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn signature_entry(
-    agreement: &mentor_agree::agreement::Agreement,
+    agreement: &mentor_agree::format::agreement::Agreement,
     terms: &str,
     role: Role,
     name: Option<&str>,
@@ -324,7 +324,7 @@ pub(super) fn signature_entry(
             )));
         }
     };
-    let digest = mentor_agree::terms::digest(terms);
+    let digest = mentor_agree::format::terms::digest(terms);
     let mut entry = Table::new();
     entry.insert("role", value(role.as_str()));
     entry.insert("name", value(name.as_str()));
@@ -354,9 +354,11 @@ pub(super) fn signature_entry(
             )));
         }
         let statement = match record {
-            None => mentor_agree::terms::statement(role.as_str(), &name, date, &digest),
-            Some(r) => mentor_agree::terms::consent_statement(role.as_str(), &name, date, &digest, agreement, r)
-                .ok_or_else(|| EditError::Invalid("the record to sign is not in the agreement".into()))?,
+            None => mentor_agree::format::terms::statement(role.as_str(), &name, date, &digest),
+            Some(r) => {
+                mentor_agree::format::terms::consent_statement(role.as_str(), &name, date, &digest, agreement, r)
+                    .ok_or_else(|| EditError::Invalid("the record to sign is not in the agreement".into()))?
+            }
         };
         let armored = key.sign(statement.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
         entry.insert("signer", value(email));
@@ -374,7 +376,7 @@ pub(super) fn consent_to_new_record(
     key: &SigningKey,
     record: RecordRef,
 ) -> Result<(), EditError> {
-    let parsed = mentor_agree::agreement::parse(&doc.to_string());
+    let parsed = mentor_agree::format::agreement::parse(&doc.to_string());
     let (Some(agreement), Some(terms)) = (parsed.agreement, parsed.terms) else {
         return Err(EditError::Invalid("the file cannot be read back to sign the record".into()));
     };

@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use comfy_table::{Cell, Color};
 
 use crate::cli::{StatusArgs, StatusFormat};
-use mentor_agree::check::Session;
-use mentor_agree::derived::State;
-use mentor_agree::role::Role;
+use mentor_agree::desk::status::{StatusRow, sorted};
+use mentor_agree::engine::Session;
+use mentor_agree::facts::derived::State;
+use mentor_agree::format::role::Role;
 use mentor_agree::rules;
-use mentor_agree::status::{StatusRow, sorted};
 use mentor_agree::text::plural;
 
 /// Runs `status`.
@@ -19,7 +19,7 @@ pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
     // Rows are made as each file is checked, so no model outlives its row; the
     // counts are taken again afterwards, once duplicate ids across files are known.
     let checked =
-        mentor_agree::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
     let mut rows = sorted(checked.into_iter().map(|(c, row)| row.recounted(&c)).collect());
     if !args.state.is_empty() {
         rows.retain(|r| r.state.is_some_and(|s| args.state.contains(&s)));
@@ -238,6 +238,6 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         ]
     });
     let mut out = Vec::new();
-    mentor_agree::export::write_csv(&mut out, &header, cells)?;
+    mentor_agree::output::export::write_csv(&mut out, &header, cells)?;
     Ok(String::from_utf8(out)?)
 }

@@ -3,9 +3,9 @@
 use toml_edit::{Item, Table, value};
 
 use crate::cli::TerminateArgs;
-use mentor_agree::check::Session;
 use mentor_agree::edit::{EditError, append_table, date_value};
-use mentor_agree::role::Role;
+use mentor_agree::engine::Session;
+use mentor_agree::format::role::Role;
 use mentor_agree::text::ymd;
 
 /// Adds the `[termination]` table.
@@ -52,7 +52,7 @@ pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
                 role,
                 date,
                 key,
-                mentor_agree::agreement::RecordRef::Termination(date),
+                mentor_agree::format::agreement::RecordRef::Termination(date),
             ),
             _ => Ok(()),
         }

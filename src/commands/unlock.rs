@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 
 use crate::cli::UnlockArgs;
-use mentor_agree::leftovers::{UnlockError, Unlocked, unlock};
+use mentor_agree::edit::leftovers::{UnlockError, Unlocked, unlock};
 
 /// Removes FILE.lock when no running process holds it.
 pub fn run(args: &UnlockArgs) -> anyhow::Result<u8> {

@@ -2,9 +2,9 @@
 //! TOML tables laid out as the format's documentation shows them. Writing lives
 //! here, in the edit layer, so the models below it only read.
 
-use crate::agreement::AnswerValue;
-use crate::evaluation::NewEvaluation;
+use crate::facts::evaluation::NewEvaluation;
 use crate::feedback::{NewFeedback, sealed_value};
+use crate::format::agreement::AnswerValue;
 use crate::program::Visibility;
 
 /// The `[[evaluations]]` entry, laid out as the format's documentation shows it:

@@ -7,7 +7,7 @@ use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParam
 
 use super::diagnostics::to_lsp;
 use super::text::Text;
-use crate::check::Checked;
+use crate::engine::Checked;
 
 /// The kind of the action that applies every safe fix at once.
 pub static FIX_ALL: LazyLock<CodeActionKind> = LazyLock::new(|| CodeActionKind::new("source.fixAll.mentor-agree"));

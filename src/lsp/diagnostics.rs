@@ -6,8 +6,8 @@ use lsp_types::{CodeDescription, DiagnosticSeverity, NumberOrString};
 
 use super::CODES_URL;
 use super::text::Text;
-use crate::check::Located;
 use crate::diagnostic::Severity;
+use crate::engine::Located;
 
 /// One `check` diagnostic as LSP has it.
 pub(crate) fn to_lsp(text: &Text<'_>, l: &Located) -> lsp_types::Diagnostic {

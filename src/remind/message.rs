@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{Line, Owed};
+use crate::format::timeline::days_between;
+use crate::output::render::{SITE_PAGES, id_page_stem};
 use crate::program::Program;
-use crate::render::{SITE_PAGES, id_page_stem};
 use crate::text::plural;
 use crate::text::ymd;
-use crate::timeline::days_between;
 
 /// A reminder's text, ready to be put in an email.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Feedback records against the program's forms. Nothing here decrypts: a
 //! `sealed` block is only looked at to see that it is one.
 
-use crate::agreement::AnswerValue;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::feedback::{ARMOR_BEGIN, fits, moment_of, moments};
+use crate::format::agreement::AnswerValue;
 use crate::program::Visibility;
 use crate::rules::Context;
 use crate::text::suggest;

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::format::timeline::sessions_until;
 use crate::rules::{Context, non_empty};
 use crate::text::plural;
 use crate::text::ymd;
-use crate::timeline::sessions_until;
 
 /// Words that make a measure countable even without digits.
 const COUNT_WORDS: &[&str] = &[

@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 
-use crate::agreement::{Agreement, Sp};
-use crate::derived::Derived;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::facts::derived::Derived;
+use crate::format::agreement::{Agreement, Sp};
 use crate::program::Program;
 
 pub mod evaluations;

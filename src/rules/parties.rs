@@ -1,8 +1,8 @@
 //! Identity rules: id, names, emails, the pair being two people.
 
-use crate::agreement::{Person, Sp};
 use crate::diagnostic::{Code, Diagnostic, Fix};
-use crate::role::Role;
+use crate::format::agreement::{Person, Sp};
+use crate::format::role::Role;
 use crate::rules::{Context, non_empty};
 use crate::text::suggest::loose;
 
@@ -158,9 +158,9 @@ mod tests {
     fn the_same_name_or_email_is_the_same_person() {
         let messages = |mentor: &str, mentee: &str| {
             let text = format!("format = 1\n[mentor]\n{mentor}\n[mentee]\n{mentee}\n");
-            let a = crate::agreement::parse(&text).agreement.unwrap();
+            let a = crate::format::agreement::parse(&text).agreement.unwrap();
             let program = crate::program::Program::builtin();
-            let derived = crate::derived::Derived::compute(&a, &program, None, chrono::NaiveDate::MIN);
+            let derived = crate::facts::derived::Derived::compute(&a, &program, None, chrono::NaiveDate::MIN);
             let ctx = Context {
                 agreement: &a,
                 program: &program,

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::format::role::Role;
+use crate::format::timeline::days_between;
 use crate::program::SignatureMethod;
-use crate::role::Role;
 use crate::rules::{Context, non_empty};
 use crate::text::suggest::loose;
 use crate::text::ymd;
-use crate::timeline::days_between;
 
 /// Outcome of verifying one SSH signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +76,7 @@ impl Verdict {
 /// Everything `assess` needs to judge the signatures of one agreement.
 pub struct Judge<'a> {
     /// The agreement.
-    pub agreement: &'a crate::agreement::Agreement,
+    pub agreement: &'a crate::format::agreement::Agreement,
     /// Its program.
     pub program: &'a crate::program::Program,
     /// Canonical terms bytes.
@@ -188,7 +188,7 @@ pub fn assess(j: &Judge<'_>) -> Vec<Verdict> {
 /// The signing role an entry names, reporting one that is none
 /// (`signature-unknown-role`); `None` also when the entry names no role (the
 /// reader reports that as a missing key).
-fn signing_role(s: &crate::agreement::Signature, problems: &mut Vec<Diagnostic>) -> Option<Role> {
+fn signing_role(s: &crate::format::agreement::Signature, problems: &mut Vec<Diagnostic>) -> Option<Role> {
     let r = s.role.as_ref()?;
     let role = Role::parse(&r.value);
     if role.is_none() {
@@ -207,7 +207,12 @@ fn signing_role(s: &crate::agreement::Signature, problems: &mut Vec<Diagnostic>)
 /// The checks every signature entry gets, of the terms or a consent: the name
 /// is the party's (`signature-name-mismatch`) and the date is not ahead of
 /// today (`signature-in-future`).
-fn name_and_date(j: &Judge<'_>, s: &crate::agreement::Signature, role: Option<Role>, problems: &mut Vec<Diagnostic>) {
+fn name_and_date(
+    j: &Judge<'_>,
+    s: &crate::format::agreement::Signature,
+    role: Option<Role>,
+    problems: &mut Vec<Diagnostic>,
+) {
     let a = j.agreement;
     if let Some(name) = &s.name
         && non_empty(name, "signature name", problems)
@@ -292,10 +297,10 @@ pub fn assess_consents(j: &Judge<'_>) -> Consents {
         let role = signing_role(c, &mut problems);
         name_and_date(j, c, role, &mut problems);
         let target = match c.record() {
-            Some(crate::agreement::RecordRef::Extension(d)) => {
+            Some(crate::format::agreement::RecordRef::Extension(d)) => {
                 a.extensions.iter().position(|e| e.agreed.as_ref().is_some_and(|x| x.value == d)).map(Some)
             }
-            Some(crate::agreement::RecordRef::Termination(d)) => {
+            Some(crate::format::agreement::RecordRef::Termination(d)) => {
                 a.termination.as_ref().filter(|t| t.date.as_ref().is_some_and(|x| x.value == d)).map(|_| None)
             }
             None => None,
@@ -377,7 +382,7 @@ pub fn assess_consents(j: &Judge<'_>) -> Consents {
 
 /// With SSH signing, one key may sign for one role only: a later role signed
 /// by a key that already signed does not count.
-fn same_key(a: &crate::agreement::Agreement, verdicts: &mut [Verdict]) {
+fn same_key(a: &crate::format::agreement::Agreement, verdicts: &mut [Verdict]) {
     let mut first: HashMap<String, Role> = HashMap::new();
     for (v, s) in verdicts.iter_mut().zip(&a.signatures) {
         let (Some(key), Some(role)) = (v.key.clone(), v.role) else { continue };
@@ -602,8 +607,8 @@ fn ssh_emails(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// What is wrong with one signature under SSH signing, if anything. Without a
 /// verifier only what needs no keys is checked.
 fn ssh_problem(
-    a: &crate::agreement::Agreement,
-    s: &crate::agreement::Signature,
+    a: &crate::format::agreement::Agreement,
+    s: &crate::format::agreement::Signature,
     role: Option<Role>,
     terms: &str,
     digest: &str,
@@ -645,7 +650,8 @@ fn ssh_problem(
     if let Some(record) = s.record() {
         // A consent covers its own statement, over the terms digest it names.
         let signed = s.terms.as_ref().map_or(digest, |t| t.value.as_str());
-        let statement = crate::terms::consent_statement(role.as_str(), &name.value, date.value, signed, a, record)?;
+        let statement =
+            crate::format::terms::consent_statement(role.as_str(), &name.value, date.value, signed, a, record)?;
         return match verifier.verify(email, &sig.value, statement.as_bytes(), date.value) {
             SshVerdict::Valid => None,
             SshVerdict::Mismatch => Some(
@@ -666,7 +672,7 @@ fn ssh_problem(
             ),
         };
     }
-    let statement = crate::terms::statement(role.as_str(), &name.value, date.value, digest);
+    let statement = crate::format::terms::statement(role.as_str(), &name.value, date.value, digest);
     let unverified = |message: String, help: String| {
         Some(Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), message).with_help(help))
     };
