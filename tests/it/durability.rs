@@ -4,7 +4,7 @@
 //! whose lock the next edit reports) leave nothing behind.
 //!
 //! The crash and the injected full disk use the test-only `MENTOR_AGREE_FAULT`
-//! hook in `src/edit.rs`, which only debug builds read. The real full disk and
+//! hook in `src/edit/mod.rs`, which only debug builds read. The real full disk and
 //! the read-only folder use a private mount namespace (`unshare`), because tests
 //! run as root in CI, where `chmod 555` does not stop anything.
 
