@@ -29,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(d.position.line >= 1 && d.position.column >= 1);
         assert!(d.position.line_span.end <= d.position.source_line.len());
     }
-    let _ = report::human_file(&checked, false);
-    let json = report::json(std::slice::from_ref(&checked));
+    let _ = diagnostics::human_file(&checked, false);
+    let json = diagnostics::json(std::slice::from_ref(&checked));
     assert!(json.starts_with('{') || json.starts_with('['), "report is JSON");
     if let Some(canonical) = terms::canonical(&text) {
         let _ = terms::digest(&canonical);
