@@ -19,4 +19,4 @@ pub use file::{
     Checked, InFile, Located, Position, Settings, check_file, check_text, decode, duplicate_id, locate,
     mark_duplicate_ids, position,
 };
-pub use run::{FileChecker, Session, check_paths, check_paths_with};
+pub use run::{CheckError, FileChecker, Session, check_paths, check_paths_with};

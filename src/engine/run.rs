@@ -12,7 +12,46 @@ use super::discover::{self, ProgramResolver};
 use super::file::{self, Checked, Settings};
 use crate::program::{Program, ProgramError};
 use crate::rules::{self, signatures::SshVerifier};
-use crate::ssh::SignersCache;
+use crate::ssh::{SignersCache, SshError};
+
+/// Why a run, or one file of it, could not be checked. Any of these stops the
+/// command (exit 2). The causes stay typed: [`CheckError::io_kind`] tells a
+/// missing file from a refused one.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The files of the run could not be listed.
+    #[error(transparent)]
+    Workspace(#[from] discover::WorkspaceError),
+    /// A program (its program.toml, or `--program`) could not be used.
+    #[error(transparent)]
+    Program(#[from] ProgramError),
+    /// A program's allowed signers could not be used.
+    #[error(transparent)]
+    Signers(#[from] SshError),
+    /// An agreement file could not be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CheckError {
+    /// The kind of the I/O error behind this one, if there is one.
+    pub fn io_kind(&self) -> Option<std::io::ErrorKind> {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(error) = cause {
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                return Some(io.kind());
+            }
+            cause = error.source();
+        }
+        None
+    }
+}
 
 /// What one invocation knows from its command line and environment, made once
 /// at the edge (the binary builds it from `--today`, `--color`, `--program`) and handed to every command: "today",
@@ -95,7 +134,7 @@ impl Session {
 }
 
 /// Checks every file of a run in parallel, in a deterministic order, with duplicate ids marked.
-pub fn check_paths(paths: &[PathBuf], session: &Session, options: rules::Options) -> anyhow::Result<Vec<Checked>> {
+pub fn check_paths(paths: &[PathBuf], session: &Session, options: rules::Options) -> Result<Vec<Checked>, CheckError> {
     Ok(check_paths_with(paths, session, options, true, |_| ())?.into_iter().map(|(c, ())| c).collect())
 }
 
@@ -109,17 +148,17 @@ pub fn check_paths_with<T: Send>(
     options: rules::Options,
     keep_model: bool,
     view: impl Fn(&Checked) -> T + Sync,
-) -> anyhow::Result<Vec<(Checked, T)>> {
+) -> Result<Vec<(Checked, T)>, CheckError> {
     let files = session.collect(paths)?;
     let checker = FileChecker::new(session, options)?;
     let (mut checked, views): (Vec<Checked>, Vec<T>) = files
         .par_iter()
-        .map(|path| -> anyhow::Result<(Checked, T)> {
+        .map(|path| -> Result<(Checked, T), CheckError> {
             let checked = checker.check(path)?;
             let made = view(&checked);
             Ok((if keep_model { checked } else { checked.without_model() }, made))
         })
-        .collect::<anyhow::Result<Vec<_>>>()?
+        .collect::<Result<Vec<_>, CheckError>>()?
         .into_iter()
         .unzip();
     file::mark_duplicate_ids(&mut checked);
@@ -135,20 +174,20 @@ pub struct FileChecker<'a> {
 
 impl<'a> FileChecker<'a> {
     /// A checker for the run `session` describes (loading `--program` now, so a broken one stops the run first).
-    pub fn new(session: &'a Session, options: rules::Options) -> anyhow::Result<FileChecker<'a>> {
+    pub fn new(session: &'a Session, options: rules::Options) -> Result<FileChecker<'a>, CheckError> {
         session.programs()?;
         Ok(FileChecker { session, options })
     }
 
     /// Checks one file (duplicate ids, which need every file, are not marked).
-    pub fn check(&self, path: &Path) -> anyhow::Result<Checked> {
+    pub fn check(&self, path: &Path) -> Result<Checked, CheckError> {
         let program = self.session.program_for(path)?;
         self.with_settings(&program, |settings| file::check_file(path, program.clone(), &settings))?
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+            .map_err(|source| CheckError::Read { path: path.to_path_buf(), source })
     }
 
     /// Runs `f` with the settings a file under `program` is checked with.
-    pub fn with_settings<R>(&self, program: &Program, f: impl FnOnce(Settings<'_>) -> R) -> anyhow::Result<R> {
+    pub fn with_settings<R>(&self, program: &Program, f: impl FnOnce(Settings<'_>) -> R) -> Result<R, CheckError> {
         let allowed = self.session.signers().for_program(program)?;
         let settings = Settings {
             today: self.session.today,
@@ -156,5 +195,26 @@ impl<'a> FileChecker<'a> {
             ssh: allowed.as_deref().map(|s| s as &dyn SshVerifier),
         };
         Ok(f(settings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_read_keeps_its_io_kind_and_names_the_reason_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let session = Session::new(today, true, (false, false), Duration::from_secs(1), None);
+        let checker = FileChecker::new(&session, rules::Options::default()).unwrap();
+        let gone = dir.path().join("gone.toml");
+        let err = checker.check(&gone).unwrap_err();
+        assert!(matches!(&err, CheckError::Read { path, .. } if *path == gone), "{err:?}");
+        assert_eq!(err.io_kind(), Some(std::io::ErrorKind::NotFound));
+        // As the binary prints it (`{:#}`): the message, then the OS reason, once.
+        let shown = format!("{:#}", anyhow::Error::from(err));
+        assert!(shown.starts_with(&format!("cannot read {}: ", gone.display())), "{shown}");
+        assert_eq!(shown.matches("os error").count(), 1, "{shown}");
     }
 }
