@@ -88,7 +88,91 @@ pub enum Merge {
     Conflict(Vec<String>),
     /// Not something to merge by meaning (not an agreement, not TOML, a record
     /// edited in place…): why.
-    Unsupported(String),
+    Unsupported(Unmergeable),
+}
+
+/// Why two versions are not merged by meaning: git's line-wise merge takes
+/// over, and the driver says why (the message is the note it prints).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unmergeable {
+    /// A side's bytes are not UTF-8.
+    #[error("{side} is not UTF-8 text")]
+    NotUtf8 {
+        /// "our version", "their version" or "the common ancestor".
+        side: &'static str,
+    },
+    /// A side does not parse as TOML.
+    #[error("{side} is not valid TOML ({message})")]
+    NotToml {
+        /// Which side.
+        side: &'static str,
+        /// The parser's message.
+        message: String,
+    },
+    /// A side has no `format` key.
+    #[error("{side} is not an agreement (no `format` key)")]
+    NotAnAgreement {
+        /// Which side.
+        side: &'static str,
+    },
+    /// A record list holds something other than tables.
+    #[error("`{key}` holds something other than tables")]
+    NotTables {
+        /// The record key.
+        key: &'static str,
+    },
+    /// A record key is not a list of tables.
+    #[error("`{key}` is not a list of [[{key}]] tables")]
+    NotRecordList {
+        /// The record key.
+        key: &'static str,
+    },
+    /// One side removed or edited an entry of a record list (records are only appended).
+    #[error("{side} side removed or edited a [[{key}]] entry")]
+    RecordEdited {
+        /// "our" or "their".
+        side: &'static str,
+        /// The record key.
+        key: String,
+    },
+    /// toml_edit cannot read a side as a document to edit.
+    #[error("cannot edit this TOML: {message}")]
+    NotEditable {
+        /// toml_edit's message.
+        message: String,
+    },
+    /// Appending a table to ours failed (the edit engine's message).
+    #[error("{0}")]
+    Append(String),
+    /// A key of the merged meaning has no item in their document to carry over.
+    #[error("`{key}` has no counterpart in their version")]
+    NoCounterpart {
+        /// The key.
+        key: String,
+    },
+    /// Their record entry cannot be taken as a table.
+    #[error("their [[{key}]] entry {number} cannot be read")]
+    TheirEntryUnreadable {
+        /// The record key.
+        key: String,
+        /// The entry's number, from 1.
+        number: usize,
+    },
+    /// Our record list is not written as `[[key]]` tables.
+    #[error("our `{key}` is not written as [[{key}]] tables")]
+    OursNotArrayOfTables {
+        /// The record key.
+        key: String,
+    },
+    /// Our record list cannot be matched entry by entry with its meaning.
+    #[error("our `{key}` cannot be read entry by entry")]
+    OursNotEntryByEntry {
+        /// The record key.
+        key: String,
+    },
+    /// The text written does not mean the merged meaning (a bug).
+    #[error("the merged file would not mean what both sides mean (please report this)")]
+    MeaningChanged,
 }
 
 /// Merges agreement texts by meaning (see the module documentation).
@@ -109,21 +193,19 @@ fn first_line_is_crlf(text: &str) -> bool {
 }
 
 fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
-    let parse = |text: &str, side: &str| -> Result<Table, String> {
-        text.parse::<Table>().map_err(|e| format!("{side} is not valid TOML ({})", e.message()))
+    let parse = |text: &str, side: &'static str| -> Result<Table, Unmergeable> {
+        text.parse::<Table>().map_err(|e| Unmergeable::NotToml { side, message: e.message().to_string() })
     };
     let sides = (parse(base, "the common ancestor"), parse(ours, "our version"), parse(theirs, "their version"));
     let (b, o, t) = match sides {
         (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-        (b, o, t) => {
-            return Merge::Unsupported([b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default());
-        }
+        (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => return Merge::Unsupported(why),
     };
     for (table, side, required) in
         [(&b, "the common ancestor", false), (&o, "our version", true), (&t, "their version", true)]
     {
         if (required || !table.is_empty()) && !table.contains_key("format") {
-            return Merge::Unsupported(format!("{side} is not an agreement (no `format` key)"));
+            return Merge::Unsupported(Unmergeable::NotAnAgreement { side });
         }
     }
 
@@ -132,14 +214,10 @@ fn merge_lf(base: &str, ours: &str, theirs: &str) -> Merge {
     merge_table(&[], Some(&b), &o, &t, &mut merged, &mut conflicts);
     let mut plans = Vec::new();
     for key in RECORD_KEYS {
-        let list = |table: &Table| -> Result<Vec<Table>, String> { record_list(table, key) };
+        let list = |table: &Table| -> Result<Vec<Table>, Unmergeable> { record_list(table, key) };
         let (bl, ol, tl) = match (list(&b), list(&o), list(&t)) {
             (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-            (b, o, t) => {
-                return Merge::Unsupported(
-                    [b.err(), o.err(), t.err()].into_iter().flatten().next().unwrap_or_default(),
-                );
-            }
+            (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => return Merge::Unsupported(why),
         };
         let plan = match plan_records(key, &bl, &ol, &tl) {
             Ok(plan) => plan,
@@ -208,14 +286,13 @@ fn terminated_then_extended(b: &Table, o: &Table, t: &Table) -> Vec<String> {
 }
 
 /// The record list `key` of a side: absent is empty; anything but an array of tables is unsupported.
-fn record_list(table: &Table, key: &str) -> Result<Vec<Table>, String> {
+fn record_list(table: &Table, key: &'static str) -> Result<Vec<Table>, Unmergeable> {
     match table.get(key) {
         None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_table().cloned().ok_or_else(|| format!("`{key}` holds something other than tables")))
-            .collect(),
-        Some(_) => Err(format!("`{key}` is not a list of [[{key}]] tables")),
+        Some(Value::Array(items)) => {
+            items.iter().map(|v| v.as_table().cloned().ok_or(Unmergeable::NotTables { key })).collect()
+        }
+        Some(_) => Err(Unmergeable::NotRecordList { key }),
     }
 }
 
@@ -285,7 +362,7 @@ enum Src {
 
 enum RecordProblem {
     Conflict(Vec<String>),
-    Unsupported(String),
+    Unsupported(Unmergeable),
 }
 
 /// The date a record is ordered by: `date`, or `agreed` for extensions.
@@ -332,11 +409,14 @@ fn plan_records(key: &str, b: &[Table], o: &[Table], t: &[Table]) -> Result<Vec<
         let renewed = |new: &BTreeSet<String>| signatures && role(r).is_some_and(|x| new.contains(x));
         if in_o && !in_t {
             if !renewed(&theirs_new) {
-                return Err(RecordProblem::Unsupported(format!("their side removed or edited a [[{key}]] entry")));
+                return Err(RecordProblem::Unsupported(Unmergeable::RecordEdited {
+                    side: "their",
+                    key: key.to_string(),
+                }));
             }
             dropped.push(r);
         } else if in_t && !in_o && !renewed(&ours_new) {
-            return Err(RecordProblem::Unsupported(format!("our side removed or edited a [[{key}]] entry")));
+            return Err(RecordProblem::Unsupported(Unmergeable::RecordEdited { side: "our", key: key.to_string() }));
         }
     }
     let mut plan: Vec<Src> = (0..o.len()).filter(|&i| !dropped.contains(&&o[i])).map(Src::Ours).collect();
@@ -418,8 +498,8 @@ fn render(
     theirs: &str,
     merged: &Table,
     plans: &[(&str, Vec<Src>, Vec<Table>)],
-) -> Result<String, String> {
-    let cannot = |e: toml_edit::TomlError| format!("cannot edit this TOML: {}", e.message());
+) -> Result<String, Unmergeable> {
+    let cannot = |e: toml_edit::TomlError| Unmergeable::NotEditable { message: e.message().to_string() };
     let mut doc: DocumentMut = ours.parse().map_err(cannot)?;
     let their_doc: DocumentMut = theirs.parse().map_err(cannot)?;
     let baseline = doc.to_string();
@@ -428,10 +508,13 @@ fn render(
     apply(doc.as_table_mut(), o, merged, their_doc.as_table(), true, &mut appends)?;
     for (key, item) in appends {
         match item {
-            Item::Table(table) => edit::append_table(&mut doc, &key, table).map_err(|e| e.to_string())?,
+            Item::Table(table) => {
+                edit::append_table(&mut doc, &key, table).map_err(|e| Unmergeable::Append(e.to_string()))?
+            }
             Item::ArrayOfTables(array) => {
                 for table in array.iter() {
-                    edit::append_table_entry(&mut doc, &key, fresh_entry(table.clone())).map_err(|e| e.to_string())?;
+                    edit::append_table_entry(&mut doc, &key, fresh_entry(table.clone()))
+                        .map_err(|e| Unmergeable::Append(e.to_string()))?;
                 }
             }
             other => {
@@ -446,7 +529,7 @@ fn render(
     let text = edit::carry_over(ours, &baseline, &doc.to_string());
     match text.parse::<Table>() {
         Ok(meaning) if meaning == *merged => Ok(text),
-        _ => Err("the merged file would not mean what both sides mean (please report this)".to_string()),
+        _ => Err(Unmergeable::MeaningChanged),
     }
 }
 
@@ -460,7 +543,7 @@ fn apply(
     theirs: &dyn TableLike,
     top: bool,
     appends: &mut Vec<(String, Item)>,
-) -> Result<(), String> {
+) -> Result<(), Unmergeable> {
     let skip = |k: &str| top && RECORD_KEYS.contains(&k);
     for key in o.keys() {
         if !skip(key) && !merged.contains_key(key) {
@@ -483,7 +566,7 @@ fn apply(
             continue;
         }
         let Some(item) = theirs.get(key).cloned() else {
-            return Err(format!("`{key}` has no counterpart in their version"));
+            return Err(Unmergeable::NoCounterpart { key: key.clone() });
         };
         match target.get_mut(key) {
             Some(old) => replace(old, item),
@@ -560,7 +643,7 @@ fn fresh_entry(mut table: toml_edit::Table) -> toml_edit::Table {
 }
 
 /// THEIRS's record `key` number `j`, as a table (whether written as `[[key]]` or inline).
-fn their_entry(their_doc: &DocumentMut, key: &str, j: usize) -> Result<toml_edit::Table, String> {
+fn their_entry(their_doc: &DocumentMut, key: &str, j: usize) -> Result<toml_edit::Table, Unmergeable> {
     match their_doc.get(key) {
         Some(Item::ArrayOfTables(a)) => a.get(j).cloned(),
         Some(Item::Value(toml_edit::Value::Array(a))) => {
@@ -568,7 +651,7 @@ fn their_entry(their_doc: &DocumentMut, key: &str, j: usize) -> Result<toml_edit
         }
         _ => None,
     }
-    .ok_or_else(|| format!("their [[{key}]] entry {} cannot be read", j + 1))
+    .ok_or_else(|| Unmergeable::TheirEntryUnreadable { key: key.to_string(), number: j + 1 })
 }
 
 /// Makes OURS's record list `key` follow `plan`.
@@ -578,17 +661,17 @@ fn records(
     plan: &[Src],
     ours_len: usize,
     their_doc: &DocumentMut,
-) -> Result<(), String> {
+) -> Result<(), Unmergeable> {
     let kept: Vec<usize> = plan.iter().filter_map(|s| if let Src::Ours(i) = s { Some(*i) } else { None }).collect();
     if kept.len() == ours_len && plan.iter().all(|s| matches!(s, Src::Ours(_))) {
         return Ok(());
     }
     if ours_len > 0 {
         let Some(Item::ArrayOfTables(array)) = doc.get_mut(key) else {
-            return Err(format!("our `{key}` is not written as [[{key}]] tables"));
+            return Err(Unmergeable::OursNotArrayOfTables { key: key.to_string() });
         };
         if array.len() != ours_len {
-            return Err(format!("our `{key}` cannot be read entry by entry"));
+            return Err(Unmergeable::OursNotEntryByEntry { key: key.to_string() });
         }
         for i in (0..ours_len).rev() {
             if !kept.contains(&i) {
@@ -608,7 +691,7 @@ fn records(
                         entry.set_position(array.get(at).and_then(|t| t.position()));
                         array.insert(at, entry);
                     }
-                    _ => edit::append_table_entry(doc, key, entry).map_err(|e| e.to_string())?,
+                    _ => edit::append_table_entry(doc, key, entry).map_err(|e| Unmergeable::Append(e.to_string()))?,
                 }
                 at += 1;
             }
@@ -655,7 +738,7 @@ pub fn resolve(
         (Some(b), Some(o), Some(t)) => merge(&b, &o, &t),
         _ => {
             let side = sides.iter().find(|(b, _)| std::str::from_utf8(b).is_err()).map_or("a side", |(_, s)| *s);
-            Merge::Unsupported(format!("{side} is not UTF-8 text"))
+            Merge::Unsupported(Unmergeable::NotUtf8 { side })
         }
     };
     let (notes, contradiction) = match outcome {
@@ -663,7 +746,7 @@ pub fn resolve(
             return Ok(Resolution { bytes: text.into_bytes(), clean: true, by_meaning: true, notes: Vec::new() });
         }
         Merge::Conflict(notes) => (notes, true),
-        Merge::Unsupported(why) => (vec![why], false),
+        Merge::Unsupported(why) => (vec![why.to_string()], false),
     };
     let lines = git::merge_file(base, ours, theirs, labels, marker_size)?;
     let parses = std::str::from_utf8(&lines.bytes).is_ok_and(|t| t.parse::<Table>().is_ok());
