@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use mentor_agree::check::{self, Settings};
-use mentor_agree::derived::Derived;
+use mentor_agree::engine::{self, Settings};
+use mentor_agree::facts::derived::Derived;
+use mentor_agree::format::{agreement, terms};
 use mentor_agree::program::Program;
-use mentor_agree::{agreement, rules, terms};
+use mentor_agree::rules;
 
 const FILE: &str = include_str!("../examples/2026-03-jonas-berg-amara-diallo.toml");
 
@@ -59,7 +60,7 @@ fn bench(c: &mut Criterion) {
 
     let settings = Settings { today, options: rules::Options::default(), ssh: None };
     c.bench_function("check_text (whole file)", |b| {
-        b.iter(|| check::check_text(Path::new("a.toml"), black_box(FILE), program.clone(), &settings))
+        b.iter(|| engine::check_text(Path::new("a.toml"), black_box(FILE), program.clone(), &settings))
     });
 }
 

@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use chrono::{Days, NaiveDate};
-use mentor_agree::terms;
+use mentor_agree::format::terms;
 
 const FIRST: &[&str] = &[
     "Ada", "Grace", "Alan", "Maya", "Tomás", "Li", "Sara", "Jonas", "Amara", "Hana", "Diego", "Kofi", "Elena", "Noor",
@@ -114,7 +114,7 @@ fn agreement(
     let (lead, _) = person(rng);
     let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Days::new(rng.u64(0..300));
     let months = rng.u32(3..=9);
-    let end = mentor_agree::timeline::add_months(start, months).unwrap();
+    let end = mentor_agree::format::timeline::add_months(start, months).unwrap();
     let mut t = String::with_capacity(2048);
     let topics: Vec<String> =
         (0..rng.usize(1..=3)).map(|_| format!("{:?}", TOPICS[rng.usize(..TOPICS.len())])).collect();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-pub use crate::role::Role;
+pub use mentor_agree::format::role::Role;
 
 /// Write, check, sign and publish mentoring agreements kept as TOML files in git.
 ///
@@ -14,7 +14,7 @@ pub use crate::role::Role;
 /// signatures. `check` holds every file to the program's rules (program.toml,
 /// found by walking up from the file; built-in defaults when there is none).
 #[derive(Debug, Parser)]
-#[command(name = "mentor-agree", version = crate::VERSION_LINE, propagate_version = true, max_term_width = 100)]
+#[command(name = "mentor-agree", version = mentor_agree::VERSION_LINE, propagate_version = true, max_term_width = 100)]
 #[command(after_help = "A program's year, start to finish:\n  \
     mentor-agree init mentoring && cd mentoring   # set up a program repo\n  \
     mentor-agree new                              # draft an agreement with a pair\n  \
@@ -140,7 +140,7 @@ impl clap::builder::TypedValueParser for RoleParser {
 }
 
 /// A `YYYY-MM-DD` date argument (the library's one date parser).
-pub use crate::timeline::parse_date;
+pub use mentor_agree::format::timeline::parse_date;
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
@@ -713,7 +713,7 @@ pub struct NewArgs {
     pub dry_run: bool,
 }
 
-/// Output format of `check` (the library's [`crate::diagnostic::report::Format`]).
+/// Output format of `check` (the library's [`mentor_agree::output::diagnostics::Format`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// rustc-style report with source lines and carets.
@@ -726,9 +726,9 @@ pub enum CheckFormat {
     Sarif,
 }
 
-impl From<CheckFormat> for crate::diagnostic::report::Format {
+impl From<CheckFormat> for mentor_agree::output::diagnostics::Format {
     fn from(f: CheckFormat) -> Self {
-        use crate::diagnostic::report::Format;
+        use mentor_agree::output::diagnostics::Format;
         match f {
             CheckFormat::Human => Format::Human,
             CheckFormat::Json => Format::Json,
@@ -770,7 +770,7 @@ pub struct CheckArgs {
     pub list_codes: bool,
     /// In a git repository, how many commits back to look for the version a stale
     /// signature covered, to say what changed since (0: don't look).
-    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_DEPTH)]
+    #[arg(long, value_name = "N", default_value_t = mentor_agree::versions::history::DEFAULT_DEPTH)]
     pub history_depth: usize,
     /// Apply the safe fixes (misspelt keys, quoted dates, a missing `format`,
     /// emails with spaces or `mailto:`), then report what is left. A fix is safe
@@ -838,8 +838,8 @@ pub struct EditArgs {
 
 impl NewArgs {
     /// The answers and choices given as flags, for the library's questionnaire.
-    pub fn given(&self) -> crate::questionnaire::interview::Given {
-        crate::questionnaire::interview::Given {
+    pub fn given(&self) -> mentor_agree::scaffold::questionnaire::interview::Given {
+        mentor_agree::scaffold::questionnaire::interview::Given {
             mentor: self.mentor.clone(),
             mentor_email: self.mentor_email.clone(),
             mentee: self.mentee.clone(),
@@ -966,14 +966,14 @@ pub struct GoalUpdate {
     /// Goal number, 1-based.
     pub goal: u32,
     /// The status now.
-    pub status: crate::agreement::GoalStatus,
+    pub status: mentor_agree::format::agreement::GoalStatus,
     /// A short note.
     pub note: Option<String>,
 }
 
 /// Parses `N=STATUS` or `N=STATUS:NOTE`.
 pub fn parse_goal_update(s: &str) -> Result<GoalUpdate, String> {
-    use crate::agreement::GoalStatus;
+    use mentor_agree::format::agreement::GoalStatus;
     let (n, rest) = s.split_once('=').ok_or_else(|| format!("`{s}` is not N=STATUS (e.g. 1=achieved)"))?;
     let goal = n
         .trim()
@@ -1118,7 +1118,7 @@ pub struct StatusArgs {
     pub format: StatusFormat,
     /// Only agreements in these states (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "STATE", value_parser = state_parser())]
-    pub state: Vec<crate::derived::State>,
+    pub state: Vec<mentor_agree::facts::derived::State>,
     /// Every column (start, effective date and last check-in too); the table
     /// otherwise fits the terminal's width (or $COLUMNS) with the columns that matter most.
     #[arg(long)]
@@ -1126,9 +1126,9 @@ pub struct StatusArgs {
 }
 
 /// Parses a state name, listing the states in `--help` and errors.
-fn state_parser() -> impl clap::builder::TypedValueParser<Value = crate::derived::State> {
-    use crate::derived::State;
+fn state_parser() -> impl clap::builder::TypedValueParser<Value = mentor_agree::facts::derived::State> {
     use clap::builder::TypedValueParser as _;
+    use mentor_agree::facts::derived::State;
     clap::builder::PossibleValuesParser::new(State::ALL.map(State::as_str))
         .map(|s| State::ALL.into_iter().find(|x| x.as_str() == s).expect("a listed state"))
 }
@@ -1173,7 +1173,7 @@ pub struct UnlockArgs {
     pub file: PathBuf,
 }
 
-/// Output of `render FILE` (the library's [`crate::render::Format`]).
+/// Output of `render FILE` (the library's [`mentor_agree::output::render::Format`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RenderFormat {
     /// Markdown.
@@ -1182,11 +1182,11 @@ pub enum RenderFormat {
     Html,
 }
 
-impl From<RenderFormat> for crate::render::Format {
+impl From<RenderFormat> for mentor_agree::output::render::Format {
     fn from(f: RenderFormat) -> Self {
         match f {
-            RenderFormat::Md => crate::render::Format::Md,
-            RenderFormat::Html => crate::render::Format::Html,
+            RenderFormat::Md => mentor_agree::output::render::Format::Md,
+            RenderFormat::Html => mentor_agree::output::render::Format::Html,
         }
     }
 }
@@ -1275,7 +1275,7 @@ mod tests {
 
     #[test]
     fn goal_updates_take_a_number_a_typed_status_and_a_note() {
-        use crate::agreement::GoalStatus;
+        use mentor_agree::format::agreement::GoalStatus;
         let u = parse_goal_update("2=On track: halfway there").unwrap();
         assert_eq!((u.goal, u.status, u.note.as_deref()), (2, GoalStatus::OnTrack, Some("halfway there")));
         assert_eq!(parse_goal_update("1=achieved").unwrap().note, None);

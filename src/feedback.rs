@@ -13,8 +13,8 @@ use std::str::FromStr;
 
 use chrono::{Days, NaiveDate};
 
-use crate::agreement::{Agreement, AnswerValue};
-use crate::derived::Derived;
+use crate::facts::derived::Derived;
+use crate::format::agreement::{Agreement, AnswerValue};
 use crate::program::{Form, FormMoment, FormWhen, Question, QuestionKind, Visibility};
 
 /// The first line of every sealed block.
@@ -309,35 +309,6 @@ impl NewFeedback {
             .collect();
         if t.is_empty() { None } else { toml::to_string(&t).ok() }
     }
-
-    /// The `[[feedback]]` entry: `pair` answers in an inline table, `sealed`
-    /// (the armored block of the `team` answers) as a multi-line string.
-    pub fn to_table(&self, sealed: Option<&str>) -> toml_edit::Table {
-        use toml_edit::{InlineTable, Item, Table, Value, value};
-        let mut t = Table::new();
-        t.insert("date", Item::Value(crate::edit::date_value(self.date)));
-        t.insert("form", value(self.form.as_str()));
-        t.insert("by", value(self.by));
-        let mut pair = InlineTable::new();
-        for (id, vis, a) in &self.answers {
-            if *vis == Visibility::Pair {
-                let v = match a {
-                    AnswerValue::Integer(n) => Value::from(*n),
-                    AnswerValue::Boolean(b) => Value::from(*b),
-                    AnswerValue::Text(s) => Value::from(s.as_str()),
-                    AnswerValue::Other(w) => Value::from(*w),
-                };
-                pair.insert(id, v);
-            }
-        }
-        if !pair.is_empty() {
-            t.insert("answers", value(pair));
-        }
-        if let Some(block) = sealed {
-            t.insert("sealed", Item::Value(sealed_value(block)));
-        }
-        t
-    }
 }
 
 /// A sealed block as the value of `sealed`. Armor is base64, dashes and spaces:
@@ -415,7 +386,7 @@ pub struct Due {
     /// The form's title (its id when it has none).
     pub title: String,
     /// Who must answer.
-    pub respondent: crate::role::Role,
+    pub respondent: crate::format::role::Role,
     /// The moment it is due from.
     pub from: NaiveDate,
     /// The day it should be answered by (`from` + due_days).
@@ -485,7 +456,7 @@ pub fn read(agreement_id: &str, a: &Agreement, identities: &[Identity]) -> Vec<R
 /// A record as text, for the team's terminal.
 pub fn read_text(r: &ReadRecord) -> String {
     use std::fmt::Write as _;
-    let date = r.date.map_or_else(|| "?".to_string(), crate::rules::ymd);
+    let date = r.date.map_or_else(|| "?".to_string(), crate::text::ymd);
     let mut out = format!("{} · {date} · form \"{}\" · by {}\n", r.agreement, r.form, r.by);
     for (q, v) in &r.pair {
         let _ = writeln!(out, "  {q} = {}", shown(v));

@@ -1,8 +1,11 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use mentor_agree::cli::{Cli, Command};
-use mentor_agree::commands::{self, EXIT_FAILURE, EXIT_OK};
+mod cli;
+mod commands;
+
+use cli::{Cli, Command};
+use commands::{EXIT_FAILURE, EXIT_OK};
 
 // mimalloc: `check` and `render --site` allocate and free many small values per
 // file on every thread; it is markedly faster at that than the system allocator.

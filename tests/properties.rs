@@ -12,9 +12,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use mentor_agree::check::{self, Settings};
+use mentor_agree::engine::{self, Settings};
+use mentor_agree::format::{terms, timeline};
 use mentor_agree::program::Program;
-use mentor_agree::{rules, terms, timeline};
+use mentor_agree::rules;
 use proptest::prelude::*;
 
 /// The meaning of a small agreement.
@@ -315,10 +316,10 @@ fn check_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
         ssh: None,
     };
     let path = Path::new("x.toml");
-    let checked = match check::decode(bytes.to_vec()) {
-        Ok(text) => check::check_text(path, &text, Arc::new(Program::builtin()), &settings),
+    let checked = match engine::decode(bytes.to_vec()) {
+        Ok(text) => engine::check_text(path, &text, Arc::new(Program::builtin()), &settings),
         Err(located) => {
-            let mut checked = check::check_text(path, "", Arc::new(Program::builtin()), &settings);
+            let mut checked = engine::check_text(path, "", Arc::new(Program::builtin()), &settings);
             checked.diagnostics = vec![*located];
             checked
         }
@@ -327,7 +328,7 @@ fn check_bytes(bytes: &[u8]) -> Result<(), TestCaseError> {
         prop_assert!(d.position.line >= 1 && d.position.column >= 1);
         prop_assert!(d.position.line_span.end <= d.position.source_line.len());
     }
-    let json = mentor_agree::diagnostic::report::json(std::slice::from_ref(&checked));
+    let json = mentor_agree::output::diagnostics::json(std::slice::from_ref(&checked));
     prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "invalid JSON: {}", json);
     Ok(())
 }
@@ -640,7 +641,7 @@ fn record_text(r: &Record) -> String {
 fn records_of(text: &str) -> Vec<(String, String)> {
     let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("merged file is not TOML ({e}):\n{text}"));
     let mut out = Vec::new();
-    for key in mentor_agree::merge::RECORD_KEYS {
+    for key in mentor_agree::versions::merge::RECORD_KEYS {
         for entry in table.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
             out.push((key.to_string(), entry.to_string()));
         }
@@ -655,7 +656,7 @@ fn error_codes(text: &str) -> std::collections::BTreeSet<&'static str> {
         options: rules::Options::default(),
         ssh: None,
     };
-    let checked = check::check_text(Path::new("x.toml"), text, Arc::new(Program::builtin()), &settings);
+    let checked = engine::check_text(Path::new("x.toml"), text, Arc::new(Program::builtin()), &settings);
     checked
         .diagnostics
         .iter()
@@ -688,8 +689,8 @@ proptest! {
         if let Some(m) = minutes { changed.minutes = m; }
         let theirs = format!("{}{}{}{}", write(&changed, &theirs_style), texts(&before), texts(&shared), texts(&theirs_add));
 
-        let merged = match mentor_agree::merge::merge(&base, &ours, &theirs) {
-            mentor_agree::merge::Merge::Clean(text) => text,
+        let merged = match mentor_agree::versions::merge::merge(&base, &ours, &theirs) {
+            mentor_agree::versions::merge::Merge::Clean(text) => text,
             other => return Err(TestCaseError::fail(format!("not merged: {other:?}"))),
         };
         // Records as a multiset: each as many times as the side that has it most
@@ -705,7 +706,7 @@ proptest! {
         // The terms (everything but the records) are their side's, the one that changed.
         let terms_of = |text: &str| {
             let mut table: toml::Table = text.parse().unwrap();
-            table.retain(|k, _| !mentor_agree::merge::RECORD_KEYS.contains(&k));
+            table.retain(|k, _| !mentor_agree::versions::merge::RECORD_KEYS.contains(&k));
             table
         };
         prop_assert_eq!(terms_of(&merged), terms_of(&write(&changed, &theirs_style)));
@@ -721,7 +722,7 @@ proptest! {
         rows in proptest::collection::vec(proptest::collection::vec("(=|\\+|-|@|\t|\r|'|\"|,|\n)?\\PC{0,12}", 3), 0..6),
     ) {
         let mut out = Vec::new();
-        mentor_agree::export::write_csv(&mut out, &["a", "b", "c"], rows.clone().into_iter()).unwrap();
+        mentor_agree::output::export::write_csv(&mut out, &["a", "b", "c"], rows.clone().into_iter()).unwrap();
         let mut reader = csv::Reader::from_reader(out.as_slice());
         prop_assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["a", "b", "c"]);
         let back: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
@@ -762,13 +763,13 @@ proptest! {
         bytes.splice(at..end, insert);
         let program = Arc::new(Program::builtin());
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        let sheet = mentor_agree::cohort::parse(&bytes, Path::new("c.csv")).unwrap();
+        let sheet = mentor_agree::scaffold::cohort::parse(&bytes, Path::new("c.csv")).unwrap();
         let taken = std::collections::HashMap::new();
-        let preamble = |_: &mentor_agree::questionnaire::Answers, _: &Path| String::new();
-        let ctx = mentor_agree::cohort::Context {
+        let preamble = |_: &mentor_agree::scaffold::questionnaire::Answers, _: &Path| String::new();
+        let ctx = mentor_agree::scaffold::cohort::Context {
             program: &program, today, folder: Path::new("agreements"), taken: &taken, preamble: &preamble,
         };
-        let plan = mentor_agree::cohort::plan(sheet, &ctx);
+        let plan = mentor_agree::scaffold::cohort::plan(sheet, &ctx);
         for p in &plan.problems {
             prop_assert!(p.row >= 1);
         }
@@ -795,7 +796,7 @@ fn merge_side() -> impl Strategy<Value = Vec<u8>> {
 fn records_if_toml(text: &str) -> Vec<(String, toml::Value)> {
     let Ok(table) = text.parse::<toml::Table>() else { return Vec::new() };
     let mut out = Vec::new();
-    for key in mentor_agree::merge::RECORD_KEYS {
+    for key in mentor_agree::versions::merge::RECORD_KEYS {
         for entry in table.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
             out.push((key.to_string(), entry.clone()));
         }
@@ -817,7 +818,7 @@ proptest! {
     #[test]
     fn merge_never_panics_or_loses_a_record_over_hostile_sides(base in merge_side(), ours in merge_side(), theirs in merge_side()) {
         let [base, ours, theirs] = [&base, &ours, &theirs].map(|b| String::from_utf8_lossy(b).into_owned());
-        if let mentor_agree::merge::Merge::Clean(text) = mentor_agree::merge::merge(&base, &ours, &theirs) {
+        if let mentor_agree::versions::merge::Merge::Clean(text) = mentor_agree::versions::merge::merge(&base, &ours, &theirs) {
             let merged: toml::Table = text.parse().map_err(|e| TestCaseError::fail(format!("clean but not TOML: {e}")))?;
             prop_assert!(merged.contains_key("format"));
             let merged = records_if_toml(&text);
@@ -837,7 +838,7 @@ proptest! {
     /// byte when a side is binary.
     #[test]
     fn the_merge_driver_never_calls_an_unparsable_file_clean(base in merge_side(), ours in merge_side(), theirs in merge_side()) {
-        let r = mentor_agree::merge::resolve(&base, &ours, &theirs, ["ours", "base", "theirs"], 7)
+        let r = mentor_agree::versions::merge::resolve(&base, &ours, &theirs, ["ours", "base", "theirs"], 7)
             .map_err(|e| TestCaseError::fail(format!("no answer: {e}")))?;
         if r.clean {
             let text = std::str::from_utf8(&r.bytes).map_err(|_| TestCaseError::fail("clean but not UTF-8"))?;
@@ -878,7 +879,7 @@ proptest! {
         let text = format!("format = 1\n{table}\n{key} = {value}\n");
         let program = Arc::new(Program::builtin());
         let settings = Settings { today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), options: rules::Options::default(), ssh: None };
-        let checked = check::check_text(Path::new("a.toml"), &text, program, &settings);
+        let checked = engine::check_text(Path::new("a.toml"), &text, program, &settings);
         let codes: Vec<&str> = checked.diagnostics.iter().map(|l| l.diagnostic.code.as_str()).collect();
         prop_assert!(codes.contains(&"control-character"), "{text:?}: {codes:?}");
     }
@@ -886,7 +887,7 @@ proptest! {
 
 /// A signed example agreement (every role signed by name) with its signatures
 /// renewed for `text`'s terms, and checked under `program` on `today`.
-fn checked_signed(text: &str, program: &str, today: &str) -> mentor_agree::check::Checked {
+fn checked_signed(text: &str, program: &str, today: &str) -> mentor_agree::engine::Checked {
     let digest = terms::digest(&terms::canonical(text).unwrap());
     let mut text = text.to_string();
     for (role, name) in [("mentor", "Maya Okafor"), ("mentee", "Tomás Rivera"), ("lead", "Priya Natarajan")] {
@@ -897,7 +898,7 @@ fn checked_signed(text: &str, program: &str, today: &str) -> mentor_agree::check
     }
     let program = Program::parse(program, Path::new("program.toml")).unwrap();
     let settings = Settings { today: today.parse().unwrap(), options: rules::Options::default(), ssh: None };
-    check::check_text(Path::new("a.toml"), &text, Arc::new(program), &settings)
+    engine::check_text(Path::new("a.toml"), &text, Arc::new(program), &settings)
 }
 
 /// The example's terms (no records), with the parties' emails as given.
@@ -953,9 +954,9 @@ proptest! {
         let text = pair_with_emails(&emails[0], &emails[1], &emails[2]);
         let checked = checked_signed(&text, "", "2026-11-25");
         let d = checked.derived.as_deref().unwrap();
-        let later = mentor_agree::role::Role::SIGNERS[pair.1];
+        let later = mentor_agree::format::role::Role::SIGNERS[pair.1];
         prop_assert!(!d.signed.contains(&later), "{later} counted: {:?}\n{text}", d.signed);
-        prop_assert_eq!(d.state, mentor_agree::derived::State::Draft);
+        prop_assert_eq!(d.state, mentor_agree::facts::derived::State::Draft);
         prop_assert!(checked.diagnostics.iter().any(|l| l.diagnostic.code == mentor_agree::diagnostic::Code::SamePerson));
     }
 

@@ -10,11 +10,12 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use mentor_agree::check::{self, Settings};
-use mentor_agree::diagnostic::report;
+use mentor_agree::engine::{self, Settings};
+use mentor_agree::output::diagnostics;
 use mentor_agree::program::Program;
-use mentor_agree::render::{AgreementContext, Format, Renderer};
-use mentor_agree::{edit, rules, terms};
+use mentor_agree::output::render::{AgreementContext, Format, Renderer};
+use mentor_agree::format::terms;
+use mentor_agree::{edit, rules};
 
 static PROGRAM: LazyLock<Arc<Program>> = LazyLock::new(|| Arc::new(Program::builtin()));
 static RENDERER: LazyLock<Renderer> = LazyLock::new(|| Renderer::builtin().expect("built-in templates compile"));
@@ -22,14 +23,14 @@ static RENDERER: LazyLock<Renderer> = LazyLock::new(|| Renderer::builtin().expec
 fuzz_target!(|data: &[u8]| {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let settings = Settings { today, options: rules::Options { require_signed: true }, ssh: None };
-    let Ok(text) = check::decode(data.to_vec()) else { return };
-    let checked = check::check_text(Path::new("fuzz.toml"), &text, PROGRAM.clone(), &settings);
+    let Ok(text) = engine::decode(data.to_vec()) else { return };
+    let checked = engine::check_text(Path::new("fuzz.toml"), &text, PROGRAM.clone(), &settings);
     for d in &checked.diagnostics {
         assert!(d.position.line >= 1 && d.position.column >= 1);
         assert!(d.position.line_span.end <= d.position.source_line.len());
     }
-    let _ = report::human_file(&checked, false);
-    let json = report::json(std::slice::from_ref(&checked));
+    let _ = diagnostics::human_file(&checked, false);
+    let json = diagnostics::json(std::slice::from_ref(&checked));
     assert!(json.starts_with('{') || json.starts_with('['), "report is JSON");
     if let Some(canonical) = terms::canonical(&text) {
         let _ = terms::digest(&canonical);

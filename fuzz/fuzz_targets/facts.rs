@@ -10,9 +10,12 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use mentor_agree::check::{self, Settings};
+use mentor_agree::engine::{self, Settings};
 use mentor_agree::program::Program;
-use mentor_agree::{agenda, diff, fix, report, rules};
+use mentor_agree::desk::{agenda, report};
+use mentor_agree::edit::fix;
+use mentor_agree::rules;
+use mentor_agree::versions::diff;
 
 static PROGRAM: LazyLock<Arc<Program>> = LazyLock::new(|| Arc::new(Program::builtin()));
 const EXAMPLE: &str = include_str!("../../examples/2026-09-maya-okafor-tomas-rivera.toml");
@@ -20,9 +23,9 @@ const EXAMPLE: &str = include_str!("../../examples/2026-09-maya-okafor-tomas-riv
 fuzz_target!(|data: &[u8]| {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let settings = Settings { today, options: rules::Options::default(), ssh: None };
-    let Ok(text) = check::decode(data.to_vec()) else { return };
+    let Ok(text) = engine::decode(data.to_vec()) else { return };
     let path = Path::new("fuzz.toml");
-    let checked = check::check_text(path, &text, PROGRAM.clone(), &settings);
+    let checked = engine::check_text(path, &text, PROGRAM.clone(), &settings);
 
     let mut items = agenda::items(&checked, today, 14);
     items.extend(agenda::problems(&checked));

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mentor_agree::merge::{self, Merge, RECORD_KEYS};
+use mentor_agree::versions::merge::{self, Merge, RECORD_KEYS};
 
 fn records(text: &str) -> Vec<(&'static str, toml::Value)> {
     let Ok(table) = text.parse::<toml::Table>() else { return Vec::new() };

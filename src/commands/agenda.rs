@@ -5,20 +5,23 @@ use std::io::Write as _;
 
 use comfy_table::{Cell, Color};
 
-use crate::agenda::{self, Item};
-use crate::check::Session;
 use crate::cli::{AgendaArgs, AgendaFormat};
-use crate::diagnostic::report::{escape_data, escape_property, plural};
-use crate::render::markdown_text;
-use crate::rules::{self, ymd};
-use crate::timeline::long_date;
+use mentor_agree::desk::agenda::{self, Item};
+use mentor_agree::engine::Session;
+use mentor_agree::format::timeline::long_date;
+use mentor_agree::output::diagnostics::{escape_data, escape_property};
+use mentor_agree::output::render::markdown_text;
+use mentor_agree::rules;
+use mentor_agree::text::plural;
+use mentor_agree::text::ymd;
 
 /// Runs `agenda`.
 pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
     let today = session.today;
-    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        agenda::items(&crate::history::dated(c), today, args.within)
-    })?;
+    let checked =
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+            agenda::items(&mentor_agree::versions::history::dated(c), today, args.within)
+        })?;
     let mut items: Vec<Item> = Vec::new();
     for (c, found) in checked {
         // Duplicate ids are known only once every file is checked: such a file has errors now.

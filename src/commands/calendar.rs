@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::calendar::{self, Entry, Options};
-use crate::check::{Checked, Session};
 use crate::cli::CalendarArgs;
-use crate::diagnostic::Severity;
-use crate::diagnostic::report::{self, plural};
-use crate::rules;
+use mentor_agree::diagnostic::Severity;
+use mentor_agree::engine::{Checked, Session};
+use mentor_agree::output::calendar::{self, Entry, Options};
+use mentor_agree::output::diagnostics;
+use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// Exports one agreement (a single file given), or every agreement under the
 /// paths as one feed. A single file with errors is refused (exit 1) with its
@@ -22,7 +23,7 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
         [one] => std::fs::metadata(one).with_context(|| format!("cannot read {}", one.display()))?.is_file(),
         _ => false,
     };
-    let files = crate::check::check_paths(&args.paths, session, rules::Options::default())?;
+    let files = mentor_agree::engine::check_paths(&args.paths, session, rules::Options::default())?;
     if files.is_empty() {
         bail!("no agreement files (*.toml) under {}", shown(&args.paths));
     }
@@ -30,7 +31,7 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     if !broken.is_empty() {
         let color = session.color_stderr;
         for checked in &broken {
-            eprint!("{}", report::human_file(checked, color));
+            eprint!("{}", diagnostics::human_file(checked, color));
         }
         let errors: usize = broken.iter().map(|c| c.count(Severity::Error)).sum();
         let what = if single {
@@ -70,7 +71,8 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
     };
     match &args.out {
         Some(path) => {
-            crate::atomic::write(path, ics.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            mentor_agree::edit::atomic::write(path, ics.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             if single {
                 eprintln!(
                     "Wrote {}: sessions, review checkpoints and goal due dates of {}",

@@ -5,14 +5,15 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::check::Session;
-use crate::check::base::Changes;
-use crate::check::{Checked, FileChecker, check_paths_with};
 use crate::cli::CheckArgs;
-use crate::diagnostic::report::{self, Format, Totals};
-use crate::diagnostic::{Code, explain, sarif};
-use crate::program::{PROGRAM_FILE, Program};
-use crate::rules;
+use mentor_agree::diagnostic::Code;
+use mentor_agree::engine::Session;
+use mentor_agree::engine::base::Changes;
+use mentor_agree::engine::{Checked, FileChecker, check_paths_with};
+use mentor_agree::output::diagnostics::{self, Format, Totals};
+use mentor_agree::output::{explain, sarif};
+use mentor_agree::program::{PROGRAM_FILE, Program};
+use mentor_agree::rules;
 
 /// `check --explain CODE`: prints the code's documentation; exit 2 for an unknown code.
 fn explain(name: &str) -> anyhow::Result<u8> {
@@ -34,9 +35,9 @@ fn explain(name: &str) -> anyhow::Result<u8> {
 /// says on stderr what was fixed; with `--dry-run` prints the diffs on stdout.
 /// Returns the number of fixes applied (or that would be).
 fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::Result<usize> {
-    use crate::diagnostic::report::plural;
-    use crate::edit::{EditError, EditRequest};
-    use crate::fix::{self, Which};
+    use mentor_agree::edit::fix::{self, Which};
+    use mentor_agree::edit::{EditError, EditRequest};
+    use mentor_agree::text::plural;
 
     let which = if args.unsafe_fixes { Which::All } else { Which::Safe };
     let files = session.collect(&args.paths)?;
@@ -53,7 +54,7 @@ fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::
             continue;
         }
         let old_text =
-            if args.dry_run { crate::input::read_to_string(path).unwrap_or_default() } else { String::new() };
+            if args.dry_run { mentor_agree::input::read_to_string(path).unwrap_or_default() } else { String::new() };
         let program = checked.program.clone();
         let result = checker.with_settings(&program, |settings| {
             let req = EditRequest {
@@ -102,7 +103,7 @@ fn fix(args: &CheckArgs, session: &Session, options: rules::Options) -> anyhow::
                 | EditError::NotAnAgreement { .. }),
             ) => {
                 if let EditError::Refused(c) | EditError::NotToml(c) = &err {
-                    eprint!("{}", report::human_file(c, session.color_stderr));
+                    eprint!("{}", diagnostics::human_file(c, session.color_stderr));
                 }
                 eprintln!("error: not fixed: {err}");
             }
@@ -155,7 +156,7 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
     let changes = match &args.base {
         Some(rev) => {
             let dir = paths.first().map_or(std::path::Path::new("."), |p| {
-                if p.is_dir() { p.as_path() } else { crate::atomic::parent_dir(p) }
+                if p.is_dir() { p.as_path() } else { mentor_agree::edit::atomic::parent_dir(p) }
             });
             Some((rev, Changes::since(dir, rev)?))
         }
@@ -188,7 +189,7 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
         files = scope.files;
     }
     // Only files with a stale signature read git history.
-    crate::history::explain_stale(&mut files, args.history_depth);
+    mentor_agree::versions::history::explain_stale(&mut files, args.history_depth);
     let mut totals = Totals::of(&files);
     if args.include_due {
         totals.due = 0;
@@ -196,13 +197,13 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
     let text = match Format::from(args.format) {
         Format::Human => {
             let color = session.color_stdout;
-            let mut s: String = files.par_iter().map(|f| report::human_file(f, color)).collect();
-            s.push_str(&report::summary(&totals));
+            let mut s: String = files.par_iter().map(|f| diagnostics::human_file(f, color)).collect();
+            s.push_str(&diagnostics::summary(&totals));
             s.push('\n');
             s
         }
-        Format::Json => report::json(&files),
-        Format::Github => report::github(&files),
+        Format::Json => diagnostics::json(&files),
+        Format::Github => diagnostics::github(&files),
         Format::Sarif => sarif::sarif(&files),
     };
     let mut out = std::io::stdout().lock();

@@ -2,10 +2,10 @@
 
 use toml_edit::{Item, Table, value};
 
-use crate::check::Session;
 use crate::cli::CheckinArgs;
-use crate::edit::{EditError, append_table_entry, date_value};
-use crate::rules::ymd;
+use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::engine::Session;
+use mentor_agree::text::ymd;
 
 /// Appends a `[[checkins]]` entry.
 pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {
@@ -13,7 +13,7 @@ pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {
     let date = args.edit.date.unwrap_or(session.today);
     let file = &args.edit.file;
     let by = args.by.as_str();
-    let done = |o: &crate::edit::EditOutcome| {
+    let done = |o: &mentor_agree::edit::EditOutcome| {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.checkins.len());
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))

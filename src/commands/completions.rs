@@ -4,8 +4,8 @@ use std::io::Write as _;
 
 use clap::CommandFactory;
 
-use crate::check::Session;
 use crate::cli::{Cli, CompletionsArgs};
+use mentor_agree::engine::Session;
 
 /// Prints the completion script for one shell.
 pub fn run(args: &CompletionsArgs, _global: &Session) -> anyhow::Result<u8> {

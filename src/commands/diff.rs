@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::check::Session;
 use crate::cli::{DiffArgs, DiffFormat};
-use crate::diagnostic::Severity;
-use crate::diff::{self, FileReport};
-use crate::git::Repo;
+use mentor_agree::diagnostic::Severity;
+use mentor_agree::engine::Session;
+use mentor_agree::git::Repo;
+use mentor_agree::versions::diff::{self, FileReport};
 
 /// One file to compare: how it is shown, its two versions, and where the new one is on disk.
 struct Pair {
@@ -22,7 +22,7 @@ struct Pair {
 }
 
 fn read_if_there(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
-    match crate::input::read(path) {
+    match mentor_agree::input::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
@@ -30,7 +30,7 @@ fn read_if_there(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
 }
 
 fn repo_for(path: &Path) -> anyhow::Result<Repo> {
-    let dir = if path.is_dir() { path } else { crate::atomic::parent_dir(path) };
+    let dir = if path.is_dir() { path } else { mentor_agree::edit::atomic::parent_dir(path) };
     Ok(Repo::discover(dir)?)
 }
 
@@ -55,7 +55,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
         }
         let mut out = Vec::new();
         for rel in repo.changed_since(&commit, &specs)? {
-            if !crate::check::is_agreement_file(Path::new(&rel)) {
+            if !mentor_agree::engine::is_agreement_file(Path::new(&rel)) {
                 continue;
             }
             let on_disk = repo.root.join(&rel);
@@ -86,7 +86,8 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
             if args.rev.is_some() {
                 bail!("--rev compares one FILE with the working tree; give one path, or drop --rev");
             }
-            let read = |p: &PathBuf| crate::input::read(p).with_context(|| format!("cannot read {}", p.display()));
+            let read =
+                |p: &PathBuf| mentor_agree::input::read(p).with_context(|| format!("cannot read {}", p.display()));
             Ok(vec![Pair {
                 shown: new.display().to_string(),
                 old_shown: Some(old.display().to_string()),
@@ -101,7 +102,7 @@ fn pairs(args: &DiffArgs, session: &Session) -> anyhow::Result<Vec<Pair>> {
 
 /// Runs `diff`.
 pub fn run(args: &DiffArgs, session: &Session) -> anyhow::Result<u8> {
-    let checker = crate::check::FileChecker::new(session, crate::rules::Options::default())?;
+    let checker = mentor_agree::engine::FileChecker::new(session, mentor_agree::rules::Options::default())?;
     let mut reports = Vec::new();
     for pair in pairs(args, session)? {
         // A problem with the old version names the old file when it is one of its own.

@@ -4,13 +4,13 @@ use std::io::IsTerminal;
 
 use dialoguer::console::Term;
 
-use crate::check::Session;
 use crate::cli::{EvaluateArgs, GoalUpdate};
-use crate::diagnostic::report::plural;
-use crate::edit::{EditError, append_table_entry};
-use crate::evaluation::NewEvaluation;
-use crate::role::Role;
-use crate::rules::ymd;
+use mentor_agree::edit::{EditError, append_table_entry};
+use mentor_agree::engine::Session;
+use mentor_agree::facts::evaluation::NewEvaluation;
+use mentor_agree::format::role::Role;
+use mentor_agree::text::plural;
+use mentor_agree::text::ymd;
 
 /// Appends an `[[evaluations]]` entry, asking on a terminal when no `--goal` is given.
 pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
@@ -37,9 +37,9 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
     let term = Term::stderr();
     if args.goal.is_empty() && std::io::stdin().is_terminal() && term.is_term() {
         super::install_interrupt_handler();
-        let theme = crate::questionnaire::interview::theme(session.color_stderr);
+        let theme = mentor_agree::scaffold::questionnaire::interview::theme(session.color_stderr);
         let current = read_current(args, session);
-        match crate::questionnaire::review::ask(&mut record, current.as_ref(), &term, theme.as_ref()) {
+        match mentor_agree::scaffold::questionnaire::review::ask(&mut record, current.as_ref(), &term, theme.as_ref()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),
             Err(e) => return Err(e.into()),
@@ -51,14 +51,14 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
         n => format!(", {}", plural(n, "goal")),
     };
     let who = record.by.join(", ");
-    let done = |o: &crate::edit::EditOutcome| {
+    let done = |o: &mentor_agree::edit::EditOutcome| {
         let n = o.checked.agreement.as_ref().map_or(0, |a| a.evaluations.len());
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
     };
     super::set_writing(true);
     super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
-        append_table_entry(doc, "evaluations", record.to_table())
+        append_table_entry(doc, "evaluations", mentor_agree::edit::records::evaluation_table(&record))
     })
 }
 
@@ -72,11 +72,14 @@ fn given(flag: &str, text: &Option<String>) -> anyhow::Result<Option<String>> {
 
 /// The file as it is now, checked, for showing goals and where they stand. `None`
 /// when it cannot be read; the edit that follows then reports why.
-fn read_current(args: &EvaluateArgs, session: &Session) -> Option<crate::check::Checked> {
+fn read_current(args: &EvaluateArgs, session: &Session) -> Option<mentor_agree::engine::Checked> {
     let file = &args.edit.file;
-    let text = crate::input::read_to_string(file).ok()?;
+    let text = mentor_agree::input::read_to_string(file).ok()?;
     let program = session.program_for(file).ok()?;
-    let settings =
-        crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh: None };
-    Some(crate::check::check_text(file, &text, program, &settings))
+    let settings = mentor_agree::engine::Settings {
+        today: session.today,
+        options: mentor_agree::rules::Options::default(),
+        ssh: None,
+    };
+    Some(mentor_agree::engine::check_text(file, &text, program, &settings))
 }

@@ -2,10 +2,10 @@
 
 use toml_edit::{Array, Item, Table, value};
 
-use crate::check::Session;
 use crate::cli::ExtendArgs;
-use crate::edit::{EditError, append_table_entry, date_value};
-use crate::rules::ymd;
+use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::engine::Session;
+use mentor_agree::text::ymd;
 
 /// Appends an `[[extensions]]` entry.
 pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
@@ -16,9 +16,9 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
         (None, Some(w)) => ("weeks", w),
         (None, None) => anyhow::bail!("give the length: --months N or --weeks N"),
     };
-    let length = crate::diagnostic::report::plural(n as usize, key.trim_end_matches('s'));
+    let length = mentor_agree::text::plural(n as usize, key.trim_end_matches('s'));
     let file = &args.edit.file;
-    let done = |o: &crate::edit::EditOutcome| {
+    let done = |o: &mentor_agree::edit::EditOutcome| {
         let end = o.checked.derived.as_ref().and_then(|d| d.last_day).map(ymd).unwrap_or_else(|| "?".into());
         if o.written {
             format!("Extended {} by {length}, agreed {}: the last day is now {end}", file.display(), ymd(date))
@@ -29,7 +29,7 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
     let signing = super::sign::signing_key(args.key.as_deref())?;
     let program = session.program_for(file)?;
     let allowed = super::sign::verifier_for(&program)?;
-    let verifier = allowed.as_ref().map(|a| a as &dyn crate::rules::signatures::SshVerifier);
+    let verifier = allowed.as_ref().map(|a| a as &dyn mentor_agree::rules::signatures::SshVerifier);
     super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
             let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
@@ -49,9 +49,13 @@ pub fn run(args: &ExtendArgs, session: &Session) -> anyhow::Result<u8> {
         entry.insert("by", value(by));
         append_table_entry(doc, "extensions", entry)?;
         match (&signing, args.role) {
-            (Some(key), Some(role)) => {
-                super::sign::consent_to_new_record(doc, role, date, key, crate::agreement::RecordRef::Extension(date))
-            }
+            (Some(key), Some(role)) => super::sign::consent_to_new_record(
+                doc,
+                role,
+                date,
+                key,
+                mentor_agree::format::agreement::RecordRef::Extension(date),
+            ),
             _ => Ok(()),
         }
     })

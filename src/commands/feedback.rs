@@ -5,13 +5,13 @@ use std::io::IsTerminal;
 use anyhow::{Context as _, bail};
 use dialoguer::console::Term;
 
-use crate::check::Session;
 use crate::cli::FeedbackArgs;
-use crate::diagnostic::report::plural;
-use crate::edit::append_table_entry;
-use crate::feedback::{NewFeedback, load_identities, load_recipients, parse_answer, seal};
-use crate::program::Visibility;
-use crate::rules::ymd;
+use mentor_agree::edit::append_table_entry;
+use mentor_agree::engine::Session;
+use mentor_agree::feedback::{NewFeedback, load_identities, load_recipients, parse_answer, seal};
+use mentor_agree::program::Visibility;
+use mentor_agree::text::plural;
+use mentor_agree::text::ymd;
 
 /// Records a `[[feedback]]` entry, or with `--read` prints every answer.
 pub fn run(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
@@ -33,7 +33,7 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     let program = session.program_for(file)?;
     let Some(form) = program.form(form_id) else {
         let ids: Vec<&str> = program.forms.iter().map(|f| f.id.as_str()).collect();
-        let hint = match crate::suggest::closest(form_id, ids.iter().copied()) {
+        let hint = match mentor_agree::text::suggest::closest(form_id, ids.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None if ids.is_empty() => "program.toml defines no [[forms]]".to_string(),
             None => format!("its forms: {}", ids.join(", ")),
@@ -48,7 +48,7 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
         eprintln!("error: refused to edit {}: {msg} (file unchanged)", file.display());
         Ok(super::EXIT_PROBLEMS)
     };
-    let mut given: Vec<(String, crate::agreement::AnswerValue)> = Vec::new();
+    let mut given: Vec<(String, mentor_agree::format::agreement::AnswerValue)> = Vec::new();
     for spec in &args.answer {
         let Some((q, value)) = spec.split_once('=') else {
             return refuse(format!("--answer `{spec}` is not Q=VALUE"));
@@ -72,9 +72,9 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     if !missing.is_empty() {
         if std::io::stdin().is_terminal() && term.is_term() {
             super::install_interrupt_handler();
-            let theme = crate::questionnaire::interview::theme(session.color_stderr);
+            let theme = mentor_agree::scaffold::questionnaire::interview::theme(session.color_stderr);
             let ids: Vec<String> = given.iter().map(|(g, _)| g.clone()).collect();
-            match crate::questionnaire::feedback::ask(form, &ids, &term, theme.as_ref()) {
+            match mentor_agree::scaffold::questionnaire::feedback::ask(form, &ids, &term, theme.as_ref()) {
                 Ok(more) => given.extend(more),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Ok(super::report_cancel()),
                 Err(e) => return Err(e.into()),
@@ -98,14 +98,14 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     let sealed = match record.team_plaintext() {
         None => None,
         Some(plain) => {
-            let path = program.team_recipients_path().ok_or(crate::feedback::FeedbackError::NoTeamRecipients)?;
+            let path = program.team_recipients_path().ok_or(mentor_agree::feedback::FeedbackError::NoTeamRecipients)?;
             let recipients = load_recipients(&path)?;
             Some(seal(&plain, &recipients)?)
         }
     };
     let team = record.answers.iter().filter(|(_, v, _)| *v == Visibility::Team).count();
     let pair = record.answers.len() - team;
-    let done = |o: &crate::edit::EditOutcome| {
+    let done = |o: &mentor_agree::edit::EditOutcome| {
         let verb = if o.written { "Recorded" } else { "Would record" };
         let sealed = if team > 0 {
             format!(", {} sealed for the team", plural(team, "confidential answer"))
@@ -121,14 +121,14 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
             plural(pair, "answer")
         )
     };
-    let entry = record.to_table(sealed.as_deref());
+    let entry = mentor_agree::edit::records::feedback_table(&record, sealed.as_deref());
     super::set_writing(true);
     super::run_edit(session, file, args.dry_run, None, done, |doc, _before| append_table_entry(doc, "feedback", entry))
 }
 
 /// Reads a team key, asking for its passphrase on a terminal (off one, a
 /// passphrase-protected key is refused with a clear error).
-pub fn identities(key: &std::path::Path) -> anyhow::Result<Vec<crate::feedback::Identity>> {
+pub fn identities(key: &std::path::Path) -> anyhow::Result<Vec<mentor_agree::feedback::Identity>> {
     let interactive = std::io::stdin().is_terminal() && Term::stderr().is_term();
     let mut ask = |prompt: &str| -> Option<String> {
         if !interactive {
@@ -142,14 +142,14 @@ pub fn identities(key: &std::path::Path) -> anyhow::Result<Vec<crate::feedback::
 fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     let key = args.identity.as_deref().context("--read needs --identity KEY")?;
     let identities = identities(key)?;
-    let checked = crate::check::check_paths(&args.paths, session, crate::rules::Options::default())?;
+    let checked = mentor_agree::engine::check_paths(&args.paths, session, mentor_agree::rules::Options::default())?;
     let mut out = String::new();
     let mut n = 0;
     for c in &checked {
         let Some(a) = &c.agreement else { continue };
-        for r in crate::feedback::read(&c.id, a, &identities) {
+        for r in mentor_agree::feedback::read(&c.id, a, &identities) {
             n += 1;
-            out.push_str(&crate::feedback::read_text(&r));
+            out.push_str(&mentor_agree::feedback::read_text(&r));
         }
     }
     use std::io::Write as _;
@@ -170,21 +170,21 @@ fn reseal(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     for file in &files {
         // Only files with sealed blocks are edited at all.
         let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        if !text.contains(crate::feedback::ARMOR_BEGIN) {
+        if !text.contains(mentor_agree::feedback::ARMOR_BEGIN) {
             continue;
         }
         let program = session.program_for(file)?;
-        let path = program.team_recipients_path().ok_or(crate::feedback::FeedbackError::NoTeamRecipients)?;
+        let path = program.team_recipients_path().ok_or(mentor_agree::feedback::FeedbackError::NoTeamRecipients)?;
         let recipients = load_recipients(&path)?;
-        let counts = Cell::new(crate::feedback::Resealed::default());
-        let done = |o: &crate::edit::EditOutcome| {
+        let counts = Cell::new(mentor_agree::feedback::Resealed::default());
+        let done = |o: &mentor_agree::edit::EditOutcome| {
             let c = counts.get();
             let verb = if o.written { "Resealed" } else { "Would reseal" };
             format!("{verb} {} in {}", plural(c.resealed, "confidential block"), file.display())
         };
         let step = super::run_edit(session, file, args.dry_run, None, done, |doc, _before| {
-            let c = crate::feedback::reseal(doc, &identities, &recipients)
-                .map_err(|e| crate::edit::EditError::Invalid(e.to_string()))?;
+            let c = mentor_agree::feedback::reseal(doc, &identities, &recipients)
+                .map_err(|e| mentor_agree::edit::EditError::Invalid(e.to_string()))?;
             counts.set(c);
             Ok(())
         })?;

@@ -3,8 +3,8 @@
 use std::ffi::OsStr;
 
 use crate::cli::GitSetupArgs;
-use crate::git::{self, Repo};
-use crate::merge::{DRIVER_COMMAND, DRIVER_NAME};
+use mentor_agree::git::{self, Repo};
+use mentor_agree::versions::merge::{DRIVER_COMMAND, DRIVER_NAME};
 
 /// Runs `git config` for the driver and checks `.gitattributes`.
 pub fn run(args: &GitSetupArgs) -> anyhow::Result<u8> {
@@ -31,7 +31,7 @@ pub fn run(args: &GitSetupArgs) -> anyhow::Result<u8> {
     if !args.global && !attributes.contains(&format!("merge={DRIVER_NAME}")) {
         eprintln!(
             "note: .gitattributes does not name the driver yet; add this line and commit it:\n  {}",
-            crate::merge::GITATTRIBUTES_LINE
+            mentor_agree::versions::merge::GITATTRIBUTES_LINE
         );
     }
     Ok(super::EXIT_OK)

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::check::Session;
 use crate::cli::InitArgs;
-use crate::scaffold::files;
+use mentor_agree::engine::Session;
+use mentor_agree::scaffold::init::files;
 
 /// True when `dir` or a folder above it is a git work tree.
 fn in_git_repo(dir: &Path) -> bool {
@@ -51,33 +51,33 @@ pub fn run(args: &InitArgs, _global: &Session) -> anyhow::Result<u8> {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
         // Never replace a file, even one that appeared since the check above.
-        crate::atomic::write_new(&path, contents.as_bytes())
+        mentor_agree::edit::atomic::write_new(&path, contents.as_bytes())
             .with_context(|| format!("cannot create {}", path.display()))?;
         created.push(path);
     }
     // Agreements merge through `mentor-agree merge-file`; an existing .gitattributes is left alone.
-    match crate::merge::write_gitattributes(dir)
+    match mentor_agree::versions::merge::write_gitattributes(dir)
         .with_context(|| format!("cannot create {}", dir.join(".gitattributes").display()))?
     {
-        crate::merge::Attributes::Written(path) => created.push(path),
-        crate::merge::Attributes::LineMissing(path) => eprintln!(
+        mentor_agree::versions::merge::Attributes::Written(path) => created.push(path),
+        mentor_agree::versions::merge::Attributes::LineMissing(path) => eprintln!(
             "note: add `{}` to {} to merge agreements by meaning",
-            crate::merge::GITATTRIBUTES_LINE,
+            mentor_agree::versions::merge::GITATTRIBUTES_LINE,
             shown(&path).display()
         ),
-        crate::merge::Attributes::Present => {}
+        mentor_agree::versions::merge::Attributes::Present => {}
     }
     // The rendered site stays out of git; an existing .gitignore is left alone.
-    let gitignore = dir.join(crate::scaffold::GITIGNORE_PATH);
+    let gitignore = dir.join(mentor_agree::scaffold::init::GITIGNORE_PATH);
     match std::fs::read_to_string(&gitignore) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            crate::atomic::write_new(&gitignore, crate::scaffold::GITIGNORE.as_bytes())
+            mentor_agree::edit::atomic::write_new(&gitignore, mentor_agree::scaffold::init::GITIGNORE.as_bytes())
                 .with_context(|| format!("cannot create {}", gitignore.display()))?;
             created.push(gitignore);
         }
-        Ok(text) if !crate::scaffold::ignores_site(&text) => eprintln!(
+        Ok(text) if !mentor_agree::scaffold::init::ignores_site(&text) => eprintln!(
             "note: add `{}` to {} so the site `render --site public/` writes stays out of git",
-            crate::scaffold::GITIGNORE_LINE,
+            mentor_agree::scaffold::init::GITIGNORE_LINE,
             shown(&gitignore).display()
         ),
         _ => {}
@@ -114,7 +114,7 @@ pub fn run(args: &InitArgs, _global: &Session) -> anyhow::Result<u8> {
     for (command, why) in steps {
         writeln!(out, "  {command:<width$}   # {why}")?;
     }
-    writeln!(out, "\n(git-setup runs: {})", crate::merge::config_command())?;
+    writeln!(out, "\n(git-setup runs: {})", mentor_agree::versions::merge::config_command())?;
     out.flush()?;
     Ok(super::EXIT_OK)
 }

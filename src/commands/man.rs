@@ -5,8 +5,8 @@ use std::io::Write;
 use anyhow::Context;
 use clap::CommandFactory;
 
-use crate::check::Session;
 use crate::cli::{Cli, ManArgs};
+use mentor_agree::engine::Session;
 
 /// Prints the main man page, or writes one page per command into `--out-dir`.
 pub fn run(args: &ManArgs, _global: &Session) -> anyhow::Result<u8> {
@@ -29,7 +29,7 @@ pub fn run(args: &ManArgs, _global: &Session) -> anyhow::Result<u8> {
 }
 
 /// Writes the page of `cmd` and of each of its visible subcommands into `dir`, as
-/// `clap_mangen::generate_to` names them, through [`crate::atomic::write`]: a
+/// `clap_mangen::generate_to` names them, through [`mentor_agree::edit::atomic::write`]: a
 /// symbolic link already in `dir` under a page's name is replaced, never
 /// written through (clap_mangen's own writer would follow it).
 fn write_pages(cmd: clap::Command, dir: &std::path::Path) -> anyhow::Result<()> {
@@ -41,7 +41,7 @@ fn write_pages(cmd: clap::Command, dir: &std::path::Path) -> anyhow::Result<()> 
         let path = dir.join(man.get_filename());
         let mut page = Vec::new();
         man.render(&mut page)?;
-        crate::atomic::write(&path, &page).with_context(|| format!("cannot write {}", path.display()))
+        mentor_agree::edit::atomic::write(&path, &page).with_context(|| format!("cannot write {}", path.display()))
     }
     let mut cmd = cmd.disable_help_subcommand(true);
     cmd.build();

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
-use crate::check::Session;
 use crate::cli::{ColorChoice, Global};
+use mentor_agree::engine::Session;
 
 pub mod agenda;
 pub mod calendar;
@@ -190,17 +190,17 @@ pub fn agreement_file(path: &std::path::Path, command: &str) -> anyhow::Result<(
 }
 
 /// How long an edit waits for another process's lock: `MENTOR_AGREE_LOCK_TIMEOUT`
-/// (seconds, fractions allowed) or [`crate::edit::DEFAULT_LOCK_TIMEOUT`].
+/// (seconds, fractions allowed) or [`mentor_agree::edit::DEFAULT_LOCK_TIMEOUT`].
 fn lock_timeout() -> std::time::Duration {
     std::env::var("MENTOR_AGREE_LOCK_TIMEOUT")
         .ok()
         .and_then(|s| s.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map_or(crate::edit::DEFAULT_LOCK_TIMEOUT, std::time::Duration::from_secs_f64)
+        .map_or(mentor_agree::edit::DEFAULT_LOCK_TIMEOUT, std::time::Duration::from_secs_f64)
 }
 
 /// Runs one editing command end to end, for `extend`, `checkin`, `terminate` and `sign`:
-/// finds the program, edits `file` with `change` through [`crate::edit::edit_file`], and reports.
+/// finds the program, edits `file` with `change` through [`mentor_agree::edit::edit_file`], and reports.
 ///
 /// - success: prints `done(outcome)` on stderr (with `dry_run`, the new file on
 ///   stdout), plus a note when the file still has problems; exit 0.
@@ -212,20 +212,21 @@ pub fn run_edit<F>(
     session: &Session,
     file: &std::path::Path,
     dry_run: bool,
-    ssh: Option<&dyn crate::rules::signatures::SshVerifier>,
-    done: impl FnOnce(&crate::edit::EditOutcome) -> String,
+    ssh: Option<&dyn mentor_agree::rules::signatures::SshVerifier>,
+    done: impl FnOnce(&mentor_agree::edit::EditOutcome) -> String,
     change: F,
 ) -> anyhow::Result<u8>
 where
-    F: FnOnce(&mut toml_edit::DocumentMut, &crate::check::Checked) -> Result<(), crate::edit::EditError>,
+    F: FnOnce(&mut toml_edit::DocumentMut, &mentor_agree::engine::Checked) -> Result<(), mentor_agree::edit::EditError>,
 {
     use std::io::Write as _;
 
-    use crate::diagnostic::Severity;
-    use crate::edit::{EditError, EditRequest, edit_file};
+    use mentor_agree::diagnostic::Severity;
+    use mentor_agree::edit::{EditError, EditRequest, edit_file};
 
     let program = session.program_for(file)?;
-    let settings = crate::check::Settings { today: session.today, options: crate::rules::Options::default(), ssh };
+    let settings =
+        mentor_agree::engine::Settings { today: session.today, options: mentor_agree::rules::Options::default(), ssh };
     let req = EditRequest { path: file, program, settings, dry_run, lock_timeout: session.lock_timeout };
     match edit_file(&req, change) {
         Ok(outcome) => {
@@ -249,8 +250,8 @@ where
                 eprintln!(
                     "note: {} {has} {} and {}; see `mentor-agree check {}`",
                     file.display(),
-                    crate::diagnostic::report::plural(errors, "error"),
-                    crate::diagnostic::report::plural(warnings, "warning"),
+                    mentor_agree::text::plural(errors, "error"),
+                    mentor_agree::text::plural(warnings, "warning"),
                     file.display()
                 );
             }
@@ -258,7 +259,7 @@ where
         }
         Err(err @ (EditError::Refused(_) | EditError::NotToml(_))) => {
             let (EditError::Refused(checked) | EditError::NotToml(checked)) = &err else { unreachable!() };
-            eprint!("{}", crate::diagnostic::report::human_file(checked, session.color_stderr));
+            eprint!("{}", mentor_agree::output::diagnostics::human_file(checked, session.color_stderr));
             eprintln!("error: {err}");
             Ok(EXIT_PROBLEMS)
         }

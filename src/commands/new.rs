@@ -2,7 +2,7 @@
 //! drafts from a spreadsheet (`--from PAIRS.csv`).
 //!
 //! The questions, their checks and the terminal flow are in
-//! [`crate::questionnaire`]; this finds the program, writes the confirmed draft
+//! [`mentor_agree::scaffold::questionnaire`]; this finds the program, writes the confirmed draft
 //! atomically (never replacing an existing file) or prints it, and reports.
 
 use std::io::Write;
@@ -10,16 +10,16 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::check::Session;
 use crate::cli::NewArgs;
-use crate::questionnaire::interview::{self, Step, Stop};
+use mentor_agree::engine::Session;
+use mentor_agree::scaffold::questionnaire::interview::{self, Step, Stop};
 
 /// Writes `text` to a new file at `path`, atomically, never replacing a file.
 fn write_new(path: &Path, text: &str) -> Step<()> {
-    let dir = crate::atomic::parent_dir(path);
+    let dir = mentor_agree::edit::atomic::parent_dir(path);
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display())).map_err(Stop::Failed)?;
     super::set_writing(true);
-    let result = crate::atomic::write_new(path, text.as_bytes());
+    let result = mentor_agree::edit::atomic::write_new(path, text.as_bytes());
     super::set_writing(false);
     match result {
         Ok(()) => Ok(()),
@@ -70,7 +70,7 @@ pub fn run(args: &NewArgs, session: &Session) -> anyhow::Result<u8> {
 }
 
 /// `mentor-agree new --from PAIRS.csv [--dry-run]`: a cohort of drafts from a
-/// spreadsheet. The reading, checking and writing are in [`crate::cohort`];
+/// spreadsheet. The reading, checking and writing are in [`mentor_agree::scaffold::cohort`];
 /// this finds the program, heads each draft as `new` does, and reports.
 mod from {
     use std::collections::BTreeSet;
@@ -78,12 +78,12 @@ mod from {
     use std::path::{Path, PathBuf};
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use crate::check::Session;
-    use crate::check::discover::relative;
-    use crate::cohort::{self, Context};
-    use crate::diagnostic::Severity;
-    use crate::diagnostic::report::plural;
-    use crate::questionnaire::{Answers, draft};
+    use mentor_agree::diagnostic::Severity;
+    use mentor_agree::engine::Session;
+    use mentor_agree::engine::discover::relative;
+    use mentor_agree::scaffold::cohort::{self, Context};
+    use mentor_agree::scaffold::questionnaire::{Answers, draft};
+    use mentor_agree::text::plural;
 
     use crate::commands::{EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS};
 

@@ -6,15 +6,15 @@ use std::time::SystemTime;
 
 use anyhow::Context as _;
 
-use crate::agenda::{self, Kind};
-use crate::check::Session;
 use crate::cli::RemindArgs;
-use crate::diagnostic::report::plural;
-use crate::remind::log::{self, Log};
-use crate::remind::message;
-use crate::remind::send::{Mailer, Sender};
-use crate::remind::{self, Task, Unreachable};
-use crate::rules;
+use mentor_agree::desk::agenda::{self, Kind};
+use mentor_agree::engine::Session;
+use mentor_agree::remind::log::{self, Log};
+use mentor_agree::remind::message;
+use mentor_agree::remind::send::{Mailer, Sender};
+use mentor_agree::remind::{self, Task, Unreachable};
+use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// The environment variables the SMTP login comes from (never a file).
 pub const SMTP_USERNAME: &str = "MENTOR_AGREE_SMTP_USERNAME";
@@ -44,13 +44,14 @@ pub fn run(args: &RemindArgs, session: &Session) -> anyhow::Result<u8> {
     }
 
     let within = remind::horizon(&program);
-    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        let lead = agenda::lead(c);
-        agenda::items(&crate::history::dated(c), today, within)
-            .into_iter()
-            .map(|item| Task { item, lead: lead.clone() })
-            .collect::<Vec<_>>()
-    })?;
+    let checked =
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+            let lead = agenda::lead(c);
+            agenda::items(&mentor_agree::versions::history::dated(c), today, within)
+                .into_iter()
+                .map(|item| Task { item, lead: lead.clone() })
+                .collect::<Vec<_>>()
+        })?;
     let mut tasks: Vec<Task> = Vec::new();
     for (c, found) in checked {
         // Duplicate ids are known only once every file is checked: such a file has errors now.
@@ -107,7 +108,7 @@ pub fn run(args: &RemindArgs, session: &Session) -> anyhow::Result<u8> {
         };
         if let Some(dir) = &args.out {
             let file = dir.join(format!("{:03}-{}.eml", n + 1, safe(&owed.address())));
-            crate::atomic::write(&file, &email.formatted())
+            mentor_agree::edit::atomic::write(&file, &email.formatted())
                 .with_context(|| format!("cannot write {}", file.display()))?;
         }
         if let Some(mailer) = &mailer {

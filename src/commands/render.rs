@@ -5,13 +5,14 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 
-use crate::check::{Checked, Session, check_paths};
 use crate::cli::RenderArgs;
-use crate::diagnostic::Severity;
-use crate::diagnostic::report::{self, plural};
-use crate::render::{AgreementContext, Format, Renderer};
-use crate::rules;
-use crate::site::Outcome;
+use mentor_agree::diagnostic::Severity;
+use mentor_agree::engine::{Checked, Session, check_paths};
+use mentor_agree::output::diagnostics;
+use mentor_agree::output::render::{AgreementContext, Format, Renderer};
+use mentor_agree::output::site::Outcome;
+use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// Runs `render`.
 pub fn run(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
@@ -35,7 +36,7 @@ fn format_of(args: &RenderArgs) -> Format {
 
 /// "N errors and M warnings".
 fn problems_phrase(errors: usize, warnings: usize) -> String {
-    use crate::diagnostic::report::plural;
+    use mentor_agree::text::plural;
     match (errors, warnings) {
         (e, 0) => plural(e, "error"),
         (0, w) => plural(w, "warning"),
@@ -47,7 +48,7 @@ fn problems_phrase(errors: usize, warnings: usize) -> String {
 fn report_errors(files: &[Checked], color: bool) {
     let mut err = std::io::stderr().lock();
     for f in files {
-        let _ = err.write_all(report::human_file(f, color).as_bytes());
+        let _ = err.write_all(diagnostics::human_file(f, color).as_bytes());
     }
 }
 
@@ -61,7 +62,7 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let today = session.today;
     let mut files = check_paths(std::slice::from_ref(file), session, rules::Options::default())?;
     let checked = files.pop().context("no file was checked")?;
-    let checked = crate::history::dated(&checked).into_owned();
+    let checked = mentor_agree::versions::history::dated(&checked).into_owned();
     if checked.agreement.is_none() {
         let reason = match checked.diagnostics.first() {
             Some(l) => l.in_file(file).to_string(),
@@ -80,7 +81,8 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let text = renderer.agreement(&ctx, format_of(args))?;
     match &args.out {
         Some(out) => {
-            crate::atomic::write(out, text.as_bytes()).with_context(|| format!("cannot write {}", out.display()))?;
+            mentor_agree::edit::atomic::write(out, text.as_bytes())
+                .with_context(|| format!("cannot write {}", out.display()))?;
             let what = match format_of(args) {
                 Format::Md => "Markdown",
                 Format::Html => "HTML",
@@ -103,12 +105,20 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     Ok(super::EXIT_OK)
 }
 
-/// `--site`: the site, built by [`crate::site::build`], and what it did.
+/// `--site`: the site, built by [`mentor_agree::output::site::build`], and what it did.
 fn site(args: &RenderArgs, outdir: &Path, session: &Session) -> anyhow::Result<u8> {
     let mut note = |left: &Path| {
         eprintln!("note: removed {}, the staging folder of a render --site that was killed", left.display());
     };
-    match crate::site::build(&args.paths, outdir, args.strict, args.force, session, &mut note)? {
+    match mentor_agree::output::site::build(
+        &args.paths,
+        outdir,
+        args.strict,
+        args.force,
+        session,
+        &mentor_agree::versions::history::dated,
+        &mut note,
+    )? {
         Outcome::Refused { with_errors, total } => {
             report_errors(&with_errors, session.color_stderr);
             eprintln!(

@@ -3,34 +3,35 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::check::Session;
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::diagnostic::report::plural;
-use crate::render::markdown_text;
-use crate::report::{Facts, Report};
-use crate::rules;
-use crate::timeline::long_date;
+use mentor_agree::desk::report::{Facts, Report};
+use mentor_agree::engine::Session;
+use mentor_agree::format::timeline::long_date;
+use mentor_agree::output::render::markdown_text;
+use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// Runs `report`.
 pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to
     {
-        anyhow::bail!("--from {} is after --to {}", rules::ymd(from), rules::ymd(to));
+        anyhow::bail!("--from {} is after --to {}", mentor_agree::text::ymd(from), mentor_agree::text::ymd(to));
     }
     let today = session.today;
     let identities = match &args.identity {
         Some(key) => super::feedback::identities(key)?,
         None => Vec::new(),
     };
-    let checked = crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
-        Facts::of(c, today).map(|mut f| {
-            if !identities.is_empty() {
-                f.add_team_answers(c, &identities);
-            }
-            f
-        })
-    })?;
+    let checked =
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, |c| {
+            Facts::of(c, today).map(|mut f| {
+                if !identities.is_empty() {
+                    f.add_team_answers(c, &identities);
+                }
+                f
+            })
+        })?;
     let facts: Vec<Facts> = checked.into_iter().filter_map(|(_, f)| f).collect();
     let mut report = Report::build(&facts, args.from, args.to);
     // The forms of the program the agreements are under (the first path's, or here).
@@ -47,7 +48,7 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
             let rows = report.rows().into_iter().map(|(section, item, measure, value)| {
                 vec![section.to_string(), item, measure.to_string(), value.cell()]
             });
-            crate::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
+            mentor_agree::output::export::write_csv(&mut out, &["section", "item", "measure", "value"], rows)?;
             String::from_utf8(out)?
         }
         ReportFormat::Md => markdown(&report, today),
@@ -174,7 +175,7 @@ fn table(r: &Report, today: chrono::NaiveDate) -> String {
     let mut t = super::table(false);
     for (label, text) in lines(r) {
         // Clipped line by line: the JSON and CSV keep the whole text.
-        let text: Vec<String> = text.lines().map(|l| crate::diagnostic::report::clipped(l, 200)).collect();
+        let text: Vec<String> = text.lines().map(|l| mentor_agree::text::clipped(l, 200)).collect();
         t.add_row(vec![label.to_string(), text.join("\n")]);
     }
     // 80 columns, wrapped between words only.

@@ -4,15 +4,16 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use crate::check::Session;
 use crate::cli::SchemaArgs;
+use mentor_agree::engine::Session;
 
 /// Prints (or writes) the schema.
 pub fn run(args: &SchemaArgs, _global: &Session) -> anyhow::Result<u8> {
-    let json = crate::schema::schema_json();
+    let json = mentor_agree::output::schema::schema_json();
     match &args.out {
         Some(path) => {
-            crate::atomic::write(path, json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+            mentor_agree::edit::atomic::write(path, json.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Wrote {} (JSON Schema of agreement format 1)", path.display());
         }
         None => {

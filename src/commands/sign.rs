@@ -6,16 +6,16 @@ use std::io::IsTerminal;
 use anyhow::bail;
 use toml_edit::{DocumentMut, Item, Table, Value, value};
 
-use crate::agreement::RecordRef;
-use crate::check::Session;
 use crate::cli::SignArgs;
-use crate::diagnostic::Code;
-use crate::edit::{EditError, append_table_entry, date_value};
-use crate::program::SignatureMethod;
-use crate::role::Role;
-use crate::rules::signatures::SshVerifier;
-use crate::rules::ymd;
-use crate::ssh::{self, SigningKey};
+use mentor_agree::diagnostic::Code;
+use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::engine::Session;
+use mentor_agree::format::agreement::RecordRef;
+use mentor_agree::format::role::Role;
+use mentor_agree::program::SignatureMethod;
+use mentor_agree::rules::signatures::SshVerifier;
+use mentor_agree::ssh::{self, SigningKey};
+use mentor_agree::text::ymd;
 
 /// Adds the role's `[[signatures]]` entry, or replaces the one it has.
 pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
@@ -40,7 +40,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     let key = signing_key(args.key.as_deref())?;
 
     let prior: RefCell<Option<Prior>> = RefCell::new(None);
-    let done = |o: &crate::edit::EditOutcome| {
+    let done = |o: &mentor_agree::edit::EditOutcome| {
         let a = o.checked.agreement.as_ref();
         let name = a
             .and_then(|a| a.signatures.iter().rev().find(|s| s.role.as_ref().is_some_and(|r| r.value == role.as_str())))
@@ -89,7 +89,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
         (None, true) => Some(Target::Termination),
         (None, false) => None,
     };
-    let change = |doc: &mut DocumentMut, before: &crate::check::Checked| -> Result<(), EditError> {
+    let change = |doc: &mut DocumentMut, before: &mentor_agree::engine::Checked| -> Result<(), EditError> {
         prior.replace(Some(Prior::of(before, role)));
         let agreement = before.agreement.as_ref().expect("the edit engine passes a parsed agreement");
         let terms = before.terms.as_deref().expect("the edit engine passes the terms");
@@ -107,18 +107,18 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
     }
 
     // A trial run, nothing written: the signature as it is now, and whether the new one would count.
-    let req = crate::edit::EditRequest {
+    let req = mentor_agree::edit::EditRequest {
         path: file,
         program: program.clone(),
-        settings: crate::check::Settings {
+        settings: mentor_agree::engine::Settings {
             today: session.today,
-            options: crate::rules::Options::default(),
+            options: mentor_agree::rules::Options::default(),
             ssh: verifier,
         },
         dry_run: true,
         lock_timeout: session.lock_timeout,
     };
-    let trial = match crate::edit::edit_file(&req, change) {
+    let trial = match mentor_agree::edit::edit_file(&req, change) {
         // Another edit holds the file: say so now rather than wait for the lock twice.
         Err(e @ EditError::Locked { .. }) => return Err(e.into()),
         other => other,
@@ -153,7 +153,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
 /// Why the role's new signature, required by the program, would not count once
 /// written (the party is not one of the program's leads, signs in two roles…),
 /// or `None` when it counts.
-fn not_counted(after: &crate::check::Checked, role: Role) -> Option<String> {
+fn not_counted(after: &mentor_agree::engine::Checked, role: Role) -> Option<String> {
     let d = after.derived.as_deref()?;
     if !after.program.rules.signatures.roles.contains(&role) || d.signed.contains(&role) {
         return None;
@@ -184,11 +184,11 @@ struct Prior {
 }
 
 impl Prior {
-    fn of(before: &crate::check::Checked, role: Role) -> Prior {
+    fn of(before: &mentor_agree::engine::Checked, role: Role) -> Prior {
         let Some(a) = before.agreement.as_deref() else { return Prior::default() };
         let d = before.derived.as_deref();
         // A signature of earlier terms that took effect is not replaced: it is the record of them.
-        let superseded = |s: &crate::agreement::Signature| {
+        let superseded = |s: &mentor_agree::format::agreement::Signature| {
             d.is_some_and(|d| d.versions.iter().any(|v| s.terms.as_ref().is_some_and(|t| t.value == v.digest)))
         };
         let Some(s) = a
@@ -275,7 +275,7 @@ fn multiline(armored: &str) -> Value {
 
 /// The program's allowed signers with SSH signing, so that the re-check of an
 /// edit verifies too (a key that allowed_signers does not trust is refused).
-pub(super) fn verifier_for(program: &crate::program::Program) -> anyhow::Result<Option<ssh::AllowedSigners>> {
+pub(super) fn verifier_for(program: &mentor_agree::program::Program) -> anyhow::Result<Option<ssh::AllowedSigners>> {
     Ok(match program.rules.signatures.method {
         SignatureMethod::Ssh => Some(ssh::load_for_program(program)?),
         SignatureMethod::Name => None,
@@ -297,7 +297,7 @@ enum Target {
 }
 
 impl Target {
-    fn resolve(self, a: &crate::agreement::Agreement) -> Result<RecordRef, EditError> {
+    fn resolve(self, a: &mentor_agree::format::agreement::Agreement) -> Result<RecordRef, EditError> {
         match self {
             Target::Extension(day) => {
                 let agreed: Vec<chrono::NaiveDate> =
@@ -328,7 +328,7 @@ impl Target {
 /// whose signer is the party's email, over the statement the checker verifies.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn signature_entry(
-    agreement: &crate::agreement::Agreement,
+    agreement: &mentor_agree::format::agreement::Agreement,
     terms: &str,
     role: Role,
     name: Option<&str>,
@@ -347,7 +347,7 @@ pub(super) fn signature_entry(
             )));
         }
     };
-    let digest = crate::terms::digest(terms);
+    let digest = mentor_agree::format::terms::digest(terms);
     let mut entry = Table::new();
     entry.insert("role", value(role.as_str()));
     entry.insert("name", value(name.as_str()));
@@ -377,9 +377,11 @@ pub(super) fn signature_entry(
             )));
         }
         let statement = match record {
-            None => crate::terms::statement(role.as_str(), &name, date, &digest),
-            Some(r) => crate::terms::consent_statement(role.as_str(), &name, date, &digest, agreement, r)
-                .ok_or_else(|| EditError::Invalid("the record to sign is not in the agreement".into()))?,
+            None => mentor_agree::format::terms::statement(role.as_str(), &name, date, &digest),
+            Some(r) => {
+                mentor_agree::format::terms::consent_statement(role.as_str(), &name, date, &digest, agreement, r)
+                    .ok_or_else(|| EditError::Invalid("the record to sign is not in the agreement".into()))?
+            }
         };
         let armored = key.sign(statement.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
         entry.insert("signer", value(email));
@@ -397,7 +399,7 @@ pub(super) fn consent_to_new_record(
     key: &SigningKey,
     record: RecordRef,
 ) -> Result<(), EditError> {
-    let parsed = crate::agreement::parse(&doc.to_string());
+    let parsed = mentor_agree::format::agreement::parse(&doc.to_string());
     let (Some(agreement), Some(terms)) = (parsed.agreement, parsed.terms) else {
         return Err(EditError::Invalid("the file cannot be read back to sign the record".into()));
     };

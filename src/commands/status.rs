@@ -6,20 +6,20 @@ use std::io::Write;
 use chrono::NaiveDate;
 use comfy_table::{Cell, Color};
 
-use crate::check::Session;
 use crate::cli::{StatusArgs, StatusFormat};
-use crate::derived::State;
-use crate::diagnostic::report::plural;
-use crate::role::Role;
-use crate::rules;
-use crate::status::{StatusRow, sorted};
+use mentor_agree::desk::status::{StatusRow, sorted};
+use mentor_agree::engine::Session;
+use mentor_agree::facts::derived::State;
+use mentor_agree::format::role::Role;
+use mentor_agree::rules;
+use mentor_agree::text::plural;
 
 /// Runs `status`.
 pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
     // Rows are made as each file is checked, so no model outlives its row; the
     // counts are taken again afterwards, once duplicate ids across files are known.
     let checked =
-        crate::check::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
+        mentor_agree::engine::check_paths_with(&args.paths, session, rules::Options::default(), false, StatusRow::of)?;
     let mut rows = sorted(checked.into_iter().map(|(c, row)| row.recounted(&c)).collect());
     if !args.state.is_empty() {
         rows.retain(|r| r.state.is_some_and(|s| args.state.contains(&s)));
@@ -57,7 +57,7 @@ fn terminal_width() -> Option<u16> {
 }
 
 fn date(d: Option<NaiveDate>) -> String {
-    d.map_or_else(|| "-".to_string(), rules::ymd)
+    d.map_or_else(|| "-".to_string(), mentor_agree::text::ymd)
 }
 
 fn state_color(state: Option<State>) -> Color {
@@ -215,7 +215,7 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         "amended",
         "amendment",
     ];
-    let day = |d: Option<NaiveDate>| d.map(rules::ymd).unwrap_or_default();
+    let day = |d: Option<NaiveDate>| d.map(mentor_agree::text::ymd).unwrap_or_default();
     let roles = |r: &[Role]| r.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ");
     let cells = rows.iter().map(|r| {
         vec![
@@ -244,6 +244,6 @@ fn csv(rows: &[StatusRow]) -> anyhow::Result<String> {
         ]
     });
     let mut out = Vec::new();
-    crate::export::write_csv(&mut out, &header, cells)?;
+    mentor_agree::output::export::write_csv(&mut out, &header, cells)?;
     Ok(String::from_utf8(out)?)
 }

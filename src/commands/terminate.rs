@@ -2,11 +2,11 @@
 
 use toml_edit::{Item, Table, value};
 
-use crate::check::Session;
 use crate::cli::TerminateArgs;
-use crate::edit::{EditError, append_table, date_value};
-use crate::role::Role;
-use crate::rules::ymd;
+use mentor_agree::edit::{EditError, append_table, date_value};
+use mentor_agree::engine::Session;
+use mentor_agree::format::role::Role;
+use mentor_agree::text::ymd;
 
 /// Adds the `[termination]` table.
 pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
@@ -17,14 +17,14 @@ pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
     let date = args.edit.date.unwrap_or(session.today);
     let file = &args.edit.file;
     let by = args.by.as_str();
-    let done = |o: &crate::edit::EditOutcome| {
+    let done = |o: &mentor_agree::edit::EditOutcome| {
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} the termination of {} by {by} on {} (written notice)", file.display(), ymd(date))
     };
     let key = super::sign::signing_key(args.key.as_deref())?;
     let program = session.program_for(file)?;
     let allowed = super::sign::verifier_for(&program)?;
-    let verifier = allowed.as_ref().map(|a| a as &dyn crate::rules::signatures::SshVerifier);
+    let verifier = allowed.as_ref().map(|a| a as &dyn mentor_agree::rules::signatures::SshVerifier);
     super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| {
         if let Some(t) = before.agreement.as_ref().and_then(|a| a.termination.as_ref()) {
             let when = t.date.as_ref().map(|d| format!(" on {}", ymd(d.value))).unwrap_or_default();
@@ -46,10 +46,14 @@ pub fn run(args: &TerminateArgs, session: &Session) -> anyhow::Result<u8> {
             table.insert("hearing", Item::Value(date_value(hearing)));
         }
         append_table(doc, "termination", table)?;
-        match (&key, crate::rules::signatures::termination_signer(by)) {
-            (Some(key), Some(role)) => {
-                super::sign::consent_to_new_record(doc, role, date, key, crate::agreement::RecordRef::Termination(date))
-            }
+        match (&key, mentor_agree::rules::signatures::termination_signer(by)) {
+            (Some(key), Some(role)) => super::sign::consent_to_new_record(
+                doc,
+                role,
+                date,
+                key,
+                mentor_agree::format::agreement::RecordRef::Termination(date),
+            ),
             _ => Ok(()),
         }
     })

@@ -5,18 +5,19 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 
-use crate::check::Session;
-use crate::check::decode;
 use crate::cli::TermsArgs;
+use mentor_agree::engine::Session;
+use mentor_agree::engine::decode;
 
 /// Prints the canonical terms, their digest, or a role's signature statement.
 pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.file, "terms")?;
-    let bytes = crate::input::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes =
+        mentor_agree::input::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = decode(bytes).map_err(|l| anyhow::anyhow!("{}", l.in_file(&args.file)))?;
-    let Some(terms) = crate::terms::canonical(&text) else {
-        let parsed = crate::agreement::parse(&text);
-        let first = crate::check::locate(&text, parsed.diagnostics).into_iter().next();
+    let Some(terms) = mentor_agree::format::terms::canonical(&text) else {
+        let parsed = mentor_agree::format::agreement::parse(&text);
+        let first = mentor_agree::engine::locate(&text, parsed.diagnostics).into_iter().next();
         match first {
             Some(l) => bail!("{}", l.in_file(&args.file)),
             None => bail!("{}: not valid TOML", args.file.display()),
@@ -24,7 +25,7 @@ pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
     };
     // An empty file (or one of comments only) has no terms to print, let alone sign.
     if let Ok(doc) = text.parse::<toml_edit::DocumentMut>()
-        && !crate::edit::AGREEMENT_KEYS.iter().any(|k| doc.contains_key(k))
+        && !mentor_agree::edit::AGREEMENT_KEYS.iter().any(|k| doc.contains_key(k))
     {
         bail!(
             "{} is not an agreement: it has none of an agreement's keys (`format`, `[mentor]`, `[mentee]`)",
@@ -33,7 +34,7 @@ pub fn run(args: &TermsArgs, session: &Session) -> anyhow::Result<u8> {
     }
     let mut out = std::io::stdout().lock();
     if args.digest {
-        writeln!(out, "{}", crate::terms::digest(&terms))?;
+        writeln!(out, "{}", mentor_agree::format::terms::digest(&terms))?;
     } else if let Some(party) = args.statement {
         out.write_all(statement(args, session, &text, &terms, party)?.as_bytes())?;
     } else {
@@ -50,16 +51,16 @@ fn statement(
     session: &Session,
     text: &str,
     terms: &str,
-    party: crate::role::Role,
+    party: mentor_agree::format::role::Role,
 ) -> anyhow::Result<String> {
     let role = party;
-    let agreement = crate::agreement::parse(text).agreement;
+    let agreement = mentor_agree::format::agreement::parse(text).agreement;
     let record = match (args.extension, args.termination) {
-        (Some(d), _) => Some(crate::agreement::RecordRef::Extension(d)),
+        (Some(d), _) => Some(mentor_agree::format::agreement::RecordRef::Extension(d)),
         (None, true) => {
             let on = agreement.as_ref().and_then(|a| a.termination.as_ref()).and_then(|t| t.date.as_ref());
             let Some(on) = on else { bail!("{} records no termination", args.file.display()) };
-            Some(crate::agreement::RecordRef::Termination(on.value))
+            Some(mentor_agree::format::agreement::RecordRef::Termination(on.value))
         }
         (None, false) => None,
     };
@@ -78,13 +79,13 @@ fn statement(
             ),
         };
     let date = args.date.or_else(|| signed.and_then(|s| s.date.as_ref()).map(|d| d.value)).unwrap_or(session.today);
-    let digest = crate::terms::digest(terms);
+    let digest = mentor_agree::format::terms::digest(terms);
     match (record, agreement.as_ref()) {
         (Some(record), Some(a)) => {
             let digest = signed.and_then(|s| s.terms.as_ref()).map_or(digest.clone(), |t| t.value.clone());
-            crate::terms::consent_statement(role.as_str(), &name, date, &digest, a, record)
+            mentor_agree::format::terms::consent_statement(role.as_str(), &name, date, &digest, a, record)
                 .ok_or_else(|| anyhow::anyhow!("{} records no such extension or termination", args.file.display()))
         }
-        _ => Ok(crate::terms::statement(role.as_str(), &name, date, &digest)),
+        _ => Ok(mentor_agree::format::terms::statement(role.as_str(), &name, date, &digest)),
     }
 }

@@ -3,13 +3,13 @@
 use anyhow::Context as _;
 
 use crate::cli::UnlockArgs;
-use crate::leftovers::{UnlockError, Unlocked, unlock};
+use mentor_agree::edit::leftovers::{UnlockError, Unlocked, unlock};
 
 /// Removes FILE.lock when no running process holds it.
 pub fn run(args: &UnlockArgs) -> anyhow::Result<u8> {
     let file = &args.file;
     std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let lock = crate::edit::edit_lock_path(file);
+    let lock = mentor_agree::edit::edit_lock_path(file);
     match unlock(file, &lock) {
         Ok(Unlocked::NotLocked) => {
             eprintln!("{} is not locked (there is no {})", file.display(), lock.display());

@@ -2,16 +2,13 @@
 //!
 //! The code list lives in exactly one place, the `codes!` invocation below.
 //! Documentation (`check --explain`), `[levels]` validation, SARIF rules and the
-//! README table are all generated from it.
+//! README table are all generated from it. Writing diagnostics out (human,
+//! JSON, GitHub, SARIF, `--explain`) is in [`crate::output`], above the engine.
 
 use std::fmt;
 use std::ops::Range;
 
 use serde::Serialize;
-
-pub mod explain;
-pub mod report;
-pub mod sarif;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -5,9 +5,9 @@ use std::sync::LazyLock;
 
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, Uri, WorkspaceEdit};
 
-use super::server::to_lsp;
+use super::diagnostics::to_lsp;
 use super::text::Text;
-use crate::check::Checked;
+use crate::engine::Checked;
 
 /// The kind of the action that applies every safe fix at once.
 pub static FIX_ALL: LazyLock<CodeActionKind> = LazyLock::new(|| CodeActionKind::new("source.fixAll.mentor-agree"));

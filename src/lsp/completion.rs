@@ -4,9 +4,9 @@
 use lsp_types::{CompletionItem, CompletionItemKind, Position};
 
 use super::text::{Text, keys_in_table, table_at};
-use crate::agreement::{GoalStatus, keys};
+use crate::format::agreement::{GoalStatus, keys};
+use crate::format::role::Role;
 use crate::program::Program;
-use crate::role::Role;
 
 /// Top-level keys written as `[[name]]` entries.
 const ARRAYS: &[&str] = &["goals", "signatures", "extensions", "checkins", "evaluations", "feedback"];

@@ -6,10 +6,10 @@ use std::sync::LazyLock;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::text::{Text, header, key_of, table_at};
-use crate::check::Checked;
-use crate::diagnostic::explain;
-use crate::rules::ymd;
-use crate::timeline::long_date;
+use crate::engine::Checked;
+use crate::format::timeline::long_date;
+use crate::output::explain;
+use crate::text::ymd;
 
 /// The hover at `pos`: the diagnostics there, else derived facts of the table or key.
 pub fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position) -> Option<Hover> {
@@ -45,7 +45,7 @@ pub fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position) -> Optio
 
 /// The agreement's JSON Schema, whose descriptions say what each key means.
 static SCHEMA: LazyLock<serde_json::Value> =
-    LazyLock::new(|| serde_json::from_str(&crate::schema::schema_json()).unwrap_or_default());
+    LazyLock::new(|| serde_json::from_str(&crate::output::schema::schema_json()).unwrap_or_default());
 
 /// What the key (or table header) on a line means, from the schema.
 fn meaning(text: &Text<'_>, line: usize) -> Option<String> {
@@ -98,7 +98,7 @@ fn facts(text: &Text<'_>, checked: &Checked, line: usize) -> Option<String> {
             Some(match (derived.session_count, derived.last_day) {
                 (Some(n), Some(last)) => format!(
                     "**{}** over the term ({words}{per_month}), the last by {}.",
-                    crate::diagnostic::report::plural(n as usize, "session"),
+                    crate::text::plural(n as usize, "session"),
                     long_date(last)
                 ),
                 _ => format!("Sessions {words}{per_month}."),
@@ -126,11 +126,11 @@ fn facts(text: &Text<'_>, checked: &Checked, line: usize) -> Option<String> {
                     "The {role}'s signature is **stale**: it covers other terms than the current ones. Sign again with `mentor-agree sign --role {role}`."
                 )
             } else if let Some((_, why)) =
-                crate::role::Role::parse(role).and_then(|r| derived.rejected.iter().find(|(x, _)| *x == r))
+                crate::format::role::Role::parse(role).and_then(|r| derived.rejected.iter().find(|(x, _)| *x == r))
             {
                 format!("The {role}'s signature **does not count**: {why}.")
             } else if !problems.is_empty()
-                || !crate::role::Role::parse(role).is_some_and(|r| derived.signed.contains(&r))
+                || !crate::format::role::Role::parse(role).is_some_and(|r| derived.signed.contains(&r))
             {
                 format!("The {role}'s signature covers the current terms, but does not count: {}.", problems.join(", "))
             } else {

@@ -18,6 +18,7 @@
 
 mod actions;
 mod completion;
+mod diagnostics;
 mod hover;
 mod server;
 pub mod text;

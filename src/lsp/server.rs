@@ -7,17 +7,17 @@ use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeDescription, CompletionOptions,
-    DiagnosticSeverity, HoverProviderCapability, NumberOrString, PublishDiagnosticsParams, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, DiagnosticSeverity,
+    HoverProviderCapability, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 
+use super::diagnostics::to_lsp;
 use super::text::{Encoding, Text, uri_to_path};
-use super::{CODES_URL, Config, LspError, actions, completion, hover};
-use crate::check::ProgramResolver;
-use crate::check::{self, Checked, Located, Settings};
-use crate::diagnostic::Severity;
+use super::{Config, LspError, actions, completion, hover};
+use crate::engine::ProgramResolver;
+use crate::engine::{self, Checked, Located, Settings};
 use crate::program::{PROGRAM_FILE, Program};
 use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
@@ -267,7 +267,7 @@ impl Server {
         // No fixes where `check` could not run (an SSH program without a usable allowed_signers).
         let allowed = self.signers.for_program(&program).ok()?;
         let settings = self.settings(allowed.as_deref());
-        let fixed = crate::fix::fix_text(&doc.path, &doc.text, program, &settings, crate::fix::Which::Safe);
+        let fixed = crate::edit::fix::fix_text(&doc.path, &doc.text, program, &settings, crate::edit::fix::Which::Safe);
         (fixed.text != doc.text).then_some(fixed.text)
     }
 
@@ -332,7 +332,7 @@ impl Server {
             Err(e) => return Err(note(e.to_string(), DiagnosticSeverity::ERROR)),
         };
         let settings = self.settings(allowed.as_deref());
-        let mut checked = check::check_text(path, text, program, &settings);
+        let mut checked = engine::check_text(path, text, program, &settings);
         if let Some(dup) = self.duplicate(&checked, uri) {
             checked.diagnostics.push(dup);
             checked.diagnostics.sort_by_key(|l| (l.position.line, l.position.column));
@@ -362,7 +362,7 @@ impl Server {
             .iter()
             .filter(|(p, _)| p.as_path() < checked.path.as_path())
             .find(|(p, id)| open.get(p.as_path()).copied().unwrap_or(id) == checked.id)?;
-        check::duplicate_id(checked, &other.0)
+        engine::duplicate_id(checked, &other.0)
     }
 
     /// Publishes the diagnostics of every document changed since the last time.
@@ -441,7 +441,7 @@ fn folder_ids(folder: &Path) -> Vec<(PathBuf, String)> {
         })
         .filter_map(|p| {
             let text = crate::input::read_to_string(&p).ok()?;
-            let parsed = crate::agreement::parse(&text);
+            let parsed = crate::format::agreement::parse(&text);
             let a = parsed.agreement?;
             let id = match a.id {
                 Some(id) => id.value,
@@ -464,34 +464,6 @@ fn apply_change(text: &mut String, change: lsp_types::TextDocumentContentChangeE
             let (start, end) = (t.offset(range.start), t.offset(range.end));
             text.replace_range(start..end.max(start), &change.text);
         }
-    }
-}
-
-/// One `check` diagnostic as LSP has it.
-pub(crate) fn to_lsp(text: &Text<'_>, l: &Located) -> lsp_types::Diagnostic {
-    let d = &l.diagnostic;
-    let range = match &d.span {
-        Some(span) => text.range(span),
-        None => {
-            let at = text.position(text.offset_of_line_col(l.position.line, l.position.column));
-            lsp_types::Range { start: at, end: at }
-        }
-    };
-    let message = match &d.help {
-        Some(help) => format!("{}\nhelp: {help}", d.message),
-        None => d.message.clone(),
-    };
-    lsp_types::Diagnostic {
-        range,
-        severity: Some(match d.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-        }),
-        code: Some(NumberOrString::String(d.code.as_str().to_string())),
-        code_description: format!("{CODES_URL}#{}", d.code.as_str()).parse().ok().map(|href| CodeDescription { href }),
-        source: Some("mentor-agree".into()),
-        message,
-        ..lsp_types::Diagnostic::default()
     }
 }
 

@@ -12,8 +12,8 @@ use std::fmt;
 
 use chrono::{Days, NaiveDate};
 
+use crate::format::timeline::days_between;
 use crate::program::Reminders;
-use crate::timeline::days_between;
 
 /// One step of the cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{Line, Owed};
-use crate::diagnostic::report::plural;
+use crate::format::timeline::days_between;
+use crate::output::render::{SITE_PAGES, id_page_stem};
 use crate::program::Program;
-use crate::render::{SITE_PAGES, id_page_stem};
-use crate::rules::ymd;
-use crate::timeline::days_between;
+use crate::text::plural;
+use crate::text::ymd;
 
 /// A reminder's text, ready to be put in an email.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Reminders: the agenda turned into one message per person who must act.
 //!
 //! [`plan`] takes the agenda's items (each naming who must act, see
-//! [`crate::agenda::Item::who`]) with the lead of each agreement, the program's
+//! [`crate::desk::agenda::Item::who`]) with the lead of each agreement, the program's
 //! `[reminders]` settings, the log of what was sent, and today; it returns the
 //! messages owed ([`cadence`] decides which step each person is owed) and the
 //! people who cannot be reached. [`message`] writes them, [`send`] delivers
@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 
-use crate::agenda::{Actor, Item};
+use crate::desk::agenda::{Actor, Item};
+use crate::format::role::Role;
 use crate::program::Program;
-use crate::role::Role;
 use cadence::Step;
 use log::{Entry, Key, Log};
 
@@ -27,7 +27,7 @@ use log::{Entry, Key, Log};
 pub struct Task {
     /// The agenda item.
     pub item: Item,
-    /// Who is copied when it is long overdue (see [`crate::agenda::lead`]).
+    /// Who is copied when it is long overdue (see [`crate::desk::agenda::lead`]).
     pub lead: Vec<Actor>,
 }
 
@@ -122,7 +122,7 @@ pub struct Plan {
 }
 
 /// The reminders owed as of `today`, given what `log` says was sent. Items
-/// should come sorted (see [`crate::agenda::sort`]); each message keeps their order.
+/// should come sorted (see [`crate::desk::agenda::sort`]); each message keeps their order.
 pub fn plan(tasks: &[Task], program: &Program, log: &Log, today: NaiveDate) -> Plan {
     let r = &program.reminders;
     let mut owed: BTreeMap<String, Owed> = BTreeMap::new();
@@ -191,7 +191,7 @@ pub fn horizon(program: &Program) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agenda::Kind;
+    use crate::desk::agenda::Kind;
     use crate::program::Reminders;
 
     fn actor(role: Role, name: &str, email: Option<&str>) -> Actor {

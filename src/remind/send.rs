@@ -12,7 +12,7 @@ use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport as _};
 
 use super::message::Text;
-use crate::agenda::Actor;
+use crate::desk::agenda::Actor;
 use crate::program::{Reminders, Security};
 
 /// Why reminders cannot be sent at all (exit 2): nothing is sent or logged.

@@ -3,12 +3,13 @@
 
 use chrono::Days;
 
-use crate::derived::State;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::evaluation::CheckpointStatus;
-use crate::role::Role;
-use crate::rules::{Context, non_empty, ymd};
-use crate::suggest;
+use crate::facts::derived::State;
+use crate::facts::evaluation::CheckpointStatus;
+use crate::format::role::Role;
+use crate::rules::{Context, non_empty};
+use crate::text::suggest;
+use crate::text::ymd;
 
 /// Who may take part in a review.
 const PARTICIPANTS: [&str; 4] = Role::names_of(Role::PARTICIPANTS);
@@ -167,7 +168,7 @@ fn held(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 format!(
                     "the review planned for {} has not been recorded ({} days ago; {grace} days' grace)",
                     ymd(c.date),
-                    crate::timeline::days_between(c.date, ctx.today)
+                    crate::format::timeline::days_between(c.date, ctx.today)
                 ),
             )
             .with_code_help(),

@@ -1,12 +1,13 @@
 //! Feedback records against the program's forms. Nothing here decrypts: a
 //! `sealed` block is only looked at to see that it is one.
 
-use crate::agreement::AnswerValue;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::feedback::{ARMOR_BEGIN, fits, moment_of, moments};
+use crate::format::agreement::AnswerValue;
 use crate::program::Visibility;
-use crate::rules::{Context, ymd};
-use crate::suggest;
+use crate::rules::Context;
+use crate::text::suggest;
+use crate::text::ymd;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = ctx.agreement;
@@ -80,7 +81,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let got = match &ans.value.value {
                     AnswerValue::Integer(n) => n.to_string(),
                     AnswerValue::Boolean(b) => b.to_string(),
-                    AnswerValue::Text(s) => format!("\"{}\"", crate::diagnostic::report::clipped(s, 60)),
+                    AnswerValue::Text(s) => format!("\"{}\"", crate::text::clipped(s, 60)),
                     AnswerValue::Other(what) => (*what).to_string(),
                 };
                 out.push(

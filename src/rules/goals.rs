@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::report::plural;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::rules::{Context, non_empty, ymd};
-use crate::timeline::sessions_until;
+use crate::format::timeline::sessions_until;
+use crate::rules::{Context, non_empty};
+use crate::text::plural;
+use crate::text::ymd;
 
 /// Words that make a measure countable even without digits.
 const COUNT_WORDS: &[&str] = &[
@@ -106,7 +107,7 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(text) = &g.goal
             && non_empty(text, &format!("goal {n}"), out)
         {
-            let key = crate::suggest::loose(&text.value);
+            let key = crate::text::suggest::loose(&text.value);
             if let Some(first) = seen.get(&key) {
                 out.push(
                     Diagnostic::new(Code::GoalDuplicate, text.span.clone(), format!("goal {n} repeats goal {first}"))

@@ -1,10 +1,11 @@
 //! After signing: check-ins and termination (including the program's intervention).
 
-use crate::derived::State;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::role::Role;
-use crate::rules::{Context, non_empty, ymd};
-use crate::timeline::days_between;
+use crate::facts::derived::State;
+use crate::format::role::Role;
+use crate::format::timeline::days_between;
+use crate::rules::{Context, non_empty};
+use crate::text::ymd;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     checkins(ctx, out);

@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 
-use crate::agreement::{Agreement, Sp};
-use crate::derived::Derived;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::facts::derived::Derived;
+use crate::format::agreement::{Agreement, Sp};
 use crate::program::Program;
 
 pub mod evaluations;
@@ -86,9 +86,4 @@ pub(crate) fn non_empty(text: &Sp<String>, what: &str, out: &mut Vec<Diagnostic>
     } else {
         true
     }
-}
-
-/// Human form of a date in messages.
-pub(crate) fn ymd(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::rules::{Context, ymd};
-use crate::timeline::add_months;
+use crate::format::timeline::add_months;
+use crate::rules::Context;
+use crate::text::ymd;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = ctx.agreement;

@@ -1,8 +1,8 @@
 //! Meeting rules: frequency, sessions per month, session length, modes.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::format::timeline::{Frequency, FrequencyError};
 use crate::rules::{Context, non_empty};
-use crate::timeline::{Frequency, FrequencyError};
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(s) = &ctx.agreement.schedule else { return };
@@ -45,8 +45,8 @@ pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     }
                     // A typo of a frequency: say which ("fortnighlty").
                     FrequencyError::Unknown(text) => {
-                        match crate::suggest::closest(
-                            &crate::suggest::loose(text),
+                        match crate::text::suggest::closest(
+                            &crate::text::suggest::loose(text),
                             ["weekly", "fortnightly", "monthly"],
                         ) {
                             Some(s) => format!("did you mean \"{s}\"? {USE}"),

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::derived::Version;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::facts::derived::Version;
+use crate::format::role::Role;
+use crate::format::timeline::days_between;
 use crate::program::SignatureMethod;
-use crate::role::Role;
-use crate::rules::{Context, non_empty, ymd};
-use crate::suggest::loose;
-use crate::timeline::days_between;
+use crate::rules::{Context, non_empty};
+use crate::text::suggest::loose;
+use crate::text::ymd;
 
 /// Outcome of verifying one SSH signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +80,7 @@ impl Verdict {
 /// Everything `assess` needs to judge the signatures of one agreement.
 pub struct Judge<'a> {
     /// The agreement.
-    pub agreement: &'a crate::agreement::Agreement,
+    pub agreement: &'a crate::format::agreement::Agreement,
     /// Its program.
     pub program: &'a crate::program::Program,
     /// Canonical terms bytes.
@@ -187,7 +188,7 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    fn judge(j: &Judge<'_>, s: &'a crate::agreement::Signature) -> Entry<'a> {
+    fn judge(j: &Judge<'_>, s: &'a crate::format::agreement::Signature) -> Entry<'a> {
         let a = j.agreement;
         let mut role_problems = Vec::new();
         let role = signing_role(s, &mut role_problems);
@@ -312,7 +313,7 @@ pub fn earlier_versions(j: &Judge<'_>, verdicts: &[Verdict]) -> Vec<Version> {
 /// The signing role an entry names, reporting one that is none
 /// (`signature-unknown-role`); `None` also when the entry names no role (the
 /// reader reports that as a missing key).
-fn signing_role(s: &crate::agreement::Signature, problems: &mut Vec<Diagnostic>) -> Option<Role> {
+fn signing_role(s: &crate::format::agreement::Signature, problems: &mut Vec<Diagnostic>) -> Option<Role> {
     let r = s.role.as_ref()?;
     let role = Role::parse(&r.value);
     if role.is_none() {
@@ -331,7 +332,12 @@ fn signing_role(s: &crate::agreement::Signature, problems: &mut Vec<Diagnostic>)
 /// The checks every signature entry gets, of the terms or a consent: the name
 /// is the party's (`signature-name-mismatch`) and the date is not ahead of
 /// today (`signature-in-future`).
-fn name_and_date(j: &Judge<'_>, s: &crate::agreement::Signature, role: Option<Role>, problems: &mut Vec<Diagnostic>) {
+fn name_and_date(
+    j: &Judge<'_>,
+    s: &crate::format::agreement::Signature,
+    role: Option<Role>,
+    problems: &mut Vec<Diagnostic>,
+) {
     let a = j.agreement;
     if let Some(name) = &s.name
         && non_empty(name, "signature name", problems)
@@ -416,10 +422,10 @@ pub fn assess_consents(j: &Judge<'_>) -> Consents {
         let role = signing_role(c, &mut problems);
         name_and_date(j, c, role, &mut problems);
         let target = match c.record() {
-            Some(crate::agreement::RecordRef::Extension(d)) => {
+            Some(crate::format::agreement::RecordRef::Extension(d)) => {
                 a.extensions.iter().position(|e| e.agreed.as_ref().is_some_and(|x| x.value == d)).map(Some)
             }
-            Some(crate::agreement::RecordRef::Termination(d)) => {
+            Some(crate::format::agreement::RecordRef::Termination(d)) => {
                 a.termination.as_ref().filter(|t| t.date.as_ref().is_some_and(|x| x.value == d)).map(|_| None)
             }
             None => None,
@@ -501,7 +507,7 @@ pub fn assess_consents(j: &Judge<'_>) -> Consents {
 
 /// With SSH signing, one key may sign for one role only: a later role signed
 /// by a key that already signed does not count.
-fn same_key(a: &crate::agreement::Agreement, verdicts: &mut [Verdict]) {
+fn same_key(a: &crate::format::agreement::Agreement, verdicts: &mut [Verdict]) {
     let mut first: HashMap<String, Role> = HashMap::new();
     for (v, s) in verdicts.iter_mut().zip(&a.signatures) {
         let (Some(key), Some(role)) = (v.key.clone(), v.role) else { continue };
@@ -735,8 +741,8 @@ fn ssh_emails(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// What is wrong with one signature under SSH signing, if anything. Without a
 /// verifier only what needs no keys is checked.
 fn ssh_problem(
-    a: &crate::agreement::Agreement,
-    s: &crate::agreement::Signature,
+    a: &crate::format::agreement::Agreement,
+    s: &crate::format::agreement::Signature,
     role: Option<Role>,
     terms: &str,
     digest: &str,
@@ -778,7 +784,8 @@ fn ssh_problem(
     if let Some(record) = s.record() {
         // A consent covers its own statement, over the terms digest it names.
         let signed = s.terms.as_ref().map_or(digest, |t| t.value.as_str());
-        let statement = crate::terms::consent_statement(role.as_str(), &name.value, date.value, signed, a, record)?;
+        let statement =
+            crate::format::terms::consent_statement(role.as_str(), &name.value, date.value, signed, a, record)?;
         return match verifier.verify(email, &sig.value, statement.as_bytes(), date.value) {
             SshVerdict::Valid => None,
             SshVerdict::Mismatch => Some(
@@ -799,7 +806,7 @@ fn ssh_problem(
             ),
         };
     }
-    let statement = crate::terms::statement(role.as_str(), &name.value, date.value, digest);
+    let statement = crate::format::terms::statement(role.as_str(), &name.value, date.value, digest);
     let unverified = |message: String, help: String| {
         Some(Diagnostic::new(Code::SignatureUnverified, sig.span.clone(), message).with_help(help))
     };

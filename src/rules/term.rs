@@ -1,10 +1,11 @@
 //! Term rules: length, and extensions by mutual agreement.
 
-use crate::derived::extension_steps;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::role::Role;
-use crate::rules::{Context, ymd};
-use crate::timeline::add_months;
+use crate::facts::derived::extension_steps;
+use crate::format::role::Role;
+use crate::format::timeline::add_months;
+use crate::rules::Context;
+use crate::text::ymd;
 
 pub(crate) fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let a = ctx.agreement;

@@ -2,7 +2,7 @@
 //!
 //! A signature is what `ssh-keygen -Y sign -n mentor-agree` makes over the bytes
 //! `mentor-agree terms FILE --statement ROLE` prints (the role, name, date and terms
-//! digest, see [`crate::terms::statement`]); it verifies with `ssh-keygen -Y verify` against
+//! digest, see [`crate::format::terms::statement`]); it verifies with `ssh-keygen -Y verify` against
 //! the program's allowed_signers file, which has the format of OpenSSH's
 //! `ALLOWED SIGNERS` (the file git's `gpg.ssh.allowedSignersFile` names):
 //!

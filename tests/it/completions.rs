@@ -2,12 +2,22 @@
 
 use crate::common;
 
-use clap::CommandFactory;
 use common::cmd;
-use mentor_agree::cli::Cli;
 
+/// The subcommands as the binary's `--help` lists them (each at two spaces under
+/// `Commands:`; a wrapped description is indented further), without clap's `help`.
 fn subcommands() -> Vec<String> {
-    Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect()
+    let out = cmd().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    let section = help.split_once("\nCommands:\n").expect("a Commands section").1;
+    section
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.strip_prefix("  ").filter(|rest| !rest.starts_with(' ')))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .filter(|name| name != "help")
+        .collect()
 }
 
 #[test]

@@ -49,12 +49,12 @@ fn generated(rel: &str, expected: &str) {
 
 #[test]
 fn docs_codes_md_matches_the_registry() {
-    generated("docs/codes.md", &mentor_agree::diagnostic::explain::markdown());
+    generated("docs/codes.md", &mentor_agree::output::explain::markdown());
 }
 
 #[test]
 fn the_schema_file_is_what_mentor_agree_schema_prints() {
-    generated(mentor_agree::schema::SCHEMA_FILE, &mentor_agree::schema::schema_json());
+    generated(mentor_agree::output::schema::SCHEMA_FILE, &mentor_agree::output::schema::schema_json());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! whose lock the next edit reports) leave nothing behind.
 //!
 //! The crash and the injected full disk use the test-only `MENTOR_AGREE_FAULT`
-//! hook in `src/edit.rs`, which only debug builds read. The real full disk and
+//! hook in `src/edit/mod.rs`, which only debug builds read. The real full disk and
 //! the read-only folder use a private mount namespace (`unshare`), because tests
 //! run as root in CI, where `chmod 555` does not stop anything.
 
@@ -276,7 +276,7 @@ fn staging_folders_of_a_render_killed_with_sigkill_are_removed_by_the_next_run()
     let names = |d: &Path| {
         listing(d)
             .into_iter()
-            .filter(|n| n.starts_with('.') && n != mentor_agree::site::SITE_MARKER)
+            .filter(|n| n.starts_with('.') && n != mentor_agree::output::site::SITE_MARKER)
             .collect::<Vec<_>>()
     };
 
@@ -285,7 +285,7 @@ fn staging_folders_of_a_render_killed_with_sigkill_are_removed_by_the_next_run()
     let (alive, alive_staging) = blocked_render(dir.path(), "site", "blocked-1.toml");
     let (killed, left) = blocked_render(dir.path(), "site", "blocked-2.toml");
     sigkill(killed);
-    assert!(left.join(mentor_agree::leftovers::STAGING_MARKER).exists(), "the killed run's staging folder stays");
+    assert!(left.join(mentor_agree::edit::leftovers::STAGING_MARKER).exists(), "the killed run's staging folder stays");
     // And a folder named like staging, of a process that is gone, but without the marker: not ours.
     let stranger = dir.path().join(format!(".site.mentor-agree-{}.tmp", a_gone_pid()));
     std::fs::create_dir(&stranger).unwrap();
@@ -301,7 +301,7 @@ fn staging_folders_of_a_render_killed_with_sigkill_are_removed_by_the_next_run()
     assert!(stranger.join("notes.txt").exists(), "a folder without the marker is kept");
     assert_eq!(
         listing(&dir.path().join("site")),
-        [mentor_agree::site::SITE_MARKER, "a.html", "index.html", "report.html", "style.css"]
+        [mentor_agree::output::site::SITE_MARKER, "a.html", "index.html", "report.html", "style.css"]
     );
 
     // An existing site: a killed run's staging folder hides inside the published site.

@@ -228,7 +228,7 @@ fn render_site_diff_merge_and_hover_never_show_a_team_answer() {
     assert!(dashboard.contains("2 answers, mean 4.5."), "the mean of 4 and 5");
     assert!(!dashboard.contains("midpoint\u{201d}: safe") && !dashboard.contains("midpoint\u{201d}: concerns"));
     // diff: the records added, without their answers.
-    let changes = mentor_agree::diff::compare(Some(&before), Some(&after)).unwrap();
+    let changes = mentor_agree::versions::diff::compare(Some(&before), Some(&after)).unwrap();
     let shown = format!("{changes:?}");
     no_secret("diff", &shown);
     assert!(!shown.contains("AGE ENCRYPTED") && !shown.contains("as now"), "{shown}");
@@ -236,8 +236,8 @@ fn render_site_diff_merge_and_hover_never_show_a_team_answer() {
     assert!(changes.terms.is_empty(), "feedback is not part of the terms");
     // merge: each side's record kept, the sealed blocks as they were.
     let (ours, theirs) = split_records(&before, &after);
-    match mentor_agree::merge::merge(&before, &ours, &theirs) {
-        mentor_agree::merge::Merge::Clean(merged) => {
+    match mentor_agree::versions::merge::merge(&before, &ours, &theirs) {
+        mentor_agree::versions::merge::Merge::Clean(merged) => {
             no_secret("merge", &merged);
             assert_eq!(merged.matches("-----BEGIN AGE ENCRYPTED FILE-----").count(), 2, "{merged}");
         }

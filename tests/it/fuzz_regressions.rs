@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use common::cmd;
-use mentor_agree::check::{self, Settings};
+use mentor_agree::engine::{self, Settings};
 use mentor_agree::program::Program;
 use mentor_agree::{edit, rules};
 
@@ -34,8 +34,8 @@ fn located_problems_stay_inside_their_line() {
         ssh: None,
     };
     for file in fixtures() {
-        let Ok(text) = check::decode(std::fs::read(&file).unwrap()) else { continue };
-        let checked = check::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
+        let Ok(text) = engine::decode(std::fs::read(&file).unwrap()) else { continue };
+        let checked = engine::check_text(Path::new("x.toml"), &text, Arc::new(Program::builtin()), &settings);
         assert!(!checked.diagnostics.is_empty(), "{}: expected problems", file.display());
         for d in &checked.diagnostics {
             let p = &d.position;
@@ -168,13 +168,18 @@ fn every_fix_together_keeps_a_toml_file_toml() {
         ssh: None,
     };
     for file in fixtures() {
-        let Ok(text) = check::decode(std::fs::read(&file).unwrap()) else { continue };
+        let Ok(text) = engine::decode(std::fs::read(&file).unwrap()) else { continue };
         if text.parse::<toml::Table>().is_err() {
             continue;
         }
         let program = Arc::new(Program::builtin());
-        let fixed =
-            mentor_agree::fix::fix_text(Path::new("x.toml"), &text, program, &settings, mentor_agree::fix::Which::All);
+        let fixed = mentor_agree::edit::fix::fix_text(
+            Path::new("x.toml"),
+            &text,
+            program,
+            &settings,
+            mentor_agree::edit::fix::Which::All,
+        );
         assert!(fixed.text.parse::<toml::Table>().is_ok(), "{}: {:?}", file.display(), fixed.applied);
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
-use mentor_agree::check::{self, Settings};
+use mentor_agree::engine::{self, Settings};
 use mentor_agree::lsp::text::{Text, path_to_uri};
 use mentor_agree::program::Program;
 use serde_json::{Value, json};
@@ -195,7 +195,7 @@ fn diagnostics_hover_completion_and_quick_fixes_over_a_session() {
     c.open(&uri, BROKEN);
     let diags = c.diagnostics(&uri);
     let settings = Settings { today: today(), options: Default::default(), ssh: None };
-    let expected = check::check_text(&path, BROKEN, Arc::new(Program::builtin()), &settings);
+    let expected = engine::check_text(&path, BROKEN, Arc::new(Program::builtin()), &settings);
     let want: Vec<(String, usize)> =
         expected.diagnostics.iter().map(|l| (l.diagnostic.code.to_string(), l.position.line - 1)).collect();
     let got: Vec<(String, usize)> = diags

@@ -22,6 +22,7 @@ mod hardening;
 mod host;
 mod init;
 mod integrity;
+mod layers;
 mod lifecycle;
 mod lsp;
 mod new;

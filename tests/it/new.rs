@@ -387,7 +387,7 @@ fn a_spreadsheet_export_with_a_bom_semicolons_and_a_quoted_newline() {
     assert!(text.contains("weeks = 26"), "{text}");
     // The quoted cell keeps its `;`, its comma and its line break (as a TOML escape).
     assert!(text.contains("measure = \"One talk, 20 minutes; recorded\""), "{text}");
-    let parsed = mentor_agree::agreement::parse(&text).agreement.unwrap();
+    let parsed = mentor_agree::format::agreement::parse(&text).agreement.unwrap();
     let why = parsed.goals[0].why.as_ref().unwrap();
     assert_eq!(why.value, "Two reasons:\r\nvisibility and practice", "{text}");
     assert!(text.contains("goal = \"Write a blog post\""), "{text}");

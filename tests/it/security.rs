@@ -86,7 +86,7 @@ fn site_never_writes_outside_outdir_whatever_the_ids() {
     }
     assert!(!Path::new("/etc/mentor-agree-escaped").exists() && !Path::new("/tmp/mentor-agree-escaped").exists());
     assert!(pages.remove("style.css"), "the shared stylesheet: {pages:?}");
-    assert!(pages.remove(mentor_agree::site::SITE_MARKER), "the marker of a site render made: {pages:?}");
+    assert!(pages.remove(mentor_agree::output::site::SITE_MARKER), "the marker of a site render made: {pages:?}");
     assert!(pages.contains("report.html"), "the dashboard: {pages:?}");
     assert_eq!(pages.len(), ids.len() + 2, "one page per agreement, the index and the dashboard: {pages:?}");
     for page in &pages {
@@ -129,7 +129,7 @@ fn site_replaces_a_symlink_in_outdir_rather_than_writing_through_it() {
     let outdir = tmp.path().join("site");
     fs::create_dir(&outdir).unwrap();
     // A site render made (the marker), where a pull request planted links.
-    fs::write(outdir.join(mentor_agree::site::SITE_MARKER), "").unwrap();
+    fs::write(outdir.join(mentor_agree::output::site::SITE_MARKER), "").unwrap();
     let victim = tmp.path().join("victim.txt");
     fs::write(&victim, "precious").unwrap();
     for name in ["index.html", "2027-01-li-wei-sara-haddad.html"] {

@@ -218,7 +218,7 @@ fn render_site_refuses_a_folder_it_did_not_make_unless_forced() {
     // A new folder, or one a render made (it carries the marker), is written as before.
     let site = dir.path().join("site");
     cmd().arg("render").arg("--site").arg(&site).arg(&file).assert().success();
-    assert!(site.join(mentor_agree::site::SITE_MARKER).is_file());
+    assert!(site.join(mentor_agree::output::site::SITE_MARKER).is_file());
     cmd().arg("render").arg("--site").arg(&site).arg(&file).assert().success();
     let empty = dir.path().join("empty");
     fs::create_dir(&empty).unwrap();
@@ -226,6 +226,6 @@ fn render_site_refuses_a_folder_it_did_not_make_unless_forced() {
 
     // --force writes into the user's folder anyway, and marks it.
     cmd().arg("render").arg("--site").arg(&docs).arg(&file).arg("--force").assert().success();
-    assert!(docs.join(mentor_agree::site::SITE_MARKER).is_file());
+    assert!(docs.join(mentor_agree::output::site::SITE_MARKER).is_file());
     assert_ne!(fs::read_to_string(docs.join("index.html")).unwrap(), "<h1>The project's own page</h1>");
 }

@@ -1,0 +1,7 @@
+//! Starting things: the files `init` writes into a new program repository
+//! ([`init`]), the questions `new` asks and how each answer is checked
+//! ([`questionnaire`]), and a cohort of drafts from a spreadsheet ([`cohort`]).
+
+pub mod cohort;
+pub mod init;
+pub mod questionnaire;
