@@ -19,10 +19,11 @@
 //!   [`feedback`]: feedback forms and their sealed answers.
 //! - [`rules`]: the checks, one file per family; [`ssh`]: SSH signatures.
 //! - [`engine`]: checking one text, a whole run, finding programs, `--base`.
-//! - [`edit`]: locked, atomic, validated edits, the records they append, fixes.
+//! - [`edit`]: locked, atomic, validated edits; the lifecycle edits (sign,
+//!   check in, evaluate, extend, terminate) and the records they append; fixes.
 //! - [`desk`]: status, agenda and report, as data. [`output`]: everything
 //!   written out (check reports, SARIF, CSV, iCalendar, pages, site, schema).
-//! - [`versions`]: merge driver, semantic diff, history of signatures.
+//! - [`versions`]: merge driver, semantic diff, history of signatures and amendments.
 //! - [`scaffold`], [`lsp`], [`remind`]: `init` and `new`, the language server,
 //!   reminders.
 //!

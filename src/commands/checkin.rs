@@ -1,13 +1,11 @@
 //! `mentor-agree checkin`: record a progress check-in with the program team.
 
-use toml_edit::{Item, Table, value};
-
 use crate::cli::CheckinArgs;
-use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::edit::lifecycle::{self, NewCheckin};
 use mentor_agree::engine::Session;
 use mentor_agree::text::ymd;
 
-/// Appends a `[[checkins]]` entry.
+/// Appends a `[[checkins]]` entry ([`lifecycle::checkin`]).
 pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {
     super::agreement_file(&args.edit.file, "checkin")?;
     let date = args.edit.date.unwrap_or(session.today);
@@ -18,16 +16,6 @@ pub fn run(args: &CheckinArgs, session: &Session) -> anyhow::Result<u8> {
         let verb = if o.written { "Recorded" } else { "Would record" };
         format!("{verb} check-in #{n} in {} (by {by}, {})", file.display(), ymd(date))
     };
-    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
-        let mut entry = Table::new();
-        entry.insert("date", Item::Value(date_value(date)));
-        entry.insert("by", value(by));
-        if let Some(note) = &args.note {
-            if note.trim().is_empty() {
-                return Err(EditError::Invalid("the note is empty; leave out --note, or write one".into()));
-            }
-            entry.insert("note", value(note.trim()));
-        }
-        append_table_entry(doc, "checkins", entry)
-    })
+    let checkin = NewCheckin { date, by: args.by, note: args.note.clone() };
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _now| lifecycle::checkin(doc, &checkin))
 }

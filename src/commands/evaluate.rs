@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use dialoguer::console::Term;
 
 use crate::cli::{EvaluateArgs, GoalUpdate};
-use mentor_agree::edit::{EditError, append_table_entry};
+use mentor_agree::edit::EditError;
 use mentor_agree::engine::Session;
 use mentor_agree::facts::evaluation::NewEvaluation;
 use mentor_agree::format::role::Role;
@@ -57,8 +57,8 @@ pub fn run(args: &EvaluateArgs, session: &Session) -> anyhow::Result<u8> {
         format!("{verb} {kind} #{n} in {} ({}, by {who}{goals})", file.display(), ymd(date))
     };
     super::set_writing(true);
-    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _before| {
-        append_table_entry(doc, "evaluations", mentor_agree::edit::records::evaluation_table(&record))
+    super::run_edit(session, file, args.edit.dry_run, None, done, |doc, _now| {
+        mentor_agree::edit::lifecycle::evaluate(doc, &record)
     })
 }
 

@@ -123,7 +123,7 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
     };
     let entry = mentor_agree::edit::records::feedback_table(&record, sealed.as_deref());
     super::set_writing(true);
-    super::run_edit(session, file, args.dry_run, None, done, |doc, _before| append_table_entry(doc, "feedback", entry))
+    super::run_edit(session, file, args.dry_run, None, done, |doc, _now| append_table_entry(doc, "feedback", entry))
 }
 
 /// Reads a team key, asking for its passphrase on a terminal (off one, a
@@ -182,7 +182,7 @@ fn reseal(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
             let verb = if o.written { "Resealed" } else { "Would reseal" };
             format!("{verb} {} in {}", plural(c.resealed, "confidential block"), file.display())
         };
-        let step = super::run_edit(session, file, args.dry_run, None, done, |doc, _before| {
+        let step = super::run_edit(session, file, args.dry_run, None, done, |doc, _now| {
             let c = mentor_agree::feedback::reseal(doc, &identities, &recipients)
                 .map_err(|e| mentor_agree::edit::EditError::Invalid(e.to_string()))?;
             counts.set(c);

@@ -217,7 +217,10 @@ pub fn run_edit<F>(
     change: F,
 ) -> anyhow::Result<u8>
 where
-    F: FnOnce(&mut toml_edit::DocumentMut, &mentor_agree::engine::Checked) -> Result<(), mentor_agree::edit::EditError>,
+    F: FnOnce(
+        &mut toml_edit::DocumentMut,
+        &mentor_agree::edit::Current<'_>,
+    ) -> Result<(), mentor_agree::edit::EditError>,
 {
     use std::io::Write as _;
 

@@ -24,7 +24,7 @@ pub fn run(args: &SectionsArgs, session: &Session) -> anyhow::Result<u8> {
             let verb = if o.written { "Moved" } else { "Would move" };
             format!("{verb} the records of {} into per-party sections", file.display())
         };
-        let status = super::run_edit(session, file, args.dry_run, None, done, |doc, _before| {
+        let status = super::run_edit(session, file, args.dry_run, None, done, |doc, _now| {
             let moved = mentor_agree::edit::layout::into_sections(&doc.to_string()).ok_or_else(|| {
                 EditError::Invalid("its records cannot be moved into sections without changing what it means".into())
             })?;

@@ -4,13 +4,13 @@ use std::cell::RefCell;
 use std::io::IsTerminal;
 
 use anyhow::bail;
-use toml_edit::{DocumentMut, Item, Table, Value, value};
+use toml_edit::DocumentMut;
 
 use crate::cli::SignArgs;
 use mentor_agree::diagnostic::Code;
-use mentor_agree::edit::{EditError, append_table_entry, date_value};
+use mentor_agree::edit::lifecycle::{self, NewSignature, SignTarget};
+use mentor_agree::edit::{Current, EditError};
 use mentor_agree::engine::Session;
-use mentor_agree::format::agreement::RecordRef;
 use mentor_agree::format::role::Role;
 use mentor_agree::program::SignatureMethod;
 use mentor_agree::rules::signatures::SshVerifier;
@@ -85,21 +85,21 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
 
     let verifier = allowed.as_ref().map(|a| a as &dyn SshVerifier);
     let record = match (&args.extension, args.termination) {
-        (Some(day), _) => Some(Target::Extension(*day)),
-        (None, true) => Some(Target::Termination),
+        (Some(day), _) => Some(SignTarget::Extension(*day)),
+        (None, true) => Some(SignTarget::Termination),
         (None, false) => None,
     };
-    let change = |doc: &mut DocumentMut, before: &mentor_agree::engine::Checked| -> Result<(), EditError> {
-        prior.replace(Some(Prior::of(before, role)));
-        let agreement = before.agreement.as_ref().expect("the edit engine passes a parsed agreement");
-        let terms = before.terms.as_deref().expect("the edit engine passes the terms");
-        let which = record.map(|t| t.resolve(agreement)).transpose()?;
-        let name = args.name.as_deref().map(str::trim);
-        let entry = signature_entry(agreement, terms, role, name, date, key.as_ref(), args.signer.as_deref(), which)?;
-        // Signatures of earlier terms that took effect stay: the record of an amended agreement.
-        let keep: Vec<&str> =
-            before.derived.as_deref().map_or(Vec::new(), |d| d.versions.iter().map(|v| v.digest.as_str()).collect());
-        put_signature(doc, role, which, entry, &keep)
+    let signature = NewSignature {
+        role,
+        name: args.name.as_deref().map(str::trim),
+        date,
+        key: key.as_ref(),
+        signer: args.signer.as_deref(),
+        target: record,
+    };
+    let change = |doc: &mut DocumentMut, now: &Current<'_>| -> Result<(), EditError> {
+        prior.replace(Some(Prior::of(now, role)));
+        lifecycle::sign(doc, now, &signature)
     };
     if record.is_some() {
         // A consent to a record: the record's rules judge it (extension-unsigned, termination-unsigned).
@@ -147,7 +147,7 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
             return Ok(super::EXIT_PROBLEMS);
         }
     }
-    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, before| change(doc, before))
+    super::run_edit(session, file, args.edit.dry_run, verifier, done, |doc, now| change(doc, now))
 }
 
 /// Why the role's new signature, required by the program, would not count once
@@ -184,14 +184,14 @@ struct Prior {
 }
 
 impl Prior {
-    fn of(before: &mentor_agree::engine::Checked, role: Role) -> Prior {
-        let Some(a) = before.agreement.as_deref() else { return Prior::default() };
-        let d = before.derived.as_deref();
+    fn of(now: &Current<'_>, role: Role) -> Prior {
+        let d = now.derived;
         // A signature of earlier terms that took effect is not replaced: it is the record of them.
         let superseded = |s: &mentor_agree::format::agreement::Signature| {
-            d.is_some_and(|d| d.versions.iter().any(|v| s.terms.as_ref().is_some_and(|t| t.value == v.digest)))
+            d.versions.iter().any(|v| s.terms.as_ref().is_some_and(|t| t.value == v.digest))
         };
-        let Some(s) = a
+        let Some(s) = now
+            .agreement
             .signatures
             .iter()
             .filter(|s| !superseded(s))
@@ -201,9 +201,9 @@ impl Prior {
         };
         Prior {
             exists: true,
-            counts: d.is_some_and(|d| d.signed.contains(&role)),
-            stale: d.is_some_and(|d| d.stale.contains(&role)),
-            rejected: d.and_then(|d| d.rejected.iter().find(|(r, _)| *r == role).map(|(_, why)| why.clone())),
+            counts: d.signed.contains(&role),
+            stale: d.stale.contains(&role),
+            rejected: d.rejected.iter().find(|(r, _)| *r == role).map(|(_, why)| why.clone()),
             name: s.name.as_ref().map(|n| n.value.clone()),
             date: s.date.as_ref().map(|d| d.value),
             ssh: s.sig.is_some(),
@@ -264,15 +264,6 @@ fn ask_passphrase(path: &std::path::Path) -> Result<String, String> {
         .map_err(|e| format!("cannot read it ({e})"))
 }
 
-/// An armored signature as a TOML multi-line basic string: `"""` + newline + armor + `"""`.
-fn multiline(armored: &str) -> Value {
-    // Armor is base64 between BEGIN/END lines: no quotes or backslashes to escape.
-    let text = format!("\"\"\"\n{}\n\"\"\"", armored.trim_end());
-    let mut v: Value = text.parse().unwrap_or_else(|_| Value::from(armored.to_string()));
-    v.decor_mut().clear();
-    v
-}
-
 /// The program's allowed signers with SSH signing, so that the re-check of an
 /// edit verifies too (a key that allowed_signers does not trust is refused).
 pub(super) fn verifier_for(program: &mentor_agree::program::Program) -> anyhow::Result<Option<ssh::AllowedSigners>> {
@@ -285,188 +276,4 @@ pub(super) fn verifier_for(program: &mentor_agree::program::Program) -> anyhow::
 /// The key `--key` names, opened (its passphrase asked on a terminal).
 pub(super) fn signing_key(path: Option<&std::path::Path>) -> anyhow::Result<Option<SigningKey>> {
     Ok(path.map(open_key).transpose()?)
-}
-
-/// The record `sign --extension [DATE]` or `sign --termination` names.
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    /// `--extension`, with the day it was agreed (`None`: the latest).
-    Extension(Option<chrono::NaiveDate>),
-    /// `--termination`.
-    Termination,
-}
-
-impl Target {
-    fn resolve(self, a: &mentor_agree::format::agreement::Agreement) -> Result<RecordRef, EditError> {
-        match self {
-            Target::Extension(day) => {
-                let agreed: Vec<chrono::NaiveDate> =
-                    a.extensions.iter().filter_map(|e| e.agreed.as_ref().map(|d| d.value)).collect();
-                match day {
-                    Some(d) if agreed.contains(&d) => Ok(RecordRef::Extension(d)),
-                    Some(d) => {
-                        Err(EditError::Invalid(format!("the agreement records no extension agreed on {}", ymd(d))))
-                    }
-                    None => agreed
-                        .last()
-                        .map(|d| RecordRef::Extension(*d))
-                        .ok_or_else(|| EditError::Invalid("the agreement records no extension to sign".into())),
-                }
-            }
-            Target::Termination => a
-                .termination
-                .as_ref()
-                .and_then(|t| t.date.as_ref())
-                .map(|d| RecordRef::Termination(d.value))
-                .ok_or_else(|| EditError::Invalid("the agreement records no termination to sign".into())),
-        }
-    }
-}
-
-/// A `[[signatures]]` entry for `role` on `date`: of the terms, or with `record`
-/// a consent to that extension or termination. With `key`, an SSH signature
-/// whose signer is the party's email, over the statement the checker verifies.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn signature_entry(
-    agreement: &mentor_agree::format::agreement::Agreement,
-    terms: &str,
-    role: Role,
-    name: Option<&str>,
-    date: chrono::NaiveDate,
-    key: Option<&SigningKey>,
-    signer: Option<&str>,
-    record: Option<RecordRef>,
-) -> Result<Table, EditError> {
-    let party = agreement.party(role);
-    let name = match (name, party.and_then(|p| p.name.as_ref())) {
-        (Some(name), _) => name.to_string(),
-        (None, Some(name)) => name.value.clone(),
-        (None, None) => {
-            return Err(EditError::Invalid(format!(
-                "the agreement names no {role}: add `name` under [{role}], or pass --name"
-            )));
-        }
-    };
-    let digest = mentor_agree::format::terms::digest(terms);
-    let mut entry = Table::new();
-    entry.insert("role", value(role.as_str()));
-    entry.insert("name", value(name.as_str()));
-    entry.insert("date", Item::Value(date_value(date)));
-    entry.insert("terms", value(digest.as_str()));
-    match record {
-        Some(RecordRef::Extension(d)) => {
-            entry.insert("extension", Item::Value(date_value(d)));
-        }
-        Some(RecordRef::Termination(d)) => {
-            entry.insert("termination", Item::Value(date_value(d)));
-        }
-        None => {}
-    }
-    if let Some(key) = key {
-        // The signer is always the party's email, so a key counts only for its owner's role.
-        let Some(email) = party.and_then(|p| p.email.as_ref()).map(|e| e.value.clone()) else {
-            return Err(EditError::Invalid(format!(
-                "the {role} has no email: with SSH signing it names the signer, the principal the allowed_signers file lists their key under; add email = \"…\" under [{role}]"
-            )));
-        };
-        if let Some(signer) = signer
-            && signer.trim() != email
-        {
-            return Err(EditError::Invalid(format!(
-                "--signer {signer} is not the {role}'s email ({email}): an SSH signature is always made as the party's email; list the key under {email} in allowed_signers"
-            )));
-        }
-        let statement = match record {
-            None => mentor_agree::format::terms::statement(role.as_str(), &name, date, &digest),
-            Some(r) => {
-                mentor_agree::format::terms::consent_statement(role.as_str(), &name, date, &digest, agreement, r)
-                    .ok_or_else(|| EditError::Invalid("the record to sign is not in the agreement".into()))?
-            }
-        };
-        let armored = key.sign(statement.as_bytes()).map_err(|e| EditError::Invalid(e.to_string()))?;
-        entry.insert("signer", value(email));
-        entry.insert("sig", Item::Value(multiline(&armored)));
-    }
-    Ok(entry)
-}
-
-/// Signs a record this edit has just added to `doc` (an extension or the
-/// termination) as `role`, reading the record back from the document.
-pub(super) fn consent_to_new_record(
-    doc: &mut DocumentMut,
-    role: Role,
-    date: chrono::NaiveDate,
-    key: &SigningKey,
-    record: RecordRef,
-) -> Result<(), EditError> {
-    let parsed = mentor_agree::format::agreement::parse(&doc.to_string());
-    let (Some(agreement), Some(terms)) = (parsed.agreement, parsed.terms) else {
-        return Err(EditError::Invalid("the file cannot be read back to sign the record".into()));
-    };
-    let entry = signature_entry(&agreement, &terms, role, None, date, Some(key), None, Some(record))?;
-    put_signature(doc, role, Some(record), entry, &[])
-}
-
-/// Replaces the role's signature of the terms (or, with `record`, its consent to
-/// that record) in place, keeping its position, comments and the layout of the
-/// keys it keeps, and dropping any further one; or appends a new entry when the
-/// role has none. Entries over the terms digests in `keep` (earlier terms that
-/// took effect) are left as they are.
-fn put_signature(
-    doc: &mut DocumentMut,
-    role: Role,
-    record: Option<RecordRef>,
-    entry: Table,
-    keep: &[&str],
-) -> Result<(), EditError> {
-    let signatures = match doc.get_mut("signatures") {
-        None => return append_table_entry(doc, "signatures", entry),
-        Some(Item::ArrayOfTables(array)) => array,
-        Some(_) => {
-            return Err(EditError::Invalid(
-                "`signatures` is not a list of [[signatures]] tables; fix the file by hand first".into(),
-            ));
-        }
-    };
-    let day =
-        |t: &Table, key: &str| t.get(key).and_then(Item::as_value).and_then(|v| v.as_datetime()).map(|d| d.to_string());
-    let wanted = match record {
-        None => (None, None),
-        Some(RecordRef::Extension(d)) => (Some(d.format("%Y-%m-%d").to_string()), None),
-        Some(RecordRef::Termination(d)) => (None, Some(d.format("%Y-%m-%d").to_string())),
-    };
-    let of_role: Vec<usize> = signatures
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.get("role").and_then(Item::as_str) == Some(role.as_str()))
-        .filter(|(_, t)| (day(t, "extension"), day(t, "termination")) == wanted)
-        .filter(|(_, t)| t.get("terms").and_then(Item::as_str).is_none_or(|d| !keep.contains(&d)))
-        .map(|(i, _)| i)
-        .collect();
-    let Some((&first, rest)) = of_role.split_first() else {
-        return append_table_entry(doc, "signatures", entry);
-    };
-    for &i in rest.iter().rev() {
-        signatures.remove(i);
-    }
-    let old = signatures.get_mut(first).expect("index from the same array");
-    for key in ["signer", "sig"] {
-        if !entry.contains_key(key) {
-            old.remove(key);
-        }
-    }
-    for (key, item) in entry {
-        match old.get_mut(&key) {
-            Some(Item::Value(existing)) => {
-                let decor = existing.decor().clone();
-                let Item::Value(mut new) = item else { unreachable!("signature entries hold values") };
-                *new.decor_mut() = decor;
-                *existing = new;
-            }
-            _ => {
-                old.insert(&key, item);
-            }
-        }
-    }
-    Ok(())
 }

@@ -145,7 +145,7 @@ pub fn fix_file(req: &EditRequest<'_>, which: Which) -> Result<FileFixed, EditEr
                 EditError::Invalid(format!("{}: the fixes do not give valid TOML: {}", req.path.display(), e.message()))
             })?;
         }
-        let signed_before = before.derived.as_ref().map(|d| d.signed.clone()).unwrap_or_default();
+        let signed_before = before.derived.signed.clone();
         result = Some((baseline, fixed, signed_before));
         Ok(())
     })?;

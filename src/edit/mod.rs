@@ -1,7 +1,8 @@
 //! Format-preserving, validated, atomic and locked edits of agreement files.
 //!
-//! Every command that changes a file (`sign`, `extend`, `checkin`, `terminate`)
-//! goes through [`edit_file`]:
+//! Every command that changes a file goes through [`edit_file`], most of them
+//! with one of the [`lifecycle`] edits (sign, check in, evaluate, extend,
+//! terminate), which receive the file as it is now ([`Current`]):
 //!
 //! 1. **Lock.** `FILE.lock` is created exclusively (as git does). It is also the
 //!    temporary file the new text is written to. Another process holding it is
@@ -36,6 +37,7 @@ pub mod atomic;
 pub mod fix;
 pub mod layout;
 pub mod leftovers;
+pub mod lifecycle;
 pub mod records;
 
 /// How long an edit waits for another process's lock by default.
@@ -176,6 +178,32 @@ pub struct EditRequest<'a> {
     pub lock_timeout: Duration,
 }
 
+/// The file as an edit finds it: read as an agreement, with its canonical terms
+/// and derived values (the edit engine makes no change to a file without them).
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'a> {
+    /// The whole check of the file as it is.
+    pub checked: &'a Checked,
+    /// The agreement.
+    pub agreement: &'a crate::format::agreement::Agreement,
+    /// Its canonical terms bytes.
+    pub terms: &'a str,
+    /// What follows from it today.
+    pub derived: &'a crate::facts::derived::Derived,
+}
+
+impl<'a> Current<'a> {
+    /// The view of a check that read an agreement; `None` for one that did not.
+    pub fn of(checked: &'a Checked) -> Option<Current<'a>> {
+        Some(Current {
+            checked,
+            agreement: checked.agreement.as_deref()?,
+            terms: checked.terms.as_deref()?,
+            derived: checked.derived.as_deref()?,
+        })
+    }
+}
+
 /// The result of an edit.
 #[derive(Debug)]
 pub struct EditOutcome {
@@ -190,15 +218,15 @@ pub struct EditOutcome {
     pub before: (usize, usize),
 }
 
-/// Edits `req.path` with `change`, which receives the document and the check of the
-/// file as it is now (its `agreement`, `derived` and `terms` are always present).
+/// Edits `req.path` with `change`, which receives the document and the file as
+/// it is now ([`Current`]: parsed, with its terms and derived values).
 ///
 /// Locks the file, re-checks the result with the program rules, refuses any edit
 /// that adds an error (the file untouched), else writes atomically. With
 /// `dry_run` the lock is taken and released, and nothing is written.
 pub fn edit_file<F>(req: &EditRequest<'_>, change: F) -> Result<EditOutcome, EditError>
 where
-    F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
+    F: FnOnce(&mut DocumentMut, &Current<'_>) -> Result<(), EditError>,
 {
     edit_file_allowing(req, &[], change)
 }
@@ -207,7 +235,7 @@ where
 /// `check --fix --unsafe-fixes`, which may make signatures stale on purpose).
 pub fn edit_file_allowing<F>(req: &EditRequest<'_>, allowed: &[Code], change: F) -> Result<EditOutcome, EditError>
 where
-    F: FnOnce(&mut DocumentMut, &Checked) -> Result<(), EditError>,
+    F: FnOnce(&mut DocumentMut, &Current<'_>) -> Result<(), EditError>,
 {
     let target = req.path;
     let io = |action| move |source| EditError::Io { action, path: req.path.to_path_buf(), source };
@@ -229,11 +257,11 @@ where
         }
     };
     let before = engine::check_text(req.path, &old_text, req.program.clone(), &req.settings);
-    if before.agreement.is_none() || before.derived.is_none() || before.terms.is_none() {
+    let Some(now) = Current::of(&before) else {
         let mut checked = before;
         checked.diagnostics.retain(|l| l.diagnostic.severity == Severity::Error);
         return Err(EditError::NotToml(Box::new(checked)));
-    }
+    };
 
     // The edit is made on the text with every CRLF as LF; the endings go back afterwards.
     let lf_text = old_text.replace("\r\n", "\n");
@@ -245,7 +273,7 @@ where
         return Err(EditError::NotAnAgreement { path: req.path.to_path_buf(), reason });
     }
     let baseline = doc.to_string();
-    change(&mut doc, &before)?;
+    change(&mut doc, &now)?;
     // Appended records go to their party's section, where the file has them (see crate::edit::layout).
     let edited = crate::edit::layout::place_records(&lf_text, &carry_over(&lf_text, &baseline, &doc.to_string()));
     let new_text = restore_line_endings(&old_text, &lf_text, &edited);

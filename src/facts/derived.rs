@@ -68,7 +68,7 @@ pub struct Amendment {
     /// The day the terms in force took effect.
     pub in_force_since: Option<NaiveDate>,
     /// The day the terms changed: from git history where there is one
-    /// (see [`crate::history::date_amendments`]), else the first signature of
+    /// (`versions::history::date_amendments`), else the first signature of
     /// the new terms, if any.
     pub since: Option<NaiveDate>,
     /// The commit that changed them, from git history.
