@@ -1,7 +1,6 @@
 //! `mentor-agree agenda`: what the program team should act on.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use comfy_table::{Cell, Color};
 
@@ -55,9 +54,7 @@ pub fn run(args: &AgendaArgs, session: &Session) -> anyhow::Result<u8> {
             table(&listed, &routine, session.color_stdout)
         }
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    super::print(&text)?;
     Ok(if overdue > 0 { super::EXIT_PROBLEMS } else { super::EXIT_OK })
 }
 

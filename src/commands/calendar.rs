@@ -1,6 +1,5 @@
 //! `mentor-agree calendar [PATH…]`: one agreement, or a whole program, as an iCalendar file.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
@@ -69,30 +68,10 @@ pub fn run(args: &CalendarArgs, session: &Session) -> anyhow::Result<u8> {
         calendar::program_calendar(&entries, &feed_name(&files), &options)
             .map_err(|(id, e)| anyhow::anyhow!(e).context(format!("cannot make a calendar of {id}")))?
     };
-    match &args.out {
-        Some(path) => {
-            mentor_agree::edit::atomic::write(path, ics.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            if single {
-                eprintln!(
-                    "Wrote {}: sessions, review checkpoints and goal due dates of {}",
-                    path.display(),
-                    files[0].id
-                );
-            } else {
-                eprintln!(
-                    "Wrote {}: sessions, review checkpoints and goal due dates of {}",
-                    path.display(),
-                    plural(files.len(), "agreement")
-                );
-            }
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(ics.as_bytes())?;
-            out.flush()?;
-        }
-    }
+    let of = if single { files[0].id.clone() } else { plural(files.len(), "agreement") };
+    super::emit(args.out.as_deref(), ics.as_bytes(), |path| {
+        format!("Wrote {}: sessions, review checkpoints and goal due dates of {of}", path.display())
+    })?;
     Ok(if broken.is_empty() { super::EXIT_OK } else { super::EXIT_PROBLEMS })
 }
 

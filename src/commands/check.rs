@@ -25,9 +25,7 @@ fn explain(name: &str) -> anyhow::Result<u8> {
         eprintln!("error: unknown diagnostic code `{name}`; {hint}");
         return Ok(super::EXIT_FAILURE);
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(explain::explain(code).as_bytes())?;
-    out.flush()?;
+    super::print(explain::explain(code))?;
     Ok(super::EXIT_OK)
 }
 
@@ -128,9 +126,7 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
         return explain(name);
     }
     if args.list_codes {
-        let mut out = std::io::stdout().lock();
-        out.write_all(explain::list().as_bytes())?;
-        out.flush()?;
+        super::print(explain::list())?;
         return Ok(super::EXIT_OK);
     }
     let options = rules::Options { require_signed: args.require_signed };
@@ -206,9 +202,7 @@ pub fn run(args: &CheckArgs, session: &Session) -> anyhow::Result<u8> {
         Format::Github => diagnostics::github(&files),
         Format::Sarif => sarif::sarif(&files),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    super::print(&text)?;
     let failed = Totals::fails(&files, args.deny_warnings, args.include_due);
     Ok(if failed { super::EXIT_PROBLEMS } else { super::EXIT_OK })
 }

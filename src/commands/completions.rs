@@ -1,7 +1,5 @@
 //! `mentor-agree completions SHELL`: shell completion scripts (clap_complete).
 
-use std::io::Write as _;
-
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
@@ -14,8 +12,6 @@ pub fn run(args: &CompletionsArgs, _global: &Session) -> anyhow::Result<u8> {
     // ourselves, so a closed pipe is an error like any other.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "mentor-agree", &mut script);
-    let mut out = std::io::stdout().lock();
-    out.write_all(&script)?;
-    out.flush()?;
+    super::print(&script)?;
     Ok(super::EXIT_OK)
 }

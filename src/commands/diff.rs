@@ -1,6 +1,5 @@
 //! `mentor-agree diff`: changes in meaning between versions of agreements.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -147,8 +146,6 @@ pub fn run(args: &DiffArgs, session: &Session) -> anyhow::Result<u8> {
         DiffFormat::Json => diff::json(&reports),
         DiffFormat::Md => diff::markdown(&reports),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    super::print(&text)?;
     Ok(super::EXIT_OK)
 }

@@ -152,10 +152,7 @@ fn read(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
             out.push_str(&mentor_agree::feedback::read_text(&r));
         }
     }
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(out.as_bytes())?;
-    stdout.flush()?;
+    super::print(&out)?;
     eprintln!("{} in {}", plural(n, "feedback record"), plural(checked.len(), "agreement"));
     Ok(super::EXIT_OK)
 }

@@ -1,7 +1,5 @@
 //! `mentor-agree man`: roff man pages (clap_mangen).
 
-use std::io::Write;
-
 use anyhow::Context;
 use clap::CommandFactory;
 
@@ -15,9 +13,7 @@ pub fn run(args: &ManArgs, _global: &Session) -> anyhow::Result<u8> {
         None => {
             let mut buf = Vec::new();
             clap_mangen::Man::new(cmd).render(&mut buf)?;
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buf).context("cannot write to stdout")?;
-            out.flush()?;
+            super::print(&buf)?;
         }
         Some(dir) => {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -43,6 +43,35 @@ pub const EXIT_FAILURE: u8 = 2;
 /// Exit code: cancelled by the user (Ctrl-C, Esc, or declining to confirm).
 pub const EXIT_CANCELLED: u8 = 130;
 
+/// Writes a command's output to stdout, in one piece, and flushes: the one
+/// place commands print their result (a closed pipe surfaces as the error
+/// [`is_closed_pipe`] recognises; any other failure says it was stdout).
+pub fn print(bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes.as_ref()).and_then(|()| out.flush()).context("cannot write to stdout")
+}
+
+/// A command's output to `--out FILE` (written atomically, then `wrote`, told
+/// the path, says on stderr what went there) or, without it, to stdout.
+pub fn emit(
+    out: Option<&std::path::Path>,
+    bytes: &[u8],
+    wrote: impl FnOnce(&std::path::Path) -> String,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match out {
+        Some(path) => {
+            mentor_agree::edit::atomic::write(path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("{}", wrote(path));
+            Ok(())
+        }
+        None => print(bytes),
+    }
+}
+
 /// Whether `err` comes from writing to a pipe whose reader has gone
 /// (`mentor-agree status | head -1`), at any depth of its chain of causes.
 pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
@@ -222,8 +251,6 @@ where
         &mentor_agree::edit::Current<'_>,
     ) -> Result<(), mentor_agree::edit::EditError>,
 {
-    use std::io::Write as _;
-
     use mentor_agree::diagnostic::Severity;
     use mentor_agree::edit::{EditError, EditRequest, edit_file};
 
@@ -234,9 +261,7 @@ where
     match edit_file(&req, change) {
         Ok(outcome) => {
             if dry_run {
-                let mut out = std::io::stdout().lock();
-                out.write_all(outcome.new_text.as_bytes())?;
-                out.flush()?;
+                print(&outcome.new_text)?;
             }
             let written = outcome.written;
             let message = done(&outcome);

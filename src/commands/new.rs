@@ -5,7 +5,6 @@
 //! [`mentor_agree::scaffold::questionnaire`]; this finds the program, writes the confirmed draft
 //! atomically (never replacing an existing file) or prints it, and reports.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -36,9 +35,7 @@ fn flow(args: &NewArgs, session: &Session) -> Step<u8> {
     let draft = interview::draft(&args.given(), program.clone(), session.today, session.color_stderr)?;
     match draft.path {
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(draft.text.as_bytes())?;
-            out.flush()?;
+            super::print(&draft.text).map_err(Stop::Failed)?;
         }
         Some(path) => {
             write_new(&path, &draft.text)?;

@@ -79,22 +79,11 @@ fn one(args: &RenderArgs, session: &Session) -> anyhow::Result<u8> {
     let renderer = Renderer::for_program(&checked.program)?;
     let ctx = AgreementContext::build(&checked, today, None);
     let text = renderer.agreement(&ctx, format_of(args))?;
-    match &args.out {
-        Some(out) => {
-            mentor_agree::edit::atomic::write(out, text.as_bytes())
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            let what = match format_of(args) {
-                Format::Md => "Markdown",
-                Format::Html => "HTML",
-            };
-            eprintln!("Wrote {} ({what})", out.display());
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
-        }
-    }
+    let what = match format_of(args) {
+        Format::Md => "Markdown",
+        Format::Html => "HTML",
+    };
+    super::emit(args.out.as_deref(), text.as_bytes(), |out| format!("Wrote {} ({what})", out.display()))?;
     if errors + warnings > 0 {
         eprintln!(
             "warning: {} has {}; the rendered agreement lists them (run `mentor-agree check` for details)",

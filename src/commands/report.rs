@@ -1,7 +1,6 @@
 //! `mentor-agree report`: the program's evaluation in figures.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use crate::cli::{ReportArgs, ReportFormat};
 use mentor_agree::desk::report::{Facts, Report};
@@ -54,9 +53,7 @@ pub fn run(args: &ReportArgs, session: &Session) -> anyhow::Result<u8> {
         ReportFormat::Md => markdown(&report, today),
         ReportFormat::Table => table(&report, today),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    super::print(&text)?;
     Ok(super::EXIT_OK)
 }
 

@@ -1,7 +1,6 @@
 //! `mentor-agree status`: where every agreement stands, most urgent first.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use chrono::NaiveDate;
 use comfy_table::{Cell, Color};
@@ -37,9 +36,7 @@ pub fn run(args: &StatusArgs, session: &Session) -> anyhow::Result<u8> {
         }
         StatusFormat::Table => table(&rows, session.color_stdout, args.wide, terminal_width()),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    super::print(&text)?;
     Ok(super::EXIT_OK)
 }
 
