@@ -4,12 +4,12 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::context::{UNREADABLE, pair_of, state_label, text};
+use super::context::{UNREADABLE, pair_of, state_label};
 use super::{GeneratorCtx, ProgramCtx};
-use crate::diagnostic::Severity;
+use crate::desk::status::StatusRow;
 use crate::engine::Checked;
 use crate::facts::derived::State as AgreementState;
-use crate::format::agreement::{Agreement, Person};
+use crate::format::agreement::Agreement;
 use crate::program::Program;
 
 /// One row of the index table.
@@ -91,33 +91,34 @@ pub struct IndexContext {
 }
 
 impl IndexRow {
-    /// The row of a checked file whose page is `href`, made straight from the
-    /// model (not from the page's whole context).
+    /// The row of a checked file whose page is `href`: `status`'s row of it
+    /// ([`StatusRow`], the one projection of a checked agreement) with what the
+    /// index adds (the link, the pair in words, the state for people).
     pub fn new(checked: &Checked, href: String) -> IndexRow {
-        let empty = Agreement::default();
-        let a = checked.agreement.as_deref().unwrap_or(&empty);
-        let d = checked.derived.as_deref();
-        let state = d.map_or(AgreementState::Draft, |d| d.state);
-        let name = |p: &Option<Person>| p.as_ref().and_then(|p| text(&p.name));
+        let r = StatusRow::of(checked);
+        let state = r.state.unwrap_or(AgreementState::Draft);
+        let pair = checked.agreement.as_deref().map_or_else(
+            || pair_of(&Agreement::default(), &checked.id),
+            |a| pair_of(a, &checked.id),
+        );
         IndexRow {
-            id: checked.id.clone(),
+            id: r.id,
             href,
-            file: checked.path.display().to_string(),
-            mentor: name(&a.mentor),
-            mentee: name(&a.mentee),
-            pair: pair_of(a, &checked.id),
+            file: r.file,
+            mentor: r.mentor,
+            mentee: r.mentee,
+            pair,
             state: state.as_str().to_string(),
-            state_label: d.map_or(UNREADABLE, |d| state_label(d.state)).to_string(),
-            amendment: d
-                .and_then(|d| d.amendment.as_ref())
-                .map(|m| m.awaiting.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")),
+            state_label: r.state.map_or(UNREADABLE, state_label).to_string(),
+            amendment: (!r.amendment.is_empty())
+                .then(|| r.amendment.iter().map(|role| role.as_str()).collect::<Vec<_>>().join(", ")),
             state_order: AgreementState::ALL.iter().position(|s| *s == state).map_or(0, |i| i as u8 + 1),
-            start: d.and_then(|d| d.start),
-            last_day: d.and_then(|d| d.final_day()),
-            next_review: d.and_then(|d| d.next_review),
-            last_checkin: d.and_then(|d| d.last_checkin),
-            errors: checked.count(Severity::Error),
-            warnings: checked.count(Severity::Warning),
+            start: r.start,
+            last_day: r.last_day,
+            next_review: r.next_review,
+            last_checkin: r.last_checkin,
+            errors: r.errors,
+            warnings: r.warnings,
         }
     }
 }
