@@ -31,6 +31,8 @@
 //! its tests, benchmarks and fuzz targets; what is stable is the command line,
 //! the file formats, the diagnostic codes and the documented output formats.
 
+#![warn(missing_docs, unreachable_pub)]
+
 // Bottom: these use nothing of the crate.
 pub mod git;
 pub mod input;

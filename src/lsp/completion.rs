@@ -62,7 +62,7 @@ fn values(table: Option<&str>, key: &str, program: Option<&Program>) -> Vec<Stri
 }
 
 /// The completions at `pos`.
-pub fn complete(text: &Text<'_>, program: Option<&Program>, pos: Position) -> Vec<CompletionItem> {
+pub(super) fn complete(text: &Text<'_>, program: Option<&Program>, pos: Position) -> Vec<CompletionItem> {
     let line_no = pos.line as usize;
     let start = text.line_range(line_no).start;
     let before = &text.text[start..text.offset(pos).max(start)];

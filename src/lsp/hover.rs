@@ -12,7 +12,7 @@ use crate::output::explain;
 use crate::text::ymd;
 
 /// The hover at `pos`: the diagnostics there, else derived facts of the table or key.
-pub fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position) -> Option<Hover> {
+pub(super) fn hover(text: &Text<'_>, checked: Option<&Checked>, pos: Position) -> Option<Hover> {
     let checked = checked?;
     let offset = text.offset(pos);
     let here: Vec<String> = checked

@@ -23,10 +23,10 @@ use crate::rules::signatures::SshVerifier;
 use crate::ssh::SignersCache;
 
 /// Largest document checked live; a larger one gets a single note instead.
-pub const MAX_CHECKED_BYTES: usize = 4 * 1024 * 1024;
+pub(super) const MAX_CHECKED_BYTES: usize = 4 * 1024 * 1024;
 
 /// What the server tells the client it can do, columns counted in `encoding`.
-pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
+pub(super) fn capabilities(encoding: Encoding) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(encoding.kind()),
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
@@ -405,7 +405,7 @@ impl Server {
 /// in unknown-key errors: a file is an agreement when it lies in its program's
 /// agreements folder, or when it says so with a top-level `format` key or one
 /// of the party or term tables.
-pub fn is_agreement(path: &Path, text: &str, program: &Program) -> bool {
+pub(super) fn is_agreement(path: &Path, text: &str, program: &Program) -> bool {
     if program.path.is_some() {
         let dir = program.agreements_dir();
         let dir = std::fs::canonicalize(&dir).unwrap_or(dir);

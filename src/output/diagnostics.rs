@@ -157,10 +157,14 @@ pub fn json(files: &[Checked]) -> String {
     s
 }
 
+/// `s` as the data of a GitHub Actions workflow command (`::error …::DATA`):
+/// `%`, carriage returns and line breaks percent-encoded.
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
+/// `s` as a property value of a workflow command (`file=`, `title=`): as
+/// [`escape_data`], and `:` and `,` too.
 pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

@@ -26,7 +26,7 @@ pub const SITE_MARKER: &str = ".mentor-agree-site";
 
 /// Why a site is not written into a folder.
 #[derive(Debug, thiserror::Error)]
-pub enum SiteFolderError {
+pub(super) enum SiteFolderError {
     /// The folder has files, and no [`SITE_MARKER`]: someone else's.
     #[error(
         "refusing to write the site into {}: the folder is not empty and was not made by `render --site` (it has no {SITE_MARKER}); its files (such as {}) would be replaced. Choose an empty or new folder, or pass --force to write into this one",
@@ -52,7 +52,7 @@ pub enum SiteFolderError {
 /// Refuses `outdir` when it is a folder with files in it (other than staging
 /// folders of killed runs) and no [`SITE_MARKER`]. A missing folder, an empty one
 /// and a site `render --site` wrote are fine.
-pub fn refuse_a_folder_not_ours(outdir: &Path) -> Result<(), SiteFolderError> {
+pub(super) fn refuse_a_folder_not_ours(outdir: &Path) -> Result<(), SiteFolderError> {
     let io = |source| SiteFolderError::Io { dir: outdir.to_path_buf(), source };
     let entries = match std::fs::read_dir(outdir) {
         Ok(entries) => entries,

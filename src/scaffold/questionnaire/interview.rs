@@ -46,6 +46,7 @@ impl From<std::io::Error> for Stop {
     }
 }
 
+/// The outcome of one step of the questionnaire: a value, or why it stopped.
 pub type Step<T> = Result<T, Stop>;
 
 /// Sets an answer from typed text; `Err` says why the text is not an answer at all.
