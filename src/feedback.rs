@@ -90,7 +90,7 @@ pub fn load_recipients(path: &Path) -> Result<Vec<Recipient>, FeedbackError> {
 }
 
 /// [`load_recipients`] on text already read; `path` names it in messages.
-pub fn parse_recipients(text: &str, path: &Path) -> Result<Vec<Recipient>, FeedbackError> {
+fn parse_recipients(text: &str, path: &Path) -> Result<Vec<Recipient>, FeedbackError> {
     let mut out: Vec<Recipient> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();

@@ -128,7 +128,7 @@ pub struct Actor {
 
 impl Actor {
     /// True when `email` is this person's address (compared without regard to case).
-    pub fn has_email(&self, email: &str) -> bool {
+    fn has_email(&self, email: &str) -> bool {
         self.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email.trim()))
     }
 

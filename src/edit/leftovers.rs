@@ -74,7 +74,7 @@ pub fn staging_pid(name: &str, prefix: &str) -> Option<u32> {
 
 /// Whether process `pid` exists (it may belong to another user). Where this cannot
 /// be told, every process counts as alive, so nothing is removed.
-pub fn process_alive(pid: u32) -> bool {
+fn process_alive(pid: u32) -> bool {
     #[cfg(unix)]
     {
         let Ok(pid) = libc::pid_t::try_from(pid) else { return true };

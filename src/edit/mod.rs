@@ -144,7 +144,7 @@ pub const AGREEMENT_KEYS: [&str; 3] = ["format", "mentor", "mentee"];
 /// Why the file at `path` (whose top-level table is `doc`) is not an agreement an
 /// edit may touch, or `None` when it is one: the program file (by name, or as the
 /// file `program` was read from) is not, nor is TOML with none of [`AGREEMENT_KEYS`].
-pub fn not_an_agreement(path: &Path, doc: &Table, program: &Program) -> Option<&'static str> {
+fn not_an_agreement(path: &Path, doc: &Table, program: &Program) -> Option<&'static str> {
     let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -302,7 +302,7 @@ where
 /// Counting per code, rather than matching messages exactly, lets an edit go
 /// through when an existing error merely reads differently afterwards (for
 /// example a check-in outside the term, whose message names the new last day).
-pub fn added_errors(before: &Checked, after: &Checked) -> Vec<engine::Located> {
+fn added_errors(before: &Checked, after: &Checked) -> Vec<engine::Located> {
     let errors = |c: &Checked| -> Vec<(Code, String)> {
         c.diagnostics
             .iter()
@@ -574,7 +574,7 @@ fn restore_line_endings(original: &str, lf_original: &str, edited: &str) -> Stri
 }
 
 /// The path of `file`'s lock: `FILE.lock` beside it.
-pub fn lock_path(file: &Path) -> PathBuf {
+fn lock_path(file: &Path) -> PathBuf {
     let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".lock");
     file.with_file_name(name)

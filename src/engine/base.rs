@@ -53,7 +53,7 @@ impl Changes {
 
     /// The first changed file of those that govern every agreement under `program`
     /// (its program.toml, allowed signers, templates folder), root-relative.
-    pub fn program_change(&self, program: &Program) -> Option<String> {
+    fn program_change(&self, program: &Program) -> Option<String> {
         let file = program.path.as_deref()?;
         let mut exact = Vec::new();
         exact.extend(self.repo.relative(file));

@@ -174,7 +174,7 @@ pub fn extension_steps(a: &Agreement, base_end: NaiveDate) -> Vec<(Option<NaiveD
 }
 
 /// The term length as written, if exactly one of months/weeks is given.
-pub fn term_length(a: &Agreement) -> Option<Length> {
+fn term_length(a: &Agreement) -> Option<Length> {
     let term = a.term.as_ref()?;
     match (&term.months, &term.weeks) {
         (Some(m), None) => Some(Length::Months(m.value as u32)),

@@ -219,7 +219,7 @@ impl JsonEnd {
 }
 
 /// Writes every message the server sends, until the server drops its sender.
-pub fn write_loop(output: &mut impl Write, from_server: &Receiver<Message>) {
+fn write_loop(output: &mut impl Write, from_server: &Receiver<Message>) {
     for msg in from_server {
         if msg.write(output).is_err() {
             return;

@@ -16,7 +16,7 @@ use crate::diagnostic::{Code, Severity};
 use crate::engine::Checked;
 
 /// The schema URI written into the log's `$schema`.
-pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 #[derive(Serialize)]
 struct Log<'a> {

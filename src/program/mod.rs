@@ -644,7 +644,7 @@ pub struct Clauses {
 }
 
 /// The built-in clause text (TOML), also the base a program's `[clauses]` overrides.
-pub const DEFAULT_CLAUSES: &str = include_str!("../defaults/clauses.toml");
+const DEFAULT_CLAUSES: &str = include_str!("../defaults/clauses.toml");
 
 impl Default for Clauses {
     fn default() -> Self {

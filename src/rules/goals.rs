@@ -64,7 +64,7 @@ const STATE_WORDS: &[&str] =
 /// True when a measure names a number or something countable, or a completed
 /// deliverable (a past participle of finishing something concrete, a cadence, a
 /// thing in production): either it happened by the due date or it did not.
-pub fn is_countable(measure: &str) -> bool {
+fn is_countable(measure: &str) -> bool {
     let words: Vec<String> =
         measure.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));

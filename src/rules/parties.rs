@@ -32,7 +32,7 @@ pub fn valid_email(email: &str) -> bool {
 
 /// The address an email with stray spaces, a `mailto:` prefix or surrounding `<>`
 /// stands for, when cleaning leaves a valid address.
-pub fn cleaned_email(email: &str) -> Option<String> {
+fn cleaned_email(email: &str) -> Option<String> {
     let mut s: String = email.chars().filter(|c| !c.is_whitespace()).collect();
     if s.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
         s.drain(..7);

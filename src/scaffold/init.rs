@@ -6,22 +6,22 @@ use crate::output::schema::SCHEMA_FILE;
 use crate::program::PROGRAM_FILE;
 
 /// The program.toml `init` writes: every key with its built-in default, commented.
-pub const PROGRAM_TEMPLATE: &str = include_str!("../defaults/program.toml");
+const PROGRAM_TEMPLATE: &str = include_str!("../defaults/program.toml");
 /// The GitHub Actions workflow `init` writes: `{action}`, `{repository}` and
 /// `{version}` are filled in by [`files`] from Cargo.toml.
-pub const WORKFLOW_TEMPLATE: &str = include_str!("../defaults/workflow.yml");
+const WORKFLOW_TEMPLATE: &str = include_str!("../defaults/workflow.yml");
 /// The pre-commit configuration `init` writes.
-pub const PRE_COMMIT_TEMPLATE: &str = include_str!("../defaults/pre-commit-config.yaml");
+const PRE_COMMIT_TEMPLATE: &str = include_str!("../defaults/pre-commit-config.yaml");
 
 /// The Taplo configuration `init` writes: agreements/**/*.toml use the schema.
-pub const TAPLO_TEMPLATE: &str = include_str!("../defaults/taplo.toml");
+const TAPLO_TEMPLATE: &str = include_str!("../defaults/taplo.toml");
 
 /// Where the Taplo configuration goes (Taplo and Even Better TOML look for it at the workspace root).
-pub const TAPLO_PATH: &str = ".taplo.toml";
+const TAPLO_PATH: &str = ".taplo.toml";
 /// Where the workflow goes, relative to the repository root.
-pub const WORKFLOW_PATH: &str = ".github/workflows/mentor-agree.yml";
+const WORKFLOW_PATH: &str = ".github/workflows/mentor-agree.yml";
 /// Where the pre-commit configuration goes.
-pub const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
+const PRE_COMMIT_PATH: &str = ".pre-commit-config.yaml";
 
 /// Where `init` puts the ignore file, beside program.toml.
 pub const GITIGNORE_PATH: &str = ".gitignore";
@@ -53,7 +53,7 @@ pub fn files() -> Vec<(&'static str, String)> {
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// `OWNER/NAME` of the GitHub repository in [`REPOSITORY`], as `uses:` names its action.
-pub fn action_coordinate() -> &'static str {
+fn action_coordinate() -> &'static str {
     let path = REPOSITORY.strip_prefix("https://github.com/").unwrap_or(REPOSITORY);
     path.trim_end_matches('/').trim_end_matches(".git")
 }

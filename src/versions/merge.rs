@@ -42,7 +42,7 @@ pub const GITATTRIBUTES_LINE: &str = "agreements/**/*.toml merge=mentor-agree";
 
 /// The `.gitattributes` line that merges the reminders log (`remind`) by
 /// keeping both sides' lines: it is append-only JSON Lines, so a union is right.
-pub const REMINDERS_LOG_LINE: &str = "reminders.log merge=union";
+const REMINDERS_LOG_LINE: &str = "reminders.log merge=union";
 
 /// The one `git config` command each clone runs to register the driver.
 pub fn config_command() -> String {

@@ -96,7 +96,7 @@ impl Renderer {
     }
 
     /// The built-in templates, with overrides from `dir` when given.
-    pub fn with_override_dir(dir: Option<&Path>) -> Result<Renderer, RenderError> {
+    fn with_override_dir(dir: Option<&Path>) -> Result<Renderer, RenderError> {
         let mut html_sources: Vec<(&str, String)> = Vec::new();
         let mut md_sources: Vec<(&str, String)> = Vec::new();
         let mut overrides = Vec::new();

@@ -139,7 +139,7 @@ impl Staging {
     /// The folder where a file named `name` of the finished site is written now:
     /// the staging folder for a new site, the site's folder otherwise. `name` must
     /// be one plain file name, so nothing is ever written outside the site.
-    pub fn final_path(&self, name: &str) -> io::Result<PathBuf> {
+    fn final_path(&self, name: &str) -> io::Result<PathBuf> {
         let root = if self.new_site { &self.dir } else { &self.outdir };
         let mut parts = Path::new(name).components();
         let plain = matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None))
