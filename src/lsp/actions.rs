@@ -10,7 +10,8 @@ use super::text::Text;
 use crate::engine::Checked;
 
 /// The kind of the action that applies every safe fix at once.
-pub(super) static FIX_ALL: LazyLock<CodeActionKind> = LazyLock::new(|| CodeActionKind::new("source.fixAll.mentor-agree"));
+pub(super) static FIX_ALL: LazyLock<CodeActionKind> =
+    LazyLock::new(|| CodeActionKind::new("source.fixAll.mentor-agree"));
 
 /// The quick fixes of the diagnostics that touch the requested range, then
 /// "fix all" (`fix_all` is the whole text with every safe fix applied).

@@ -121,7 +121,21 @@ fn facts(text: &Text<'_>, checked: &Checked, line: usize) -> Option<String> {
                 .filter(|l| l.diagnostic.code.as_str().starts_with("signature-") && lines.contains(&l.position.line))
                 .map(|l| l.diagnostic.code.as_str())
                 .collect();
-            Some(if !current {
+            let version = derived.versions.iter().find(|v| s.terms.as_ref().is_some_and(|t| t.value == v.digest));
+            Some(if let (false, Some(v)) = (current, version) {
+                let now = match &derived.amendment {
+                    Some(m) if m.awaiting.iter().any(|r| r.as_str() == role) => {
+                        format!(
+                            " The terms have changed since: sign the amendment with `mentor-agree sign --role {role}`."
+                        )
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "The {role}'s signature of the terms that took effect on {}: it stays as their record after an amendment.{now}",
+                    long_date(v.took_effect)
+                )
+            } else if !current {
                 format!(
                     "The {role}'s signature is **stale**: it covers other terms than the current ones. Sign again with `mentor-agree sign --role {role}`."
                 )

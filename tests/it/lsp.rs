@@ -344,7 +344,7 @@ fn queued_changes_are_checked_once_as_the_last_text() {
 }
 
 #[test]
-fn signatures_hover_as_valid_or_stale() {
+fn signatures_hover_as_valid_stale_or_the_record_of_terms_amended_since() {
     let tmp = tempfile::tempdir().unwrap();
     let (_, uri) = doc(tmp.path(), "signed.toml");
     let text = std::fs::read_to_string(common::fixture("codes/bad-email/agreement.toml")).unwrap();
@@ -357,7 +357,16 @@ fn signatures_hover_as_valid_or_stale() {
         hover["result"]["contents"]["value"].as_str().unwrap().contains("mentor's signature is **valid**"),
         "{hover}"
     );
+    // Everyone had signed: a change of terms is an amendment, and the signature the record of the terms in force.
     c.change(&uri, 2, &text.replace("session_minutes = 45", "session_minutes = 60"));
+    let _ = c.diagnostics(&uri);
+    let hover = c.at("textDocument/hover", &uri, sig_line + 1, 0);
+    let said = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(said.contains("signature of the terms that took effect on 30 September 2026"), "{hover}");
+    assert!(said.contains("sign the amendment with `mentor-agree sign --role mentor`"), "{hover}");
+    // Before the lead signed, the same change makes the mentor's signature stale.
+    let draft = &text[..text.rfind("[[signatures]]").unwrap()];
+    c.change(&uri, 3, &draft.replace("session_minutes = 45", "session_minutes = 60"));
     let _ = c.diagnostics(&uri);
     let hover = c.at("textDocument/hover", &uri, sig_line + 1, 0);
     assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("**stale**"), "{hover}");

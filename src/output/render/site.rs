@@ -97,10 +97,10 @@ impl IndexRow {
     pub fn new(checked: &Checked, href: String) -> IndexRow {
         let r = StatusRow::of(checked);
         let state = r.state.unwrap_or(AgreementState::Draft);
-        let pair = checked.agreement.as_deref().map_or_else(
-            || pair_of(&Agreement::default(), &checked.id),
-            |a| pair_of(a, &checked.id),
-        );
+        let pair = checked
+            .agreement
+            .as_deref()
+            .map_or_else(|| pair_of(&Agreement::default(), &checked.id), |a| pair_of(a, &checked.id));
         IndexRow {
             id: r.id,
             href,
