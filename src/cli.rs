@@ -837,29 +837,29 @@ pub struct EditArgs {
 }
 
 impl NewArgs {
-    /// The answers and choices given as flags, for the library's questionnaire.
+    /// The answers and choices given as flags, for the library's questionnaire:
+    /// one line per answer flag of its question table (a test below holds the
+    /// flags against it).
     pub fn given(&self) -> mentor_agree::scaffold::questionnaire::interview::Given {
-        mentor_agree::scaffold::questionnaire::interview::Given {
-            mentor: self.mentor.clone(),
-            mentor_email: self.mentor_email.clone(),
-            mentee: self.mentee.clone(),
-            mentee_email: self.mentee_email.clone(),
-            lead: self.lead.clone(),
-            lead_email: self.lead_email.clone(),
-            topics: self.topics.clone(),
-            frequency: self.frequency.clone(),
-            minutes: self.minutes,
-            modes: self.modes.clone(),
-            also_via: self.also_via.clone(),
-            start: self.start,
-            months: self.months,
-            weeks: self.weeks,
-            review_every_months: self.review_every_months,
-            goals: self.goals.clone(),
-            yes: self.yes,
-            print: self.print,
-            out: self.out.clone(),
-        }
+        let mut g = mentor_agree::scaffold::questionnaire::interview::Given::default();
+        (g.yes, g.print, g.out) = (self.yes, self.print, self.out.clone());
+        g.answer("mentor", self.mentor.clone());
+        g.answer("mentor-email", self.mentor_email.clone());
+        g.answer("mentee", self.mentee.clone());
+        g.answer("mentee-email", self.mentee_email.clone());
+        g.answer("lead", self.lead.clone());
+        g.answer("lead-email", self.lead_email.clone());
+        g.answer("topic", self.topics.clone());
+        g.answer("frequency", self.frequency.clone());
+        g.answer("minutes", self.minutes);
+        g.answer("mode", self.modes.clone());
+        g.answer("also-via", self.also_via.clone());
+        g.answer("start", self.start);
+        g.answer("months", self.months);
+        g.answer("weeks", self.weeks);
+        g.answer("review-every-months", self.review_every_months);
+        g.answer("goal", self.goals.clone());
+        g
     }
 }
 
@@ -1271,6 +1271,115 @@ mod tests {
         }
         assert!(parse_date("26-1-1").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2027-02-30").unwrap_err().contains("not a day of the calendar"));
+    }
+
+    /// `new`'s arguments, built (so arities and value parsers are filled in).
+    fn new_command() -> clap::Command {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        cli.build();
+        cli.find_subcommand("new").expect("a `new` subcommand").clone()
+    }
+
+    #[test]
+    fn new_s_answer_flags_are_exactly_the_question_table_s() {
+        use mentor_agree::scaffold::questions::{self, Kind};
+        use std::any::TypeId;
+        let new = new_command();
+        for flag in questions::flags() {
+            let name = flag.name;
+            let arg = new.get_arguments().find(|a| a.get_long() == Some(name));
+            let arg = arg.unwrap_or_else(|| panic!("the table's --{name} is not a flag of `new`"));
+            assert_eq!(arg.get_help_heading(), Some("Answers"), "--{name}");
+            assert_eq!(arg.get_value_names().unwrap_or_default(), [flag.value_name], "--{name}");
+            assert_eq!(arg.get_num_args(), Some(1.into()), "--{name} takes one value each time");
+            let action = if flag.repeats { clap::ArgAction::Append } else { clap::ArgAction::Set };
+            assert_eq!(format!("{:?}", arg.get_action()), format!("{action:?}"), "--{name}: repeats?");
+            let parsed = arg.get_value_parser().type_id();
+            let want = match flag.kind {
+                Kind::Text | Kind::Email | Kind::Goal => TypeId::of::<String>(),
+                Kind::Number => TypeId::of::<i64>(),
+                Kind::Date => TypeId::of::<NaiveDate>(),
+            };
+            assert!(parsed == want, "--{name} is parsed as {parsed:?}, the table says {:?}", flag.kind);
+            if flag.kind == Kind::Number {
+                assert!(arg.is_allow_negative_numbers_set(), "--{name}: negative numbers are for the rules to refuse");
+            }
+        }
+        for arg in new.get_arguments().filter(|a| a.get_help_heading() == Some("Answers")) {
+            let long = arg.get_long().unwrap_or_default();
+            assert!(questions::flag(long).is_some(), "--{long} answers a question but is not in the question table");
+        }
+        // A cohort file answers every question: --from takes none of the answer flags.
+        let from = new.get_arguments().find(|a| a.get_long() == Some("from")).expect("--from");
+        let conflicts: Vec<&str> = new.get_arg_conflicts_with(from).iter().filter_map(|a| a.get_long()).collect();
+        for flag in questions::flags() {
+            assert!(conflicts.contains(&flag.name), "--from does not conflict with --{}", flag.name);
+        }
+    }
+
+    #[test]
+    fn every_answer_flag_reaches_the_questionnaire() {
+        use mentor_agree::scaffold::questions::{self, Kind, Value};
+        // One flag at a time (--months and --weeks exclude each other).
+        for flag in questions::flags() {
+            let sample = match flag.kind {
+                Kind::Text | Kind::Email => "x",
+                Kind::Number => "-3",
+                Kind::Date => "2027-01-04",
+                Kind::Goal => "a | b | 2027-01-04",
+            };
+            let times = if flag.repeats { 2 } else { 1 };
+            let mut line = vec!["mentor-agree".to_string(), "new".to_string()];
+            for _ in 0..times {
+                line.extend([format!("--{}", flag.name), sample.to_string()]);
+            }
+            let cli = Cli::try_parse_from(&line).unwrap_or_else(|e| panic!("{e}"));
+            let Command::New(args) = cli.command else { panic!("not `new`") };
+            let given = args.given();
+            for other in questions::flags().filter(|f| f.name != flag.name) {
+                assert!(given.values(other.name).is_empty(), "--{} gives --{}", flag.name, other.name);
+            }
+            let values = given.values(flag.name);
+            assert_eq!(values.len(), times, "--{} is lost on the way: {values:?}", flag.name);
+            let typed = match (&values[0], flag.kind) {
+                (Value::Number(n), Kind::Number) => *n == -3,
+                (Value::Date(d), Kind::Date) => d.to_string() == "2027-01-04",
+                (Value::Text(t), Kind::Text | Kind::Email) => t == "x",
+                (Value::Text(t), Kind::Goal) => t == "a | b | 2027-01-04",
+                _ => false,
+            };
+            assert!(typed, "--{}: {:?} for a {:?}", flag.name, values[0], flag.kind);
+        }
+    }
+
+    #[test]
+    fn a_cohort_file_s_columns_are_new_s_answer_flags() {
+        use mentor_agree::scaffold::cohort;
+        use std::path::Path;
+        let unknown = |header: &str| -> Vec<String> {
+            let text = format!("{header}\n{}\n", vec!["x"; header.split(',').count()].join(","));
+            let sheet = cohort::parse(text.as_bytes(), Path::new("p.csv")).expect("a small file");
+            sheet
+                .problems
+                .iter()
+                .filter(|p| p.message.starts_with("unknown column"))
+                .map(|p| p.message.clone())
+                .collect()
+        };
+        let new = new_command();
+        let answers: Vec<&str> = new
+            .get_arguments()
+            .filter(|a| a.get_help_heading() == Some("Answers"))
+            .filter_map(|a| a.get_long())
+            .collect();
+        assert_eq!(cohort::columns().collect::<Vec<_>>(), answers, "the columns, in the order of the flags");
+        assert_eq!(unknown(&answers.join(",")), Vec::<String>::new(), "every answer flag is a column");
+        for other in
+            new.get_arguments().filter(|a| a.get_help_heading() != Some("Answers")).filter_map(|a| a.get_long())
+        {
+            assert_eq!(unknown(other).len(), 1, "--{other} is not an answer, so not a column");
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Code, Severity};
 use crate::program::Program;
 use crate::scaffold::questionnaire::{Answers, Defaults, Field, GoalAnswer, agreement_id};
+use crate::scaffold::questions::{self, HasDefault, Kind, QUESTIONS, Value};
 use crate::text::plural;
 
 /// The largest file read: 10 MiB (a 10,000-row cohort with long goals is well under it).
@@ -33,32 +34,20 @@ pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
 /// The most pairs (data rows) in one file.
 pub const MAX_ROWS: usize = 10_000;
 
-/// The columns, named after `new`'s flags, in the order they are asked.
-pub const COLUMNS: [&str; 16] = [
-    "mentor",
-    "mentor-email",
-    "mentee",
-    "mentee-email",
-    "lead",
-    "lead-email",
-    "topic",
-    "frequency",
-    "minutes",
-    "mode",
-    "also-via",
-    "start",
-    "months",
-    "weeks",
-    "review-every-months",
-    "goal",
-];
+/// The columns: `new`'s answer flags, in the order they are asked ([`questions::flags`]).
+pub fn columns() -> impl Iterator<Item = &'static str> {
+    questions::flags().map(|f| f.name)
+}
 
-/// Columns that may repeat (`goal`, `goal`, or `goal 1`, `goal 2`), and whose
-/// cells may hold several answers separated by `;`.
-pub const REPEATABLE: [&str; 4] = ["topic", "mode", "also-via", "goal"];
+/// The columns, as help lists them: `mentor, mentor-email, …, goal`.
+fn listed() -> String {
+    columns().collect::<Vec<_>>().join(", ")
+}
 
-/// Columns every pair must answer (they have no default).
-const REQUIRED: [&str; 4] = ["mentor", "mentee", "topic", "goal"];
+/// Columns every pair must answer: those of the questions without a default.
+fn required() -> impl Iterator<Item = &'static str> {
+    QUESTIONS.iter().filter(|q| q.default == HasDefault::Never).map(|q| q.flags[0].name)
+}
 
 /// Why a file could not be read at all (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +145,8 @@ pub struct Row {
     pub answers: Answers,
     /// Answers whose cell could not be read (already reported): no default is put in their place.
     bad: HashSet<&'static str>,
+    /// The columns whose cells gave an answer, in column order.
+    given: Vec<&'static str>,
     /// The header of the column each goal came from.
     goal_columns: Vec<String>,
 }
@@ -210,13 +201,13 @@ fn column_name(header: &str) -> Option<&'static str> {
         h = h.replace("--", "-");
     }
     let h = h.trim_matches('-');
-    if let Some(c) = COLUMNS.iter().find(|c| **c == h) {
+    if let Some(c) = columns().find(|c| *c == h) {
         return Some(c);
     }
     let base = h.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches(['-', '#']);
     let base = if base.len() < h.len() { base } else { h };
     let singular = base.strip_suffix('s').unwrap_or(base);
-    REPEATABLE.iter().find(|c| **c == base || **c == singular).copied()
+    questions::flags().filter(|f| f.repeats).map(|f| f.name).find(|c| *c == base || *c == singular)
 }
 
 /// Splits a repeatable cell at `;`, dropping empty pieces.
@@ -346,7 +337,7 @@ fn header(cells: &[&str], sheet: &mut Sheet) -> Vec<Option<(&'static str, String
         if text.is_empty() {
             sheet.problems.push(
                 RowProblem::error(1, Some(format!("column {}", i + 1)), None, "the column has no name")
-                    .help(format!("name it after one of new's flags: {}", COLUMNS.join(", "))),
+                    .help(format!("name it after one of new's flags: {}", listed())),
             );
             out.push(None);
             continue;
@@ -354,9 +345,9 @@ fn header(cells: &[&str], sheet: &mut Sheet) -> Vec<Option<(&'static str, String
         let Some(name) = column_name(text) else {
             let lower = text.to_lowercase().replace(['_', ' '], "-");
             let mut p = RowProblem::error(1, Some(text.to_string()), None, format!("unknown column `{text}`"));
-            p = match crate::text::suggest::closest(&lower, COLUMNS) {
+            p = match crate::text::suggest::closest(&lower, columns()) {
                 Some(s) => p.help(format!("did you mean `{s}`?")),
-                None => p.help(format!("the columns are named after new's flags: {}", COLUMNS.join(", "))),
+                None => p.help(format!("the columns are named after new's flags: {}", listed())),
             };
             sheet.problems.push(p);
             out.push(None);
@@ -364,10 +355,15 @@ fn header(cells: &[&str], sheet: &mut Sheet) -> Vec<Option<(&'static str, String
         };
         let n = seen.entry(name).or_insert(0);
         *n += 1;
-        if *n > 1 && !REPEATABLE.contains(&name) {
+        if *n > 1 && !questions::flag(name).is_some_and(|f| f.repeats) {
+            let repeating: Vec<&str> = questions::flags().filter(|f| f.repeats).map(|f| f.name).collect();
+            let repeating = match repeating.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => repeating.concat(),
+            };
             sheet.problems.push(
                 RowProblem::error(1, Some(text.to_string()), None, format!("a second `{name}` column"))
-                    .help("only topic, mode, also-via and goal may repeat; remove one"),
+                    .help(format!("only {repeating} may repeat; remove one")),
             );
             out.push(None);
             continue;
@@ -379,7 +375,7 @@ fn header(cells: &[&str], sheet: &mut Sheet) -> Vec<Option<(&'static str, String
         sheet.headers.entry(name).or_insert_with(|| label.clone());
         out.push(Some((name, label)));
     }
-    for name in REQUIRED {
+    for name in required() {
         if !seen.contains_key(name) && !out.is_empty() {
             sheet.problems.push(
                 RowProblem::error(1, None, Some(Code::MissingKey), format!("no `{name}` column"))
@@ -390,66 +386,50 @@ fn header(cells: &[&str], sheet: &mut Sheet) -> Vec<Option<(&'static str, String
     out
 }
 
-/// The answers of one row.
+/// The answers of one row: each cell read as its flag's value, a repeating
+/// column's cell as several separated by `;`.
 fn read_row(
     row: usize,
     columns: &[Option<(&'static str, String)>],
     cells: &[&str],
     problems: &mut Vec<RowProblem>,
 ) -> Row {
-    let mut pair = Row { row, answers: Answers::default(), bad: HashSet::new(), goal_columns: Vec::new() };
-    let a = &mut pair.answers;
+    let mut pair =
+        Row { row, answers: Answers::default(), bad: HashSet::new(), given: Vec::new(), goal_columns: Vec::new() };
     for (column, cell) in columns.iter().zip(cells) {
         let Some((name, label)) = column else { continue };
+        let Some(flag) = questions::flag(name) else { continue };
         let cell = cell.trim();
         if cell.is_empty() {
             continue;
         }
-        let mut bad = |why: String| {
-            problems.push(RowProblem::error(row, Some(label.clone()), Some(Code::WrongType), why));
-            pair.bad.insert(name);
-        };
-        let number = |s: &str| s.parse::<i64>().map_err(|_| format!("`{s}` is not a whole number"));
-        let text = || Some(cell.to_string());
-        match *name {
-            "mentor" => a.mentor = text(),
-            "mentor-email" => a.mentor_email = text(),
-            "mentee" => a.mentee = text(),
-            "mentee-email" => a.mentee_email = text(),
-            "lead" => a.lead = text(),
-            "lead-email" => a.lead_email = text(),
-            "frequency" => a.frequency = text(),
-            "topic" => a.topics.extend(pieces(cell).map(String::from)),
-            "mode" => a.modes.get_or_insert_with(Vec::new).extend(pieces(cell).map(String::from)),
-            "also-via" => a.also_via.extend(pieces(cell).map(String::from)),
-            "start" => match crate::format::timeline::parse_date(cell) {
-                Ok(d) => a.start = Some(d),
-                Err(why) => bad(why),
-            },
-            "minutes" | "months" | "weeks" | "review-every-months" => match number(cell) {
-                Ok(n) => match *name {
-                    "minutes" => a.minutes = Some(n),
-                    "months" => a.months = Some(n),
-                    "weeks" => a.weeks = Some(n),
-                    _ => a.review_every_months = Some(n),
-                },
-                Err(why) => bad(why),
-            },
-            "goal" => {
-                // One goal (its text may hold a `;`), else several separated by `;`.
-                let one = GoalAnswer::parse_flag(cell).is_ok();
-                let specs: Vec<&str> = if one { vec![cell] } else { pieces(cell).collect() };
-                for spec in specs {
-                    match GoalAnswer::parse_flag(spec) {
-                        Ok(g) => {
-                            a.goals.push(g);
-                            pair.goal_columns.push(label.clone());
-                        }
-                        Err(why) => bad(why),
+        // One goal (its text may hold a `;`), else several separated by `;`.
+        let one = !flag.repeats || (flag.kind == Kind::Goal && GoalAnswer::parse_flag(cell).is_ok());
+        let specs: Vec<&str> = if one { vec![cell] } else { pieces(cell).collect() };
+        for spec in specs {
+            let value = match flag.kind {
+                Kind::Text | Kind::Email => Ok(Value::Text(spec.to_string())),
+                Kind::Number => {
+                    spec.parse::<i64>().map(Value::Number).map_err(|_| format!("`{spec}` is not a whole number"))
+                }
+                Kind::Date => crate::format::timeline::parse_date(spec).map(Value::Date),
+                Kind::Goal => GoalAnswer::parse_flag(spec).map(Value::Goal),
+            };
+            match value {
+                Ok(value) => {
+                    flag.put(&mut pair.answers, value);
+                    if !pair.given.contains(&flag.name) {
+                        pair.given.push(flag.name);
+                    }
+                    if flag.kind == Kind::Goal {
+                        pair.goal_columns.push(label.clone());
                     }
                 }
+                Err(why) => {
+                    problems.push(RowProblem::error(row, Some(label.clone()), Some(Code::WrongType), why));
+                    pair.bad.insert(flag.name);
+                }
             }
-            _ => {}
         }
     }
     pair
@@ -529,32 +509,16 @@ pub struct Context<'a> {
     pub preamble: &'a dyn Fn(&Answers, &Path) -> String,
 }
 
-/// The column a question's problems are located at, in `row`.
+/// The column a question's problems are located at, in `row`: a goal's own
+/// column, else the first of the question's columns the row answered, else its first.
 fn column_of(field: Field, row: &Row, headers: &HashMap<&'static str, String>) -> String {
-    let name = match field {
-        Field::Mentor => "mentor",
-        Field::MentorEmail => "mentor-email",
-        Field::Mentee => "mentee",
-        Field::MenteeEmail => "mentee-email",
-        Field::Lead => "lead",
-        Field::LeadEmail => "lead-email",
-        Field::Topics => "topic",
-        Field::Frequency => "frequency",
-        Field::Minutes => "minutes",
-        Field::Modes => "mode",
-        Field::AlsoVia => "also-via",
-        Field::Start => "start",
-        Field::Term if row.answers.weeks.is_some() && row.answers.months.is_none() => "weeks",
-        Field::Term => "months",
-        Field::Reviews => "review-every-months",
-        Field::GoalText(i) | Field::GoalMeasure(i) | Field::GoalDue(i) | Field::GoalWhy(i) => {
-            if let Some(c) = row.goal_columns.get(i) {
-                return c.clone();
-            }
-            "goal"
-        }
-        Field::Goals => "goal",
-    };
+    if let Field::GoalText(i) | Field::GoalMeasure(i) | Field::GoalDue(i) | Field::GoalWhy(i) = field
+        && let Some(c) = row.goal_columns.get(i)
+    {
+        return c.clone();
+    }
+    let flags = questions::question(field).flags;
+    let name = flags.iter().map(|f| f.name).find(|n| row.given.contains(n)).unwrap_or(flags[0].name);
     headers.get(name).cloned().unwrap_or_else(|| name.to_string())
 }
 
@@ -564,7 +528,7 @@ fn column_of(field: Field, row: &Row, headers: &HashMap<&'static str, String>) -
 pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
     let defaults = Defaults::new(ctx.program, ctx.today);
     let mut plan = Plan { drafts: Vec::new(), problems: sheet.problems };
-    let missing_columns: HashSet<&str> = REQUIRED.into_iter().filter(|c| !sheet.headers.contains_key(c)).collect();
+    let missing_columns: HashSet<&str> = required().filter(|c| !sheet.headers.contains_key(c)).collect();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut files: HashMap<PathBuf, usize> = HashMap::new();
     for mut row in sheet.rows {
@@ -572,25 +536,20 @@ pub fn plan(sheet: Sheet, ctx: &Context<'_>) -> Plan {
         let mut problems = Vec::new();
         fill_defaults(&mut row, &defaults);
         let a = &row.answers;
-        let empty = [
-            ("mentor", a.mentor.is_none()),
-            ("mentee", a.mentee.is_none()),
-            ("lead", a.lead.is_none()),
-            ("topic", a.topics.is_empty()),
-            ("goal", a.goals.is_empty()),
-        ];
+        // The questions without a default, and the lead when the program names none.
         let mut missing = false;
-        for (name, is_empty) in empty {
+        for q in QUESTIONS.iter().filter(|q| q.default != HasDefault::Always) {
+            let (name, is_empty) = (q.flags[0].name, !q.answered(a));
             if is_empty && !missing_columns.contains(name) && !row.bad.contains(name) {
                 let column = sheet.headers.get(name).cloned().unwrap_or_else(|| name.to_string());
+                let help = match q.default {
+                    HasDefault::FromProgram => {
+                        format!("the program has no default {name}: fill the `{name}` column, or set [program].{name}")
+                    }
+                    _ => "this answer has no default".to_string(),
+                };
                 problems.push(
-                    RowProblem::error(at, Some(column), Some(Code::MissingKey), format!("no {name} given")).help(
-                        if name == "lead" {
-                            "the program has no default lead: fill the `lead` column, or set [program].lead"
-                        } else {
-                            "this answer has no default"
-                        },
-                    ),
+                    RowProblem::error(at, Some(column), Some(Code::MissingKey), format!("no {name} given")).help(help),
                 );
             }
             missing |= is_empty;

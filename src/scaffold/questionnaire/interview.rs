@@ -21,6 +21,7 @@ use super::{
 use crate::diagnostic::Severity;
 use crate::engine::{self, Settings, relative};
 use crate::program::Program;
+use crate::scaffold::questions::{self, Kind, Value};
 
 /// Why the questionnaire stopped before writing.
 #[derive(Debug)]
@@ -114,14 +115,16 @@ fn errors_of(problems: &[Problem]) -> Result<(), String> {
     if errors.is_empty() { Ok(()) } else { Err(errors.join("; ")) }
 }
 
-/// How a question's flag is named in messages.
+/// How a question's flag is named in messages: `--minutes`, `--months/--weeks`.
 fn label(field: Field) -> String {
     match field {
         Field::GoalText(i) | Field::GoalMeasure(i) | Field::GoalDue(i) | Field::GoalWhy(i) => {
             format!("--goal (goal {})", i + 1)
         }
-        Field::Term => "--months/--weeks".into(),
-        f => f.flag().split(' ').next().unwrap_or_default().to_string(),
+        f => {
+            let flags: Vec<String> = questions::question(f).flags.iter().map(|f| format!("--{}", f.name)).collect();
+            flags.join("/")
+        }
     }
 }
 
@@ -136,49 +139,44 @@ fn parts(field: Field, answers: &Answers) -> Vec<Field> {
     }
 }
 
-/// What `new` was given before any question is asked: the answers passed as
-/// flags (each `None` or empty when not given) and how to finish. The command
-/// line fills it in (the CLI's `NewArgs`); the questionnaire never sees clap.
+/// What `new` was given before any question is asked: the values of the
+/// answer flags of [`questions::QUESTIONS`] (none for a flag not given) and how
+/// to finish. The command line fills it in, one [`Given::answer`] per answer
+/// flag; the questionnaire never sees how the command line is parsed.
 #[derive(Debug, Clone, Default)]
 pub struct Given {
-    /// `--mentor`.
-    pub mentor: Option<String>,
-    /// `--mentor-email` (`""` or `-`: no email).
-    pub mentor_email: Option<String>,
-    /// `--mentee`.
-    pub mentee: Option<String>,
-    /// `--mentee-email`.
-    pub mentee_email: Option<String>,
-    /// `--lead`.
-    pub lead: Option<String>,
-    /// `--lead-email`.
-    pub lead_email: Option<String>,
-    /// `--topic`, repeated.
-    pub topics: Vec<String>,
-    /// `--frequency`.
-    pub frequency: Option<String>,
-    /// `--minutes`.
-    pub minutes: Option<i64>,
-    /// `--mode`, repeated.
-    pub modes: Vec<String>,
-    /// `--also-via`, repeated.
-    pub also_via: Vec<String>,
-    /// `--start`.
-    pub start: Option<NaiveDate>,
-    /// `--months`.
-    pub months: Option<i64>,
-    /// `--weeks`.
-    pub weeks: Option<i64>,
-    /// `--review-every-months`.
-    pub review_every_months: Option<i64>,
-    /// `--goal 'GOAL | MEASURE | DUE[ | WHY]'`, repeated.
-    pub goals: Vec<String>,
+    /// Each answer flag given, by name, with its values in the order given.
+    answers: Vec<(&'static str, Vec<Value>)>,
     /// `--yes`: take every default without asking.
     pub yes: bool,
     /// `--print`: to stdout instead of a file.
     pub print: bool,
     /// `--out FILE`.
     pub out: Option<std::path::PathBuf>,
+}
+
+impl Given {
+    /// Records the values given for the answer flag `name` (without dashes; a
+    /// flag of [`questions::QUESTIONS`]), e.g. `answer("minutes", Some(45))` or
+    /// `answer("topic", vec![..])`; no values: the flag was not given. An
+    /// email's `""` or `-` means "no email"; a goal is `GOAL | MEASURE | DUE[ | WHY]`.
+    ///
+    /// # Panics
+    ///
+    /// When `name` is not an answer flag of the table (a mistake in the caller).
+    pub fn answer<V: Into<Value>>(&mut self, name: &str, values: impl IntoIterator<Item = V>) {
+        let flag = questions::flag(name).unwrap_or_else(|| panic!("--{name} is not an answer flag of `new`"));
+        let values: Vec<Value> = values.into_iter().map(Into::into).collect();
+        self.answers.retain(|(n, _)| *n != flag.name);
+        if !values.is_empty() {
+            self.answers.push((flag.name, values));
+        }
+    }
+
+    /// The values given for the answer flag `name`; empty when it was not given.
+    pub fn values(&self, name: &str) -> &[Value] {
+        self.answers.iter().find(|(n, _)| *n == name).map_or(&[], |(_, v)| v)
+    }
 }
 
 /// Answers from flags and defaults, with what was wrong or missing.
@@ -204,55 +202,34 @@ struct Flow<'a> {
 }
 
 impl Flow<'_> {
-    /// Applies the flag for `field`, if given. `Err` when the flag cannot be read at all.
+    /// Applies the flags for `field`, if given. `Err` when a value cannot be read at all.
     fn given(&self, field: Field, a: &mut Answers) -> Result<bool, String> {
-        let g = self.args;
-        /// An email flag: `""` (or `-`) answers "no email".
-        fn email(slot: &mut Option<String>, value: &Option<String>) -> bool {
-            if let Some(v) = value {
-                *slot = optional(v);
-            }
-            value.is_some()
+        let flags = questions::question(field).flags;
+        if matches!(field, Field::GoalText(_) | Field::GoalMeasure(_) | Field::GoalDue(_) | Field::GoalWhy(_))
+            || flags.iter().all(|f| self.args.values(f.name).is_empty())
+        {
+            return Ok(false);
         }
-        fn set<T: Clone>(slot: &mut Option<T>, value: &Option<T>) -> bool {
-            if value.is_some() {
-                slot.clone_from(value);
+        // Every value is read before any is put: one that cannot be read leaves the answer alone.
+        let mut read = Vec::new();
+        for flag in flags {
+            for value in self.args.values(flag.name) {
+                let value = match (flag.kind, value) {
+                    // `""` (or `-`) answers "no email".
+                    (Kind::Email, Value::Text(v)) => match optional(v) {
+                        Some(v) => Value::Text(v),
+                        None => continue,
+                    },
+                    (Kind::Goal, Value::Text(v)) => Value::Goal(GoalAnswer::parse_flag(v)?),
+                    (_, v) => v.clone(),
+                };
+                read.push((flag, value));
             }
-            value.is_some()
         }
-        Ok(match field {
-            Field::Mentor => set(&mut a.mentor, &g.mentor),
-            Field::MentorEmail => email(&mut a.mentor_email, &g.mentor_email),
-            Field::Mentee => set(&mut a.mentee, &g.mentee),
-            Field::MenteeEmail => email(&mut a.mentee_email, &g.mentee_email),
-            Field::Lead => set(&mut a.lead, &g.lead),
-            Field::LeadEmail => email(&mut a.lead_email, &g.lead_email),
-            Field::Frequency => set(&mut a.frequency, &g.frequency),
-            Field::Minutes => set(&mut a.minutes, &g.minutes),
-            Field::Start => set(&mut a.start, &g.start),
-            Field::Reviews => set(&mut a.review_every_months, &g.review_every_months),
-            Field::Topics if !g.topics.is_empty() => {
-                a.topics.clone_from(&g.topics);
-                true
-            }
-            Field::Modes if !g.modes.is_empty() => {
-                a.modes = Some(g.modes.clone());
-                true
-            }
-            Field::AlsoVia if !g.also_via.is_empty() => {
-                a.also_via.clone_from(&g.also_via);
-                true
-            }
-            Field::Term if g.months.is_some() || g.weeks.is_some() => {
-                (a.months, a.weeks) = (g.months, g.weeks);
-                true
-            }
-            Field::Goals if !g.goals.is_empty() => {
-                a.goals = g.goals.iter().map(|s| GoalAnswer::parse_flag(s)).collect::<Result<_, _>>()?;
-                true
-            }
-            _ => false,
-        })
+        for (flag, value) in read {
+            flag.put(a, value);
+        }
+        Ok(true)
     }
 
     /// Applies the default for `field`; false when the question has none (it must be answered).
@@ -302,7 +279,7 @@ impl Flow<'_> {
             missing_required: Vec::new(),
             missing_optional: Vec::new(),
         };
-        for field in Field::ORDER {
+        for field in questions::order() {
             let mut scratch = pass.answers.clone();
             let answered = match self.given(field, &mut pass.answers) {
                 Err(why) => {
@@ -606,7 +583,7 @@ impl Flow<'_> {
     /// shown, or its flag (`minutes`, `--minutes`).
     fn which_question(&self) -> Step<Field> {
         let ui = self.ui();
-        for (i, f) in Field::ORDER.iter().enumerate() {
+        for (i, f) in questions::order().enumerate() {
             ui.term.write_line(&format!("  {:>2}  {}", i + 1, f.flag()))?;
         }
         loop {
@@ -615,20 +592,22 @@ impl Flow<'_> {
                 .interact_text_on(&ui.term)?;
             let typed = typed.trim().trim_start_matches('-').to_ascii_lowercase();
             let found = match typed.parse::<usize>() {
-                Ok(n) => Field::ORDER.get(n.wrapping_sub(1)).copied(),
-                Err(_) => Field::ORDER.iter().copied().find(|f| {
-                    f.flag().trim_start_matches('-').split([' ', '/']).next().is_some_and(|name| name == typed)
-                }),
+                Ok(n) => questions::order().nth(n.wrapping_sub(1)),
+                // A question is named by its first flag (`months` for the term).
+                Err(_) => questions::QUESTIONS.iter().find(|q| q.flags[0].name == typed).map(|q| q.field),
             };
             match found {
                 Some(f) => return Ok(f),
-                None => ui.term.write_line(&format!("error: no question {typed:?}: type a number from 1 to 15"))?,
+                None => ui.term.write_line(&format!(
+                    "error: no question {typed:?}: type a number from 1 to {}",
+                    questions::QUESTIONS.len()
+                ))?,
             }
         }
     }
 
     fn interview(&mut self, target: &mut Target) -> Step<()> {
-        for field in Field::ORDER {
+        for field in questions::order() {
             let mut a = self.answers.clone();
             let answered = match self.given(field, &mut a) {
                 Err(why) => return Err(Stop::Refused(format!("{}: {why}", label(field)))),

@@ -30,6 +30,7 @@ use crate::diagnostic::{Code, Severity};
 use crate::engine::{self, Settings};
 use crate::format::timeline::Frequency;
 use crate::program::{Contact, Program};
+use crate::scaffold::questions;
 
 /// One SMART goal, as answered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -151,46 +152,11 @@ pub enum Field {
 }
 
 impl Field {
-    /// The questions in the order `new` asks them (goals are asked one by one at the end).
-    pub const ORDER: [Field; 15] = [
-        Field::Mentor,
-        Field::MentorEmail,
-        Field::Mentee,
-        Field::MenteeEmail,
-        Field::Lead,
-        Field::LeadEmail,
-        Field::Topics,
-        Field::Frequency,
-        Field::Minutes,
-        Field::Modes,
-        Field::AlsoVia,
-        Field::Start,
-        Field::Term,
-        Field::Reviews,
-        Field::Goals,
-    ];
-
-    /// The flag that answers this question, as `--help` shows it.
-    pub fn flag(self) -> &'static str {
-        match self {
-            Field::Mentor => "--mentor NAME",
-            Field::MentorEmail => "--mentor-email EMAIL",
-            Field::Mentee => "--mentee NAME",
-            Field::MenteeEmail => "--mentee-email EMAIL",
-            Field::Lead => "--lead NAME",
-            Field::LeadEmail => "--lead-email EMAIL",
-            Field::Topics => "--topic TOPIC",
-            Field::Frequency => "--frequency FREQUENCY",
-            Field::Minutes => "--minutes N",
-            Field::Modes => "--mode MODE",
-            Field::AlsoVia => "--also-via CHANNEL",
-            Field::Start => "--start DATE",
-            Field::Term => "--months N | --weeks N",
-            Field::Reviews => "--review-every-months N",
-            Field::Goals | Field::GoalText(_) | Field::GoalMeasure(_) | Field::GoalDue(_) | Field::GoalWhy(_) => {
-                "--goal 'GOAL | MEASURE | DUE[ | WHY]'"
-            }
-        }
+    /// The flags that answer this question, as `--help` shows them
+    /// (`--months N | --weeks N`), from [`questions::QUESTIONS`].
+    pub fn flag(self) -> String {
+        let flags: Vec<String> = questions::question(self).flags.iter().map(|f| f.usage()).collect();
+        flags.join(" | ")
     }
 
     /// The codes `check` raises about this answer.
@@ -730,7 +696,7 @@ mod tests {
         a.start = Some(df.start);
         a.months = Some(df.months);
         a.review_every_months = Some(df.review_every_months);
-        for f in Field::ORDER {
+        for f in questions::order() {
             assert!(a.problems(f, &program, today).is_empty(), "{f:?}");
         }
     }
