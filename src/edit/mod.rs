@@ -139,7 +139,7 @@ pub enum EditError {
 
 /// The keys one of which every agreement has at the top (a file with none of them
 /// is some other TOML, such as a `Cargo.toml`): edits refuse the others.
-pub const AGREEMENT_KEYS: [&str; 3] = ["format", "mentor", "mentee"];
+pub const AGREEMENT_KEYS: [&str; 3] = crate::format::keys::AGREEMENT_KEYS;
 
 /// Why the file at `path` (whose top-level table is `doc`) is not an agreement an
 /// edit may touch, or `None` when it is one: the program file (by name, or as the

@@ -432,52 +432,9 @@ pub fn parse(text: &str) -> Parsed {
     Parsed { agreement, terms: Some(terms), diagnostics: reader.diags }
 }
 
-/// Keys of each table, for unknown-key checks and suggestions.
-pub mod keys {
-    /// Top level.
-    pub const ROOT: &[&str] = &[
-        "format",
-        "id",
-        "topics",
-        "mentor",
-        "mentee",
-        "lead",
-        "schedule",
-        "term",
-        "reviews",
-        "goals",
-        "signatures",
-        "extensions",
-        "checkins",
-        "evaluations",
-        "feedback",
-        "termination",
-    ];
-    /// `[mentor]`, `[mentee]`, `[lead]`.
-    pub const PERSON: &[&str] = &["name", "email"];
-    /// `[schedule]`.
-    pub const SCHEDULE: &[&str] = &["frequency", "session_minutes", "modes", "also_via"];
-    /// `[term]`.
-    pub const TERM: &[&str] = &["start", "months", "weeks"];
-    /// `[reviews]`.
-    pub const REVIEWS: &[&str] = &["every_months", "dates"];
-    /// `[[goals]]`.
-    pub const GOAL: &[&str] = &["goal", "measure", "why", "due"];
-    /// `[[signatures]]`.
-    pub const SIGNATURE: &[&str] = &["role", "name", "date", "terms", "signer", "sig", "extension", "termination"];
-    /// `[[extensions]]`.
-    pub const EXTENSION: &[&str] = &["months", "weeks", "agreed", "by"];
-    /// `[[checkins]]`.
-    pub const CHECKIN: &[&str] = &["date", "by", "note"];
-    /// `[[evaluations]]`.
-    pub const EVALUATION: &[&str] = &["date", "by", "closing", "working", "improve", "progress"];
-    /// `[[feedback]]`.
-    pub const FEEDBACK: &[&str] = &["date", "form", "by", "answers", "sealed"];
-    /// One entry of `evaluations.progress`.
-    pub const PROGRESS: &[&str] = &["goal", "status", "note"];
-    /// `[termination]`.
-    pub const TERMINATION: &[&str] = &["date", "by", "notice", "reason", "reported", "hearing"];
-}
+/// Keys of each table, for unknown-key checks and suggestions: the name lists
+/// of the one key table.
+pub use crate::format::keys;
 
 type Table<'i> = DeTable<'i>;
 type Value<'i> = TSpanned<DeValue<'i>>;
@@ -515,7 +472,8 @@ impl Reader<'_> {
 
     /// Reports a control character in the text at `path`: any in a one-line text
     /// (names, emails, modes, topics, goals, notes, reasons…), and any but a line
-    /// break, carriage return or tab in a `multi_line` one ([`MULTI_LINE_KEYS`]).
+    /// break, carriage return or tab in a `multi_line` one (a key the table marks
+    /// [`multi_line`](keys::Key::multi_line)).
     fn one_line(&mut self, path: &str, text: &str, span: Span, multi_line: bool) {
         let allowed = |c: char| multi_line && matches!(c, '\n' | '\r' | '\t');
         if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
@@ -563,7 +521,11 @@ impl Reader<'_> {
     /// `misspelt` holds what each unknown top-level key is closest to, worked out
     /// once per file (a file of 100,000 unknown keys would otherwise be gone
     /// through once per missing table).
+    /// Nothing is reported for a table the key table does not require.
     fn missing_table(&mut self, root: &Table<'_>, misspelt: &mut Option<Vec<&'static str>>, key: &str) {
+        if !keys::ROOT_TABLE.get(key).is_some_and(|k| k.required) {
+            return;
+        }
         let closest = misspelt.get_or_insert_with(|| {
             root.iter()
                 .filter_map(|(k, _)| {
@@ -587,6 +549,15 @@ impl Reader<'_> {
         Fix::replace(at..at, format!("format = {FORMAT_VERSION}{eol}"), "add `format = 1` as the first line")
     }
 
+    /// Reports each key the table at `path` requires that `t` lacks, in the table's order.
+    fn required(&mut self, t: &Table<'_>, path: &str, header: &Span) {
+        for key in keys::at(path).into_iter().flat_map(keys::Keys::required) {
+            if !t.contains_key(key) {
+                self.missing(path, key, header);
+            }
+        }
+    }
+
     fn missing(&mut self, path: &str, key: &str, header: &Span) {
         let message = if path.is_empty() {
             format!("missing required table `[{key}]`")
@@ -600,7 +571,8 @@ impl Reader<'_> {
         let v = t.get(key)?;
         match v.get_ref() {
             DeValue::String(s) => {
-                self.one_line(&join(path, key), s, v.span(), MULTI_LINE_KEYS.contains(&key));
+                let multi_line = keys::at(path).is_some_and(|k| k.multi_line(key));
+                self.one_line(&join(path, key), s, v.span(), multi_line);
                 Some(Sp::new(s.to_string(), v.span()))
             }
             _ => {
@@ -767,9 +739,7 @@ impl Reader<'_> {
     fn person(&mut self, root: &Table<'_>, key: &str) -> Option<Person> {
         let (t, span) = self.table(root, key, keys::PERSON)?;
         let p = Person { name: self.string(t, key, "name"), email: self.string(t, key, "email"), span };
-        if !t.contains_key("name") {
-            self.missing(key, "name", &p.span);
-        }
+        self.required(t, key, &p.span);
         Some(p)
     }
 
@@ -831,11 +801,7 @@ impl Reader<'_> {
                 also_via: self.strings(t, "schedule", "also_via").map(|s| s.value).unwrap_or_default(),
                 span,
             };
-            for key in ["frequency", "session_minutes", "modes"] {
-                if !t.contains_key(key) {
-                    self.missing("schedule", key, &s.span);
-                }
-            }
+            self.required(t, "schedule", &s.span);
             a.schedule = Some(s);
         } else if !root.contains_key("schedule") {
             self.missing_table(root, &mut misspelt, "schedule");
@@ -848,9 +814,7 @@ impl Reader<'_> {
                 weeks: self.count(t, "term", "weeks"),
                 span,
             };
-            if !t.contains_key("start") {
-                self.missing("term", "start", &term.span);
-            }
+            self.required(t, "term", &term.span);
             a.term = Some(term);
         } else if !root.contains_key("term") {
             self.missing_table(root, &mut misspelt, "term");
@@ -862,6 +826,8 @@ impl Reader<'_> {
                 dates: self.dates(t, "reviews", "dates"),
                 span,
             });
+        } else if !root.contains_key("reviews") {
+            self.missing_table(root, &mut misspelt, "reviews");
         }
 
         for (t, span) in self.tables(root, "goals", keys::GOAL) {
@@ -872,9 +838,7 @@ impl Reader<'_> {
                 due: self.date(t, "goals", "due"),
                 span,
             };
-            if !t.contains_key("goal") {
-                self.missing("goals", "goal", &g.span);
-            }
+            self.required(t, "goals", &g.span);
             a.goals.push(g);
         }
 
@@ -890,11 +854,7 @@ impl Reader<'_> {
                 termination: self.date(t, "signatures", "termination"),
                 span,
             };
-            for key in ["role", "name", "date", "terms"] {
-                if !t.contains_key(key) {
-                    self.missing("signatures", key, &s.span);
-                }
-            }
+            self.required(t, "signatures", &s.span);
             if t.contains_key("extension") || t.contains_key("termination") {
                 a.consents.push(s);
             } else {
@@ -910,11 +870,7 @@ impl Reader<'_> {
                 by: self.strings(t, "extensions", "by"),
                 span,
             };
-            for key in ["agreed", "by"] {
-                if !t.contains_key(key) {
-                    self.missing("extensions", key, &e.span);
-                }
-            }
+            self.required(t, "extensions", &e.span);
             a.extensions.push(e);
         }
 
@@ -925,31 +881,19 @@ impl Reader<'_> {
                 note: self.string(t, "checkins", "note"),
                 span,
             };
-            for key in ["date", "by"] {
-                if !t.contains_key(key) {
-                    self.missing("checkins", key, &c.span);
-                }
-            }
+            self.required(t, "checkins", &c.span);
             a.checkins.push(c);
         }
 
         for (t, span) in self.tables(root, "evaluations", keys::EVALUATION) {
             let e = self.evaluation(t, span);
-            for key in ["date", "by"] {
-                if !t.contains_key(key) {
-                    self.missing("evaluations", key, &e.span);
-                }
-            }
+            self.required(t, "evaluations", &e.span);
             a.evaluations.push(e);
         }
 
         for (t, span) in self.tables(root, "feedback", keys::FEEDBACK) {
             let f = self.feedback(t, span);
-            for key in ["date", "form", "by"] {
-                if !t.contains_key(key) {
-                    self.missing("feedback", key, &f.span);
-                }
-            }
+            self.required(t, "feedback", &f.span);
             a.feedback.push(f);
         }
 
@@ -963,12 +907,10 @@ impl Reader<'_> {
                 hearing: self.date(t, "termination", "hearing"),
                 span,
             };
-            for key in ["date", "by"] {
-                if !t.contains_key(key) {
-                    self.missing("termination", key, &term.span);
-                }
-            }
+            self.required(t, "termination", &term.span);
             a.termination = Some(term);
+        } else if !root.contains_key("termination") {
+            self.missing_table(root, &mut misspelt, "termination");
         }
         Some(a)
     }
@@ -1062,23 +1004,12 @@ impl Reader<'_> {
                 note: self.string(p, path, "note"),
                 span: item.span(),
             };
-            for key in ["goal", "status"] {
-                if !p.contains_key(key) {
-                    self.missing(path, key, &entry.span);
-                }
-            }
+            self.required(p, path, &entry.span);
             e.progress.push(entry);
         }
         e
     }
 }
-
-/// The text keys that may span lines: the armored SSH signature, a sealed
-/// (age-armored) block of confidential feedback answers, a goal's
-/// `why` and an evaluation's reflections, which can be paragraphs. Every other
-/// text (names, emails, modes, topics, goals, measures, notes, reasons…) is one
-/// line ([`Code::ControlCharacter`]).
-pub const MULTI_LINE_KEYS: &[&str] = &["sig", "sealed", "why", "working", "improve"];
 
 /// The first control character in `text`, if any: what names and one-line texts must not hold.
 pub fn control_character(text: &str) -> Option<char> {
@@ -1160,6 +1091,103 @@ mod tests {
         assert!(p.agreement.is_none());
         assert_eq!(p.diagnostics.len(), 2, "{:?}", p.diagnostics);
         assert!(p.diagnostics.iter().any(|d| d.code == Code::FormatVersion));
+    }
+
+    /// A document with one entry of the table at `path` holding `body` (`key = value`).
+    fn with_entry(path: &str, body: &str) -> String {
+        match path {
+            // `format` itself is the one written, then.
+            "" if body.starts_with("format ") => format!("{body}\n"),
+            "" => format!("format = 1\n{body}\n"),
+            "evaluations.progress" => format!("format = 1\n[[evaluations]]\nprogress = [{{ {body} }}]\n"),
+            _ => match keys::ROOT_TABLE.get(path).map(|k| k.kind) {
+                Some(keys::Kind::Tables(_)) => format!("format = 1\n{path} = [{{ {body} }}]\n"),
+                _ => format!("format = 1\n{path} = {{ {body} }}\n"),
+            },
+        }
+    }
+
+    /// The parser reports exactly the required keys of each table as missing
+    /// (the top level's as missing tables, `format` as a format problem), in
+    /// the table's order.
+    #[test]
+    fn the_parser_requires_what_the_key_table_requires() {
+        for (path, table) in keys::tables() {
+            let text = if path.is_empty() { "format = 1\n".to_string() } else { with_entry(&path, "") };
+            let p = parse(&text);
+            let got: Vec<&str> =
+                p.diagnostics.iter().filter(|d| d.code == Code::MissingKey).map(|d| d.message.as_str()).collect();
+            let want: Vec<String> = if path.is_empty() {
+                table.required().filter(|k| *k != "format").map(|k| format!("missing required table `[{k}]`")).collect()
+            } else {
+                table.required().map(|k| format!("missing required key `{k}` in [{path}]")).collect()
+            };
+            let got_here: Vec<&str> =
+                got.into_iter().filter(|m| path.is_empty() || m.ends_with(&format!("in [{path}]"))).collect();
+            assert_eq!(got_here, want, "[{path}]");
+        }
+        let p = parse("[mentor]\nname = \"A\"\n");
+        assert!(p.diagnostics.iter().any(|d| d.code == Code::FormatVersion), "`format` is required");
+        assert!(keys::ROOT_TABLE.get("format").unwrap().required);
+    }
+
+    /// Every key the table declares is known to the parser, and nothing else:
+    /// an unknown key's help lists exactly the table's names, in its order.
+    #[test]
+    fn the_parser_knows_the_key_table_keys() {
+        for (path, table) in keys::tables() {
+            let p = parse(&with_entry(&path, "zzzzzzzzzzzz = 1"));
+            let unknown: Vec<_> = p.diagnostics.iter().filter(|d| d.code == Code::UnknownKey).collect();
+            assert_eq!(unknown.len(), 1, "[{path}] {unknown:?}");
+            assert_eq!(
+                unknown[0].help.as_deref(),
+                Some(format!("known keys here: {}", table.names.join(", ")).as_str()),
+                "[{path}]"
+            );
+            for key in table.keys {
+                let p = parse(&with_entry(&path, &format!("{} = 1", key.name)));
+                assert!(!p.diagnostics.iter().any(|d| d.code == Code::UnknownKey), "[{path}] {}", key.name);
+            }
+        }
+    }
+
+    /// The parser reads each key as the kind of value the table gives it, and
+    /// lets exactly the table's multi-line keys span lines.
+    #[test]
+    fn the_parser_reads_the_key_table_kinds() {
+        use keys::Kind;
+        for (path, table) in keys::tables() {
+            for key in table.keys {
+                let expected = match key.kind {
+                    Kind::Text => "a string",
+                    Kind::Integer | Kind::Count => "a whole number",
+                    Kind::Boolean => "true or false",
+                    Kind::Date => "a date (YYYY-MM-DD)",
+                    Kind::Texts | Kind::Dates | Kind::Tables(_) => "an array",
+                    Kind::Table(_) | Kind::Map => "a table",
+                };
+                let (value, is) = if matches!(key.kind, Kind::Table(_) | Kind::Map) {
+                    ("\"x\"", "a string")
+                } else {
+                    ("{ a = 1 }", "a table")
+                };
+                let p = parse(&with_entry(&path, &format!("{} = {value}", key.name)));
+                let dotted = if path.is_empty() { key.name.to_string() } else { format!("{path}.{}", key.name) };
+                let message = format!("`{dotted}` should be {expected}, not {is}");
+                assert!(
+                    p.diagnostics.iter().any(|d| d.code == Code::WrongType && d.message == message),
+                    "[{path}] {}: {:?}",
+                    key.name,
+                    p.diagnostics
+                );
+                // A progress status is one of the goal statuses' names, checked as such.
+                if key.kind == Kind::Text && (path.as_str(), key.name) != ("evaluations.progress", "status") {
+                    let p = parse(&with_entry(&path, &format!("{} = \"a\\nb\"", key.name)));
+                    let flagged = p.diagnostics.iter().any(|d| d.code == Code::ControlCharacter);
+                    assert_eq!(flagged, !key.multi_line, "[{path}] {}", key.name);
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The terms a signature covers: canonical bytes and their digest.
 //!
 //! Terms are the agreement's own keys as written (no defaults filled in) minus
-//! `signatures`, `extensions`, `checkins`, `evaluations` and `termination`. The
-//! canonical form
+//! the records ([`EXCLUDED_KEYS`]: `signatures`, `extensions`, `checkins`,
+//! `evaluations`, `feedback` and `termination`). The canonical form
 //! is JSON with keys sorted by code point and no insignificant whitespace:
 //!
 //! - strings, booleans and arrays as themselves; tables as objects;
@@ -29,8 +29,9 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
-/// Top-level keys that are not part of the terms (they record what happens after signing).
-pub const EXCLUDED_KEYS: [&str; 6] = ["signatures", "extensions", "checkins", "evaluations", "feedback", "termination"];
+/// Top-level keys that are not part of the terms (they record what happens after
+/// signing): the key table's [records](crate::format::keys::Key::record).
+pub const EXCLUDED_KEYS: [&str; 6] = crate::format::keys::RECORDS;
 
 /// Canonical terms bytes of a parsed document.
 pub fn canonical_from_table(root: &DeTable<'_>) -> String {

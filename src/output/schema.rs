@@ -3,8 +3,9 @@
 //!
 //! The types below mirror the file format key for key; they exist only to
 //! generate the schema with `schemars` (the checker reads files with spans in
-//! [`crate::format::agreement`]). A unit test holds their keys equal to
-//! [`crate::format::agreement::keys`], so the two cannot drift apart. Dates are strings
+//! [`crate::format::agreement`]). Unit tests hold each table's properties,
+//! `required` list and value types equal to the key table
+//! ([`crate::format::keys`]), so the two cannot drift apart. Dates are strings
 //! with `format: date`, which is how TOML dates look once converted to JSON.
 
 use schemars::generate::SchemaSettings;
@@ -448,7 +449,7 @@ pub fn schema_json() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::agreement::keys;
+    use crate::format::keys;
 
     /// The schema's email pattern is the `bad-email` rule's ([`crate::rules::parties::EMAIL_PATTERN`]).
     #[test]
@@ -488,9 +489,43 @@ mod tests {
         n
     }
 
+    /// The object schema of the table at a dotted path of the key table.
+    fn table_at<'a>(root: &'a Value, path: &str) -> &'a Value {
+        let mut v = root;
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            v = resolve(root, &v["properties"][part]);
+            if let Some(items) = v.get("items") {
+                v = resolve(root, items);
+            }
+        }
+        v
+    }
+
+    fn required(v: &Value) -> Vec<String> {
+        let mut n: Vec<String> = v
+            .get("required")
+            .map(|r| {
+                r.as_array().expect("required is an array").iter().map(|s| s.as_str().unwrap().to_string()).collect()
+            })
+            .unwrap_or_default();
+        n.sort();
+        n
+    }
+
+    /// Every table of the key table, by path, has exactly its keys as the
+    /// schema's properties and its required keys as the schema's `required`.
     #[test]
-    fn schema_keys_match_the_model() {
+    fn schema_keys_and_required_match_the_key_table() {
         let root = schema().to_value();
+        let tables = keys::tables();
+        assert_eq!(tables.len(), 15);
+        for (path, table) in tables {
+            let v = table_at(&root, &path);
+            assert_eq!(names(v), sorted(table.names), "[{path}] properties");
+            let req: Vec<&str> = table.required().collect();
+            assert_eq!(required(v), sorted(&req), "[{path}] required");
+        }
+        // The name lists the language server completes from are the table's.
         assert_eq!(names(&root), sorted(keys::ROOT), "top level");
         for (key, known) in [
             ("mentor", keys::PERSON),
@@ -508,6 +543,64 @@ mod tests {
             ("termination", keys::TERMINATION),
         ] {
             assert_eq!(names(table(&root, key)), sorted(known), "[{key}]");
+        }
+    }
+
+    /// The JSON types a schema (after `$ref`s) allows: its `type`, or those of each `anyOf` branch.
+    fn types(root: &Value, v: &Value) -> Vec<String> {
+        let v = resolve(root, v);
+        match (v.get("type"), v.get("anyOf")) {
+            (Some(Value::String(t)), _) => vec![t.clone()],
+            (Some(Value::Array(ts)), _) => ts.iter().map(|t| t.as_str().unwrap().to_string()).collect(),
+            (None, Some(Value::Array(any))) => {
+                let mut all: Vec<String> = any.iter().flat_map(|b| types(root, b)).collect();
+                all.dedup();
+                all
+            }
+            _ => panic!("no type in {v}"),
+        }
+    }
+
+    /// Each key's schema takes the kind of value the key table gives it.
+    #[test]
+    fn schema_types_match_the_key_table() {
+        use crate::format::keys::Kind;
+        let root = schema().to_value();
+        for (path, table) in keys::tables() {
+            let v = table_at(&root, &path);
+            for key in table.keys {
+                let prop = resolve(&root, &v["properties"][key.name]);
+                let at = format!("[{path}] {}", key.name);
+                let one = |t: &str| assert_eq!(types(&root, prop), vec![t.to_string()], "{at}");
+                let items = |t: &str, format: Option<&str>| {
+                    assert_eq!(types(&root, prop), vec!["array".to_string()], "{at}");
+                    let item = resolve(&root, &prop["items"]);
+                    assert_eq!(types(&root, item), vec![t.to_string()], "{at}");
+                    assert_eq!(item.get("format").and_then(Value::as_str), format, "{at}");
+                };
+                match key.kind {
+                    Kind::Text => one("string"),
+                    Kind::Integer => one("integer"),
+                    Kind::Count => {
+                        one("integer");
+                        assert_eq!(prop["minimum"], 1, "{at}");
+                        assert_eq!(prop["maximum"], 100_000, "{at}");
+                    }
+                    Kind::Boolean => one("boolean"),
+                    Kind::Date => {
+                        one("string");
+                        assert_eq!(prop["format"], "date", "{at}");
+                    }
+                    Kind::Texts => items("string", None),
+                    Kind::Dates => items("string", Some("date")),
+                    Kind::Table(_) => one("object"),
+                    Kind::Tables(_) => items("object", None),
+                    Kind::Map => {
+                        one("object");
+                        assert!(prop.get("properties").is_none() && prop.get("additionalProperties").is_some(), "{at}");
+                    }
+                }
+            }
         }
     }
 

@@ -89,7 +89,8 @@ fn parse(text: Option<&str>, which: &'static str) -> Result<Table, NotToml> {
 pub fn compare(old: Option<&str>, new: Option<&str>) -> Result<Changes, NotToml> {
     let (o, n) = (parse(old, "the old")?, parse(new, "the new")?);
     let mut changes = Changes::default();
-    let excluded = |k: &str| RECORD_KEYS.contains(&k) || k == "termination" || k == "goals";
+    // The records (termination too), and the goals, which are listed on their own.
+    let excluded = |k: &str| crate::format::keys::RECORDS.contains(&k) || k == "goals";
     let strip =
         |t: &Table| -> Table { t.iter().filter(|(k, _)| !excluded(k)).map(|(k, v)| (k.clone(), v.clone())).collect() };
     values(&mut changes.terms, "", &Value::Table(strip(&o)), &Value::Table(strip(&n)));

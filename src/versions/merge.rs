@@ -76,8 +76,10 @@ pub fn write_gitattributes(dir: &std::path::Path) -> std::io::Result<Attributes>
     Ok(Attributes::Written(path))
 }
 
-/// Top-level keys holding records: arrays of tables that only ever grow.
-pub const RECORD_KEYS: [&str; 5] = ["signatures", "checkins", "evaluations", "extensions", "feedback"];
+/// Top-level keys holding records: arrays of tables that only ever grow (the
+/// key table's [`RECORD_LISTS`](crate::format::keys::RECORD_LISTS), in the order
+/// a merge goes through them).
+pub const RECORD_KEYS: [&str; 5] = crate::format::keys::RECORD_LISTS;
 
 /// The outcome of [`merge`].
 #[derive(Debug, Clone, PartialEq, Eq)]
