@@ -6,7 +6,6 @@ use anyhow::{Context as _, bail};
 use dialoguer::console::Term;
 
 use crate::cli::FeedbackArgs;
-use mentor_agree::edit::append_table_entry;
 use mentor_agree::engine::Session;
 use mentor_agree::feedback::{NewFeedback, load_identities, load_recipients, parse_answer, seal};
 use mentor_agree::program::Visibility;
@@ -121,9 +120,10 @@ fn answer(args: &FeedbackArgs, session: &Session) -> anyhow::Result<u8> {
             plural(pair, "answer")
         )
     };
-    let entry = mentor_agree::edit::records::feedback_table(&record, sealed.as_deref());
     super::set_writing(true);
-    super::run_edit(session, file, args.dry_run, None, done, |doc, _now| append_table_entry(doc, "feedback", entry))
+    super::run_edit(session, file, args.dry_run, None, done, |doc, _now| {
+        mentor_agree::edit::lifecycle::feedback(doc, &record, sealed.as_deref())
+    })
 }
 
 /// Reads a team key, asking for its passphrase on a terminal (off one, a

@@ -1,6 +1,6 @@
 //! The lifecycle edits every front end makes, in one place: sign (the terms, or
-//! a consent to an extension or the termination), check in, evaluate, extend
-//! and terminate. Each takes the document to change and [`Current`], the file
+//! a consent to an extension or the termination), check in, evaluate, answer a
+//! feedback form, extend and terminate. Each takes the document to change and [`Current`], the file
 //! as it is now (parsed, with its terms and derived values), and says in an
 //! [`EditError`] why it refuses: the command line and the language server call
 //! the same functions, through [`super::edit_file`], which locks, re-checks and
@@ -11,6 +11,7 @@ use toml_edit::{Array, DocumentMut, Item, Table, Value, value};
 
 use super::{Current, EditError, append_table, append_table_entry, date_value};
 use crate::facts::evaluation::NewEvaluation;
+use crate::feedback::NewFeedback;
 use crate::format::agreement::RecordRef;
 use crate::format::role::Role;
 use crate::ssh::SigningKey;
@@ -72,6 +73,12 @@ pub fn checkin(doc: &mut DocumentMut, c: &NewCheckin) -> Result<(), EditError> {
 /// Appends an `[[evaluations]]` entry.
 pub fn evaluate(doc: &mut DocumentMut, e: &NewEvaluation) -> Result<(), EditError> {
     append_table_entry(doc, "evaluations", super::records::evaluation_table(e))
+}
+
+/// Appends a `[[feedback]]` entry: the answers the pair may read as they are,
+/// the team's already sealed (`sealed`, the armored block).
+pub fn feedback(doc: &mut DocumentMut, f: &NewFeedback, sealed: Option<&str>) -> Result<(), EditError> {
+    append_table_entry(doc, "feedback", super::records::feedback_table(f, sealed))
 }
 
 /// An extension to record.
