@@ -72,12 +72,10 @@ pub fn run(args: &SignArgs, session: &Session) -> anyhow::Result<u8> {
                     }
                     _ => {}
                 }
-            } else if d.amendment.is_some() {
-                let missing: Vec<&str> = d.missing.iter().map(|r| r.as_str()).collect();
-                msg.push_str(&format!("; the amendment still awaits: {}", missing.join(", ")));
             } else {
                 let missing: Vec<&str> = d.missing.iter().map(|r| r.as_str()).collect();
-                msg.push_str(&format!("; still to sign: {}", missing.join(", ")));
+                let what = if d.amendment.is_some() { "the amendment still awaits" } else { "still to sign" };
+                msg.push_str(&format!("; {what}: {}", missing.join(", ")));
             }
         }
         msg
